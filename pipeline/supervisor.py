@@ -1,0 +1,118 @@
+"""Start stage processes, watch them, stop them in order.
+
+Each stage runs as `python -m pipeline.cli stage NAME --config FILE --error-file FILE`: the same command a
+person uses to run a stage on another host, so the supervised and the standalone path are one path.
+Children get their own process group, so a Ctrl-C in the terminal reaches only the supervisor, which
+then stops the stages upstream first (capture -> transcribe -> summarize): each one flushes what it holds
+(end of stream, final summary) before the next is asked to stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import config as config_io
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Child:
+    name: str
+    proc: subprocess.Popen
+    error_file: Path
+    started: float = field(default_factory=time.monotonic)
+
+    def error(self) -> str:
+        """The one-line error the child left, or a description of how it died."""
+        try:
+            text = self.error_file.read_text(encoding="utf-8").strip()
+        except OSError:
+            text = ""
+        if text:
+            return text
+        code = self.proc.returncode
+        if code is not None and code < 0:
+            return f"killed by signal {signal.Signals(-code).name}"
+        return f"exited with code {code} (see its log above)"
+
+
+class Supervisor:
+    """Owns the stage processes of one run. Use as a context manager: leaving it stops everything."""
+
+    def __init__(self, cfg: Any, log_level: str = "warning") -> None:
+        self.cfg = cfg
+        self.log_level = log_level
+        self._dir = tempfile.TemporaryDirectory(prefix="sinkscribe-")
+        self.children: dict[str, Child] = {}
+
+    def __enter__(self) -> Supervisor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop_all()
+        self._dir.cleanup()
+
+    def start(self, name: str, cfg: Any | None = None) -> Child:
+        workdir = Path(self._dir.name)
+        config_file = workdir / f"{name}.toml"
+        config_file.write_text(config_io.dumps(cfg or self.cfg), encoding="utf-8")
+        error_file = workdir / f"{name}.error"
+        error_file.unlink(missing_ok=True)
+        cmd = [
+            sys.executable, "-m", "pipeline.cli", "--log-level", self.log_level,
+            "stage", name, "--config", str(config_file), "--error-file", str(error_file),
+        ]  # fmt: skip
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True, env=_child_env())
+        child = Child(name, proc, error_file)
+        self.children[name] = child
+        log.info("started %s (pid %d)", name, proc.pid)
+        return child
+
+    def exited(self) -> list[Child]:
+        """Children that have ended since they were started."""
+        return [c for c in self.children.values() if c.proc.poll() is not None]
+
+    def failed(self) -> list[Child]:
+        return [c for c in self.exited() if c.proc.returncode not in (0,)]
+
+    def stop(self, name: str, timeout_s: float = 30.0) -> int | None:
+        """SIGTERM (the stage flushes and exits), then SIGKILL after `timeout_s`."""
+        child = self.children.get(name)
+        if child is None or child.proc.poll() is not None:
+            return None if child is None else child.proc.returncode
+        child.proc.send_signal(signal.SIGTERM)
+        try:
+            return child.proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            log.warning("%s did not stop within %.0f s: killing it", name, timeout_s)
+            child.proc.kill()
+            return child.proc.wait()
+
+    def stop_all(self, order: tuple[str, ...] = ("capture", "transcribe", "summarize")) -> None:
+        names = [n for n in order if n in self.children] + [n for n in self.children if n not in order]
+        for name in names:
+            self.stop(name)
+
+    def wait(self, name: str, timeout_s: float) -> int | None:
+        try:
+            return self.children[name].proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            return None
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Children must import this checkout's packages even when it is not installed (tests, bench).
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env

@@ -1,0 +1,133 @@
+"""Which words are final: LocalAgreement-2, plus the guards against Whisper's known failure modes.
+
+LocalAgreement-n (Macháček, Dabre & Bojar 2023; ufal/whisper_streaming's HypothesisBuffer): Whisper is
+re-run on a growing buffer; a word is committed once two consecutive hypotheses agree on it, i.e. the
+longest common prefix of the last two hypotheses (after the already committed words) becomes final.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+
+from pipeline.messages import Word
+
+# Whisper invents these on silence and noise (training data were subtitled videos). They are dropped
+# only when they are the whole hypothesis of a stretch with little detected speech.
+HALLUCINATIONS = frozenset(
+    {
+        "thank you",
+        "thanks for watching",
+        "thank you for watching",
+        "thank you very much",
+        "please subscribe",
+        "subscribe",
+        "you",
+        "bye",
+        "so",
+        "okay",
+        "the end",
+        "subtitles by the amara org community",
+        "thank you for watching and please subscribe",
+    }
+)
+_PUNCT = re.compile(r"[^\w']+")
+TIME_SLACK = 0.1  # s: a word starting this little before the last committed end is a re-emission
+MAX_NGRAM_OVERLAP = 5
+SEAM_WINDOW = 1.0  # s: where around the last commit its words may reappear in a new hypothesis
+
+
+def norm(text: str) -> str:
+    """Comparison form of a word or phrase: lower case, no punctuation."""
+    return _PUNCT.sub(" ", text.lower()).strip()
+
+
+class LocalAgreement:
+    """LocalAgreement-2 over timed words. Feed each new hypothesis with `insert`; it returns what commits."""
+
+    def __init__(self) -> None:
+        self.committed_end = 0.0  # audio time where the last committed word ends
+        self._tail: list[Word] = []  # last committed words, to drop their re-emission at the seam
+        self._previous: list[Word] = []  # the uncommitted rest of the previous hypothesis
+
+    @property
+    def pending(self) -> list[Word]:
+        """Words hypothesised but not yet agreed on (what partial captions show)."""
+        return list(self._previous)
+
+    def _fresh(self, words: Sequence[Word]) -> list[Word]:
+        """Drop the words of a hypothesis that were already committed.
+
+        Whisper's word times jitter by a few hundred ms between runs, so a pure time cut (as in
+        whisper_streaming) loses or repeats words at the seam. First align by text: find the committed
+        tail (longest n-gram first) among the words near the seam and keep what follows it. Only when
+        the tail is not there fall back to the time cut.
+        """
+        words = list(words)
+        if self._tail:
+            tail = [norm(w.text) for w in self._tail]
+            last = self._tail[-1].start
+            for n in range(min(MAX_NGRAM_OVERLAP, len(tail)), 0, -1):
+                # A one-word match ("the") must also sit where that word was; longer ones may drift more.
+                slack = SEAM_WINDOW if n > 1 else 0.4
+                near = [i for i, w in enumerate(words) if abs(w.start - last) < slack]
+                for i in reversed(near):  # the latest match: the tail ends just before new words
+                    if i + 1 >= n and [norm(w.text) for w in words[i + 1 - n : i + 1]] == tail[-n:]:
+                        return words[i + 1 :]
+        return [w for w in words if w.start > self.committed_end - TIME_SLACK]
+
+    def _commit(self, words: list[Word]) -> list[Word]:
+        if words:
+            self.committed_end = max(self.committed_end, words[-1].end)
+            self._tail = (self._tail + words)[-MAX_NGRAM_OVERLAP:]
+        return words
+
+    def insert(self, words: Sequence[Word]) -> list[Word]:
+        """A new hypothesis (absolute times) -> the words it commits (may be empty)."""
+        new = self._fresh(words)
+        agreed: list[Word] = []
+        for old, cur in zip(self._previous, new, strict=False):
+            if norm(old.text) != norm(cur.text) or not norm(cur.text):
+                break
+            agreed.append(cur)
+        self._previous = new[len(agreed) :]
+        return self._commit(agreed)
+
+    def flush(self, words: Sequence[Word] | None = None) -> list[Word]:
+        """End of utterance: commit everything of the final hypothesis (or of the pending words)."""
+        final = self._fresh(words) if words is not None else self._previous
+        self._previous = []
+        return self._commit(list(final))
+
+
+def compression_ratio(text: str) -> float:
+    """gzip ratio as Whisper computes it: above ~2.4 the text is a repetition loop."""
+    data = text.encode("utf-8")
+    return len(data) / max(1, len(zlib.compress(data)))
+
+
+def cut_repetition(words: list[Word], max_repeats: int = 3, max_n: int = 6) -> list[Word]:
+    """Truncate a hypothesis where an n-gram starts repeating back-to-back more than `max_repeats` times.
+
+    Whisper's decoding loop ("the the the the...", a sentence over and over) usually survives the
+    compression-ratio check when it is short; this keeps its first occurrence and drops the loop.
+    """
+    keys = [norm(w.text) for w in words]
+    for start in range(len(keys)):
+        for n in range(1, max_n + 1):
+            gram = keys[start : start + n]
+            if len(gram) < n:
+                break
+            repeats = 1
+            while keys[start + repeats * n : start + (repeats + 1) * n] == gram:
+                repeats += 1
+            limit = max_repeats + 1 if n == 1 else max_repeats
+            if repeats >= limit:
+                return words[: start + n]
+    return words
+
+
+def is_hallucination(words: Sequence[Word], speech_fraction: float) -> bool:
+    """A stock phrase that is all Whisper heard where VAD found little speech."""
+    return bool(words) and norm(" ".join(w.text for w in words)) in HALLUCINATIONS and speech_fraction < 0.5
