@@ -121,7 +121,7 @@ def transcribe(file: str | None, mic: bool, device: str, speed: float | None, co
     overrides = _source_overrides(file, mic, device, speed)
     cfg = load_app_config(config or ("default" if mic else "replay"), overrides)
     _preflight_source(cfg)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     view = CaptionView(out, live=out.isatty() and not as_json)
     on_segment = (lambda m: view.line(to_json(m))) if as_json else view.segment
     result = run_transcription(cfg, on_segment, view.partial, log_level=_log_level())
@@ -207,7 +207,7 @@ def subscribe(source: str, endpoint: str | None, topics: tuple[str, ...], as_jso
 
     cfg = load_app_config(config)
     endpoint = endpoint or getattr(cfg.endpoints, source)
-    shown = watch(endpoint, topics, as_json, count, timeout, click.get_text_stream("stdout"))
+    shown = watch(endpoint, topics, as_json, count, timeout, sys.stdout)
     if timeout and (count == 0 or shown < count):
         sys.exit(1)
 

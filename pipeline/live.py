@@ -24,6 +24,7 @@ from pipeline.runner import StopFlag
 from pipeline.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
+DRAIN_GRACE_S = 60.0  # after capture died, how long transcribe may stay silent before we give up
 
 
 @dataclass
@@ -61,6 +62,7 @@ def run_transcription(
             sup.start("transcribe")
             sup.start("capture")
             capture_stopped = False
+            last_message = time.monotonic()
             while True:
                 if stop.is_set() and not capture_stopped:
                     log.info("interrupted: stopping capture, flushing what was captured")
@@ -80,10 +82,14 @@ def run_transcription(
                     elif isinstance(msg, EndOfStream):
                         result.audio_seconds, result.reason = msg.audio_seconds, msg.reason
                         break
+                # A capture that fails mid-file (truncated, device lost) still sends its end of stream:
+                # keep delivering what transcribe makes of the audio it got; the error is raised after.
+                if ready:
+                    last_message = time.monotonic()
                 failed = sup.failed()
-                if failed:
-                    child = failed[0]
-                    raise StageFailed(f"{child.name}: {child.error()}")
+                idle = time.monotonic() - last_message
+                if failed and (failed[0].name != "capture" or idle > DRAIN_GRACE_S):
+                    raise StageFailed(f"{failed[0].name}: {failed[0].error()}")
                 if len(sup.exited()) == len(sup.children):
                     raise StageFailed("the stages ended without an end-of-stream message")
             _wait_clean_exit(sup, ("capture", "transcribe"))

@@ -80,11 +80,36 @@ def probe_file(path: str | Path) -> FileInfo:
                 duration = float(stream.duration * stream.time_base)
             elif container.duration is not None:
                 duration = container.duration / av.time_base
+            duration = _declared_wav_seconds(path) or duration
             return FileInfo(path, duration, stream.rate or 0, stream.channels or 0, stream.codec_context.name)
     except InputError:
         raise
     except (av.FFmpegError, OSError, ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"{path} is not a readable audio file ({_short(exc)})") from None
+
+
+def _declared_wav_seconds(path: Path) -> float | None:
+    """Duration a RIFF/WAVE header declares (FFmpeg estimates it from the file size instead, which
+    hides truncation). None for other formats and for streamed WAVs whose sizes are placeholders."""
+    with open(path, "rb") as f:
+        head = f.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        byte_rate = 0
+        while True:
+            chunk = f.read(8)
+            if len(chunk) < 8:
+                return None
+            size = int.from_bytes(chunk[4:], "little")
+            if chunk[:4] == b"fmt ":
+                fmt = f.read(size + size % 2)
+                byte_rate = int.from_bytes(fmt[8:12], "little") if len(fmt) >= 12 else 0
+            elif chunk[:4] == b"data":
+                if not byte_rate or size in (0, 0xFFFFFFFF):
+                    return None
+                return size / byte_rate
+            else:
+                f.seek(size + size % 2, 1)
 
 
 def _short(exc: Exception) -> str:

@@ -1,0 +1,105 @@
+"""Shared fixtures: free loopback ports, configs that use them, synthesized speech and sample files."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.messages import SAMPLE_RATE
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def loopback_endpoints():
+    from stages.settings import Endpoints
+
+    return Endpoints(**{name: f"tcp://127.0.0.1:{free_port()}" for name in (
+        "audio", "transcript", "captions", "summary", "requests")})  # fmt: skip
+
+
+@pytest.fixture
+def app_config():
+    """An AppConfig on fresh loopback ports, so tests never collide with each other or a running app."""
+    from stages.settings import AppConfig
+
+    def make(**overrides) -> AppConfig:
+        cfg = AppConfig(endpoints=loopback_endpoints(), heartbeat_s=0.5)
+        sections = {}
+        top = {}
+        for key, value in overrides.items():
+            if "__" in key:
+                section, field = key.split("__", 1)
+                sections.setdefault(section, {})[field] = value
+            else:
+                top[key] = value
+        for section, fields in sections.items():
+            top[section] = dataclasses.replace(getattr(cfg, section), **fields)
+        return dataclasses.replace(cfg, **top)
+
+    return make
+
+
+def espeak(text: str, path: Path, voice: str = "en-us", speed: int = 155) -> Path:
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is missing: `make test` installs it (Debian package espeak-ng)")
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text], check=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def speech_wav(tmp_path_factory) -> Path:
+    """About 9 s of synthesized speech, 22.05 kHz WAV (espeak-ng's native rate)."""
+    path = tmp_path_factory.mktemp("speech") / "speech.wav"
+    return espeak(
+        "Good morning everyone. Today we will decide the release date for version two. "
+        "The database migration is owned by Maria, and she will finish it next week.",
+        path,
+    )
+
+
+def write_audio(path: Path, samples: np.ndarray, rate: int = SAMPLE_RATE, channels: int = 1,
+                codec: str | None = None) -> Path:  # fmt: skip
+    """Encode float samples in -1..1 ([S] or [S, C]) with PyAV into any container/codec."""
+    import av
+
+    codecs = {".wav": "pcm_s16le", ".flac": "flac", ".mp3": "libmp3lame", ".ogg": "libopus",
+              ".m4a": "aac", ".opus": "libopus"}  # fmt: skip
+    codec = codec or codecs[path.suffix]
+    data = np.asarray(samples, dtype=np.float32).reshape(len(samples), -1)
+    if data.shape[1] != channels:
+        data = np.repeat(data[:, :1], channels, axis=1)
+    layout = "mono" if channels == 1 else "stereo"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=rate, layout=layout)
+        fmt = stream.codec_context.codec.audio_formats[0].name if stream.codec_context.codec.audio_formats else "s16"
+        resampler = av.AudioResampler(format=fmt, layout=layout, rate=rate)
+        step = 4096
+        for i in range(0, len(data), step):
+            block = np.ascontiguousarray(data[i : i + step]).reshape(1, -1)
+            frame = av.AudioFrame.from_ndarray(block, format="flt", layout=layout)
+            frame.sample_rate = rate
+            for out in resampler.resample(frame):
+                container.mux(stream.encode(out))
+        for out in resampler.resample(None):
+            container.mux(stream.encode(out))
+        container.mux(stream.encode(None))
+    return path
+
+
+def read_all(path: Path) -> np.ndarray:
+    from stages.audio_io import read_file
+
+    return np.concatenate(list(read_file(path)))

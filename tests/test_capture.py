@@ -1,0 +1,163 @@
+"""Capture: decoding many formats and rates to 16 kHz mono, raw PCM, pacing, bad files, the real stage."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+import numpy as np
+import pytest
+import zmq
+
+from pipeline import transport
+from pipeline.errors import InputError
+from pipeline.messages import SAMPLE_RATE, AudioChunk, EndOfStream, Status
+from pipeline.runner import StopFlag
+from stages import audio_io, capture
+from tests.conftest import read_all, write_audio
+
+
+def tone(seconds: float, rate: int, freq: float = 440.0) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "rate", "channels"),
+    [(".wav", 8000, 1), (".wav", 48000, 2), (".flac", 44100, 2), (".mp3", 22050, 1), (".ogg", 48000, 1),
+     (".m4a", 44100, 2), (".opus", 24000, 2)],
+)  # fmt: skip
+def test_formats_and_rates_become_16k_mono(tmp_path, suffix, rate, channels):
+    path = write_audio(tmp_path / f"tone{suffix}", tone(2.0, rate), rate, channels)
+    audio = read_all(path)
+    assert audio.dtype == np.float32
+    assert abs(len(audio) / SAMPLE_RATE - 2.0) < 0.1  # duration kept (codec padding aside)
+    spectrum = np.abs(np.fft.rfft(audio[SAMPLE_RATE // 2 : SAMPLE_RATE + SAMPLE_RATE // 2]))
+    peak_hz = np.argmax(spectrum) * SAMPLE_RATE / SAMPLE_RATE  # 1 s window: bin = 1 Hz
+    assert abs(peak_hz - 440) < 5  # resampled, not just relabelled
+
+
+def test_rechunk_gives_fixed_chunks_and_keeps_every_sample():
+    blocks = [np.arange(n, dtype=np.float32) for n in (7, 1600, 3, 5000, 1)]
+    chunks = list(capture.rechunk(iter(blocks), 1600))
+    assert all(len(c) == 1600 for c in chunks[:-1]) and 0 < len(chunks[-1]) <= 1600
+    assert np.array_equal(np.concatenate(chunks), np.concatenate(blocks))
+
+
+def test_raw_pcm_stdin_stereo_44k():
+    pcm = (tone(1.0, 44100)[:, None].repeat(2, 1) * 32767).astype("<i2").tobytes()
+    audio = np.concatenate(list(audio_io.read_pcm(io.BytesIO(pcm + b"\x01"), 44100, 2)))
+    assert abs(len(audio) - SAMPLE_RATE) < 200
+
+
+def test_raw_pcm_16k_mono_is_exact():
+    samples = (np.arange(-1000, 1000) * 16).astype("<i2")
+    audio = np.concatenate(list(audio_io.read_pcm(io.BytesIO(samples.tobytes()), SAMPLE_RATE, 1)))
+    assert np.allclose(audio * 32768, samples)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p, "no such file"),
+        (lambda p: (p.write_bytes(b""), p)[1], "is empty"),
+        (lambda p: (p.write_text("hello, this is a text file\n" * 50), p)[1], "not a readable audio file"),
+        (lambda p: (p.write_bytes(bytes(range(256)) * 40), p)[1], "not a readable audio file"),
+        (lambda p: (p.mkdir(), p)[1], "is a directory"),
+    ],
+    ids=["missing", "empty", "text", "binary", "directory"],
+)
+def test_bad_files_are_one_line_input_errors(tmp_path, make, message):
+    path = make(tmp_path / "input.wav")
+    with pytest.raises(InputError, match=message) as info:
+        list(audio_io.read_file(path))
+    assert "\n" not in str(info.value)
+
+
+def test_truncated_file_yields_what_it_has_then_says_so(tmp_path):
+    path = write_audio(tmp_path / "long.wav", tone(4.0, SAMPLE_RATE))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # header still declares 4 s
+    got = []
+    with pytest.raises(InputError, match="truncated"):
+        for block in audio_io.read_file(path):
+            got.append(block)
+    assert 1.5 < sum(map(len, got)) / SAMPLE_RATE < 2.5
+
+
+def test_nan_samples_become_silence(tmp_path):
+    samples = tone(1.0, SAMPLE_RATE)
+    samples[100:200] = np.nan
+    path = write_audio(tmp_path / "nan.wav", samples, codec="pcm_f32le")
+    audio = read_all(path)
+    assert np.isfinite(audio).all() and np.abs(audio).max() <= 1.0
+
+
+def test_pacer_replays_at_the_requested_speed():
+    stop = StopFlag()
+    pacer = capture.Pacer(speed=4.0)
+    t0 = time.monotonic()
+    pacer.wait(1.0, stop)  # 1 s of audio at 4x
+    assert 0.2 <= time.monotonic() - t0 < 0.6
+    fast = capture.Pacer(speed=0)
+    t0 = time.monotonic()
+    fast.wait(100.0, stop)
+    assert time.monotonic() - t0 < 0.05
+
+
+def _collect(endpoint: str, out: list, done: threading.Event, delay_s: float = 0.0) -> None:
+    ctx = zmq.Context.instance()
+    receiver = transport.Receiver(transport.open_socket(ctx, "pull", endpoint, bind=True, hwm=2), "t")
+    try:
+        while not done.is_set():
+            got = receiver.recv(timeout_s=0.2)
+            if got is None:
+                continue
+            out.append(got[1])
+            time.sleep(delay_s)  # a slow consumer: the sender must wait, not drop
+            if isinstance(got[1], EndOfStream):
+                break
+    finally:
+        receiver.sock.close(linger=0)
+
+
+def test_stage_at_speed_zero_sends_every_sample_to_a_slow_consumer(tmp_path, app_config):
+    samples = tone(3.0, SAMPLE_RATE)
+    path = write_audio(tmp_path / "t.wav", samples)
+    cfg = app_config(capture__source=str(path), capture__speed=0.0, capture__hwm=2)
+    got: list = []
+    done = threading.Event()
+    consumer = threading.Thread(target=_collect, args=(cfg.endpoints.audio, got, done, 0.01))
+    consumer.start()
+    try:
+        assert capture.run(cfg, StopFlag()) == 0
+        consumer.join(20)
+    finally:
+        done.set()
+    chunks = [m for m in got if isinstance(m, AudioChunk)]
+    assert [c.seq for c in chunks] == list(range(len(chunks)))
+    assert np.allclose(np.concatenate([c.samples for c in chunks]), read_all(path))
+    assert isinstance(got[-1], EndOfStream) and got[-1].reason == "eof"
+    assert got[-1].audio_seconds == pytest.approx(3.0, abs=0.01)
+    assert any(isinstance(m, Status) for m in got)
+
+
+def test_stage_stops_on_request_and_still_ends_the_stream(tmp_path, app_config):
+    path = write_audio(tmp_path / "t.wav", tone(30.0, SAMPLE_RATE))
+    cfg = app_config(capture__source=str(path), capture__speed=1.0)
+    got: list = []
+    done = threading.Event()
+    consumer = threading.Thread(target=_collect, args=(cfg.endpoints.audio, got, done))
+    consumer.start()
+    stop = StopFlag()
+    threading.Timer(0.5, stop.set).start()
+    t0 = time.monotonic()
+    try:
+        capture.run(cfg, stop)
+        consumer.join(10)
+    finally:
+        done.set()
+    assert time.monotonic() - t0 < 5
+    assert isinstance(got[-1], EndOfStream) and got[-1].reason == "interrupted"
+    assert got[-1].audio_seconds < 5

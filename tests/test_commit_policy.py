@@ -1,0 +1,90 @@
+"""LocalAgreement-2 and the hallucination guards, on scripted hypotheses (no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.messages import Word
+from stages.commit_policy import LocalAgreement, compression_ratio, cut_repetition, is_hallucination
+
+
+def hyp(text: str, start: float = 0.0, step: float = 0.3, jitter: float = 0.0) -> list[Word]:
+    """Words of `text` spaced `step` apart from `start` (plus a constant timing jitter)."""
+    return [Word(w, round(start + i * step + jitter, 3), round(start + (i + 1) * step + jitter, 3))
+            for i, w in enumerate(text.split())]  # fmt: skip
+
+
+def texts(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+# Each case: successive hypotheses (text, jitter) -> what each insert commits, then what flush adds.
+CASES = {
+    "first hypothesis commits nothing": ([("hello there", 0)], [""], "hello there"),
+    "agreed prefix commits": ([("hello there", 0), ("hello there general", 0)], ["", "hello there"], "general"),
+    "disagreement stops the prefix": (
+        [("we should ship", 0), ("we could ship now", 0)], ["", "we"], "could ship now"),
+    "punctuation and case do not block agreement": (
+        [("Today we", 0), ("today, we will", 0)], ["", "today, we"], "will"),
+    "timing jitter at the seam loses no word": (
+        [("a b c", 0), ("a b c d", 0), ("a b c d e f", -0.25), ("a b c d e f g", 0.2)],
+        ["", "a b c", "d", "e f"], "g"),
+    "re-emitted committed words are not committed twice": (
+        [("one two", 0), ("one two three", 0), ("one two three four", 0), ("two three four five", 0.3)],
+        ["", "one two", "three", "four"], "five"),
+    "empty hypothesis commits nothing": ([("", 0), ("", 0)], ["", ""], ""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_local_agreement(name):
+    hypotheses, expected, after_flush = CASES[name]
+    policy = LocalAgreement()
+    for (text, jitter), want in zip(hypotheses, expected, strict=True):
+        assert texts(policy.insert(hyp(text, jitter=jitter))) == want
+    assert texts(policy.flush()) == after_flush
+    assert policy.pending == []
+
+
+def test_flush_with_final_hypothesis_skips_committed_words():
+    policy = LocalAgreement()
+    policy.insert(hyp("the release is"))
+    assert texts(policy.insert(hyp("the release is on"))) == "the release is"
+    assert texts(policy.flush(hyp("the release is on Friday"))) == "on Friday"
+
+
+def test_committed_end_only_moves_forward():
+    policy = LocalAgreement()
+    policy.insert(hyp("a b c"))
+    policy.insert(hyp("a b c d"))
+    end = policy.committed_end
+    policy.insert(hyp("x", start=0.0))
+    assert policy.committed_end >= end
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the the the the the the", "the"),
+        ("we will we will we will we will", "we will"),
+        ("I think so. I think so. I think so. I think so.", "I think so."),
+        ("no loop here at all", "no loop here at all"),
+        ("yes yes yes", "yes yes yes"),  # emphasis, not a loop
+    ],
+)
+def test_cut_repetition(text, expected):
+    assert texts(cut_repetition(hyp(text))) == expected
+
+
+def test_compression_ratio_flags_loops():
+    assert compression_ratio("thank you " * 30) > 2.4
+    assert compression_ratio("The database migration is owned by Maria, and she will finish it.") < 2.4
+
+
+@pytest.mark.parametrize(
+    ("text", "speech_fraction", "expected"),
+    [("Thank you.", 0.1, True), ("Thanks for watching!", 0.0, True), ("Thank you.", 0.9, False),
+     ("Thank you Maria.", 0.1, False), ("", 0.0, False)],
+)  # fmt: skip
+def test_hallucination_phrases_only_without_speech(text, speech_fraction, expected):
+    assert is_hallucination(hyp(text), speech_fraction) is expected

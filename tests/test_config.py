@@ -1,0 +1,60 @@
+"""TOML config: presets load; unknown or mistyped keys are one-line errors naming the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import config as config_io
+from pipeline.errors import ConfigError
+from stages.settings import AppConfig
+
+CONFIGS = sorted((Path(__file__).resolve().parent.parent / "configs").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
+def test_every_preset_loads(path):
+    cfg = config_io.load(AppConfig, path)
+    assert isinstance(cfg, AppConfig)
+
+
+def test_defaults_without_a_file():
+    cfg = config_io.load(AppConfig)
+    assert cfg.capture.source == "mic" and cfg.transcribe.model == "tiny.en"
+    assert cfg.endpoints.audio.startswith("tcp://127.0.0.1:")  # loopback by default
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[capture]\nspead = 2.0\n", r"unknown config key capture\.spead \(did you mean capture\.speed\?\)"),
+        ("[captur]\nspeed = 2.0\n", r"unknown config key captur \(did you mean capture\?\)"),
+        ("[capture]\nspeed = \"fast\"\n", r"capture\.speed: expected a number, got 'fast'"),
+        ("[capture]\nchunk_ms = 1.5\n", r"capture\.chunk_ms: expected an integer"),
+        ("[transcribe]\npartials = 1\n", r"transcribe\.partials: expected true or false"),
+        ("capture = 3\n", r"capture: expected a table"),
+        ("[capture]\nspeed = -1.0\n", r"capture: speed must be >= 0"),
+        ("[endpoints]\naudio = \"localhost:5550\"\n", r"is not a ZeroMQ endpoint"),
+        ("[capture\n", r"invalid TOML"),
+    ],
+)
+def test_bad_config_is_one_line_naming_the_key(tmp_path, toml, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError, match=message) as info:
+        config_io.load(AppConfig, path)
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        config_io.load(AppConfig, tmp_path / "nope.toml")
+
+
+def test_overrides_and_round_trip_through_toml(tmp_path):
+    cfg = config_io.load(AppConfig, None, {"capture.speed": 0.0, "capture.source": "x.wav", "stream": "t"})
+    assert cfg.capture.speed == 0.0 and cfg.stream == "t"
+    path = tmp_path / "out.toml"
+    path.write_text(config_io.dumps(cfg))
+    assert config_io.load(AppConfig, path) == cfg

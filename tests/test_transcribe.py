@@ -1,0 +1,116 @@
+"""Streaming transcription with the real packaged tiny.en: accuracy bound, no words from silence/noise."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bench.metrics import wer
+from pipeline.messages import SAMPLE_RATE, AudioChunk, Partial, Segment
+from stages.capture import rechunk
+from stages.settings import TranscribeConfig
+from stages.transcribe import StreamingTranscriber
+from tests.conftest import SAMPLES, read_all
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def whisper():
+    from stages.asr_models import load_whisper
+
+    return load_whisper("tiny.en")
+
+
+def stream(model, audio: np.ndarray, cfg: TranscribeConfig | None = None) -> tuple[list, StreamingTranscriber]:
+    """Push `audio` through a StreamingTranscriber in 100 ms chunks; return every message it emitted."""
+    st = StreamingTranscriber(cfg or TranscribeConfig(), model, "test")
+    out, pos = [], 0
+    for i, chunk in enumerate(rechunk(iter([audio]), SAMPLE_RATE // 10)):
+        out += list(st.feed(AudioChunk("test", i, pos / SAMPLE_RATE, time.time(), chunk)))
+        pos += len(chunk)
+    out += list(st.finish())
+    return out, st
+
+
+def committed_text(messages) -> str:
+    return " ".join(m.text for m in messages if isinstance(m, Segment))
+
+
+def test_synthesized_speech(whisper, speech_wav):
+    audio = np.concatenate([read_all(speech_wav), np.zeros(SAMPLE_RATE, np.float32)])
+    messages, st = stream(whisper, audio)
+    reference = ("Good morning everyone. Today we will decide the release date for version two. "
+                 "The database migration is owned by Maria, and she will finish it next week.")  # fmt: skip
+    assert wer(reference, committed_text(messages)) <= 0.2
+    segments = [m for m in messages if isinstance(m, Segment)]
+    assert [s.seq for s in segments] == list(range(len(segments)))
+    words = [w for s in segments for w in s.words]
+    assert all(a.start <= b.start + 0.05 for a, b in zip(words, words[1:], strict=False))  # time order
+    assert all(0 <= w.start <= w.end <= len(audio) / SAMPLE_RATE + 0.1 for w in words)
+    assert any(isinstance(m, Partial) and m.text for m in messages)  # captions for people
+    assert st.counters.buffer_seconds <= TranscribeConfig().max_buffer_s + 1
+
+
+def human_samples() -> list[Path]:
+    return sorted((SAMPLES / "human").glob("*.flac")) + sorted((SAMPLES / "human").glob("*.wav"))
+
+
+@pytest.mark.parametrize("path", human_samples(), ids=lambda p: p.stem)
+def test_real_human_recordings(whisper, path):
+    reference = path.with_suffix(".txt").read_text()
+    audio = np.concatenate([read_all(path), np.zeros(SAMPLE_RATE, np.float32)])
+    messages, _ = stream(whisper, audio)
+    # Short telephone prompts: a word or two wrong is a large fraction, hence a loose per-file bound.
+    assert wer(reference, committed_text(messages)) <= 0.35, committed_text(messages)
+
+
+def test_meeting_excerpt_streaming_close_to_offline(whisper):
+    """The first minute of the sample meeting: streaming WER within 1.25x of offline (+ small slack)."""
+    audio = read_all(SAMPLES / "meeting.ogg")[: 60 * SAMPLE_RATE]
+    messages, st = stream(whisper, audio)
+    streamed = committed_text(messages)
+    offline = " ".join(s.text for s in whisper.transcribe(audio, language="en", beam_size=1)[0])
+    reference_words = len(offline.split())
+    # Compare against the offline transcript of the same audio (the reference covers all 4 minutes).
+    assert wer(offline, streamed) <= 0.15, (streamed, offline)
+    assert reference_words > 50
+    assert st.counters.asr_seconds < st.counters.audio_seconds  # keeps up with real time here
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["silence", "white_noise", "hum", "quiet_noise"],
+)
+def test_silence_and_noise_commit_no_words(whisper, kind):
+    rng = np.random.default_rng(0)
+    n = 15 * SAMPLE_RATE
+    audio = {
+        "silence": np.zeros(n, np.float32),
+        "white_noise": rng.normal(0, 0.3, n).clip(-1, 1).astype(np.float32),
+        "hum": (0.3 * np.sin(2 * np.pi * 50 * np.arange(n) / SAMPLE_RATE)).astype(np.float32),
+        "quiet_noise": rng.normal(0, 0.003, n).astype(np.float32),
+    }[kind]
+    messages, st = stream(whisper, audio)
+    assert committed_text(messages) == ""
+    assert st.counters.buffer_seconds <= 1.0  # nothing accumulates while nobody speaks
+
+
+def test_long_speech_without_pauses_keeps_buffer_bounded(whisper, speech_wav):
+    """No pause long enough to end an utterance: trimming must still bound the buffer."""
+    speech = read_all(speech_wav)
+    audio = np.concatenate([speech] * 4)  # ~40 s, gaps shorter than silence_flush_s
+    cfg = TranscribeConfig(silence_flush_s=2.0, max_buffer_s=8.0)
+    st = StreamingTranscriber(cfg, whisper, "test")
+    peak = 0.0
+    pos = 0
+    texts = []
+    for i, chunk in enumerate(rechunk(iter([audio]), SAMPLE_RATE // 10)):
+        texts += [m.text for m in st.feed(AudioChunk("t", i, pos / SAMPLE_RATE, time.time(), chunk)) if isinstance(m, Segment)]
+        pos += len(chunk)
+        peak = max(peak, st.counters.buffer_seconds)
+    assert peak <= cfg.max_buffer_s + 3.0, peak  # trimmed at committed words, a step or two late at most
+    assert len(" ".join(texts).split()) > 40  # it kept committing along the way
