@@ -66,9 +66,12 @@ def main(log_level: str) -> None:
 
     \b
     Examples:
+      sinkscribe replay samples/meeting.ogg --ask "Who owns the database migration?"
+      sinkscribe run                      # microphone: captions, summaries, answers
+      sinkscribe ask "What was decided?"  # from another terminal
       sinkscribe transcribe samples/meeting.ogg
-      sinkscribe transcribe --mic
-      sinkscribe subscribe --topic segment
+      sinkscribe subscribe --from summary --topic summary
+      sinkscribe export replay --format srt
     """
     from pipeline.runner import setup_logging
 
@@ -114,19 +117,17 @@ def transcribe(file: str | None, mic: bool, device: str, speed: float | None, co
       sinkscribe transcribe samples/meeting.ogg --speed 0 --json > captions.jsonl
       sinkscribe transcribe --mic --device 2
     """
-    from pipeline.console import CaptionView
-    from pipeline.console import as_json as to_json
+    from pipeline.console import CaptionView, LiveView
     from pipeline.live import run_transcription
 
     overrides = _source_overrides(file, mic, device, speed)
     cfg = load_app_config(config or ("default" if mic else "replay"), overrides)
     _preflight_source(cfg)
-    out = sys.stdout
-    view = CaptionView(out, live=out.isatty() and not as_json)
-    on_segment = (lambda m: view.line(to_json(m))) if as_json else view.segment
-    result = run_transcription(cfg, on_segment, view.partial, log_level=_log_level())
+    view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json)
+    result = run_transcription(cfg, view.handle, log_level=_log_level())
     if not as_json:
-        click.echo(f"-- {result.segments} segments, {result.audio_seconds:.1f} s of audio ({result.reason})", err=True)
+        click.echo(f"-- {result.counts.get('segment', 0)} segments, {result.audio_seconds:.1f} s of audio "
+                   f"({result.reason})", err=True)  # fmt: skip
 
 
 def _source_overrides(file: str | None, mic: bool, device: str, speed: float | None) -> dict[str, Any]:
@@ -161,7 +162,7 @@ def _log_level() -> str:
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["capture", "transcribe", "summarize"]))
+@click.argument("name", type=click.Choice(["capture", "transcribe", "summarize", "text"]))
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @click.option("--error-file", type=click.Path(dir_okay=False), default=None, help="Write a fatal error here (used by the supervisor).")
 @user_errors
@@ -192,24 +193,192 @@ def stage(name: str, config: str | None, error_file: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.option("--count", type=int, default=0, help="Exit after this many messages (0 = never).")
 @click.option("--timeout", type=float, default=0.0, help="Exit with code 1 after this many seconds without a message (0 = wait forever).")
+@click.option("--requests", default=None, help="With --from summary: the stage's request endpoint for the snapshot.")
+@click.option("--no-snapshot", is_flag=True, help="With --from summary: do not ask for the current summary first.")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @user_errors
-def subscribe(source: str, endpoint: str | None, topics: tuple[str, ...], as_json: bool, count: int, timeout: float, config: str | None) -> None:
+def subscribe(source: str, endpoint: str | None, topics: tuple[str, ...], as_json: bool, count: int, timeout: float,
+              requests: str | None, no_snapshot: bool, config: str | None) -> None:  # fmt: skip
     """Watch a publishing socket: captions from transcribe, or summaries and answers.
 
     \b
     Examples:
       sinkscribe subscribe --topic segment
-      sinkscribe subscribe --from summary --topic summary --json
+      sinkscribe subscribe --from summary --topic summary --json   # current summary first, then updates
       sinkscribe subscribe --endpoint tcp://10.0.0.5:5552
     """
     from pipeline.subscriber import watch
 
     cfg = load_app_config(config)
+    snapshot_from = None
+    if source == "summary" and not no_snapshot:
+        snapshot_from = requests or cfg.endpoints.requests
     endpoint = endpoint or getattr(cfg.endpoints, source)
-    shown = watch(endpoint, topics, as_json, count, timeout, sys.stdout)
+    shown = watch(endpoint, topics, as_json, count, timeout, sys.stdout, snapshot_from)
     if timeout and (count == 0 or shown < count):
         sys.exit(1)
+
+
+def _summarize_overrides(preset: str | None, session: str | None, session_dir: str | None) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    if preset:
+        overrides["summarize.model"] = preset
+    if session:
+        overrides["summarize.session"] = session
+    if session_dir:
+        overrides["summarize.session_dir"] = session_dir
+    return overrides
+
+
+def _ask_all(cfg: Any, questions: tuple[str, ...], timeout: float, view: Any) -> None:
+    from pipeline.client import ask
+
+    for question in questions:
+        view.handle(ask(cfg.endpoints.requests, question, timeout))
+
+
+def _run_pipeline(cfg: Any, text_input: bool, questions: tuple[str, ...], serve: bool, as_json: bool,
+                  ask_timeout: float) -> None:  # fmt: skip
+    from pipeline.console import CaptionView, LiveView
+    from pipeline.live import run_summarization
+
+    view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json)
+    after = (lambda: _ask_all(cfg, questions, ask_timeout, view)) if questions else None
+    result = run_summarization(cfg, view.handle, text_input=text_input, after_end=after, serve=serve,
+                               log_level=_log_level())  # fmt: skip
+    if not as_json:
+        from stages.summarize.stage import session_path
+
+        click.echo(f"-- {result.counts.get('segment', 0)} segments, {result.counts.get('summary', 0)} summaries, "
+                   f"{result.audio_seconds:.0f} s ({result.reason}); session {session_path(cfg)}", err=True)  # fmt: skip
+
+
+SUMMARY_OPTIONS = [
+    click.option("--preset", default=None, help="Language model: smollm2-135m (default), qwen2.5-coder-0.5b, an HF id or folder."),
+    click.option("--session", default=None, help="Session name (its SQLite file); default: the stream id."),
+    click.option("--session-dir", default=None, help="Where session files go."),
+    click.option("--ask", "questions", multiple=True, help="Ask this after the final summary (repeatable)."),
+    click.option("--ask-timeout", type=float, default=120.0, show_default=True, help="Seconds to wait for each answer."),
+    click.option("--json", "as_json", is_flag=True, help="Print every message as a JSON line."),
+    click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/."),
+]
+
+
+def summary_options(fn: Callable) -> Callable:
+    for option in reversed(SUMMARY_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--speed", type=float, default=None, help="1 = real time (default), N = N times faster, 0 = as fast as possible.")
+@click.option("--text", "text_input", is_flag=True, help="FILE is a transcript: one utterance per line, optional 'Speaker: '.")
+@click.option("--serve", is_flag=True, help="Keep answering questions after the stream ends, until Ctrl-C.")
+@summary_options
+@user_errors
+def replay(file: str, speed: float | None, text_input: bool, serve: bool, preset: str | None, session: str | None,
+           session_dir: str | None, questions: tuple[str, ...], ask_timeout: float, as_json: bool,
+           config: str | None) -> None:  # fmt: skip
+    """Replay a recording (or a transcript) through capture, transcribe and summarize.
+
+    Captions, rolling summaries and answers are printed as they come; the session is kept in a SQLite
+    file for `sinkscribe ask` (with --serve) and `sinkscribe export`.
+
+    \b
+    Examples:
+      sinkscribe replay samples/meeting.ogg
+      sinkscribe replay samples/meeting.ogg --speed 0 --preset qwen2.5-coder-0.5b --ask "Who owns the migration?"
+      sinkscribe replay samples/meeting.script.txt --text --serve
+    """
+    overrides = {"capture.source": file, **_summarize_overrides(preset, session, session_dir)}
+    if speed is not None:
+        overrides["capture.speed"] = speed
+    cfg = load_app_config(config or "replay", overrides)
+    if text_input:
+        from stages.text_ingest import validate
+
+        validate(file)
+    else:
+        _preflight_source(cfg)
+    _run_pipeline(cfg, text_input, questions, serve, as_json, ask_timeout)
+
+
+@main.command()
+@click.option("--device", default="", help="Input device index or name part (see `sinkscribe devices`).")
+@summary_options
+@user_errors
+def run(device: str, preset: str | None, session: str | None, session_dir: str | None, questions: tuple[str, ...],
+        ask_timeout: float, as_json: bool, config: str | None) -> None:  # fmt: skip
+    """Live: microphone -> captions, rolling summaries and answers, until Ctrl-C.
+
+    Ctrl-C stops the microphone first; what was captured is still transcribed and a final summary is
+    produced before everything shuts down. Ask questions from another terminal with `sinkscribe ask`.
+
+    \b
+    Examples:
+      sinkscribe run
+      sinkscribe run --device 2 --preset qwen2.5-coder-0.5b --session standup
+    """
+    overrides = {"capture.source": "mic", **_summarize_overrides(preset, session, session_dir)}
+    if device:
+        overrides["capture.device"] = device
+    cfg = load_app_config(config or "default", overrides)
+    _preflight_source(cfg)
+    _run_pipeline(cfg, False, questions, False, as_json, ask_timeout)
+
+
+@main.command()
+@click.argument("question")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for the answer.")
+@click.option("--endpoint", default=None, help="The summarize stage's request endpoint.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer message as JSON.")
+@click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
+@user_errors
+def ask(question: str, timeout: float, endpoint: str | None, as_json: bool, config: str | None) -> None:
+    """Ask the running summarize stage a question about the meeting so far.
+
+    \b
+    Examples:
+      sinkscribe ask "What was decided about the release date?"
+      sinkscribe ask "Who owns the database migration?" --timeout 120 --json
+    """
+    from pipeline.client import ask as ask_question
+    from pipeline.console import as_json as to_json
+    from pipeline.console import as_text
+
+    cfg = load_app_config(config)
+    answer = ask_question(endpoint or cfg.endpoints.requests, question, timeout)
+    click.echo(to_json(answer) if as_json else as_text(answer))
+
+
+@main.command()
+@click.argument("session")
+@click.option("--format", "fmt", type=click.Choice(["md", "srt", "vtt", "jsonl"]), default="md", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write here instead of stdout.")
+@click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
+@user_errors
+def export(session: str, fmt: str, output: str | None, config: str | None) -> None:
+    """Export a stored session (a name or a .sqlite path) as Markdown, SRT, WebVTT or JSON lines.
+
+    \b
+    Examples:
+      sinkscribe export replay --format md
+      sinkscribe export ~/.local/share/sinkscribe/sessions/live.sqlite --format srt -o live.srt
+    """
+    from stages.summarize.export import export as render
+    from stages.summarize.stage import session_path
+    from stages.summarize.store import SessionStore
+
+    path = Path(session)
+    if not path.suffix == ".sqlite" and not path.exists():
+        path = session_path(load_app_config(config, {"summarize.session": session}))
+    with SessionStore.open_existing(path) as store:
+        text = render(store, fmt)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
 
 
 if __name__ == "__main__":

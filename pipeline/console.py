@@ -52,6 +52,25 @@ class CaptionView:
         self.line(f"[{clock(msg.start)}] {msg.text}")
 
 
+class LiveView:
+    """Routes every message of a run to the caption view (or JSON lines)."""
+
+    def __init__(self, captions: CaptionView, json_lines: bool = False) -> None:
+        self.captions = captions
+        self.json_lines = json_lines
+
+    def handle(self, msg: Message) -> None:
+        if self.json_lines:
+            if not isinstance(msg, Partial | Status):
+                self.captions.line(as_json(msg))
+        elif isinstance(msg, Partial):
+            self.captions.partial(msg)
+        elif isinstance(msg, Segment):
+            self.captions.segment(msg)
+        elif isinstance(msg, Summary | Answer):
+            self.captions.line(as_text(msg))
+
+
 def as_json(msg: Message) -> str:
     """One message as one JSON line (the wire header; audio payloads are never printed)."""
     return wire.encode(msg)[0].decode("utf-8")

@@ -1,109 +1,202 @@
-"""Run supervised stages and be their last consumer: the loop behind `sinkscribe transcribe`.
+"""Run supervised stages and be their last consumer: the loop behind `transcribe`, `replay` and `run`.
 
-The CLI process binds the lossless transcript socket itself (it is the downstream of transcribe), and
-subscribes to the caption socket for partials. It ends when the end of stream arrives, a stage fails,
-or the user presses Ctrl-C (then capture is stopped first, so everything already captured is still
-transcribed and printed).
+Two shapes:
+- `run_transcription`: capture + transcribe. This process binds the lossless transcript socket itself
+  (it is transcribe's downstream) and subscribes to captions for partials.
+- `run_summarization`: capture + transcribe + summarize (or text ingest + summarize). This process
+  subscribes to the summary socket (transcript, summaries, answers, end of stream) and to captions.
+
+Both end at the end of stream, when a stage fails, or on Ctrl-C (capture is stopped first, so what was
+captured is still transcribed and summarized; the others flush on their own end of stream).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import zmq
 
 from pipeline import transport, wire
 from pipeline.errors import StageFailed
-from pipeline.messages import EndOfStream, Message, Partial, Segment
+from pipeline.messages import EndOfStream, Message
 from pipeline.runner import StopFlag
 from pipeline.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
-DRAIN_GRACE_S = 60.0  # after capture died, how long transcribe may stay silent before we give up
+DRAIN_GRACE_S = 60.0  # after the source stage died, how long the rest may stay silent before we give up
+Handler = Callable[[Message], None]
 
 
 @dataclass
 class LiveResult:
-    segments: int = 0
+    messages: int = 0
     audio_seconds: float = 0.0
     reason: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
 
 
-def run_transcription(
-    cfg: Any,
-    on_segment: Callable[[Segment], None],
-    on_partial: Callable[[Partial], None],
-    stop: StopFlag | None = None,
-    log_level: str = "warning",
-) -> LiveResult:
-    """Start transcribe + capture for `cfg`, deliver messages to the callbacks until end of stream."""
-    ep = cfg.endpoints
-    for endpoint in (ep.audio, ep.captions):  # what the children will bind: fail here, in one line
-        transport.check_bindable(endpoint)
-    ctx = zmq.Context.instance()
-    sink = transport.Receiver(transport.open_socket(ctx, "pull", ep.transcript, bind=True), "transcript")
-    captions = transport.Receiver(
-        transport.open_socket(ctx, "sub", ep.captions, bind=False, subscribe=(wire.topic_prefix("partial"),)),
-        "captions",
-    )
-    stop = stop or StopFlag()
+@dataclass
+class Listener:
+    """One socket this process reads, and what to do with what arrives."""
+
+    receiver: transport.Receiver
+    handle: Handler
+
+
+@contextmanager
+def sigint_sets(stop: StopFlag) -> Iterator[None]:
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set(signal.SIGINT))
-    result = LiveResult()
-    poller = zmq.Poller()
-    poller.register(sink.sock, zmq.POLLIN)
-    poller.register(captions.sock, zmq.POLLIN)
     try:
-        with Supervisor(cfg, log_level) as sup:
-            sup.start("transcribe")
-            sup.start("capture")
-            capture_stopped = False
-            last_message = time.monotonic()
-            while True:
-                if stop.is_set() and not capture_stopped:
-                    log.info("interrupted: stopping capture, flushing what was captured")
-                    sup.stop("capture")
-                    capture_stopped = True
-                ready = dict(poller.poll(200))
-                if captions.sock in ready:
-                    got = captions.recv(timeout_s=0)
-                    if got and isinstance(got[1], Partial):
-                        on_partial(got[1])
-                if sink.sock in ready:
-                    got = sink.recv(timeout_s=0)
-                    msg: Message | None = got[1] if got else None
-                    if isinstance(msg, Segment):
-                        result.segments += 1
-                        on_segment(msg)
-                    elif isinstance(msg, EndOfStream):
-                        result.audio_seconds, result.reason = msg.audio_seconds, msg.reason
-                        break
-                # A capture that fails mid-file (truncated, device lost) still sends its end of stream:
-                # keep delivering what transcribe makes of the audio it got; the error is raised after.
-                if ready:
-                    last_message = time.monotonic()
-                failed = sup.failed()
-                idle = time.monotonic() - last_message
-                if failed and (failed[0].name != "capture" or idle > DRAIN_GRACE_S):
-                    raise StageFailed(f"{failed[0].name}: {failed[0].error()}")
-                if len(sup.exited()) == len(sup.children):
-                    raise StageFailed("the stages ended without an end-of-stream message")
-            _wait_clean_exit(sup, ("capture", "transcribe"))
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        sink.sock.close(linger=0)
-        captions.sock.close(linger=0)
-    return result
 
 
-def _wait_clean_exit(sup: Supervisor, names: tuple[str, ...], timeout_s: float = 30.0) -> None:
-    """After end of stream: the stages finish on their own; one that failed is still reported."""
+def _listen(kind: str, endpoint: str, name: str, bind: bool, topics: tuple[str, ...] = ()) -> transport.Receiver:
+    prefixes = tuple(wire.topic_prefix(t) for t in topics) or (b"",)
+    sock = transport.open_socket(zmq.Context.instance(), kind, endpoint, bind=bind, subscribe=prefixes)
+    return transport.Receiver(sock, name)
+
+
+def supervise(
+    sup: Supervisor,
+    listeners: list[Listener],
+    end_socket: transport.Receiver,
+    stop: StopFlag,
+    source: str,
+    result: LiveResult,
+) -> None:
+    """Deliver messages until an EndOfStream arrives on `end_socket`; raise StageFailed on a dead stage.
+
+    A `source` stage (capture, text) that fails mid-input (truncated file, lost device) still sends its
+    end of stream, so the others keep going and the error is raised by the caller after they finish.
+    """
+    poller = zmq.Poller()
+    for listener in listeners:
+        poller.register(listener.receiver.sock, zmq.POLLIN)
+    source_stopped = False
+    last_message = time.monotonic()
+    while True:
+        if stop.is_set() and not source_stopped:
+            log.info("interrupted: stopping %s, flushing what was captured", source)
+            sup.stop(source)
+            source_stopped = True
+        ready = dict(poller.poll(200))
+        for listener in listeners:
+            if listener.receiver.sock not in ready:
+                continue
+            got = listener.receiver.recv(timeout_s=0)
+            if got is None:
+                continue
+            msg = got[1]
+            last_message = time.monotonic()
+            result.messages += 1
+            result.counts[msg.type] = result.counts.get(msg.type, 0) + 1
+            if isinstance(msg, EndOfStream) and listener.receiver is end_socket:
+                result.audio_seconds, result.reason = msg.audio_seconds, msg.reason
+                _drain(listeners, end_socket)
+                return
+            listener.handle(msg)
+        failed = sup.failed()
+        if failed and (failed[0].name != source or time.monotonic() - last_message > DRAIN_GRACE_S):
+            raise StageFailed(f"{failed[0].name}: {failed[0].error()}")
+        if len(sup.exited()) == len(sup.children):
+            raise StageFailed("the stages ended without an end-of-stream message")
+
+
+def _drain(listeners: list[Listener], end_socket: transport.Receiver) -> None:
+    """Messages published just before the end of stream (final status) on the other sockets."""
+    for listener in listeners:
+        if listener.receiver is end_socket:
+            continue
+        while (got := listener.receiver.recv(timeout_s=0.3)) is not None:
+            listener.handle(got[1])
+
+
+def check_exit(sup: Supervisor, names: tuple[str, ...], timeout_s: float = 30.0) -> None:
+    """After end of stream: stages that end on their own must end cleanly; a failure is still reported."""
     deadline = time.monotonic() + timeout_s
     for name in names:
         code = sup.wait(name, max(0.1, deadline - time.monotonic()))
         if code not in (0, None):
             raise StageFailed(f"{name}: {sup.children[name].error()}")
+
+
+def run_transcription(
+    cfg: Any, handle: Handler, stop: StopFlag | None = None, log_level: str = "warning"
+) -> LiveResult:
+    """capture + transcribe for `cfg`; every Segment, Partial and Status goes to `handle`."""
+    ep = cfg.endpoints
+    for endpoint in (ep.audio, ep.captions):  # what the children will bind: fail here, in one line
+        transport.check_bindable(endpoint)
+    stop = stop or StopFlag()
+    if cfg.transcribe.threads == 0:  # alone on the machine: Whisper may use every core
+        cfg = replace(cfg, transcribe=replace(cfg.transcribe, threads=os.cpu_count() or 1))
+    sink = _listen("pull", ep.transcript, "transcript", bind=True)
+    captions = _listen("sub", ep.captions, "captions", bind=False, topics=("partial", "status"))
+    result = LiveResult()
+    try:
+        with sigint_sets(stop), Supervisor(cfg, log_level) as sup:
+            sup.start("transcribe")
+            sup.start("capture")
+            supervise(sup, [Listener(sink, handle), Listener(captions, handle)], sink, stop, "capture", result)
+            check_exit(sup, ("capture", "transcribe"))
+    finally:
+        sink.sock.close(linger=0)
+        captions.sock.close(linger=0)
+    return result
+
+
+def run_summarization(
+    cfg: Any,
+    handle: Handler,
+    *,
+    text_input: bool = False,
+    after_end: Callable[[], None] | None = None,
+    serve: bool = False,
+    stop: StopFlag | None = None,
+    log_level: str = "warning",
+) -> LiveResult:
+    """The whole pipeline. `after_end` runs once the final summary is out, while summarize still serves
+    (questions from `--ask`); with `serve`, it keeps serving until Ctrl-C."""
+    ep = cfg.endpoints
+    source = "text" if text_input else "capture"
+    binds = [ep.transcript, ep.summary, ep.requests] + ([] if text_input else [ep.audio, ep.captions])
+    for endpoint in binds:
+        transport.check_bindable(endpoint)
+    stop = stop or StopFlag()
+    summary = _listen("sub", ep.summary, "summary", bind=False)
+    listeners = [Listener(summary, handle)]
+    if not text_input:
+        listeners.append(Listener(_listen("sub", ep.captions, "captions", bind=False, topics=("partial",)), handle))
+    upstream = replace(cfg, exit_after_eos=True)
+    result = LiveResult()
+    try:
+        with sigint_sets(stop), Supervisor(cfg, log_level) as sup:
+            sup.start("summarize", replace(cfg, exit_after_eos=False))  # serves questions after the end
+            if text_input:
+                sup.start("text", upstream)
+            else:
+                sup.start("transcribe", upstream)
+                sup.start("capture", upstream)
+            supervise(sup, listeners, summary, stop, source, result)
+            check_exit(sup, ("text",) if text_input else ("capture", "transcribe"))
+            if after_end is not None and not stop.is_set():
+                after_end()
+            while serve and not stop.is_set():  # keep answering (and showing answers) until Ctrl-C
+                if (got := summary.recv(timeout_s=0.2)) is not None:
+                    handle(got[1])
+                if sup.failed():
+                    raise StageFailed(f"summarize: {sup.children['summarize'].error()}")
+            sup.stop("summarize")
+    finally:
+        for listener in listeners:
+            listener.receiver.sock.close(linger=0)
+    return result

@@ -15,6 +15,8 @@ import sys
 import threading
 from typing import Any
 
+import zmq
+
 from pipeline.errors import SinkscribeError
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,7 @@ STAGES = {
     "capture": "stages.capture",
     "transcribe": "stages.transcribe",
     "summarize": "stages.summarize.stage",
+    "text": "stages.text_ingest",
 }
 
 
@@ -75,3 +78,7 @@ def run_stage(name: str, cfg: Any) -> int:
         return int(module.run(cfg, stop) or 0)
     except KeyboardInterrupt:
         return 130
+    finally:
+        # Waits for closed sockets' lingering messages (a lossless PUSH's last segments) to leave;
+        # without it the interpreter exits and libzmq's I/O thread drops them.
+        zmq.Context.instance().term()

@@ -10,11 +10,39 @@ import zmq
 from pipeline import transport, wire
 from pipeline.console import as_json, as_text
 from pipeline.errors import ConfigError
-from pipeline.messages import MESSAGE_TYPES
+from pipeline.messages import MESSAGE_TYPES, Message, Summary
+
+# Messages the summarize stage numbers with its own publisher sequence (see stages/summarize/stage.py).
+PUBLISHER_SEQ_TYPES = frozenset({"summary", "answer", "status", "eos"})
+SUBSCRIPTION_SETTLE_S = 0.3  # PUB/SUB: a subscription takes a moment to reach the publisher
 
 
-def watch(endpoint: str, topics: tuple[str, ...], json_lines: bool, count: int, timeout_s: float, out: TextIO) -> int:
-    """Print messages until `count` were shown or `timeout_s` passed without one; returns how many."""
+def _snapshot(endpoint: str, topics: tuple[str, ...]) -> tuple[int, Message | None]:
+    from pipeline.client import snapshot
+
+    time.sleep(SUBSCRIPTION_SETTLE_S)  # subscribe first, then ask: nothing falls between the two
+    snap = snapshot(endpoint)
+    current = None
+    if snap.summary and (not topics or "summary" in topics):
+        current = Summary(snap.stream, snap.pub_seq, snap.summary, snap.upto_seq, snap.upto)
+    return snap.pub_seq, current
+
+
+def watch(
+    endpoint: str,
+    topics: tuple[str, ...],
+    json_lines: bool,
+    count: int,
+    timeout_s: float,
+    out: TextIO,
+    snapshot_endpoint: str | None = None,
+) -> int:
+    """Print messages until `count` were shown or `timeout_s` passed without one; returns how many.
+
+    With `snapshot_endpoint` (the summary socket's request endpoint) a late joiner first gets the
+    current summary (ZeroMQ guide, Clone pattern: subscribe, then snapshot, then drop published
+    updates that the snapshot already covers).
+    """
     for topic in topics:
         if topic not in MESSAGE_TYPES:
             raise ConfigError(f"unknown topic {topic!r}; known: {', '.join(sorted(MESSAGE_TYPES))}")
@@ -24,8 +52,15 @@ def watch(endpoint: str, topics: tuple[str, ...], json_lines: bool, count: int, 
         transport.open_socket(ctx, "sub", endpoint, bind=False, subscribe=prefixes), endpoint
     )
     shown = 0
-    last = time.monotonic()
+    covered = -1  # publisher seq the snapshot covers
     try:
+        if snapshot_endpoint:
+            covered, current = _snapshot(snapshot_endpoint, topics)
+            if current is not None:
+                out.write((as_json(current) if json_lines else as_text(current)) + "\n")
+                out.flush()
+                shown += 1
+        last = time.monotonic()
         while count == 0 or shown < count:
             got = receiver.recv(timeout_s=0.5)
             if got is None:
@@ -33,7 +68,10 @@ def watch(endpoint: str, topics: tuple[str, ...], json_lines: bool, count: int, 
                     break
                 continue
             last = time.monotonic()
-            out.write((as_json(got[1]) if json_lines else as_text(got[1])) + "\n")
+            msg = got[1]
+            if msg.type in PUBLISHER_SEQ_TYPES and msg.seq <= covered:
+                continue  # already contained in the snapshot
+            out.write((as_json(msg) if json_lines else as_text(msg)) + "\n")
             out.flush()
             shown += 1
     finally:

@@ -115,4 +115,6 @@ def _child_env() -> dict[str, str]:
     # Children must import this checkout's packages even when it is not installed (tests, bench).
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    # Stages share the cores: OpenMP threads that busy-wait steal them from the other stage.
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     return env

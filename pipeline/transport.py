@@ -69,6 +69,10 @@ def open_socket(
     if kind == "sub":
         for topic in subscribe:
             sock.setsockopt(zmq.SUBSCRIBE, topic)
+    if kind == "push":
+        # Queue only to connected peers: a lossless sender waits (send_waiting) until the next stage is
+        # up instead of filling a queue that is dropped if it exits before the peer ever connects.
+        sock.setsockopt(zmq.IMMEDIATE, 1)
     if kind == "router":
         # A reply to a client that has gone away is dropped, not an error that stalls the stage.
         sock.setsockopt(zmq.ROUTER_MANDATORY, 0)
@@ -101,6 +105,12 @@ def send_waiting(sock: zmq.Socket, msg: Message, should_stop: Callable[[], bool]
             return False
     sock.send_multipart(frames, copy=False)
     return True
+
+
+def send_within(sock: zmq.Socket, msg: Message, timeout_s: float) -> bool:
+    """Lossless send that waits at most `timeout_s` for the peer (for the last message of a stream)."""
+    deadline = time.monotonic() + timeout_s
+    return send_waiting(sock, msg, lambda: time.monotonic() > deadline)
 
 
 def close_flushing(sock: zmq.Socket, timeout_s: float) -> None:

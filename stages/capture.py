@@ -78,7 +78,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         counters = {"audio_seconds": sent_samples / SAMPLE_RATE, "chunks": seq}
         if mic is not None:
             counters |= {"overflow_chunks": mic.overflow_blocks, "device_overflows": mic.device_overflows}
-        transport.send(out, Status(cfg.stream, seq, "capture", time.time(), counters))
+        transport.send_waiting(out, Status(cfg.stream, seq, "capture", time.time(), counters), stop.is_set)
 
     try:
         if c.source == "mic":
@@ -101,7 +101,9 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                     reason = "interrupted"
                     break
                 # wall = when the last sample of this chunk was available (for latency measurements)
-                transport.send(out, AudioChunk(cfg.stream, seq, start, time.time(), samples))
+                if not transport.send_waiting(out, AudioChunk(cfg.stream, seq, start, time.time(), samples), stop.is_set):
+                    reason = "interrupted"
+                    break
                 seq += 1
                 sent_samples += len(samples)
                 if time.monotonic() - last_status >= cfg.heartbeat_s:
@@ -112,7 +114,10 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         if mic is not None and mic.overflow_blocks:
             log.warning("capture: %d chunks dropped because the queue was full", mic.overflow_blocks)
         send_status()
-        transport.send(out, EndOfStream(cfg.stream, seq, reason, sent_samples / SAMPLE_RATE))
+        # The end of stream must arrive even after a stop: wait for the peer a bounded time.
+        eos = EndOfStream(cfg.stream, seq, reason, sent_samples / SAMPLE_RATE)
+        if not transport.send_within(out, eos, FLUSH_TIMEOUT_S):
+            log.error("capture: transcribe did not take the end of stream within %.0f s", FLUSH_TIMEOUT_S)
         log.info("capture: sent %.1f s of audio in %d chunks (%s)", sent_samples / SAMPLE_RATE, seq, reason)
     finally:
         if mic is not None:

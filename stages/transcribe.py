@@ -27,11 +27,12 @@ from pipeline.messages import SAMPLE_RATE, AudioChunk, EndOfStream, Message, Par
 from pipeline.runner import StopFlag
 from stages import commit_policy as policy
 from stages.asr_models import load_whisper
-from stages.settings import AppConfig, TranscribeConfig
+from stages.settings import AppConfig, TranscribeConfig, auto_threads
 from stages.vad import FRAME_S, StreamingVad
 
 log = logging.getLogger(__name__)
 FLUSH_TIMEOUT_S = 30.0
+STEP_COST_FACTOR = 2.2
 HARD_LIMIT_S = 28.0  # Whisper sees 30 s at most: past this, commit the hypothesis and cut regardless
 
 
@@ -120,9 +121,10 @@ class StreamingTranscriber:
             yield from self._end_utterance(self._buf_end)
 
     def _step_floor(self) -> float:
-        # Never decode more often than the decoder can afford: keeps compute below audio time.
+        # Never decode more often than the machine affords: a run every >= 2.2x its mean cost keeps
+        # Whisper under half of real time (utterance-final decodes included) on a slow or busy CPU.
         runs = self.counters.asr_runs
-        return 1.5 * self.counters.asr_seconds / runs if runs else 0.0
+        return STEP_COST_FACTOR * self.counters.asr_seconds / runs if runs else 0.0
 
     def _step(self) -> Iterator[Message]:
         words = self._decode()
@@ -240,7 +242,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     inbox = transport.Receiver(transport.open_socket(ctx, "pull", ep.audio, bind=True, hwm=200), "audio")
     pub = transport.open_socket(ctx, "pub", ep.captions, bind=True, hwm=1000)
     out = transport.open_socket(ctx, "push", ep.transcript, bind=False, hwm=cfg.transcribe.hwm)
-    model = load_whisper(cfg.transcribe.model, cfg.transcribe.compute_type, cfg.transcribe.threads)
+    model = load_whisper(cfg.transcribe.model, cfg.transcribe.compute_type, auto_threads(cfg.transcribe.threads))
     log.info("transcribe: %s -> %s (captions on %s)", ep.audio, ep.transcript, ep.captions)
     states: dict[str, StreamingTranscriber] = {}
     status_seq = 0
@@ -258,8 +260,10 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
 
     def forward(msg: Message) -> None:
         transport.send(pub, msg)
-        if isinstance(msg, Segment | EndOfStream):  # machines get committed text only, losslessly
+        if isinstance(msg, Segment):  # machines get committed text only, losslessly
             transport.send_waiting(out, msg, stop.is_set)
+        elif isinstance(msg, EndOfStream) and not transport.send_within(out, msg, FLUSH_TIMEOUT_S):
+            log.error("transcribe: summarize did not take the end of stream within %.0f s", FLUSH_TIMEOUT_S)
 
     try:
         while not stop.is_set():
@@ -290,8 +294,8 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 "transcribe: %s ended (%s): %.1f s audio, %d segments, ASR %.2f x real time",
                 msg.stream, msg.reason, c.audio_seconds, c.segments, c.asr_seconds / max(c.audio_seconds, 1e-9),
             )  # fmt: skip
+            publish_status()  # before the end of stream, so a consumer that stops there has it
             forward(EndOfStream(msg.stream, st.segments_sent, msg.reason, msg.audio_seconds))
-            publish_status()
             del states[msg.stream]
             if cfg.exit_after_eos:
                 break

@@ -12,8 +12,20 @@ from hypothesis import strategies as st
 
 from pipeline import transport, wire
 from pipeline.messages import (
-    MESSAGE_TYPES, Answer, AudioChunk, Citation, EndOfStream, Error, Partial, Question, Segment,
-    Snapshot, SnapshotRequest, Status, Summary, Word,
+    MESSAGE_TYPES,
+    Answer,
+    AudioChunk,
+    Citation,
+    EndOfStream,
+    Error,
+    Partial,
+    Question,
+    Segment,
+    Snapshot,
+    SnapshotRequest,
+    Status,
+    Summary,
+    Word,
 )  # fmt: skip
 
 EXAMPLES = [

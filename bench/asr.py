@@ -1,0 +1,180 @@
+"""Streaming ASR benchmark: each file replayed at real time through the real two-process pipeline.
+
+    python -m bench.asr DIR --json OUT [--speed 1] [--model tiny.en]
+
+DIR holds NAME.wav (or any audio PyAV reads) beside NAME.txt, the reference transcript. Per file and
+overall it reports: streaming WER (committed text), offline WER of the same model and decoding settings
+on the whole file, real-time factor of the ASR compute (Whisper time / audio time, as measured inside
+the transcribe stage), and committed-word latency: the wall time a word was committed minus the wall
+time its audio ended at the capture (only meaningful at --speed 1, the default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import platform
+import socket
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.metrics import normalize, wer
+from pipeline.live import run_transcription
+from pipeline.messages import Segment, Status
+from stages.settings import AppConfig, CaptureConfig, Endpoints, TranscribeConfig
+
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".m4a", ".webm", ".aac")
+log = logging.getLogger("bench.asr")
+
+
+def free_endpoints() -> Endpoints:
+    ports = []
+    for _ in range(5):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(s.getsockname()[1])
+    names = ("audio", "transcript", "captions", "summary", "requests")
+    return Endpoints(**{n: f"tcp://127.0.0.1:{p}" for n, p in zip(names, ports, strict=True)})
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    return float(np.percentile(values, q)) if values else None
+
+
+def find_pairs(directory: Path) -> list[tuple[Path, Path]]:
+    pairs = []
+    for audio in sorted(directory.iterdir()):
+        if audio.suffix.lower() in AUDIO_SUFFIXES and audio.with_suffix(".txt").exists():
+            pairs.append((audio, audio.with_suffix(".txt")))
+    return pairs
+
+
+def offline_wer(model, audio_path: Path, reference: str, beam_size: int) -> tuple[float, str]:
+    from stages.audio_io import read_file
+
+    audio = np.concatenate(list(read_file(audio_path)))
+    segments, _ = model.transcribe(audio, language="en", beam_size=beam_size, condition_on_previous_text=True)
+    text = " ".join(s.text.strip() for s in segments)
+    return wer(reference, text), text
+
+
+def stream_file(audio_path: Path, speed: float, transcribe_cfg: TranscribeConfig) -> dict:
+    cfg = AppConfig(
+        stream=audio_path.stem,
+        endpoints=free_endpoints(),
+        capture=CaptureConfig(source=str(audio_path), speed=speed),
+        transcribe=transcribe_cfg,
+        exit_after_eos=True,
+    )
+    segments: list[Segment] = []
+    statuses: list[Status] = []
+    t0 = time.monotonic()
+    def handle(msg) -> None:  # noqa: ANN001
+        if isinstance(msg, Segment):
+            segments.append(msg)
+        elif isinstance(msg, Status):
+            statuses.append(msg)
+
+    result = run_transcription(cfg, handle)
+    wall = time.monotonic() - t0
+    latencies = [s.wall - (w.end + s.clock) for s in segments for w in s.words]
+    counters = {}
+    for status in reversed(statuses):
+        if audio_path.stem in status.counters:
+            counters = status.counters[audio_path.stem]
+            break
+    return {
+        "text": " ".join(s.text for s in segments),
+        "segments": len(segments),
+        "audio_seconds": result.audio_seconds,
+        "wall_seconds": wall,
+        "asr_seconds": counters.get("asr_seconds"),
+        "asr_runs": counters.get("asr_runs"),
+        "latencies": latencies,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--json", dest="json_out", type=Path, required=True)
+    parser.add_argument("--speed", type=float, default=1.0, help="1 = real time (latency is only meaningful there)")
+    parser.add_argument("--model", default="tiny.en")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    pairs = find_pairs(args.directory)
+    if not pairs:
+        parser.error(f"{args.directory}: no NAME.<audio> beside NAME.txt found")
+
+    from stages.asr_models import load_whisper
+
+    tcfg = TranscribeConfig(model=args.model)
+    model = load_whisper(args.model, tcfg.compute_type, tcfg.threads)
+    files = []
+    for audio_path, text_path in pairs:
+        reference = text_path.read_text(encoding="utf-8")
+        log.info("streaming %s", audio_path.name)
+        streamed = stream_file(audio_path, args.speed, tcfg)
+        off_wer, off_text = offline_wer(model, audio_path, reference, tcfg.beam_size)
+        lat = streamed.pop("latencies")
+        entry = {
+            "file": audio_path.name,
+            "reference_words": len(normalize(reference).split()),
+            "streaming_wer": wer(reference, streamed["text"]),
+            "offline_wer": off_wer,
+            "rtf_asr": (streamed["asr_seconds"] or 0) / max(streamed["audio_seconds"], 1e-9),
+            "latency_median_s": percentile(lat, 50),
+            "latency_p95_s": percentile(lat, 95),
+            "words_committed": len(lat),
+            "offline_text": off_text,
+            **streamed,
+        }
+        files.append((entry, lat))
+        log.info("%s: streaming WER %.3f, offline WER %.3f, RTF %.2f, latency median %s p95 %s",
+                 audio_path.name, entry["streaming_wer"], off_wer, entry["rtf_asr"],
+                 entry["latency_median_s"], entry["latency_p95_s"])  # fmt: skip
+
+    # Overall WER is weighted by reference words (a corpus WER), not a mean of per-file rates.
+    words = sum(e["reference_words"] for e, _ in files)
+    all_lat = [x for _, lat in files for x in lat]
+    audio_total = sum(e["audio_seconds"] for e, _ in files)
+    overall = {
+        "files": len(files),
+        "audio_seconds": audio_total,
+        "streaming_wer": sum(e["streaming_wer"] * e["reference_words"] for e, _ in files) / words,
+        "offline_wer": sum(e["offline_wer"] * e["reference_words"] for e, _ in files) / words,
+        "rtf_asr": sum((e["asr_seconds"] or 0) for e, _ in files) / max(audio_total, 1e-9),
+        "latency_median_s": percentile(all_lat, 50),
+        "latency_p95_s": percentile(all_lat, 95),
+        "words_committed": len(all_lat),
+    }
+    overall["wer_ratio"] = overall["streaming_wer"] / overall["offline_wer"] if overall["offline_wer"] else None
+    targets = {
+        "streaming_wer_le_1.25x_offline": overall["streaming_wer"] <= 1.25 * overall["offline_wer"] + 1e-9,
+        "latency_median_le_2.5s": (overall["latency_median_s"] or 99) <= 2.5,
+        "latency_p95_le_5s": (overall["latency_p95_s"] or 99) <= 5.0,
+        "asr_compute_le_half_audio": overall["rtf_asr"] <= 0.5,
+    }
+    report = {
+        "benchmark": "asr",
+        "command": "python -m bench.asr " + " ".join(sys.argv[1:] if argv is None else argv),
+        "machine": {"platform": platform.platform(), "cpus": __import__("os").cpu_count()},
+        "config": dataclasses.asdict(tcfg) | {"speed": args.speed},
+        "overall": overall,
+        "targets": targets,
+        "files": [e for e, _ in files],
+    }
+    args.json_out.parent.mkdir(parents=True, exist_ok=True)
+    args.json_out.write_text(json.dumps(report, indent=2))
+    log.info("overall: %s", json.dumps(overall))
+    log.info("targets: %s", json.dumps(targets))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Client side of the summarize stage's request socket: ask a question, get a snapshot.
+
+A DEALER socket per request (cheap; nothing is left behind when the client goes away: the stage's
+ROUTER drops replies to peers that are gone).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import zmq
+
+from pipeline import transport
+from pipeline.errors import InputError, TransportError
+from pipeline.messages import Answer, Error, Message, Question, Snapshot, SnapshotRequest
+
+
+def request(endpoint: str, msg: Message, timeout_s: float) -> Message:
+    """Send one request and wait for the reply that carries its request id."""
+    ctx = zmq.Context.instance()
+    sock = transport.open_socket(ctx, "dealer", endpoint, bind=False)
+    receiver = transport.Receiver(sock, endpoint)
+    try:
+        transport.send(sock, msg)
+        while True:
+            got = receiver.recv(timeout_s=timeout_s)
+            if got is None:
+                raise TransportError(
+                    f"no reply from {endpoint} within {timeout_s:g} s "
+                    "(is `sinkscribe run`, `replay --serve` or `stage summarize` running there?)"
+                )
+            reply = got[1]
+            if getattr(reply, "request_id", None) == getattr(msg, "request_id", None):
+                return reply
+    finally:
+        sock.close(linger=0)
+
+
+def ask(endpoint: str, question: str, timeout_s: float = 60.0, stream: str = "client") -> Answer:
+    reply = request(endpoint, Question(stream, 0, uuid.uuid4().hex, question), timeout_s)
+    if isinstance(reply, Error):
+        raise InputError(reply.message)
+    if not isinstance(reply, Answer):
+        raise TransportError(f"unexpected {reply.type} reply from {endpoint}")
+    return reply
+
+
+def snapshot(endpoint: str, timeout_s: float = 5.0, stream: str = "client") -> Snapshot:
+    reply = request(endpoint, SnapshotRequest(stream, 0, uuid.uuid4().hex), timeout_s)
+    if not isinstance(reply, Snapshot):
+        raise TransportError(f"unexpected {reply.type} reply from {endpoint}")
+    return reply

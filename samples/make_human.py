@@ -1,0 +1,106 @@
+"""Copy a few real human voice prompts from Debian's Asterisk core sounds into samples/human/.
+
+Usage (from the repository root, on Debian/Ubuntu)::
+
+    sudo apt-get install asterisk-core-sounds-en-wav asterisk-core-sounds-en
+    python samples/make_human.py            # writes samples/human/NAME.flac + NAME.txt
+    python samples/make_human.py --check    # ... then prints tiny.en WER per file
+
+Sources:
+
+* audio: ``/usr/share/asterisk/sounds/en/*.wav`` from ``asterisk-core-sounds-en-wav``
+  (8 kHz, mono, 16-bit PCM telephone prompts recorded by Allison Smith);
+* transcripts: ``/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz`` from
+  ``asterisk-core-sounds-en``, copied verbatim (one ``name: text`` line per prompt).
+
+The audio is re-encoded losslessly to FLAC at its original 8 kHz rate (no resampling, the
+samples are bit-identical to the WAV).  Licence: CC-BY-SA-3.0, see samples/human/LICENSE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+import wave
+from pathlib import Path
+
+import av
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "human"
+SOUNDS = Path("/usr/share/asterisk/sounds/en")
+TRANSCRIPTS = Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz")
+
+# Asterisk prompt name -> our file name.  Full sentences, 2-6 s, varied wording.
+PROMPTS = {
+    "queue-youarenext": "queue-youarenext",
+    "privacy-unident": "privacy-unident",
+    "followme/status": "followme-status",
+    "tt-weasels": "tt-weasels",
+    "conf-now-recording": "conf-now-recording",
+    "vm-tmpexists": "vm-tmpexists",
+    "ss-noservice": "ss-noservice",
+    "vm-savefolder": "vm-savefolder",
+}
+
+
+def say(msg: str) -> None:
+    sys.stdout.write(msg + "\n")
+
+
+def read_transcripts() -> dict[str, str]:
+    out = {}
+    with gzip.open(TRANSCRIPTS, "rt", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith(";") or ":" not in line:
+                continue
+            name, text = line.split(":", 1)
+            out[name.strip()] = " ".join(text.split())
+    return out
+
+
+def write_flac(path: Path, pcm: np.ndarray, rate: int) -> None:
+    with av.open(str(path), "w", format="flac", container_options={"fflags": "+bitexact"}) as out:
+        stream = out.add_stream("flac", rate=rate, layout="mono")
+        stream.format = "s16"
+        stream.codec_context.options = {"compression_level": "8"}
+        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="s16", layout="mono")
+        frame.sample_rate = rate
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+
+
+def build() -> list[Path]:
+    texts = read_transcripts()
+    OUT.mkdir(exist_ok=True)
+    written = []
+    for src, name in PROMPTS.items():
+        with wave.open(str(SOUNDS / f"{src}.wav")) as w:
+            assert (w.getnchannels(), w.getsampwidth()) == (1, 2), src
+            rate = w.getframerate()
+            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+        write_flac(OUT / f"{name}.flac", pcm, rate)
+        (OUT / f"{name}.txt").write_text(texts[src] + "\n", encoding="utf-8")
+        say(f"{name}.flac: {len(pcm) / rate:.2f} s at {rate} Hz, "
+            f"{(OUT / f'{name}.flac').stat().st_size / 1024:.0f} KiB  | {texts[src]}")
+        written.append(OUT / f"{name}.flac")
+    return written
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="transcribe with tiny.en and report the WER")
+    args = ap.parse_args()
+    files = build()
+    if args.check:
+        from asr_check import main as check_main  # samples/ is sys.path[0] when run as a script
+
+        check_main([str(f) for f in files])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Export a stored session: Markdown report, SRT and WebVTT subtitles, JSON lines.
+
+Committed segments are fragments (whatever LocalAgreement committed at once); subtitles merge them into
+cues of readable length, with strictly increasing, non-overlapping times.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.console import clock
+from pipeline.messages import Segment
+from stages.summarize.store import SessionStore
+
+FORMATS = ("md", "srt", "vtt", "jsonl")
+CUE_MAX_CHARS = 84  # two subtitle lines of 42 characters
+CUE_MAX_SECONDS = 7.0
+CUE_MIN_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    end: float
+    text: str
+
+
+def cues(segments: Iterable[Segment]) -> list[Cue]:
+    """Merge segments into subtitle cues: sentence ends, length and duration limits split them."""
+    out: list[Cue] = []
+    start = end = 0.0
+    parts: list[str] = []
+
+    def close() -> None:
+        nonlocal parts
+        if parts:
+            out.append(Cue(start, end, " ".join(parts)))
+            parts = []
+
+    for seg in segments:
+        text = seg.text.strip()
+        if not text:
+            continue
+        too_long = len(" ".join(parts)) + len(text) + 1 > CUE_MAX_CHARS or seg.end - start > CUE_MAX_SECONDS
+        if parts and too_long:
+            close()
+        if not parts:
+            start = seg.start
+        parts.append(text)
+        end = seg.end
+        if text[-1] in ".?!":
+            close()
+    close()
+    # Make times valid for players: each cue at least CUE_MIN_SECONDS, none overlapping the next.
+    fixed: list[Cue] = []
+    for i, cue in enumerate(out):
+        begin = max(cue.start, fixed[-1].end if fixed else 0.0)
+        finish = max(cue.end, begin + CUE_MIN_SECONDS)
+        if i + 1 < len(out):
+            finish = min(finish, max(out[i + 1].start, begin + 0.001))
+        fixed.append(Cue(round(begin, 3), round(max(finish, begin + 0.001), 3), cue.text))
+    return fixed
+
+
+def _stamp(seconds: float, sep: str) -> str:
+    ms = int(round(seconds * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def to_srt(store: SessionStore) -> str:
+    blocks = [
+        f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{c.text}\n"
+        for i, c in enumerate(cues(store.segments()), 1)
+    ]
+    return "\n".join(blocks)
+
+
+def to_vtt(store: SessionStore) -> str:
+    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{c.text}\n" for c in cues(store.segments())]
+    return "WEBVTT\n\n" + "\n".join(blocks)
+
+
+def to_jsonl(store: SessionStore) -> str:
+    lines = []
+    for seg in store.segments():
+        words = [[w.text, w.start, w.end, w.prob] for w in seg.words]
+        lines.append(json.dumps({"type": "segment", "seq": seg.seq, "start": seg.start, "end": seg.end,
+                                 "speaker": seg.speaker, "text": seg.text, "words": words}))  # fmt: skip
+    for s in store.summaries():
+        lines.append(json.dumps({"type": "summary", "upto_seq": s.upto_seq, "upto": s.upto, "final": s.final,
+                                 "text": s.text, "wall": s.wall}))  # fmt: skip
+    for a in store.answers():
+        lines.append(json.dumps({"type": "answer", **a}))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def to_markdown(store: SessionStore) -> str:
+    summary = store.latest_summary()
+    ended = store.ended() or {}
+    lines = [f"# Session {store.stream or store.path.stem}", ""]
+    if ended:
+        lines += [
+            f"{ended.get('audio_seconds', 0) / 60:.1f} minutes of audio, {store.count_segments()} segments.",
+            "",
+        ]
+    lines += ["## Summary", "", summary.text if summary else "_No summary was produced._", ""]
+    answers = store.answers()
+    if answers:
+        lines += ["## Questions", ""]
+        for a in answers:
+            lines += [f"**Q:** {a['question']}", "", f"**A:** {a['answer']}", ""]
+            lines += [f"> [{clock(c[1])}] {c[3]}" for c in a["citations"]]
+            lines.append("")
+    lines += ["## Transcript", ""]
+    for cue in cues(store.segments()):
+        lines.append(f"- `{clock(cue.start)}` {cue.text}")
+    return "\n".join(lines) + "\n"
+
+
+def export(store: SessionStore, fmt: str) -> str:
+    writers = {"md": to_markdown, "srt": to_srt, "vtt": to_vtt, "jsonl": to_jsonl}
+    return writers[fmt](store)

@@ -1,0 +1,242 @@
+"""Summarize stage: committed transcript in (lossless PULL), summaries and answers out (PUB + ROUTER).
+
+Sockets, all used from this one thread:
+- PULL `transcript`: Segment and EndOfStream from transcribe (or from `replay --text`).
+- PUB `summary`: topics summary, answer, segment (the transcript, republished), status, eos. Summary,
+  Answer, Status and EndOfStream carry the publisher's own sequence number, so a late joiner can use
+  the Clone pattern: subscribe, request a Snapshot, drop updates whose seq <= Snapshot.pub_seq.
+- ROUTER `requests`: Question and SnapshotRequest from DEALER clients; the reply goes to the asker
+  (Answer, Snapshot or a one-line Error) and answers are also published.
+
+A question waits while a summary is being generated (one model, one thread); its client decides how
+long it waits. Heartbeats continue during generation (between generated pieces).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import time
+from pathlib import Path
+
+import zmq
+
+from pipeline import transport
+from pipeline.errors import ConfigError
+from pipeline.messages import (
+    Answer,
+    EndOfStream,
+    Error,
+    Message,
+    Question,
+    Segment,
+    Snapshot,
+    SnapshotRequest,
+    Status,
+    Summary,
+)  # fmt: skip
+from pipeline.runner import StopFlag
+from stages.settings import AppConfig, auto_threads
+from stages.summarize.store import SessionStore
+from stages.summarize.summarizer import Summarizer
+
+log = logging.getLogger(__name__)
+
+
+def session_path(cfg: AppConfig) -> Path:
+    """The SQLite file of this stream's session."""
+    s = cfg.summarize
+    base = Path(s.session_dir).expanduser() if s.session_dir else default_session_dir()
+    name = s.session or cfg.stream
+    if "/" in name or name.startswith("."):
+        raise ConfigError(f"summarize.session {name!r} must be a plain name, not a path")
+    return base / f"{name}.sqlite"
+
+
+def default_session_dir() -> Path:
+    home = os.environ.get("SINKSCRIBE_HOME")
+    if home:
+        return Path(home) / "sessions"
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "sinkscribe" / "sessions"
+
+
+def build_summarizer(cfg: AppConfig, store: SessionStore) -> Summarizer:
+    """Load the model and open its sink-window session framed by the system prompt."""
+    from stages.summarize import ModelConfig, SessionConfig, chat_frame, load_model, prompts
+    from stages.summarize.session import LMSession
+
+    s = cfg.summarize
+    loaded = load_model(ModelConfig(s.model, dtype=s.dtype, threads=auto_threads(s.threads)))
+    frame = chat_frame(loaded.tokenizer, prompts.SYSTEM, prompts.STREAM_HEADER)
+    session = LMSession(
+        loaded.model,
+        loaded.tokenizer,
+        frame.prefix,
+        SessionConfig(
+            sink_tokens=s.sink_tokens,
+            window_tokens=s.window_tokens,
+            headroom_tokens=s.headroom_tokens,
+            evict_block=s.evict_block,
+        ),
+    )
+    return Summarizer(s, session, frame, store)
+
+
+def rss_bytes() -> int:
+    """Current resident set size (Linux /proc), falling back to the peak."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+class SummarizeServer:
+    """The socket side of the stage."""
+
+    def __init__(self, cfg: AppConfig, stop: StopFlag) -> None:
+        self.cfg = cfg
+        self.core: Summarizer  # attached once the model is loaded: sockets are bound first (see run)
+        self.stop = stop
+        ctx = zmq.Context.instance()
+        ep = cfg.endpoints
+        self.inbox = transport.Receiver(
+            transport.open_socket(ctx, "pull", ep.transcript, bind=True), "transcript"
+        )
+        self.pub = transport.open_socket(ctx, "pub", ep.summary, bind=True, hwm=cfg.summarize.hwm)
+        self.requests = transport.Receiver(
+            transport.open_socket(ctx, "router", ep.requests, bind=True, hwm=cfg.summarize.hwm),
+            "requests",
+            envelope_frames=1,
+        )
+        self.pub_seq = 0
+        self._last_status = 0.0
+        self.ended = False
+
+    def close(self) -> None:
+        for sock in (self.inbox.sock, self.pub, self.requests.sock):
+            sock.close(linger=0)
+
+    # -- publishing ---------------------------------------------------------------------------------
+    def publish(self, msg: Message) -> None:
+        transport.send(self.pub, msg)
+
+    def next_seq(self) -> int:
+        self.pub_seq += 1
+        return self.pub_seq
+
+    def heartbeat(self, force: bool = False) -> None:
+        if not force and time.monotonic() - self._last_status < self.cfg.heartbeat_s:
+            return
+        self._last_status = time.monotonic()
+        counters = self.core.stats() | {
+            "rss_bytes": rss_bytes(),
+            "malformed": self.inbox.counters.malformed + self.requests.counters.malformed,
+            "session": str(self.core.store.path),
+            "ended": self.ended,
+        }
+        self.publish(Status(self.cfg.stream, self.next_seq(), "summarize", time.time(), counters))
+
+    def _on_piece(self, _piece: str) -> None:
+        self.heartbeat()  # a long generation must not look like a dead stage
+
+    def publish_summary(self, final: bool) -> None:
+        text = self.core.summarize(final=final, on_piece=self._on_piece)
+        c = self.core
+        self.publish(Summary(self.cfg.stream, self.next_seq(), text, c.summary_upto_seq, c.summary_upto,
+                             final=final, wall=time.time()))  # fmt: skip
+        log.info("summary up to segment %d (%.1f s) in %.1f s", c.summary_upto_seq, c.summary_upto,
+                 c.counters.last_summary_s)  # fmt: skip
+
+    # -- requests -------------------------------------------------------------------------------------
+    def serve_request(self, envelope: list[bytes], msg: Message) -> None:
+        if isinstance(msg, SnapshotRequest):
+            c = self.core
+            reply: Message = Snapshot(self.cfg.stream, self.pub_seq, msg.request_id, self.pub_seq, c.summary,
+                                      c.summary_upto_seq, c.summary_upto)  # fmt: skip
+        elif isinstance(msg, Question):
+            reply = self.answer(msg)
+        else:
+            reply = Error(
+                self.cfg.stream,
+                self.pub_seq,
+                getattr(msg, "request_id", ""),
+                f"unexpected {msg.type} request",
+            )
+        transport.send(self.requests.sock, reply, envelope=envelope, flags=zmq.NOBLOCK)
+
+    def answer(self, q: Question) -> Message:
+        text = q.text.strip()
+        limit = self.cfg.summarize.question_max_chars
+        problem = ""
+        if not text:
+            problem = "the question is empty"
+        elif len(text) > limit:
+            problem = f"the question is {len(text)} characters; the limit is {limit}"
+        elif any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
+            problem = "the question contains control characters"
+        if problem:
+            self.core.counters.refused_questions += 1
+            return Error(self.cfg.stream, self.pub_seq, q.request_id, problem)
+        reply_text, citations = self.core.answer(text, on_piece=self._on_piece)
+        self.core.store.add_answer(q.request_id, text, reply_text, citations)
+        answer = Answer(
+            self.cfg.stream, self.next_seq(), q.request_id, text, reply_text, citations, time.time()
+        )
+        self.publish(answer)
+        return answer
+
+    # -- loop -------------------------------------------------------------------------------------------
+    def handle_transcript(self, msg: Message) -> None:
+        if isinstance(msg, Segment):
+            if self.core.add_segment(msg):
+                self.publish(msg)
+            if self.core.summary_due():
+                self.publish_summary(final=False)
+        elif isinstance(msg, EndOfStream):
+            if self.core.last_seq > self.core.summary_upto_seq or not self.core.summary:
+                self.publish_summary(final=True)
+            self.core.store.set_ended(msg.reason, msg.audio_seconds)
+            self.ended = True
+            self.heartbeat(force=True)
+            self.publish(EndOfStream(self.cfg.stream, self.next_seq(), msg.reason, msg.audio_seconds))
+        else:
+            self.inbox.counters.count_malformed("transcript", ValueError(f"unexpected {msg.type} message"))
+
+    def run(self) -> None:
+        poller = zmq.Poller()
+        poller.register(self.inbox.sock, zmq.POLLIN)
+        poller.register(self.requests.sock, zmq.POLLIN)
+        while not self.stop.is_set():
+            self.heartbeat()
+            ready = dict(poller.poll(100))
+            # Questions first: a person is waiting; transcript waits losslessly in its queue.
+            if self.requests.sock in ready and (got := self.requests.recv(timeout_s=0)) is not None:
+                self.serve_request(*got)
+            if self.inbox.sock in ready and (got := self.inbox.recv(timeout_s=0)) is not None:
+                self.handle_transcript(got[1])
+                if self.ended and self.cfg.exit_after_eos:
+                    break
+
+
+def run(cfg: AppConfig, stop: StopFlag) -> int:
+    store = SessionStore(session_path(cfg), cfg.stream)
+    # Bind before loading the model (seconds): upstream connects and its segments wait in our queue
+    # instead of in the sender's, which gives up on them when it exits.
+    server = SummarizeServer(cfg, stop)
+    try:
+        core = server.core = build_summarizer(cfg, store)
+        resumed = core.resume()
+        log.info("summarize: %s -> %s (questions on %s), session %s%s", cfg.endpoints.transcript,
+                 cfg.endpoints.summary, cfg.endpoints.requests, store.path,
+                 f", resumed {resumed} segments" if resumed else "")  # fmt: skip
+        server.run()
+        if stop.is_set() and not server.ended and core.last_seq > core.summary_upto_seq:
+            server.publish_summary(final=True)  # stopped mid-stream: still flush a final summary
+            time.sleep(0.2)  # PUB: let the last message leave before the socket closes
+    finally:
+        server.close()
+        store.close()
+    return 0

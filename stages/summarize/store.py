@@ -1,0 +1,257 @@
+"""The session store: one SQLite file per session holding everything that left the model's window.
+
+Every committed segment is written (and committed to disk) before it is acked into the model, so
+nothing accepted is lost if any process dies. FTS5 indexes the segments; questions retrieve evicted
+passages with it. Summaries and answers are kept too, for late joiners, restarts and export.
+
+WAL journal: readers (export, a second `ask`) never block the writer. The page cache is capped so a
+session of many hours does not grow the process (issue: memory that does not grow).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.messages import Citation, Segment, Word
+
+SCHEMA_VERSION = 1
+PAGE_CACHE_KIB = 2048  # SQLite page cache per connection; the OS file cache does the rest
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS segments (
+    seq INTEGER PRIMARY KEY,           -- the transcribe stage's segment sequence number
+    start REAL NOT NULL, end REAL NOT NULL,
+    speaker TEXT, text TEXT NOT NULL,
+    words TEXT NOT NULL DEFAULT '[]',  -- JSON [[text, start, end, prob], ...]
+    wall REAL NOT NULL DEFAULT 0,      -- committed at (transcribe's clock)
+    clock REAL NOT NULL DEFAULT 0,     -- wall - audio time at commit (latency measurement)
+    stored REAL NOT NULL               -- written here at
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS segments_fts USING fts5(text, content='segments', content_rowid='seq');
+CREATE TRIGGER IF NOT EXISTS segments_ai AFTER INSERT ON segments BEGIN
+    INSERT INTO segments_fts(rowid, text) VALUES (new.seq, new.text);
+END;
+CREATE TABLE IF NOT EXISTS summaries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, upto_seq INTEGER NOT NULL, upto REAL NOT NULL,
+    text TEXT NOT NULL, final INTEGER NOT NULL, wall REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, question TEXT NOT NULL,
+    text TEXT NOT NULL, citations TEXT NOT NULL, wall REAL NOT NULL
+);
+"""
+STOPWORDS = frozenset(
+    "a an and are as at be been but by can could did do does for from had has have he her his how i if in "
+    "into is it its me my no not of on or our she so that the their them then there they this to was we "
+    "were what when where which who whom whose why will with would you your about after again all also any "
+    "because before being both each few more most other over same should some such than these those through "
+    "under until up very just said say says tell told know think meeting anyone someone".split()
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
+
+
+@dataclass(frozen=True)
+class StoredSummary:
+    upto_seq: int
+    upto: float
+    text: str
+    final: bool
+    wall: float
+
+
+def keywords(question: str, limit: int = 12) -> list[str]:
+    """Content words of a question, for full-text search (stop words carry no evidence)."""
+    seen: list[str] = []
+    for token in _WORD.findall(question.lower()):
+        token = token.strip("'-")
+        if len(token) > 1 and token not in STOPWORDS and token not in seen:
+            seen.append(token)
+    return seen[:limit]
+
+
+class SessionStore:
+    """One session's SQLite file. Not shared between threads: open one per thread."""
+
+    def __init__(self, path: str | Path, stream: str = "") -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=10.0)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
+            self.db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
+            self.db.executescript(_SCHEMA)
+            version = self._meta("schema_version")
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{self.path} is not a sinkscribe session file ({exc})") from None
+        except OSError as exc:
+            raise InputError(f"cannot open session file {self.path}: {exc}") from None
+        if version is None:
+            self._set_meta("schema_version", str(SCHEMA_VERSION))
+            self._set_meta("created", str(time.time()))
+        elif version != str(SCHEMA_VERSION):
+            raise InputError(f"{self.path}: session schema v{version}, this build reads v{SCHEMA_VERSION}")
+        if stream and self._meta("stream") is None:
+            self._set_meta("stream", stream)
+
+    @classmethod
+    def open_existing(cls, path: str | Path) -> SessionStore:
+        if not Path(path).is_file():
+            raise InputError(f"no such session file: {path}")
+        return cls(path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- meta ---------------------------------------------------------------------------------------------
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def stream(self) -> str:
+        return self._meta("stream") or ""
+
+    def set_ended(self, reason: str, audio_seconds: float) -> None:
+        self._set_meta(
+            "ended", json.dumps({"reason": reason, "audio_seconds": audio_seconds, "wall": time.time()})
+        )
+
+    def ended(self) -> dict | None:
+        value = self._meta("ended")
+        return json.loads(value) if value else None
+
+    # -- segments -----------------------------------------------------------------------------------------
+    def add_segment(self, seg: Segment) -> bool:
+        """Write and commit one segment; False if its seq is already stored (a replay after a restart)."""
+        words = json.dumps([[w.text, w.start, w.end, w.prob] for w in seg.words])
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO segments(seq, start, end, speaker, text, words, wall, clock, stored) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seg.seq, seg.start, seg.end, seg.speaker, seg.text, words, seg.wall, seg.clock, time.time()),
+        )
+        return cur.rowcount == 1
+
+    def last_seq(self) -> int:
+        row = self.db.execute("SELECT MAX(seq) FROM segments").fetchone()
+        return -1 if row[0] is None else int(row[0])
+
+    def count_segments(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM segments").fetchone()[0])
+
+    def missing_seqs(self) -> list[int]:
+        """Sequence numbers absent between 0 and the last stored one (should always be empty)."""
+        present = {r[0] for r in self.db.execute("SELECT seq FROM segments")}
+        return [s for s in range(self.last_seq() + 1) if s not in present]
+
+    def segments(self, after_seq: int = -1, limit: int | None = None) -> Iterator[Segment]:
+        query = "SELECT seq, start, end, speaker, text, words, wall, clock FROM segments WHERE seq > ? ORDER BY seq"
+        params: tuple = (after_seq,)
+        if limit is not None:
+            query += " LIMIT ?"
+            params += (limit,)
+        for row in self.db.execute(query, params):
+            yield self._segment(row)
+
+    def recent_segments(self, max_chars: int) -> list[Segment]:
+        """The newest segments whose text adds up to about `max_chars` (to rebuild a window)."""
+        out: list[Segment] = []
+        total = 0
+        rows = self.db.execute(
+            "SELECT seq, start, end, speaker, text, words, wall, clock FROM segments ORDER BY seq DESC"
+        )
+        for row in rows:
+            seg = self._segment(row)
+            if total + len(seg.text) > max_chars and out:
+                break
+            out.append(seg)
+            total += len(seg.text) + 1
+        return out[::-1]
+
+    def _segment(self, row: tuple) -> Segment:
+        seq, start, end, speaker, text, words, wall, clock = row
+        parsed = tuple(Word(t, s, e, p) for t, s, e, p in json.loads(words))
+        return Segment(self.stream or "session", seq, text, start, end, parsed, speaker, wall, clock)
+
+    def search(self, question: str, limit: int = 4, before_seq: int | None = None) -> list[Citation]:
+        """Segments that best match the question's content words (BM25), oldest first."""
+        terms = keywords(question)
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        query = (
+            "SELECT s.seq, s.start, s.end, s.text FROM segments_fts f JOIN segments s ON s.seq = f.rowid "
+            "WHERE segments_fts MATCH ?"
+        )
+        params: tuple = (match,)
+        if before_seq is not None:
+            query += " AND s.seq < ?"
+            params += (before_seq,)
+        query += " ORDER BY bm25(segments_fts) LIMIT ?"
+        params += (limit,)
+        rows = self.db.execute(query, params).fetchall()
+        return sorted(
+            (Citation(seq, start, end, text) for seq, start, end, text in rows), key=lambda c: c.seq
+        )
+
+    def around(self, seq: int, before: int = 1, after: int = 1) -> list[Segment]:
+        """A segment with its neighbours: committed segments can split a sentence."""
+        rows = self.db.execute(
+            "SELECT seq, start, end, speaker, text, words, wall, clock FROM segments "
+            "WHERE seq BETWEEN ? AND ? ORDER BY seq",
+            (seq - before, seq + after),
+        )
+        return [self._segment(r) for r in rows]
+
+    # -- summaries and answers ------------------------------------------------------------------------
+    def add_summary(self, upto_seq: int, upto: float, text: str, final: bool) -> None:
+        self.db.execute(
+            "INSERT INTO summaries(upto_seq, upto, text, final, wall) VALUES (?, ?, ?, ?, ?)",
+            (upto_seq, upto, text, int(final), time.time()),
+        )
+
+    def latest_summary(self) -> StoredSummary | None:
+        row = self.db.execute(
+            "SELECT upto_seq, upto, text, final, wall FROM summaries ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return StoredSummary(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
+
+    def summaries(self) -> list[StoredSummary]:
+        rows = self.db.execute("SELECT upto_seq, upto, text, final, wall FROM summaries ORDER BY id")
+        return [StoredSummary(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+
+    def add_answer(self, request_id: str, question: str, text: str, citations: tuple[Citation, ...]) -> None:
+        cites = json.dumps([[c.seq, c.start, c.end, c.text] for c in citations])
+        self.db.execute(
+            "INSERT INTO answers(request_id, question, text, citations, wall) VALUES (?, ?, ?, ?, ?)",
+            (request_id, question, text, cites, time.time()),
+        )
+
+    def answers(self) -> list[dict]:
+        rows = self.db.execute("SELECT request_id, question, text, citations, wall FROM answers ORDER BY id")
+        return [
+            {
+                "request_id": r[0],
+                "question": r[1],
+                "answer": r[2],
+                "citations": json.loads(r[3]),
+                "wall": r[4],
+            }
+            for r in rows
+        ]

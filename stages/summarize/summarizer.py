@@ -1,0 +1,206 @@
+"""The summarize stage's core, without sockets: store, then feed the model; summaries; answers.
+
+Order matters for "nothing accepted is lost": a segment is committed to the SQLite store before it is
+appended to the model's window, and a restarted stage rebuilds its window from the store (`resume`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.messages import Citation, Segment
+from stages.settings import SummarizeConfig
+from stages.summarize import prompts
+from stages.summarize.chat import ChatFrame
+from stages.summarize.session import LMSession
+from stages.summarize.store import SessionStore
+
+log = logging.getLogger(__name__)
+Piece = Callable[[str], None]
+
+
+@dataclass
+class SummarizerCounters:
+    segments: int = 0  # stored and appended
+    duplicates: int = 0  # already stored (a re-sent segment after a restart): ignored
+    transcript_tokens: int = 0
+    summaries: int = 0
+    questions: int = 0
+    refused_questions: int = 0
+    last_summary_s: float = 0.0  # generation time of the last summary
+    ingest_s: float = 0.0  # time spent appending transcript to the model
+
+
+class Summarizer:
+    def __init__(
+        self, cfg: SummarizeConfig, session: LMSession, frame: ChatFrame, store: SessionStore
+    ) -> None:
+        self.cfg = cfg
+        self.session = session
+        self.tokenizer = session.tokenizer
+        self.frame = frame
+        self.store = store
+        self.counters = SummarizerCounters()
+        self.summary = ""  # latest rolling summary text
+        self.summary_upto_seq = -1
+        self.summary_upto = 0.0
+        self.last_seq = -1
+        self.last_end = 0.0
+        self._tokens_since_summary = 0
+        self._window: deque[tuple[int, int]] = deque()  # (seq, tokens) of segments still in the window
+        self._window_tokens = 0
+        self._last_text = ""
+        self._last_speaker: str | None = None
+
+    # -- restart -------------------------------------------------------------------------------------
+    def resume(self) -> int:
+        """Continue a stored session: last summary back, window rebuilt from the newest segments."""
+        stored = self.store.latest_summary()
+        if stored:
+            self.summary, self.summary_upto_seq, self.summary_upto = stored.text, stored.upto_seq, stored.upto
+        recent = self.store.recent_segments(max_chars=self.cfg.window_tokens * 6)
+        if not recent:
+            return 0
+        lines = []
+        for seg in recent:
+            lines.append(self._line(seg))
+        self.session.rebuild(lines)
+        self.last_seq, self.last_end = recent[-1].seq, recent[-1].end
+        self._window.clear()
+        self._window_tokens = 0
+        for seg, line in zip(recent, lines, strict=True):
+            self._track(seg.seq, len(self.tokenizer.encode(line, add_special_tokens=False)))
+        log.info("resumed session at segment %d (%.1f s), window rebuilt from %d segments",
+                 self.last_seq, self.last_end, len(recent))  # fmt: skip
+        return len(recent)
+
+    # -- transcript ---------------------------------------------------------------------------------
+    def add_segment(self, seg: Segment) -> bool:
+        """Store (durably) then append to the window. False for a segment already stored."""
+        if not self.store.add_segment(seg):
+            self.counters.duplicates += 1
+            return False
+        t0 = time.perf_counter()
+        n = self.session.append(self._line(seg))
+        self.counters.ingest_s += time.perf_counter() - t0
+        self.counters.segments += 1
+        self.counters.transcript_tokens += n
+        self._tokens_since_summary += n
+        self._track(seg.seq, n)
+        self.last_seq, self.last_end = seg.seq, seg.end
+        return True
+
+    def _line(self, seg: Segment) -> str:
+        new_line = (
+            not self._last_text or self._last_text.rstrip()[-1:] in ".?!" or seg.speaker != self._last_speaker
+        )
+        self._last_text, self._last_speaker = seg.text, seg.speaker
+        return prompts.transcript_line(seg.text, seg.start, seg.speaker, new_line)
+
+    def _track(self, seq: int, tokens: int) -> None:
+        """Keep (seq, tokens) of what is still in the window; a segment partly evicted counts as gone."""
+        self._window.append((seq, tokens))
+        self._window_tokens += tokens
+        counters = self.session.counters
+        in_window = counters.cache_tokens - counters.pinned_tokens
+        while self._window and self._window_tokens > in_window:
+            _, n = self._window.popleft()
+            self._window_tokens -= n
+
+    @property
+    def first_seq_in_window(self) -> int:
+        return self._window[0][0] if self._window else self.last_seq + 1
+
+    # -- summaries ---------------------------------------------------------------------------------
+    def summary_due(self) -> bool:
+        if self.last_seq <= self.summary_upto_seq:
+            return False
+        by_time = (
+            self.cfg.summary_every_s > 0 and self.last_end - self.summary_upto >= self.cfg.summary_every_s
+        )
+        by_tokens = 0 < self.cfg.summary_every_tokens <= self._tokens_since_summary
+        return by_time or by_tokens
+
+    def summarize(self, final: bool = False, on_piece: Piece | None = None) -> str:
+        """Generate the rolling summary on a temporary suffix (rolled back), store it, return it."""
+        previous = self._truncate(self.summary, self.cfg.summary_carry_tokens)
+        suffix = self.frame.suffix(prompts.summary_request(previous))
+        t0 = time.perf_counter()
+        text = self._generate(suffix, self.cfg.summary_max_tokens, on_piece)
+        self.counters.last_summary_s = time.perf_counter() - t0
+        if text:
+            self.summary = text
+        self.summary_upto_seq, self.summary_upto = self.last_seq, self.last_end
+        self._tokens_since_summary = 0
+        self.counters.summaries += 1
+        self.store.add_summary(self.summary_upto_seq, self.summary_upto, self.summary, final)
+        return self.summary
+
+    # -- questions ---------------------------------------------------------------------------------
+    def retrieve(self, question: str) -> tuple[Citation, ...]:
+        """Stored passages evicted from the window that match the question, with their neighbours."""
+        first = self.first_seq_in_window
+        if first <= 0:
+            return ()
+        hits = self.store.search(question, limit=self.cfg.retrieve_passages, before_seq=first)
+        passages: list[Citation] = []
+        budget = self.cfg.passage_tokens
+        used: set[int] = set()
+        for hit in hits:
+            # Neighbours complete a sentence split across segments; none is quoted twice.
+            around = [s for s in self.store.around(hit.seq) if s.seq < first and s.seq not in used]
+            if not around:
+                continue
+            used.update(s.seq for s in around)
+            text = " ".join(s.text for s in around)
+            cost = len(self.tokenizer.encode(text, add_special_tokens=False))
+            if cost > budget:
+                text = self._truncate(text, budget)
+                cost = budget
+            if budget <= 0 or not text:
+                break
+            budget -= cost
+            passages.append(Citation(hit.seq, around[0].start, around[-1].end, text))
+        return tuple(passages)
+
+    def answer(self, question: str, on_piece: Piece | None = None) -> tuple[str, tuple[Citation, ...]]:
+        passages = self.retrieve(question)
+        summary = self._truncate(self.summary, self.cfg.summary_carry_tokens)
+        suffix = self.frame.suffix(prompts.question_request(question, summary, passages))
+        text = self._generate(suffix, self.cfg.answer_max_tokens, on_piece)
+        self.counters.questions += 1
+        return text, passages
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def _generate(self, suffix: str, max_new_tokens: int, on_piece: Piece | None) -> str:
+        pieces = []
+        for piece in self.session.generate(suffix, max_new_tokens=max_new_tokens):
+            pieces.append(piece)
+            if on_piece is not None:
+                on_piece(piece)
+        return "".join(pieces).strip()
+
+    def _truncate(self, text: str, max_tokens: int) -> str:
+        ids = self.tokenizer.encode(text, add_special_tokens=False)
+        if len(ids) <= max_tokens:
+            return text
+        return self.tokenizer.decode(ids[:max_tokens], skip_special_tokens=True)
+
+    def stats(self) -> dict:
+        c = self.session.counters
+        return {
+            **vars(self.counters),
+            "tokens_seen": c.tokens_seen,
+            "tokens_evicted": c.tokens_evicted,
+            "evictions": c.evictions,
+            "cache_tokens": c.cache_tokens,
+            "cache_bytes": c.cache_bytes,
+            "cache_bound": c.pinned_tokens + self.cfg.window_tokens + self.cfg.headroom_tokens,
+            "last_seq": self.last_seq,
+            "first_seq_in_window": self.first_seq_in_window,
+            "summary_upto_seq": self.summary_upto_seq,
+        }
