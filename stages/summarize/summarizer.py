@@ -167,9 +167,13 @@ class Summarizer:
             passages.append(Citation(hit.seq, around[0].start, around[-1].end, text))
         return tuple(passages)
 
-    def answer(self, question: str, on_piece: Piece | None = None) -> tuple[str, tuple[Citation, ...]]:
-        passages = self.retrieve(question)
-        summary = self._truncate(self.summary, self.cfg.summary_carry_tokens)
+    def answer(
+        self, question: str, on_piece: Piece | None = None, *, use_summary: bool = True, use_retrieval: bool = True
+    ) -> tuple[str, tuple[Citation, ...]]:
+        """Answer from the window, plus (by default) the rolling summary and retrieved evicted passages.
+        The switches exist for bench.streameval, which compares the three."""
+        passages = self.retrieve(question) if use_retrieval else ()
+        summary = self._truncate(self.summary, self.cfg.summary_carry_tokens) if use_summary else ""
         suffix = self.frame.suffix(prompts.question_request(question, summary, passages))
         text = self._generate(suffix, self.cfg.answer_max_tokens, on_piece)
         self.counters.questions += 1

@@ -1,0 +1,290 @@
+"""A language-model session that runs forever over a stream, in bounded memory.
+
+The cache holds [pinned prefix | window of recent stream tokens | headroom]. `append` prefills stream text
+into the window, evicting whole blocks first when it is full; `generate` runs on a temporary suffix (an
+instruction, a question) in the headroom and rolls the cache back exactly afterwards, so the stream is never
+polluted and generation never evicts a stream token.
+
+Inference is in named steps, as in gpt-fast: `prefill` (stream tokens, with eviction), `decode_one` (one
+token, no eviction), `generate` (suffix + decode loop + rollback). A session is not thread-safe: one per
+stream, driven from one thread.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from .sink_cache import MIN_EVICT_BLOCK, SinkCache, SinkCacheConfig
+from .textstream import TextStream
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    sink_tokens: int = 4  # the prefix must be at least this long: its first tokens are the attention sinks
+    window_tokens: int = 1024  # recent stream tokens kept in the cache
+    headroom_tokens: int = 512  # suffix + generated tokens; sized so generation never evicts stream tokens
+    evict_block: int = MIN_EVICT_BLOCK  # stream tokens evicted at once (re-rotation happens per eviction)
+    prefill_chunk: int = 32  # tokens per forward when prefilling; changes speed, not results
+    seed: int = 0  # sampling seed, used when temperature > 0
+
+    def cache_config(self) -> SinkCacheConfig:
+        return SinkCacheConfig(
+            window_tokens=self.window_tokens,
+            headroom_tokens=self.headroom_tokens,
+            evict_block=self.evict_block,
+        )
+
+
+@dataclass(frozen=True)
+class SessionCounters:
+    tokens_seen: int  # stream tokens appended since the last reset (the prefix not included)
+    tokens_evicted: int  # stream tokens dropped from the window
+    evictions: int  # eviction events (each one a block or a few)
+    pinned_tokens: int  # prefix tokens, never evicted
+    cache_tokens: int  # tokens in the cache now
+    cache_bytes: int  # bytes of cached keys and values now
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    suffix_tokens: int
+    new_tokens: int
+    finish_reason: str  # "eos", "stop" (a stop string), "length" (max_new_tokens) or "closed" (consumer quit)
+    seconds: float
+
+
+class LMSession:
+    """One persistent causal-LM session: `append` stream text, `generate` on a temporary suffix."""
+
+    def __init__(
+        self, model: Any, tokenizer: Any, prefix: str | Sequence[int], config: SessionConfig | None = None
+    ) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.config = config or SessionConfig()
+        if self.config.prefill_chunk < 1:
+            raise ValueError(f"prefill_chunk must be >= 1, got {self.config.prefill_chunk}")
+        self.prefix_ids = (
+            self._encode(prefix, special=True) if isinstance(prefix, str) else [int(t) for t in prefix]
+        )
+        if len(self.prefix_ids) < self.config.sink_tokens:
+            raise ValueError(
+                f"the prefix is {len(self.prefix_ids)} tokens; it needs at least {self.config.sink_tokens} "
+                f"(its first tokens are the attention sinks)"
+            )
+        self.cache = SinkCache.for_model(model, self.config.cache_config())
+        # transformers 5.x renamed `past_key_values` to `cache` (the old name is deprecated until 5.40).
+        params = inspect.signature(model.forward).parameters
+        self._cache_kwarg = "cache" if "cache" in params else "past_key_values"
+        self._eos_ids = _eos_ids(model, tokenizer)
+        self._rng = torch.Generator(device="cpu").manual_seed(self.config.seed)
+        self._generating = False
+        self.tokens_seen = 0
+        self.last_generation: GenerationStats | None = None
+        self.reset()
+
+    # -- state -------------------------------------------------------------------------------------------
+
+    @property
+    def counters(self) -> SessionCounters:
+        return SessionCounters(
+            tokens_seen=self.tokens_seen,
+            tokens_evicted=self.cache.tokens_evicted,
+            evictions=self.cache.evictions,
+            pinned_tokens=self.cache.pinned_tokens,
+            cache_tokens=self.cache.get_seq_length(),
+            cache_bytes=self.cache.nbytes(),
+        )
+
+    @torch.inference_mode()
+    def reset(self) -> None:
+        """Empty the cache and the counters, then prefill and pin the prefix again."""
+        self._check_idle()
+        self.cache.clear()
+        self.cache.tokens_evicted = self.cache.evictions = 0
+        self.tokens_seen = 0
+        chunk = self.config.prefill_chunk
+        for start in range(0, len(self.prefix_ids), chunk):
+            self._forward(self.prefix_ids[start : start + chunk], logits_to_keep=1)
+            self.cache.pin()  # pinned as it grows, so a long prefix never meets the window's bound
+
+    @torch.inference_mode()
+    def rebuild(self, segments: Iterable[str]) -> int:
+        """Reset, then refill the window from stored text (e.g. after a crash); return tokens prefilled.
+
+        Only the last `window_tokens` tokens can be in the window anyway, so only those are computed; the
+        rest count as seen and evicted.
+        """
+        ids = [t for segment in segments for t in self._encode(segment)]
+        self.reset()
+        kept = ids[-self.config.window_tokens :] if ids else []
+        self.prefill(kept)
+        self.tokens_seen += len(ids) - len(kept)
+        self.cache.tokens_evicted += len(ids) - len(kept)
+        return len(kept)
+
+    # -- the steps ---------------------------------------------------------------------------------------
+
+    def append(self, text: str) -> int:
+        """Prefill stream text into the window; return its token count. Separate pieces with spaces or
+        newlines yourself: each piece is tokenized on its own."""
+        ids = self._encode(text)
+        self.prefill(ids)
+        return len(ids)
+
+    @torch.inference_mode()
+    def prefill(self, ids: Sequence[int], *, return_logits: bool = False) -> torch.Tensor | None:
+        """Push stream tokens into the window; with `return_logits`, the logits [n, V] for every one.
+
+        The window is filled to exactly `window_tokens` before each block eviction, whatever the chunk
+        size, so chunked and token-by-token prefill see the same keys (tests/test_sink_session.py).
+        """
+        self._check_idle()
+        ids = [int(t) for t in ids]
+        pieces: list[torch.Tensor] = []
+        pos = 0
+        while pos < len(ids):
+            if self.cache.window_room == 0:
+                self.cache.evict_for_space(min(len(ids) - pos, self.config.evict_block))
+            take = min(len(ids) - pos, self.cache.window_room, self.config.prefill_chunk)
+            logits = self._forward(ids[pos : pos + take], logits_to_keep=0 if return_logits else 1)
+            if return_logits:
+                pieces.append(logits)  # [take, V]
+            pos += take
+        self.tokens_seen += len(ids)
+        if not return_logits:
+            return None
+        if not pieces:
+            return torch.empty(0, self.model.config.get_text_config().vocab_size)
+        return torch.cat(pieces, dim=0)  # [n, V]
+
+    @torch.inference_mode()
+    def decode_one(self, token_id: int) -> torch.Tensor:
+        """Feed one token at the end of the cache (no eviction); return its next-token logits [V]."""
+        return self._forward([token_id], logits_to_keep=1)[-1]  # [V]
+
+    def generate(
+        self,
+        suffix: str,
+        max_new_tokens: int = 256,
+        *,
+        temperature: float = 0.0,
+        stop: Sequence[str] = (),
+    ) -> Iterator[str]:
+        """Stream text generated after `suffix` (raw text: apply any chat template first, see `chat.py`).
+
+        Afterwards — also when the consumer stops early or an error is raised — the cache is cut back to
+        exactly what it was before. Consume the iterator fully or close() it before the next `append`.
+        Arguments are checked here, before the first piece is asked for.
+        """
+        suffix_ids = self._encode(suffix)
+        if not suffix_ids:
+            raise ValueError("generate needs a non-empty suffix (the tokens that prompt the answer)")
+        headroom = self.config.headroom_tokens
+        if len(suffix_ids) + max_new_tokens > headroom:
+            raise ValueError(
+                f"suffix ({len(suffix_ids)} tokens) + max_new_tokens ({max_new_tokens}) exceed the generation "
+                f"headroom of {headroom} tokens; shorten them or raise headroom_tokens"
+            )
+        self._check_idle()
+        return self._generate(suffix_ids, max_new_tokens, temperature, tuple(stop))
+
+    @torch.inference_mode()
+    def _generate(
+        self, suffix_ids: list[int], max_new_tokens: int, temperature: float, stop: tuple[str, ...]
+    ) -> Iterator[str]:
+        self._check_idle()
+        mark = self.cache.get_seq_length()
+        self._generating = True
+        stream = TextStream(self.tokenizer, stop)
+        started = time.perf_counter()
+        reason = "closed"
+        try:
+            logits = self._forward_unbounded(suffix_ids)  # [V], prediction after the suffix
+            for step in range(max_new_tokens):
+                token = self._pick(logits, temperature)
+                if token in self._eos_ids:
+                    reason = "eos"
+                    break
+                piece = stream.push(token)
+                if piece:
+                    yield piece
+                if stream.stopped:
+                    reason = "stop"
+                    break
+                if step + 1 < max_new_tokens:  # the last token's logits would never be used
+                    logits = self.decode_one(token)
+            else:
+                reason = "length"
+            tail = stream.flush()
+            if tail:
+                yield tail
+        finally:
+            self.cache.truncate(mark)
+            self._generating = False
+            self.last_generation = GenerationStats(
+                suffix_tokens=len(suffix_ids),
+                new_tokens=len(stream.ids),
+                finish_reason=reason,
+                seconds=time.perf_counter() - started,
+            )
+            log.debug("generation: %s", self.last_generation)
+
+    # -- helpers -----------------------------------------------------------------------------------------
+
+    def _forward(self, ids: list[int], logits_to_keep: int) -> torch.Tensor:
+        """One model call on `ids` at positions cache_length.. ; returns logits [n or logits_to_keep, V]."""
+        start = self.cache.get_seq_length()
+        device = self.model.device
+        input_ids = torch.tensor([ids], dtype=torch.long, device=device)  # [1, n]
+        position_ids = torch.arange(start, start + len(ids), device=device).unsqueeze(0)  # [1, n]
+        out = self.model(
+            input_ids=input_ids,
+            position_ids=position_ids,
+            use_cache=True,
+            logits_to_keep=logits_to_keep,
+            **{self._cache_kwarg: self.cache},
+        )
+        return out.logits[0]  # [n or logits_to_keep, V]
+
+    def _forward_unbounded(self, ids: list[int]) -> torch.Tensor:
+        """Prefill the suffix in chunks, without eviction (it lives in the headroom); return last logits [V]."""
+        chunk = self.config.prefill_chunk
+        logits = None
+        for start in range(0, len(ids), chunk):
+            logits = self._forward(ids[start : start + chunk], logits_to_keep=1)  # [1, V]
+        assert logits is not None, "callers pass a non-empty suffix"
+        return logits[-1]  # [V]
+
+    def _pick(self, logits: torch.Tensor, temperature: float) -> int:
+        if temperature <= 0.0:
+            return int(torch.argmax(logits))
+        probs = torch.softmax(logits.float() / temperature, dim=-1)  # [V]
+        return int(torch.multinomial(probs, 1, generator=self._rng))
+
+    def _encode(self, text: str, special: bool = False) -> list[int]:
+        return list(self.tokenizer(text, add_special_tokens=special)["input_ids"])
+
+    def _check_idle(self) -> None:
+        if self._generating:
+            raise RuntimeError("a generation is still open on this session; consume or close() it first")
+
+
+def _eos_ids(model: Any, tokenizer: Any) -> frozenset[int]:
+    ids: set[int] = set()
+    for source in (getattr(model, "generation_config", None), model.config, tokenizer):
+        value = getattr(source, "eos_token_id", None)
+        if isinstance(value, int):
+            ids.add(value)
+        elif isinstance(value, (list, tuple)):
+            ids.update(int(v) for v in value)
+    return frozenset(ids)

@@ -1,0 +1,200 @@
+"""LMSession mechanics on a tiny random Llama (real attention code, milliseconds per call).
+
+Tolerances (float32): logits agree to 1e-5 absolute between the session and a plain DynamicCache run below
+capacity, and between chunked and token-by-token prefill across evictions; only the matmul shapes differ.
+Rollback after generation is checked bitwise.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from transformers import DynamicCache, LlamaConfig, LlamaForCausalLM
+
+from stages.summarize.errors import CacheOverflowError
+from stages.summarize.session import LMSession, SessionConfig
+from stages.summarize.textstream import TextStream
+from tests.lm_support import one_torch_thread  # noqa: F401  (autouse fixture)
+
+VOCAB = 128
+EOS = 3
+
+
+class CharTokenizer:
+    """One token per ASCII character (ids 0-3 are pad, bos, unused, eos): enough to drive a session."""
+
+    eos_token_id = EOS
+
+    def __call__(self, text: str, add_special_tokens: bool = False) -> dict[str, list[int]]:
+        return {"input_ids": [ord(ch) if 4 <= ord(ch) < VOCAB else ord("?") for ch in text]}
+
+    def decode(self, ids: list[int], **_: object) -> str:
+        return "".join(chr(i) for i in ids if i >= 4)
+
+
+def tiny_llama(seed: int = 0) -> LlamaForCausalLM:
+    config = LlamaConfig(
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        vocab_size=VOCAB,
+        max_position_embeddings=4096,
+        bos_token_id=1,
+        eos_token_id=EOS,
+        pad_token_id=0,
+    )
+    torch.manual_seed(seed)
+    return LlamaForCausalLM(config).eval()
+
+
+MODEL = tiny_llama()
+TOKENIZER = CharTokenizer()
+PREFIX = [1, 9, 10, 11, 12]  # five pinned tokens; the first four are the sinks
+
+
+def stream_ids(n: int, seed: int = 0) -> list[int]:
+    return torch.randint(8, VOCAB, (n,), generator=torch.Generator().manual_seed(seed)).tolist()
+
+
+def session(window: int = 128, headroom: int = 64, chunk: int = 16, **kw) -> LMSession:
+    config = SessionConfig(window_tokens=window, headroom_tokens=headroom, prefill_chunk=chunk, **kw)
+    return LMSession(MODEL, TOKENIZER, PREFIX, config)
+
+
+def snapshot(s: LMSession) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    return [(layer.keys.clone(), layer.values.clone()) for layer in s.cache.layers]
+
+
+def assert_bitwise_equal(
+    a: list[tuple[torch.Tensor, torch.Tensor]], b: list[tuple[torch.Tensor, torch.Tensor]]
+):
+    assert len(a) == len(b)
+    for (ka, va), (kb, vb) in zip(a, b, strict=True):
+        assert ka.shape == kb.shape and torch.equal(ka, kb) and torch.equal(va, vb)
+
+
+def test_below_capacity_matches_dynamic_cache() -> None:
+    ids = stream_ids(120)
+    s = session(window=128, chunk=16)
+    logits = s.prefill(ids, return_logits=True)  # [120, V]
+    full = PREFIX + ids
+    reference = DynamicCache(config=MODEL.config)
+    with torch.inference_mode():
+        expected = MODEL(input_ids=torch.tensor([full]), cache=reference, use_cache=True).logits[
+            0, len(PREFIX) :
+        ]
+    assert s.counters.tokens_evicted == 0
+    assert (logits - expected).abs().max().item() <= 1e-5
+    for ours, theirs in zip(s.cache.layers, reference.layers, strict=True):
+        assert torch.allclose(ours.keys, theirs.keys, atol=1e-5)
+
+
+@pytest.mark.parametrize("chunk", [7, 16, 64])
+def test_chunked_prefill_agrees_with_token_by_token(chunk: int) -> None:
+    ids = stream_ids(400, seed=1)  # window 128, block 64: evictions at stream tokens 128, 192, 256, ...
+    one = session(window=128, chunk=1)
+    many = session(window=128, chunk=chunk)
+    by_token = one.prefill(ids, return_logits=True)  # [400, V]
+    chunked = many.prefill(ids, return_logits=True)  # [400, V]
+    assert one.counters == many.counters
+    assert one.counters.evictions == 5
+    assert (by_token - chunked).abs().max().item() <= 1e-5
+
+
+def test_generation_rolls_back_exactly() -> None:
+    s = session(window=128, headroom=64)
+    s.prefill(stream_ids(300, seed=2))  # past several evictions, so the window keys have been re-rotated
+    before, counters = snapshot(s), s.counters
+    text = "".join(s.generate("question?", max_new_tokens=20))
+    assert s.last_generation is not None and s.last_generation.new_tokens > 0
+    assert isinstance(text, str)
+    assert_bitwise_equal(before, snapshot(s))
+    assert s.counters == counters
+
+    pieces = s.generate("again", max_new_tokens=30, temperature=1.0)
+    next(pieces)
+    pieces.close()  # the consumer quits early
+    assert s.last_generation.finish_reason == "closed"
+    assert_bitwise_equal(before, snapshot(s))
+
+    s.append("after")  # the stream continues as if nothing was generated
+    reference = session(window=128, headroom=64)
+    reference.prefill(stream_ids(300, seed=2))
+    reference.append("after")
+    assert_bitwise_equal(snapshot(reference), snapshot(s))
+
+
+def test_cache_never_exceeds_its_bound_over_a_long_stream() -> None:
+    s = session(window=128, headroom=48, chunk=16)
+    bound = len(PREFIX) + 128
+    rng = torch.Generator().manual_seed(3)
+    for step in range(60):
+        size = int(torch.randint(1, 90, (1,), generator=rng))
+        s.prefill(stream_ids(size, seed=step))
+        assert s.counters.cache_tokens <= bound
+        if step % 10 == 0:
+            for _ in s.generate("summary:", max_new_tokens=30):
+                assert s.cache.get_seq_length() <= s.cache.capacity == bound + 48
+    counters = s.counters
+    assert counters.evictions > 10
+    assert counters.tokens_seen - counters.tokens_evicted == counters.cache_tokens - len(PREFIX)
+
+
+def test_generation_limits_and_misuse() -> None:
+    s = session(window=128, headroom=32)
+    with pytest.raises(ValueError, match="exceed the generation headroom of 32"):
+        s.generate("x" * 10, max_new_tokens=30)
+    with pytest.raises(ValueError, match="non-empty suffix"):
+        s.generate("", max_new_tokens=4)
+    pieces = s.generate("hi", max_new_tokens=8)
+    assert next(pieces)  # this seeded model does answer "hi"
+    with pytest.raises(RuntimeError, match="still open"):  # appending now would break the rollback
+        s.append("x")
+    pieces.close()
+    s.prefill(stream_ids(128))  # a full window: only the headroom is left
+    with pytest.raises(CacheOverflowError):  # decode_one past the headroom is refused, not silently grown
+        for _ in range(33):
+            s.decode_one(20)
+
+
+def test_prefix_must_hold_the_sinks() -> None:
+    with pytest.raises(ValueError, match="at least 4"):
+        LMSession(MODEL, TOKENIZER, [1, 2, 3], SessionConfig(window_tokens=128))
+
+
+def test_rebuild_keeps_the_last_window_tokens() -> None:
+    segments = ["".join(chr(40 + (i * 7 + j) % 60) for j in range(50)) for i in range(8)]  # 400 chars
+    rebuilt = session(window=128)
+    rebuilt.prefill(stream_ids(50))
+    assert rebuilt.rebuild(segments) == 128
+    counters = rebuilt.counters
+    assert (counters.tokens_seen, counters.tokens_evicted, counters.cache_tokens) == (
+        400,
+        272,
+        128 + len(PREFIX),
+    )
+    fresh = session(window=128)
+    fresh.prefill(TOKENIZER("".join(segments))["input_ids"][-128:])
+    assert_bitwise_equal(snapshot(fresh), snapshot(rebuilt))
+
+
+# -- text streaming -----------------------------------------------------------------------------------------
+
+
+def feed(stream: TextStream, text: str) -> str:
+    return "".join(stream.push(i) for i in TOKENIZER(text)["input_ids"]) + stream.flush()
+
+
+def test_text_stream_cuts_at_stop_strings() -> None:
+    assert feed(TextStream(TOKENIZER, stop=["END"]), "abc EN def END ghi") == "abc EN def "
+    assert feed(TextStream(TOKENIZER, stop=["\n\n", "Q:"]), "line\nnext\n\nrest") == "line\nnext"
+    assert feed(TextStream(TOKENIZER), "no stops at all") == "no stops at all"
+
+
+def test_text_stream_holds_back_a_possible_stop() -> None:
+    stream = TextStream(TOKENIZER, stop=["STOP"])
+    pieces = [stream.push(i) for i in TOKENIZER("aSTO")["input_ids"]]
+    assert "".join(pieces) == "a"  # "STO" might still become "STOP"
+    assert stream.push(TOKENIZER("x")["input_ids"][0]) == "STOx"
