@@ -165,8 +165,9 @@ def _log_level() -> str:
 @click.argument("name", type=click.Choice(["capture", "transcribe", "summarize", "text"]))
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @click.option("--error-file", type=click.Path(dir_okay=False), default=None, help="Write a fatal error here (used by the supervisor).")
+@click.option("--insecure", is_flag=True, help="Allow binding beyond loopback WITHOUT encryption (a warning is logged).")
 @user_errors
-def stage(name: str, config: str | None, error_file: str | None) -> None:
+def stage(name: str, config: str | None, error_file: str | None, insecure: bool) -> None:
     """Run one stage alone in this process (e.g. on another host), until stopped.
 
     \b
@@ -177,7 +178,7 @@ def stage(name: str, config: str | None, error_file: str | None) -> None:
     from pipeline.runner import run_stage
 
     try:
-        cfg = load_app_config(config)
+        cfg = load_app_config(config, {"security.insecure": True} if insecure else None)
         code = run_stage(name, cfg)
     except SinkscribeError as exc:
         if error_file:
@@ -214,7 +215,7 @@ def subscribe(source: str, endpoint: str | None, topics: tuple[str, ...], as_jso
     if source == "summary" and not no_snapshot:
         snapshot_from = requests or cfg.endpoints.requests
     endpoint = endpoint or getattr(cfg.endpoints, source)
-    shown = watch(endpoint, topics, as_json, count, timeout, sys.stdout, snapshot_from)
+    shown = watch(endpoint, topics, as_json, count, timeout, sys.stdout, snapshot_from, cfg.security)
     if timeout and (count == 0 or shown < count):
         sys.exit(1)
 
@@ -234,7 +235,7 @@ def _ask_all(cfg: Any, questions: tuple[str, ...], timeout: float, view: Any) ->
     from pipeline.client import ask
 
     for question in questions:
-        view.handle(ask(cfg.endpoints.requests, question, timeout))
+        view.handle(ask(cfg.endpoints.requests, question, timeout, security=cfg.security))
 
 
 def _run_pipeline(cfg: Any, text_input: bool, questions: tuple[str, ...], serve: bool, as_json: bool,
@@ -348,7 +349,7 @@ def ask(question: str, timeout: float, endpoint: str | None, as_json: bool, conf
     from pipeline.console import as_text
 
     cfg = load_app_config(config)
-    answer = ask_question(endpoint or cfg.endpoints.requests, question, timeout)
+    answer = ask_question(endpoint or cfg.endpoints.requests, question, timeout, security=cfg.security)
     click.echo(to_json(answer) if as_json else as_text(answer))
 
 
@@ -379,6 +380,30 @@ def export(session: str, fmt: str, output: str | None, config: str | None) -> No
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+@main.group()
+def keys() -> None:
+    """CurveZMQ keys for stages on several hosts."""
+
+
+@keys.command("generate")
+@click.argument("directory", type=click.Path(file_okay=False))
+@user_errors
+def keys_generate(directory: str) -> None:
+    """Make server and client key pairs in DIRECTORY and allow-list the client.
+
+    Then set, in every stage's config: [security] curve = true, keys_dir = "DIRECTORY". Copy the
+    directory to the other hosts; give a client host only client.key_secret and server.key.
+
+    \b
+    Example:
+      sinkscribe keys generate ~/.config/sinkscribe/keys
+    """
+    from pipeline.security import generate_keys
+
+    for path in generate_keys(directory):
+        click.echo(str(path))
 
 
 if __name__ == "__main__":

@@ -13,12 +13,13 @@ import zmq
 from pipeline import transport
 from pipeline.errors import InputError, TransportError
 from pipeline.messages import Answer, Error, Message, Question, Snapshot, SnapshotRequest
+from pipeline.security import Security
 
 
-def request(endpoint: str, msg: Message, timeout_s: float) -> Message:
+def request(endpoint: str, msg: Message, timeout_s: float, security: Security | None = None) -> Message:
     """Send one request and wait for the reply that carries its request id."""
     ctx = zmq.Context.instance()
-    sock = transport.open_socket(ctx, "dealer", endpoint, bind=False)
+    sock = transport.open_socket(ctx, "dealer", endpoint, bind=False, security=security)
     receiver = transport.Receiver(sock, endpoint)
     try:
         transport.send(sock, msg)
@@ -36,8 +37,10 @@ def request(endpoint: str, msg: Message, timeout_s: float) -> Message:
         sock.close(linger=0)
 
 
-def ask(endpoint: str, question: str, timeout_s: float = 60.0, stream: str = "client") -> Answer:
-    reply = request(endpoint, Question(stream, 0, uuid.uuid4().hex, question), timeout_s)
+def ask(
+    endpoint: str, question: str, timeout_s: float = 60.0, stream: str = "client", security: Security | None = None
+) -> Answer:
+    reply = request(endpoint, Question(stream, 0, uuid.uuid4().hex, question), timeout_s, security)
     if isinstance(reply, Error):
         raise InputError(reply.message)
     if not isinstance(reply, Answer):
@@ -45,8 +48,10 @@ def ask(endpoint: str, question: str, timeout_s: float = 60.0, stream: str = "cl
     return reply
 
 
-def snapshot(endpoint: str, timeout_s: float = 5.0, stream: str = "client") -> Snapshot:
-    reply = request(endpoint, SnapshotRequest(stream, 0, uuid.uuid4().hex), timeout_s)
+def snapshot(
+    endpoint: str, timeout_s: float = 5.0, stream: str = "client", security: Security | None = None
+) -> Snapshot:
+    reply = request(endpoint, SnapshotRequest(stream, 0, uuid.uuid4().hex), timeout_s, security)
     if not isinstance(reply, Snapshot):
         raise TransportError(f"unexpected {reply.type} reply from {endpoint}")
     return reply

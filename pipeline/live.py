@@ -59,9 +59,13 @@ def sigint_sets(stop: StopFlag) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _listen(kind: str, endpoint: str, name: str, bind: bool, topics: tuple[str, ...] = ()) -> transport.Receiver:
+def _listen(
+    kind: str, endpoint: str, name: str, bind: bool, topics: tuple[str, ...] = (), security: Any = None
+) -> transport.Receiver:
     prefixes = tuple(wire.topic_prefix(t) for t in topics) or (b"",)
-    sock = transport.open_socket(zmq.Context.instance(), kind, endpoint, bind=bind, subscribe=prefixes)
+    sock = transport.open_socket(
+        zmq.Context.instance(), kind, endpoint, bind=bind, subscribe=prefixes, security=security
+    )
     return transport.Receiver(sock, name)
 
 
@@ -139,8 +143,8 @@ def run_transcription(
     stop = stop or StopFlag()
     if cfg.transcribe.threads == 0:  # alone on the machine: Whisper may use every core
         cfg = replace(cfg, transcribe=replace(cfg.transcribe, threads=os.cpu_count() or 1))
-    sink = _listen("pull", ep.transcript, "transcript", bind=True)
-    captions = _listen("sub", ep.captions, "captions", bind=False, topics=("partial", "status"))
+    sink = _listen("pull", ep.transcript, "transcript", bind=True, security=cfg.security)
+    captions = _listen("sub", ep.captions, "captions", bind=False, topics=("partial", "status"), security=cfg.security)
     result = LiveResult()
     try:
         with sigint_sets(stop), Supervisor(cfg, log_level) as sup:
@@ -172,10 +176,10 @@ def run_summarization(
     for endpoint in binds:
         transport.check_bindable(endpoint)
     stop = stop or StopFlag()
-    summary = _listen("sub", ep.summary, "summary", bind=False)
+    summary = _listen("sub", ep.summary, "summary", bind=False, security=cfg.security)
     listeners = [Listener(summary, handle)]
     if not text_input:
-        listeners.append(Listener(_listen("sub", ep.captions, "captions", bind=False, topics=("partial",)), handle))
+        listeners.append(Listener(_listen("sub", ep.captions, "captions", bind=False, topics=("partial",), security=cfg.security), handle))
     upstream = replace(cfg, exit_after_eos=True)
     result = LiveResult()
     try:

@@ -11,17 +11,18 @@ from pipeline import transport, wire
 from pipeline.console import as_json, as_text
 from pipeline.errors import ConfigError
 from pipeline.messages import MESSAGE_TYPES, Message, Summary
+from pipeline.security import Security
 
 # Messages the summarize stage numbers with its own publisher sequence (see stages/summarize/stage.py).
 PUBLISHER_SEQ_TYPES = frozenset({"summary", "answer", "status", "eos"})
 SUBSCRIPTION_SETTLE_S = 0.3  # PUB/SUB: a subscription takes a moment to reach the publisher
 
 
-def _snapshot(endpoint: str, topics: tuple[str, ...]) -> tuple[int, Message | None]:
+def _snapshot(endpoint: str, topics: tuple[str, ...], security: Security | None) -> tuple[int, Message | None]:
     from pipeline.client import snapshot
 
     time.sleep(SUBSCRIPTION_SETTLE_S)  # subscribe first, then ask: nothing falls between the two
-    snap = snapshot(endpoint)
+    snap = snapshot(endpoint, security=security)
     current = None
     if snap.summary and (not topics or "summary" in topics):
         current = Summary(snap.stream, snap.pub_seq, snap.summary, snap.upto_seq, snap.upto)
@@ -36,6 +37,7 @@ def watch(
     timeout_s: float,
     out: TextIO,
     snapshot_endpoint: str | None = None,
+    security: Security | None = None,
 ) -> int:
     """Print messages until `count` were shown or `timeout_s` passed without one; returns how many.
 
@@ -49,13 +51,13 @@ def watch(
     prefixes = tuple(wire.topic_prefix(t) for t in topics) or (b"",)
     ctx = zmq.Context.instance()
     receiver = transport.Receiver(
-        transport.open_socket(ctx, "sub", endpoint, bind=False, subscribe=prefixes), endpoint
+        transport.open_socket(ctx, "sub", endpoint, bind=False, subscribe=prefixes, security=security), endpoint
     )
     shown = 0
     covered = -1  # publisher seq the snapshot covers
     try:
         if snapshot_endpoint:
-            covered, current = _snapshot(snapshot_endpoint, topics)
+            covered, current = _snapshot(snapshot_endpoint, topics, security)
             if current is not None:
                 out.write((as_json(current) if json_lines else as_text(current)) + "\n")
                 out.flush()

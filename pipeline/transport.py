@@ -18,6 +18,7 @@ import zmq
 from pipeline import wire
 from pipeline.errors import TransportError
 from pipeline.messages import Message
+from pipeline.security import Security, secure
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,12 @@ def open_socket(
     bind: bool,
     hwm: int = 1000,
     subscribe: tuple[bytes, ...] = (b"",),
+    security: Security | None = None,
 ) -> zmq.Socket:
-    """Create, configure and bind or connect one socket; a bind that fails is a one-line TransportError."""
+    """Create, configure and bind or connect one socket; a bind that fails is a one-line TransportError.
+
+    `security` (pipeline.security): loopback only, unless CURVE is configured or insecure is explicit.
+    """
     sock = ctx.socket(_KINDS[kind])
     sock.setsockopt(zmq.LINGER, 0)
     sock.setsockopt(zmq.SNDHWM, hwm)
@@ -76,6 +81,11 @@ def open_socket(
     if kind == "router":
         # A reply to a client that has gone away is dropped, not an error that stalls the stage.
         sock.setsockopt(zmq.ROUTER_MANDATORY, 0)
+    try:
+        secure(sock, endpoint, bind, security)
+    except Exception:
+        sock.close(linger=0)
+        raise
     try:
         if bind:
             sock.bind(endpoint)

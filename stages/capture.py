@@ -65,7 +65,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     """Run the capture stage until the source ends or `stop` is set. Returns the process exit code."""
     c = cfg.capture
     ctx = zmq.Context.instance()
-    out = transport.open_socket(ctx, "push", cfg.endpoints.audio, bind=False, hwm=c.hwm)
+    out = transport.open_socket(ctx, "push", cfg.endpoints.audio, bind=False, hwm=c.hwm, security=cfg.security)
     chunk = int(SAMPLE_RATE * c.chunk_ms / 1000)
     seq = 0
     sent_samples = 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from pipeline.security import Security
+
 LOOPBACK = "tcp://127.0.0.1"
 
 
@@ -152,6 +154,7 @@ class AppConfig:
     capture: CaptureConfig = field(default_factory=CaptureConfig)
     transcribe: TranscribeConfig = field(default_factory=TranscribeConfig)
     summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
+    security: Security = field(default_factory=Security)
 
     def __post_init__(self) -> None:
         _check(0 < len(self.stream) <= 128, "stream must be 1..128 characters")

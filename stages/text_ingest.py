@@ -80,7 +80,7 @@ def validate(path: str | Path) -> int:
 
 def run(cfg: AppConfig, stop: StopFlag) -> int:
     ctx = zmq.Context.instance()
-    out = transport.open_socket(ctx, "push", cfg.endpoints.transcript, bind=False, hwm=100)
+    out = transport.open_socket(ctx, "push", cfg.endpoints.transcript, bind=False, hwm=100, security=cfg.security)
     speed = cfg.capture.speed
     t_audio = 0.0
     seq = 0

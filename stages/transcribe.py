@@ -239,9 +239,9 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     """Serve the audio socket until stopped (or, with exit_after_eos, until one stream has ended)."""
     ctx = zmq.Context.instance()
     ep = cfg.endpoints
-    inbox = transport.Receiver(transport.open_socket(ctx, "pull", ep.audio, bind=True, hwm=200), "audio")
-    pub = transport.open_socket(ctx, "pub", ep.captions, bind=True, hwm=1000)
-    out = transport.open_socket(ctx, "push", ep.transcript, bind=False, hwm=cfg.transcribe.hwm)
+    inbox = transport.Receiver(transport.open_socket(ctx, "pull", ep.audio, bind=True, hwm=200, security=cfg.security), "audio")
+    pub = transport.open_socket(ctx, "pub", ep.captions, bind=True, hwm=1000, security=cfg.security)
+    out = transport.open_socket(ctx, "push", ep.transcript, bind=False, hwm=cfg.transcribe.hwm, security=cfg.security)
     model = load_whisper(cfg.transcribe.model, cfg.transcribe.compute_type, auto_threads(cfg.transcribe.threads))
     log.info("transcribe: %s -> %s (captions on %s)", ep.audio, ep.transcript, ep.captions)
     states: dict[str, StreamingTranscriber] = {}

@@ -103,11 +103,11 @@ class SummarizeServer:
         ctx = zmq.Context.instance()
         ep = cfg.endpoints
         self.inbox = transport.Receiver(
-            transport.open_socket(ctx, "pull", ep.transcript, bind=True), "transcript"
+            transport.open_socket(ctx, "pull", ep.transcript, bind=True, security=cfg.security), "transcript"
         )
-        self.pub = transport.open_socket(ctx, "pub", ep.summary, bind=True, hwm=cfg.summarize.hwm)
+        self.pub = transport.open_socket(ctx, "pub", ep.summary, bind=True, hwm=cfg.summarize.hwm, security=cfg.security)
         self.requests = transport.Receiver(
-            transport.open_socket(ctx, "router", ep.requests, bind=True, hwm=cfg.summarize.hwm),
+            transport.open_socket(ctx, "router", ep.requests, bind=True, hwm=cfg.summarize.hwm, security=cfg.security),
             "requests",
             envelope_frames=1,
         )
