@@ -40,6 +40,12 @@ def ordinal(words: str) -> str:
 
 
 def normalize(text: str) -> str:
+    """Lower case, no punctuation, numbers spelled out; ordinals as cardinals ("March 10th", "March 10"
+    and "March tenth" are the same words said, written in three styles)."""
+    return " ".join(_CARDINAL.get(w, w) for w in _normalize(text).split())
+
+
+def _normalize(text: str) -> str:
     text = text.lower().replace("%", " percent").replace("-", " ")
     text = re.sub(r"(\d),(\d)", r"\1\2", text)
     out = []
@@ -52,6 +58,11 @@ def normalize(text: str) -> str:
         if token:
             out.append(token)
     return " ".join(out)
+
+
+_CARDINAL = {ordinal(spell(n)).split()[-1]: spell(n).split()[-1] for n in range(1, 100)}
+for _word in ("first", "second"):  # far more often an adverb or a noun than a date
+    _CARDINAL.pop(_word)
 
 
 def wer(reference: str, hypothesis: str) -> float:

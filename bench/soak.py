@@ -215,7 +215,7 @@ def sample(sup: Supervisor, latest: dict[str, dict], fed_s: float, wall: float) 
 
 def verdict(args, cfg, series, summaries, latest, stored, missing, latencies, wall) -> dict[str, Any]:  # noqa: ANN001
     audio_total = series[-1]["audio_fed_s"] if series else 0.0
-    warm = 0.1 * audio_total
+    warm = args.warmup * audio_total
     after = [s for s in series if (s["audio_transcribed_s"] or 0) >= warm]
     checks: dict[str, Any] = {}
     growth_mark = 3600.0 if audio_total >= 2 * 3600 else 0.25 * audio_total  # "end of the first hour"
@@ -258,7 +258,7 @@ def verdict(args, cfg, series, summaries, latest, stored, missing, latencies, wa
         "audio_hours": audio_total / 3600,
         "wall_seconds": wall,
         "machine": {"cpus": os.cpu_count(), "loadavg_1min": os.getloadavg()[0]},
-        "limits": {"slope_mb_per_h": slope_limit, "growth": args.growth_limit, "warmup_fraction": 0.1},
+        "limits": {"slope_mb_per_h": slope_limit, "growth": args.growth_limit, "warmup_fraction": args.warmup},
         "latency": lat,
         "checks": checks,
         "ok": ok,
@@ -309,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--growth-limit", type=float, default=0.05)
     parser.add_argument("--cadence-slack-s", type=float, default=60.0)
     parser.add_argument("--max-wall-s", type=float, default=6 * 3600)
+    parser.add_argument("--warmup", type=float, default=0.1, help="Fraction of the input before the checks start.")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     report = run_soak(args)

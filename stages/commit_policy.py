@@ -95,10 +95,28 @@ class LocalAgreement:
         return self._commit(agreed)
 
     def flush(self, words: Sequence[Word] | None = None) -> list[Word]:
-        """End of utterance: commit everything of the final hypothesis (or of the pending words)."""
-        final = self._fresh(words) if words is not None else self._previous
+        """End of utterance: commit everything of the final hypothesis.
+
+        Falls back to the pending words when the final decode brought nothing (a guard dropped it):
+        a whole utterance must not vanish because its last decode was refused.
+        """
+        final = self._fresh(words) if words else []
+        if not final:
+            final = self._previous
         self._previous = []
         return self._commit(list(final))
+
+    def commit_older_than(self, cutoff: float) -> list[Word]:
+        """Commit pending words that ended before audio time `cutoff`, agreed or not.
+
+        LocalAgreement can stall while tiny models keep rewording the tail; this bounds how long a
+        spoken word waits (its latency) at a small cost in accuracy.
+        """
+        n = 0
+        while n < len(self._previous) and self._previous[n].end <= cutoff:
+            n += 1
+        stale, self._previous = self._previous[:n], self._previous[n:]
+        return self._commit(stale)
 
 
 def compression_ratio(text: str) -> float:

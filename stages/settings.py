@@ -77,7 +77,8 @@ class TranscribeConfig:
     language: str = "en"
     step_s: float = 1.0  # minimum new speech between two Whisper runs on the buffer
     max_buffer_s: float = 12.0  # trim the buffer at a committed word boundary beyond this (memory bound)
-    silence_flush_s: float = 0.6  # this much silence after speech ends an utterance: commit everything
+    silence_flush_s: float = 0.5  # this much silence after speech ends an utterance: commit everything
+    max_word_wait_s: float = 4.0  # a word still unagreed this long after it was spoken is committed anyway
     pre_roll_s: float = 0.3  # audio kept before detected speech so the first word is not clipped
     vad_threshold: float = 0.5  # Silero speech probability above which a 32 ms frame is speech
     no_speech_threshold: float = 0.6  # Whisper's rule: drop a segment with no_speech_prob above this...
@@ -93,6 +94,7 @@ class TranscribeConfig:
         _check(4 <= self.max_buffer_s <= 30, f"max_buffer_s must be 4..30 (Whisper sees 30 s), got {self.max_buffer_s}")
         _check(0.1 <= self.silence_flush_s <= 10, f"silence_flush_s must be 0.1..10, got {self.silence_flush_s}")
         _check(0 < self.vad_threshold < 1, f"vad_threshold must be in (0, 1), got {self.vad_threshold}")
+        _check(self.max_word_wait_s >= 1.0, f"max_word_wait_s must be >= 1, got {self.max_word_wait_s}")
         _check(self.threads >= 0, f"threads must be >= 0, got {self.threads}")
 
 

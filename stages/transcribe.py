@@ -129,6 +129,7 @@ class StreamingTranscriber:
     def _step(self) -> Iterator[Message]:
         words = self._decode()
         committed = self.agreement.insert(words)
+        committed += self.agreement.commit_older_than(self._buf_end - self.cfg.max_word_wait_s)
         yield from self._emit(committed)
         if self._buf_end - self._buf_start > self.cfg.max_buffer_s:
             self._trim(self.agreement.committed_end)

@@ -88,3 +88,17 @@ def test_compression_ratio_flags_loops():
 )  # fmt: skip
 def test_hallucination_phrases_only_without_speech(text, speech_fraction, expected):
     assert is_hallucination(hyp(text), speech_fraction) is expected
+
+
+def test_flush_without_a_final_hypothesis_keeps_the_pending_words():
+    policy = LocalAgreement()
+    policy.insert(hyp("honestly I do not think so"))
+    assert texts(policy.flush([])) == "honestly I do not think so"
+
+
+def test_commit_older_than_bounds_the_wait():
+    policy = LocalAgreement()
+    policy.insert(hyp("a b c d"))  # words end at 0.3, 0.6, 0.9, 1.2
+    policy.insert(hyp("x y z w"))  # disagrees everywhere: nothing agreed
+    assert texts(policy.commit_older_than(0.65)) == "x y"
+    assert texts(policy.pending) == "z w"

@@ -42,7 +42,7 @@ def test_full_text_search_ranks_and_respects_the_window(store):
     for i, t in enumerate(texts):
         store.add_segment(seg(i, t))
     hits = store.search("Where will the offsite be held?", limit=2)
-    assert hits and hits[0].seq == 1 and "Lisbon" in hits[0].text
+    assert hits and hits[0].seq == 1 and "Lisbon" in hits[0].text  # best first
     assert all(h.seq < 4 for h in store.search("Lisbon offsite", before_seq=4))
     assert store.search("the and of") == []  # stop words only: nothing to search for
     assert store.search('"; DROP TABLE segments; --') == []  # quoted safely, no FTS syntax error

@@ -10,8 +10,8 @@ from pipeline.console import clock
 from pipeline.messages import Citation
 
 SYSTEM = (
-    "You are a meeting assistant. You read a live transcript and write accurate, concise notes. "
-    "Only state what the transcript or the notes say; never invent names, dates or numbers."
+    "You are a meeting assistant. You read a live meeting transcript and answer accurately and concisely, "
+    "using only what was said; never invent names, dates or numbers."
 )
 STREAM_HEADER = "Live transcript (most recent part):\n"
 
@@ -24,32 +24,30 @@ SUMMARY_FORMAT = (
 
 
 def summary_request(previous: str) -> str:
-    """Ask for an updated summary; the previous one carries what has left the transcript window."""
-    earlier = (
-        f"Notes so far (they cover earlier parts that may no longer be in the transcript above):\n{previous}\n\n"
-        if previous.strip()
-        else ""
-    )
-    return (
-        f"{earlier}Write updated meeting notes that keep everything important from the notes so far and add "
-        f"what the transcript says. Use exactly this format, with 'none' where a list is empty:\n"
-        f"{SUMMARY_FORMAT}"
-    )
+    """Ask for meeting notes. `previous` (the last notes) is given only once part of the transcript has
+    left the window: it then carries what the model can no longer read. While everything is still in
+    the window, small models given their old notes just copy them, so they get none."""
+    if previous.strip():
+        head = (
+            f"Earlier notes (they cover parts of the meeting that are no longer in the transcript above):\n"
+            f"{previous}\n\nWrite updated meeting notes for the whole meeting: keep what matters from the "
+            f"earlier notes and add what the transcript above says."
+        )
+    else:
+        head = "Write meeting notes for the transcript above."
+    return f"{head} Use exactly this format, with 'none' where a list is empty:\n{SUMMARY_FORMAT}"
 
 
 def question_request(question: str, summary: str, passages: Sequence[Citation]) -> str:
-    """Ask a question about the meeting, with retrieved earlier passages cited by their time."""
+    """Ask a question about the meeting; retrieved earlier passages are cited by their time."""
     parts = []
     if passages:
         lines = "\n".join(f"[{clock(p.start)}] {p.text}" for p in passages)
-        parts.append(f"Earlier passages of the meeting:\n{lines}")
+        parts.append(f"Earlier passages of the meeting (no longer in the transcript above):\n{lines}")
     if summary.strip():
-        parts.append(f"Meeting notes:\n{summary}")
-    parts.append(
-        f"Question: {question}\n"
-        "Answer in one or two sentences, using the transcript, the passages and the notes. "
-        "If they do not say, answer that the meeting did not say.\nAnswer:"
-    )
+        parts.append(f"Meeting notes so far:\n{summary}")
+    sources = "the transcript" + (", the earlier passages" if passages else "") + (" and the notes" if summary.strip() else "")
+    parts.append(f"Question: {question}\nAnswer in one or two sentences, using {sources}.")
     return "\n\n".join(parts)
 
 

@@ -34,7 +34,9 @@ CREATE TABLE IF NOT EXISTS segments (
     clock REAL NOT NULL DEFAULT 0,     -- wall - audio time at commit (latency measurement)
     stored REAL NOT NULL               -- written here at
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS segments_fts USING fts5(text, content='segments', content_rowid='seq');
+CREATE VIRTUAL TABLE IF NOT EXISTS segments_fts USING fts5(
+    text, content='segments', content_rowid='seq', tokenize='porter unicode61'  -- "decided" finds "decide"
+);
 CREATE TRIGGER IF NOT EXISTS segments_ai AFTER INSERT ON segments BEGIN
     INSERT INTO segments_fts(rowid, text) VALUES (new.seq, new.text);
 END;
@@ -190,7 +192,7 @@ class SessionStore:
         return Segment(self.stream or "session", seq, text, start, end, parsed, speaker, wall, clock)
 
     def search(self, question: str, limit: int = 4, before_seq: int | None = None) -> list[Citation]:
-        """Segments that best match the question's content words (BM25), oldest first."""
+        """Segments that best match the question's content words (BM25), best first."""
         terms = keywords(question)
         if not terms:
             return []

@@ -127,7 +127,9 @@ class Summarizer:
 
     def summarize(self, final: bool = False, on_piece: Piece | None = None) -> str:
         """Generate the rolling summary on a temporary suffix (rolled back), store it, return it."""
-        previous = self._truncate(self.summary, self.cfg.summary_carry_tokens)
+        # The previous summary carries evicted text; with nothing evicted yet the window has it all.
+        evicted = self.session.counters.tokens_evicted > 0
+        previous = self._truncate(self.summary, self.cfg.summary_carry_tokens) if evicted else ""
         suffix = self.frame.suffix(prompts.summary_request(previous))
         t0 = time.perf_counter()
         text = self._generate(suffix, self.cfg.summary_max_tokens, on_piece)
@@ -142,30 +144,36 @@ class Summarizer:
 
     # -- questions ---------------------------------------------------------------------------------
     def retrieve(self, question: str) -> tuple[Citation, ...]:
-        """Stored passages evicted from the window that match the question, with their neighbours."""
+        """Stored passages evicted from the window that match the question, with their neighbours.
+
+        The whole session is ranked (BM25); evicted hits count only while they rank above the best hit
+        still in the window: when the window holds the best match, older weaker matches only distract
+        a small model (measured on the sample meeting: agenda lines crowded out the decision).
+        """
         first = self.first_seq_in_window
         if first <= 0:
             return ()
-        hits = self.store.search(question, limit=self.cfg.retrieve_passages, before_seq=first)
+        hits = []
+        for hit in self.store.search(question, limit=self.cfg.retrieve_passages * 2):
+            if hit.seq >= first:
+                break
+            hits.append(hit)
         passages: list[Citation] = []
         budget = self.cfg.passage_tokens
         used: set[int] = set()
-        for hit in hits:
+        for hit in hits[: self.cfg.retrieve_passages]:
             # Neighbours complete a sentence split across segments; none is quoted twice.
             around = [s for s in self.store.around(hit.seq) if s.seq < first and s.seq not in used]
-            if not around:
+            if not around or budget <= 0:
                 continue
             used.update(s.seq for s in around)
             text = " ".join(s.text for s in around)
             cost = len(self.tokenizer.encode(text, add_special_tokens=False))
             if cost > budget:
-                text = self._truncate(text, budget)
-                cost = budget
-            if budget <= 0 or not text:
-                break
+                text, cost = self._truncate(text, budget), budget
             budget -= cost
             passages.append(Citation(hit.seq, around[0].start, around[-1].end, text))
-        return tuple(passages)
+        return tuple(sorted(passages, key=lambda c: c.seq))
 
     def answer(
         self, question: str, on_piece: Piece | None = None, *, use_summary: bool = True, use_retrieval: bool = True
@@ -173,7 +181,8 @@ class Summarizer:
         """Answer from the window, plus (by default) the rolling summary and retrieved evicted passages.
         The switches exist for bench.streameval, which compares the three."""
         passages = self.retrieve(question) if use_retrieval else ()
-        summary = self._truncate(self.summary, self.cfg.summary_carry_tokens) if use_summary else ""
+        evicted = self.session.counters.tokens_evicted > 0
+        summary = self._truncate(self.summary, self.cfg.summary_carry_tokens) if use_summary and evicted else ""
         suffix = self.frame.suffix(prompts.question_request(question, summary, passages))
         text = self._generate(suffix, self.cfg.answer_max_tokens, on_piece)
         self.counters.questions += 1
