@@ -35,7 +35,11 @@ def summary_request(previous: str) -> str:
         )
     else:
         head = "Write meeting notes for the transcript above."
-    return f"{head} Use exactly this format, with 'none' where a list is empty:\n{SUMMARY_FORMAT}"
+    return (
+        f"{head} Be brief and use your own words: at most four items per list, one short line each, "
+        f"and do not copy transcript lines. Use exactly this format, with 'none' where a list is empty:\n"
+        f"{SUMMARY_FORMAT}"
+    )
 
 
 def question_request(question: str, summary: str, passages: Sequence[Citation]) -> str:

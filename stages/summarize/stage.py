@@ -143,7 +143,12 @@ class SummarizeServer:
         self.heartbeat()  # a long generation must not look like a dead stage
 
     def publish_summary(self, final: bool) -> None:
-        text = self.core.summarize(final=final, on_piece=self._on_piece)
+        """Generate and publish a summary; a final one whose summary already covers everything is the
+        last summary again, marked final (every stream ends with exactly one final summary)."""
+        if final and self.core.summary and self.core.last_seq <= self.core.summary_upto_seq:
+            text = self.core.mark_final()
+        else:
+            text = self.core.summarize(final=final, on_piece=self._on_piece)
         c = self.core
         self.publish(Summary(self.cfg.stream, self.next_seq(), text, c.summary_upto_seq, c.summary_upto,
                              final=final, wall=time.time()))  # fmt: skip
@@ -196,8 +201,7 @@ class SummarizeServer:
             if self.core.summary_due():
                 self.publish_summary(final=False)
         elif isinstance(msg, EndOfStream):
-            if self.core.last_seq > self.core.summary_upto_seq or not self.core.summary:
-                self.publish_summary(final=True)
+            self.publish_summary(final=True)
             self.core.store.set_ended(msg.reason, msg.audio_seconds)
             self.ended = True
             self.heartbeat(force=True)

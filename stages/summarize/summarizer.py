@@ -142,6 +142,11 @@ class Summarizer:
         self.store.add_summary(self.summary_upto_seq, self.summary_upto, self.summary, final)
         return self.summary
 
+    def mark_final(self) -> str:
+        """The stream ended right after a summary that covers all of it: store that one as final."""
+        self.store.add_summary(self.summary_upto_seq, self.summary_upto, self.summary, True)
+        return self.summary
+
     # -- questions ---------------------------------------------------------------------------------
     def retrieve(self, question: str) -> tuple[Citation, ...]:
         """Stored passages evicted from the window that match the question, with their neighbours.
