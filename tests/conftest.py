@@ -24,10 +24,9 @@ def free_port() -> int:
 
 
 def loopback_endpoints():
-    from stages.settings import Endpoints
+    from bench.asr import free_endpoints
 
-    return Endpoints(**{name: f"tcp://127.0.0.1:{free_port()}" for name in (
-        "audio", "transcript", "captions", "summary", "requests")})  # fmt: skip
+    return free_endpoints()
 
 
 @pytest.fixture
