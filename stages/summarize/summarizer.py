@@ -186,8 +186,12 @@ class Summarizer:
         """Answer from the window, plus (by default) the rolling summary and retrieved evicted passages.
         The switches exist for bench.streameval, which compares the three."""
         passages = self.retrieve(question) if use_retrieval else ()
+        # The notes only when they are the sole memory of evicted text: with them in the prompt qwen
+        # repeated a line of the notes as the answer to unrelated questions (the audio demo), and
+        # retrieved passages carry the evicted facts better.
         evicted = self.session.counters.tokens_evicted > 0
-        summary = self._truncate(self.summary, self.cfg.summary_carry_tokens) if use_summary and evicted else ""
+        use_notes = use_summary and evicted and not passages
+        summary = self._truncate(self.summary, self.cfg.summary_carry_tokens) if use_notes else ""
         suffix = self.frame.suffix(prompts.question_request(question, summary, passages))
         text = self._generate(suffix, self.cfg.answer_max_tokens, on_piece)
         self.counters.questions += 1
