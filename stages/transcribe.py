@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import zmq
@@ -48,7 +48,6 @@ class TranscribeCounters:
     dropped_hallucinations: int = 0
     cut_repetitions: int = 0
     buffer_seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
 
 
 class StreamingTranscriber:
@@ -254,7 +253,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         nonlocal status_seq
         counters: dict = {"malformed": inbox.counters.malformed, "streams": len(states)}
         for name, st in states.items():
-            counters[name] = {k: v for k, v in vars(st.counters).items() if k != "extra"}
+            counters[name] = vars(st.counters).copy()
         counters["capture"] = upstream
         transport.send(pub, Status(cfg.stream, status_seq, "transcribe", time.time(), counters))
         status_seq += 1
