@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from bench.asr import free_endpoints
-from pipeline import transport, wire
+from pipeline.live import listen
 from pipeline.messages import SAMPLE_RATE, EndOfStream, Status, Summary
 from pipeline.runner import StopFlag
 from pipeline.supervisor import Supervisor
@@ -134,14 +134,9 @@ def run_soak(args: argparse.Namespace) -> dict[str, Any]:
         stop = StopFlag()
         fed = [0.0]
         ctx_socks = [
-            ("captions", transport.Receiver(transport.open_socket(
-                __import__("zmq").Context.instance(), "sub", cfg.endpoints.captions, bind=False,
-                subscribe=(wire.topic_prefix("status"),)), "captions")),
-            ("summary", transport.Receiver(transport.open_socket(
-                __import__("zmq").Context.instance(), "sub", cfg.endpoints.summary, bind=False,
-                subscribe=(wire.topic_prefix("status"), wire.topic_prefix("summary"), wire.topic_prefix("eos"))),
-                "summary")),
-        ]  # fmt: skip
+            ("captions", listen("sub", cfg.endpoints.captions, "captions", bind=False, topics=("status",))),
+            ("summary", listen("sub", cfg.endpoints.summary, "summary", bind=False, topics=("status", "summary", "eos"))),
+        ]
         t0 = time.monotonic()
         ended = False
         with Supervisor(dataclasses.replace(cfg, exit_after_eos=False)) as sup:

@@ -27,9 +27,10 @@ from pipeline import transport, wire
 from pipeline.errors import StageFailed
 from pipeline.messages import EndOfStream, Message
 from pipeline.runner import StopFlag
-from pipeline.supervisor import Supervisor
+from pipeline.supervisor import RestartPolicy, Supervisor
 
 log = logging.getLogger(__name__)
+DEFAULT_RESTART = RestartPolicy()  # run and replay restart crashed stages
 DRAIN_GRACE_S = 60.0  # after the source stage died, how long the rest may stay silent before we give up
 Handler = Callable[[Message], None]
 
@@ -59,7 +60,7 @@ def sigint_sets(stop: StopFlag) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _listen(
+def listen(
     kind: str, endpoint: str, name: str, bind: bool, topics: tuple[str, ...] = (), security: Any = None
 ) -> transport.Receiver:
     prefixes = tuple(wire.topic_prefix(t) for t in topics) or (b"",)
@@ -108,10 +109,10 @@ def supervise(
                 _drain(listeners, end_socket)
                 return
             listener.handle(msg)
-        failed = sup.failed()
+        failed = sup.tend()  # restarts what crashed; returns what failed for good
         if failed and (failed[0].name != source or time.monotonic() - last_message > DRAIN_GRACE_S):
             raise StageFailed(f"{failed[0].name}: {failed[0].error()}")
-        if len(sup.exited()) == len(sup.children):
+        if len(sup.exited()) == len(sup.children) and not sup.pending_restart():
             raise StageFailed("the stages ended without an end-of-stream message")
 
 
@@ -134,7 +135,8 @@ def check_exit(sup: Supervisor, names: tuple[str, ...], timeout_s: float = 30.0)
 
 
 def run_transcription(
-    cfg: Any, handle: Handler, stop: StopFlag | None = None, log_level: str = "warning"
+    cfg: Any, handle: Handler, stop: StopFlag | None = None, log_level: str = "warning",
+    restart: RestartPolicy | None = DEFAULT_RESTART,
 ) -> LiveResult:
     """capture + transcribe for `cfg`; every Segment, Partial and Status goes to `handle`."""
     ep = cfg.endpoints
@@ -143,11 +145,13 @@ def run_transcription(
     stop = stop or StopFlag()
     if cfg.transcribe.threads == 0:  # alone on the machine: Whisper may use every core
         cfg = replace(cfg, transcribe=replace(cfg.transcribe, threads=os.cpu_count() or 1))
-    sink = _listen("pull", ep.transcript, "transcript", bind=True, security=cfg.security)
-    captions = _listen("sub", ep.captions, "captions", bind=False, topics=("partial", "status"), security=cfg.security)
+    # This process is the transcript's consumer, not summarize: nothing acknowledges segments.
+    cfg = replace(cfg, transcribe=replace(cfg.transcribe, acks=False))
+    sink = listen("pull", ep.transcript, "transcript", bind=True, security=cfg.security)
+    captions = listen("sub", ep.captions, "captions", bind=False, topics=("partial", "status"), security=cfg.security)
     result = LiveResult()
     try:
-        with sigint_sets(stop), Supervisor(cfg, log_level) as sup:
+        with sigint_sets(stop), Supervisor(cfg, log_level, restart) as sup:
             sup.start("transcribe")
             sup.start("capture")
             supervise(sup, [Listener(sink, handle), Listener(captions, handle)], sink, stop, "capture", result)
@@ -167,6 +171,8 @@ def run_summarization(
     serve: bool = False,
     stop: StopFlag | None = None,
     log_level: str = "warning",
+    restart: RestartPolicy | None = DEFAULT_RESTART,
+    on_start: Callable[[Supervisor], None] | None = None,
 ) -> LiveResult:
     """The whole pipeline. `after_end` runs once the final summary is out, while summarize still serves
     (questions from `--ask`); with `serve`, it keeps serving until Ctrl-C."""
@@ -176,20 +182,22 @@ def run_summarization(
     for endpoint in binds:
         transport.check_bindable(endpoint)
     stop = stop or StopFlag()
-    summary = _listen("sub", ep.summary, "summary", bind=False, security=cfg.security)
+    summary = listen("sub", ep.summary, "summary", bind=False, security=cfg.security)
     listeners = [Listener(summary, handle)]
     if not text_input:
-        listeners.append(Listener(_listen("sub", ep.captions, "captions", bind=False, topics=("partial",), security=cfg.security), handle))
+        listeners.append(Listener(listen("sub", ep.captions, "captions", bind=False, topics=("partial",), security=cfg.security), handle))
     upstream = replace(cfg, exit_after_eos=True)
     result = LiveResult()
     try:
-        with sigint_sets(stop), Supervisor(cfg, log_level) as sup:
+        with sigint_sets(stop), Supervisor(cfg, log_level, restart) as sup:
             sup.start("summarize", replace(cfg, exit_after_eos=False))  # serves questions after the end
             if text_input:
                 sup.start("text", upstream)
             else:
                 sup.start("transcribe", upstream)
                 sup.start("capture", upstream)
+            if on_start is not None:
+                on_start(sup)
             supervise(sup, listeners, summary, stop, source, result)
             check_exit(sup, ("text",) if text_input else ("capture", "transcribe"))
             if after_end is not None and not stop.is_set():
@@ -197,7 +205,7 @@ def run_summarization(
             while serve and not stop.is_set():  # keep answering (and showing answers) until Ctrl-C
                 if (got := summary.recv(timeout_s=0.2)) is not None:
                     handle(got[1])
-                if sup.failed():
+                if sup.tend():
                     raise StageFailed(f"summarize: {sup.children['summarize'].error()}")
             sup.stop("summarize")
     finally:

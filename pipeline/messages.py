@@ -54,6 +54,9 @@ class AudioChunk(Message):
     start: float
     wall: float
     samples: np.ndarray = field(repr=False, compare=False)
+    # Capture rewound or skipped (after a transcribe restart): take this chunk's `start` as the stream
+    # position even if it leaves a gap; without it, a chunk that does not continue the stream is dropped.
+    resync: bool = False
 
     @property
     def duration(self) -> float:
@@ -157,6 +160,9 @@ class SnapshotRequest(Message):
 
     type: ClassVar[str] = "snapshot_request"
     request_id: str
+    # A restarted transcribe asking where to resume: summarize first stores every segment already
+    # queued to it, so the reply's stored_seq/stored_end are final.
+    resume: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,9 @@ class Snapshot(Message):
     summary: str = ""
     upto_seq: int = -1
     upto: float = 0.0
+    stored_seq: int = -1  # the last segment in the session store (segments arrive in seq order)
+    stored_end: float = 0.0  # its audio end time: where a restarted transcribe resumes
+    ended: bool = False  # the stream's end of stream was stored
 
 
 MESSAGE_TYPES: dict[str, type[Message]] = {

@@ -25,12 +25,29 @@ from pipeline import config as config_io
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class RestartPolicy:
+    """A stage that dies (a crash, kill -9, out of memory) is started again after a growing pause.
+    Exit code 2 is a stage's own one-line error (bad input, bad config): starting it again would only
+    repeat it, so it is reported instead."""
+
+    max_restarts: int = 5  # per stage; a stage that keeps dying is reported after this many
+    backoff_s: float = 1.0  # pause before the first restart, doubled each time...
+    max_backoff_s: float = 30.0  # ...up to this
+    healthy_after_s: float = 60.0  # a stage that ran this long gets its backoff reset
+
+
 @dataclass
 class Child:
     name: str
     proc: subprocess.Popen
     error_file: Path
+    cfg: Any = None
+    stdin: int = subprocess.DEVNULL
     started: float = field(default_factory=time.monotonic)
+    restarts: int = 0
+    restart_at: float | None = None  # when a scheduled restart is due
+    stopped: bool = False  # we asked it to stop: its end is not a crash
 
     def error(self) -> str:
         """The one-line error the child left, or a description of how it died."""
@@ -49,9 +66,11 @@ class Child:
 class Supervisor:
     """Owns the stage processes of one run. Use as a context manager: leaving it stops everything."""
 
-    def __init__(self, cfg: Any, log_level: str = "warning") -> None:
+    def __init__(self, cfg: Any, log_level: str = "warning", restart: RestartPolicy | None = None) -> None:
         self.cfg = cfg
         self.log_level = log_level
+        self.policy = restart or RestartPolicy(max_restarts=0)
+        self.restarts: list[dict[str, Any]] = []  # every restart: stage, reason, delay
         self._dir = tempfile.TemporaryDirectory(prefix="sinkscribe-")
         self.children: dict[str, Child] = {}
 
@@ -73,8 +92,9 @@ class Supervisor:
             sys.executable, "-m", "pipeline.cli", "--log-level", self.log_level,
             "stage", name, "--config", str(config_file), "--error-file", str(error_file),
         ]  # fmt: skip
-        proc = subprocess.Popen(cmd, stdin=stdin, start_new_session=True, env=_child_env())
-        child = Child(name, proc, error_file)
+        proc = subprocess.Popen(cmd, stdin=stdin, start_new_session=True, env=_child_env(), preexec_fn=_die_with_parent)
+        previous = self.children.get(name)
+        child = Child(name, proc, error_file, cfg, stdin, restarts=previous.restarts if previous else 0)
         self.children[name] = child
         log.info("started %s (pid %d)", name, proc.pid)
         return child
@@ -86,11 +106,48 @@ class Supervisor:
     def failed(self) -> list[Child]:
         return [c for c in self.exited() if c.proc.returncode not in (0,)]
 
+    def tend(self) -> list[Child]:
+        """Restart dead stages under the policy; returns those that failed for good (to be reported)."""
+        given_up = []
+        now = time.monotonic()
+        for child in list(self.children.values()):
+            code = child.proc.poll()
+            if code in (None, 0):
+                continue
+            if not self._restartable(child):
+                given_up.append(child)
+                continue
+            if child.restart_at is None:
+                if now - child.started > self.policy.healthy_after_s:
+                    child.restarts = 0
+                delay = min(self.policy.max_backoff_s, self.policy.backoff_s * 2**child.restarts)
+                child.restart_at = now + delay
+                reason = child.error()
+                log.warning("%s died (%s); restarting it in %.1f s (restart %d of %d)", child.name, reason,
+                            delay, child.restarts + 1, self.policy.max_restarts)  # fmt: skip
+                self.restarts.append({"stage": child.name, "reason": reason, "delay_s": delay, "wall": time.time()})
+            elif now >= child.restart_at:
+                restarts = child.restarts + 1
+                self.start(child.name, child.cfg, child.stdin).restarts = restarts
+        return given_up
+
+    def pending_restart(self) -> list[Child]:
+        return [c for c in self.children.values() if c.restart_at is not None and c.proc.poll() is not None]
+
+    def _restartable(self, child: Child) -> bool:
+        return (
+            child.proc.returncode not in (0, 2)
+            and not child.stopped
+            and child.stdin != subprocess.PIPE  # a pipe's writer is gone with the process
+            and child.restarts < self.policy.max_restarts
+        )
+
     def stop(self, name: str, timeout_s: float = 30.0) -> int | None:
         """SIGTERM (the stage flushes and exits), then SIGKILL after `timeout_s`."""
         child = self.children.get(name)
         if child is None or child.proc.poll() is not None:
             return None if child is None else child.proc.returncode
+        child.stopped = True
         child.proc.send_signal(signal.SIGTERM)
         try:
             return child.proc.wait(timeout_s)
@@ -109,6 +166,18 @@ class Supervisor:
             return self.children[name].proc.wait(timeout_s)
         except subprocess.TimeoutExpired:
             return None
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the supervisor dies (even by kill -9), so no stage is
+    left running orphaned, holding its ports (Linux prctl; elsewhere a no-op)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _child_env() -> dict[str, str]:

@@ -9,15 +9,17 @@ audio. A microphone cannot wait, so its callback queue is bounded and overflow i
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
+from collections import deque
 from collections.abc import Iterator
 
 import numpy as np
 import zmq
 
-from pipeline import transport
-from pipeline.errors import InputError
+from pipeline import reliable, transport
+from pipeline.errors import InputError, TransportError
 from pipeline.messages import SAMPLE_RATE, AudioChunk, EndOfStream, Status
 from pipeline.runner import StopFlag
 from stages import audio_io
@@ -52,13 +54,52 @@ class Pacer:
     def __init__(self, speed: float) -> None:
         self.speed = speed
         self.t0 = time.monotonic()
+        self.offset = 0.0  # audio time at t0 (a resumed replay starts mid-file)
 
     def wait(self, audio_time: float, stop: StopFlag) -> None:
         if self.speed <= 0:
             return
-        delay = self.t0 + audio_time / self.speed - time.monotonic()
+        delay = self.t0 + (audio_time - self.offset) / self.speed - time.monotonic()
         if delay > 0:
             stop.wait(delay)
+
+
+class AudioRing:
+    """Sent chunks transcribe may still need (after its restart), trimmed as it confirms progress."""
+
+    def __init__(self) -> None:
+        self.chunks: deque[AudioChunk] = deque()
+
+    def add(self, chunk: AudioChunk) -> None:
+        self.chunks.append(chunk)
+
+    def trim(self, needed_from: float) -> None:
+        while self.chunks and self.chunks[0].end <= needed_from:
+            self.chunks.popleft()
+
+    def since(self, position: float) -> list[AudioChunk]:
+        return [ch for ch in self.chunks if ch.end > position]
+
+    @property
+    def seconds(self) -> float:
+        return sum(ch.duration for ch in self.chunks)
+
+
+def skip_to(blocks: Iterator[np.ndarray], samples: int) -> Iterator[np.ndarray]:
+    """Drop the first `samples` samples (a file replay resumed where its session ends)."""
+    for block in blocks:
+        if samples >= len(block):
+            samples -= len(block)
+            continue
+        yield block[samples:]
+        samples = 0
+
+
+def where(watch: reliable.PeerWatch, stream: str) -> dict:
+    """Transcribe's view of `stream`: position (next sample it needs), needed_from, ended."""
+    positions = watch.counters.get("positions")
+    state = positions.get(stream) if isinstance(positions, dict) else None
+    return state if isinstance(state, dict) else {"position": 0.0, "needed_from": 0.0, "ended": False}
 
 
 def run(cfg: AppConfig, stop: StopFlag) -> int:
@@ -66,6 +107,8 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     c = cfg.capture
     ctx = zmq.Context.instance()
     out = transport.open_socket(ctx, "push", cfg.endpoints.audio, bind=False, hwm=c.hwm, security=cfg.security)
+    # Transcribe's heartbeats say where to start, how far it got (flow control) and when it restarted.
+    watch = reliable.PeerWatch(cfg.endpoints.captions, "transcribe", cfg.security) if c.resume_wait_s > 0 else None
     chunk = int(SAMPLE_RATE * c.chunk_ms / 1000)
     seq = 0
     sent_samples = 0
@@ -73,12 +116,72 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     error: InputError | None = None
     mic: audio_io.Microphone | None = None
     last_status = 0.0
+    ring = AudioRing()
+    resync = False
+    code = 0
+    counters = {"rewinds": 0, "resent_chunks": 0, "lost_seconds": 0.0, "flow_waits": 0}
 
-    def send_status() -> None:
-        counters = {"audio_seconds": sent_samples / SAMPLE_RATE, "chunks": seq}
+    def send_status(final: bool = False) -> None:
+        status = {"audio_seconds": sent_samples / SAMPLE_RATE, "chunks": seq, "instance": reliable.INSTANCE,
+                  "ring_seconds": ring.seconds} | counters  # fmt: skip
         if mic is not None:
-            counters |= {"overflow_chunks": mic.overflow_blocks, "device_overflows": mic.device_overflows}
-        transport.send_waiting(out, Status(cfg.stream, seq, "capture", time.time(), counters), stop.is_set)
+            status |= {"overflow_chunks": mic.overflow_blocks, "device_overflows": mic.device_overflows}
+        msg = Status(cfg.stream, seq, "capture", time.time(), status)
+        if final:  # the counters that say what was dropped must arrive even after a stop
+            transport.send_within(out, msg, FLUSH_TIMEOUT_S)
+        else:
+            transport.send_waiting(out, msg, stop.is_set)
+
+    def heartbeat() -> None:
+        nonlocal last_status
+        if time.monotonic() - last_status >= cfg.heartbeat_s:
+            last_status = time.monotonic()
+            send_status()
+
+    def rewind() -> None:
+        """Transcribe restarted: send again what it has not finished, from where it resumes."""
+        nonlocal resync
+        position = float(where(watch, cfg.stream)["position"])
+        again = ring.since(position)
+        if not again or again[0].start > position + 1e-3:
+            lost = (again[0].start if again else sent_samples / SAMPLE_RATE) - position
+            if lost > 1e-3:
+                counters["lost_seconds"] += lost
+                log.warning("capture: %.1f s of audio before %.1f s are no longer kept; transcribe resumes after them",
+                            lost, position + lost)  # fmt: skip
+        counters["rewinds"] += 1
+        log.info("capture: transcribe restarted at %.1f s: resending %d chunks", position, len(again))
+        resync = True
+        for ch in again:
+            if not transport.send_waiting(out, dataclasses.replace(ch, resync=resync), stop.is_set):
+                return
+            resync = False
+            counters["resent_chunks"] += 1
+
+    def follow(until: float) -> bool:
+        """Rewind after a transcribe restart; wait while `until` is more than resend_s ahead of what
+        transcribe still needs (False when stopped while waiting)."""
+        if watch is None:
+            return True
+        waited = False
+        while True:
+            if watch.poll(0):
+                rewind()
+            if c.resend_s <= 0:
+                ring.chunks.clear()
+                return True
+            needed = float(where(watch, cfg.stream)["needed_from"])
+            ring.trim(needed)
+            if until - needed <= c.resend_s:
+                return True
+            if not waited:
+                counters["flow_waits"] += 1
+                waited = True
+            if stop.is_set():
+                return False
+            if watch.poll(0.2):
+                rewind()
+            heartbeat()  # waiting is not dead
 
     try:
         if c.source == "mic":
@@ -92,37 +195,76 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             audio_io.probe_file(c.source)  # fail before sending anything
             blocks = audio_io.read_file(c.source)
             pacer = Pacer(c.speed)
+        if watch is not None:
+            if not watch.wait_heard(c.resume_wait_s, stop.is_set):
+                if not stop.is_set():
+                    raise TransportError(
+                        f"no heartbeat from transcribe on {cfg.endpoints.captions} within {c.resume_wait_s:g} s "
+                        "(is it running? capture.resume_wait_s = 0 starts without waiting)"
+                    )
+            pacer.t0 = time.monotonic()  # real-time pacing starts now, not while we waited
+            resume_at = float(where(watch, cfg.stream)["position"])
+            if resume_at > 0:
+                # A stored session continues: a file is taken to be the same recording and resumes where
+                # the session ends; a live source continues the session's clock.
+                log.info("capture: the session continues at %.1f s", resume_at)
+                if mic is None and not audio_io.is_stdin(c.source):
+                    blocks = skip_to(blocks, int(round(resume_at * SAMPLE_RATE)))
+                    pacer.offset = resume_at
+                sent_samples = int(round(resume_at * SAMPLE_RATE))
+                resync = True
         log.info("capture: %s -> %s", c.source, cfg.endpoints.audio)
         try:
             for samples in rechunk(blocks, chunk):
                 start = sent_samples / SAMPLE_RATE
                 pacer.wait(start + len(samples) / SAMPLE_RATE, stop)
-                if stop.is_set():
+                if stop.is_set() or not follow(start + len(samples) / SAMPLE_RATE):
                     reason = "interrupted"
                     break
                 # wall = when the last sample of this chunk was available (for latency measurements)
-                if not transport.send_waiting(out, AudioChunk(cfg.stream, seq, start, time.time(), samples), stop.is_set):
+                msg = AudioChunk(cfg.stream, seq, start, time.time(), samples, resync=resync)
+                if not transport.send_waiting(out, msg, stop.is_set):
                     reason = "interrupted"
                     break
+                resync = False
+                if watch is not None and c.resend_s > 0:
+                    ring.add(msg)
                 seq += 1
                 sent_samples += len(samples)
-                if time.monotonic() - last_status >= cfg.heartbeat_s:
-                    last_status = time.monotonic()
-                    send_status()
+                heartbeat()
         except InputError as exc:  # truncated/corrupt mid-file: what was read is still sent
             error, reason = exc, "error"
         if mic is not None and mic.overflow_blocks:
             log.warning("capture: %d chunks dropped because the queue was full", mic.overflow_blocks)
-        send_status()
+        send_status(final=True)
         # The end of stream must arrive even after a stop: wait for the peer a bounded time.
         eos = EndOfStream(cfg.stream, seq, reason, sent_samples / SAMPLE_RATE)
         if not transport.send_within(out, eos, FLUSH_TIMEOUT_S):
             log.error("capture: transcribe did not take the end of stream within %.0f s", FLUSH_TIMEOUT_S)
+        if watch is not None and not confirm_end(watch, cfg.stream, c.confirm_timeout_s, rewind, out, eos):
+            log.error("capture: transcribe did not confirm the end of stream within %.0f s", c.confirm_timeout_s)
+            code = 1
         log.info("capture: sent %.1f s of audio in %d chunks (%s)", sent_samples / SAMPLE_RATE, seq, reason)
     finally:
         if mic is not None:
             mic.__exit__(None, None, None)
+        if watch is not None:
+            watch.close()
         transport.close_flushing(out, FLUSH_TIMEOUT_S)
     if error is not None:
         raise error
-    return 0
+    return code
+
+
+def confirm_end(watch: reliable.PeerWatch, stream: str, timeout_s: float, rewind, out: zmq.Socket,  # noqa: ANN001
+                eos: EndOfStream) -> bool:  # fmt: skip
+    """Wait until transcribe says `stream` ended (everything stored downstream); after a transcribe
+    restart in the meantime, resend what it lost and the end of stream again."""
+    deadline = time.monotonic() + timeout_s
+    while not where(watch, stream).get("ended"):
+        if time.monotonic() > deadline:
+            return False
+        if watch.poll(0.2):
+            rewind()
+            transport.send_within(out, eos, FLUSH_TIMEOUT_S)
+    return True

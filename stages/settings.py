@@ -58,6 +58,11 @@ class CaptureConfig:
     stdin_rate: int = 16_000  # sample rate of raw PCM on stdin
     stdin_channels: int = 1  # interleaved channels of raw PCM on stdin (mixed down to mono)
     hwm: int = 100  # messages in flight towards transcribe before the sender waits (10 s of audio)
+    # Audio kept to resend after a transcribe restart: capture never runs further than this ahead of
+    # what transcribe still needs (a file replay waits, a microphone drops and counts). 0 = keep none.
+    resend_s: float = 120.0
+    resume_wait_s: float = 120.0  # wait this long for transcribe's first heartbeat (where to start); 0 = start at 0
+    confirm_timeout_s: float = 600.0  # after the end of stream, wait this long for transcribe to confirm it
 
     def __post_init__(self) -> None:
         _check(self.speed >= 0, f"speed must be >= 0 (0 = as fast as possible), got {self.speed}")
@@ -66,6 +71,8 @@ class CaptureConfig:
         _check(4000 <= self.stdin_rate <= 192_000, f"stdin_rate must be 4000..192000, got {self.stdin_rate}")
         _check(1 <= self.stdin_channels <= 32, f"stdin_channels must be 1..32, got {self.stdin_channels}")
         _check(self.hwm >= 1, f"hwm must be >= 1, got {self.hwm}")
+        _check(self.resend_s == 0 or self.resend_s >= 30, f"resend_s must be 0 (off) or >= 30, got {self.resend_s}")
+        _check(self.resume_wait_s >= 0 and self.confirm_timeout_s > 0, "resume_wait_s and confirm_timeout_s must be >= 0")
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,10 @@ class TranscribeConfig:
     prompt_chars: int = 200  # previously committed text given to Whisper as prompt
     partials: bool = True  # publish partial (uncommitted) captions
     hwm: int = 1000  # transcript segments in flight towards summarize before the sender waits
+    # Keep segments until summarize confirms them stored, resend them after its restart, and resume a
+    # stream where its session ends. Off when the transcript goes to something other than summarize.
+    acks: bool = True
+    ack_timeout_s: float = 300.0  # how long to wait for summarize (at start, and to confirm the end)
 
     def __post_init__(self) -> None:
         _check(self.beam_size >= 1, f"beam_size must be >= 1, got {self.beam_size}")
@@ -96,6 +107,7 @@ class TranscribeConfig:
         _check(0 < self.vad_threshold < 1, f"vad_threshold must be in (0, 1), got {self.vad_threshold}")
         _check(self.max_word_wait_s >= 1.0, f"max_word_wait_s must be >= 1, got {self.max_word_wait_s}")
         _check(self.threads >= 0, f"threads must be >= 0, got {self.threads}")
+        _check(self.ack_timeout_s > 0, f"ack_timeout_s must be > 0, got {self.ack_timeout_s}")
 
 
 @dataclass(frozen=True)

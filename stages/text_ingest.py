@@ -16,7 +16,7 @@ from pathlib import Path
 
 import zmq
 
-from pipeline import transport
+from pipeline import reliable, transport
 from pipeline.errors import InputError
 from pipeline.messages import EndOfStream, Segment
 from pipeline.runner import StopFlag
@@ -81,6 +81,10 @@ def validate(path: str | Path) -> int:
 def run(cfg: AppConfig, stop: StopFlag) -> int:
     ctx = zmq.Context.instance()
     out = transport.open_socket(ctx, "push", cfg.endpoints.transcript, bind=False, hwm=100, security=cfg.security)
+    # Kept until summarize confirms them stored, resent if it restarts (pipeline/reliable.py).
+    watch = reliable.PeerWatch(cfg.endpoints.summary, "summarize", cfg.security) if cfg.transcribe.acks else None
+    sender = reliable.AckedSender(out, watch, stop.is_set)
+    code = 0
     speed = cfg.capture.speed
     t_audio = 0.0
     seq = 0
@@ -96,16 +100,21 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                     break
             seg = Segment(cfg.stream, seq, utt.text, round(t_audio, 3), round(t_audio + duration, 3),
                           speaker=utt.speaker, wall=time.time(), clock=0.0)  # fmt: skip
-            if not transport.send_waiting(out, seg, stop.is_set):
+            if not sender.send(seg):
                 reason = "interrupted"
                 break
             seq += 1
             t_audio += duration + PAUSE_S
         if stop.is_set():
             reason = "interrupted"
-        if not transport.send_within(out, EndOfStream(cfg.stream, seq, reason, t_audio), FLUSH_TIMEOUT_S):
-            log.error("text: summarize did not take the end of stream within %.0f s", FLUSH_TIMEOUT_S)
+        if not sender.send(EndOfStream(cfg.stream, seq, reason, t_audio), timeout_s=FLUSH_TIMEOUT_S):
+            log.error("text: summarize did not take the end of stream")
+        if not sender.wait_confirmed(cfg.transcribe.ack_timeout_s):
+            log.error("text: summarize did not confirm the end of stream within %.0f s", cfg.transcribe.ack_timeout_s)
+            code = 1
         log.info("text: sent %d utterances (%.0f s of speech at %.0f wpm)", seq, t_audio, WORDS_PER_SECOND * 60)
     finally:
         transport.close_flushing(out, FLUSH_TIMEOUT_S)
-    return 0
+        if watch is not None:
+            watch.close()
+    return code

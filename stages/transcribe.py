@@ -16,14 +16,27 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import zmq
 
-from pipeline import transport
-from pipeline.messages import SAMPLE_RATE, AudioChunk, EndOfStream, Message, Partial, Segment, Status, Word
+from pipeline import reliable, transport
+from pipeline.errors import TransportError
+from pipeline.messages import (
+    SAMPLE_RATE,
+    AudioChunk,
+    EndOfStream,
+    Message,
+    Partial,
+    Segment,
+    Snapshot,
+    SnapshotRequest,
+    Status,
+    Word,
+)
 from pipeline.runner import StopFlag
 from stages import commit_policy as policy
 from stages.asr_models import load_whisper
@@ -48,12 +61,16 @@ class TranscribeCounters:
     dropped_hallucinations: int = 0
     cut_repetitions: int = 0
     buffer_seconds: float = 0.0
+    gap_chunks: int = 0  # audio that did not continue the stream (sent before capture rewound): dropped
+    duplicate_chunks: int = 0  # audio already transcribed (capture rewound further than needed)
+    lost_seconds: float = 0.0  # audio capture could no longer resend after a restart
 
 
 class StreamingTranscriber:
     """The streaming policy for one stream; yields Partial and Segment messages."""
 
-    def __init__(self, cfg: TranscribeConfig, model, stream: str) -> None:  # noqa: ANN001 - WhisperModel
+    def __init__(self, cfg: TranscribeConfig, model, stream: str, first_seq: int = 0, position: float = 0.0) -> None:  # noqa: ANN001 - WhisperModel
+        """`first_seq`/`position`: where a resumed stream continues (the session store's last segment)."""
         self.cfg = cfg
         self.model = model
         self.stream = stream
@@ -61,11 +78,12 @@ class StreamingTranscriber:
         self.agreement = policy.LocalAgreement()
         self.counters = TranscribeCounters()
         self.clock = 0.0  # wall - audio time of the newest chunk
-        self._seg_seq = 0
+        self.position = position  # audio time of the next sample this stream needs
+        self._seg_seq = first_seq
         self._partial_seq = 0
         self._scrolled = ""  # committed text whose audio has left the buffer: Whisper's prompt
         self._in_buffer: list[Word] = []  # committed words whose audio is still in the buffer
-        self._reset_utterance(np.zeros(0, dtype=np.float32), 0.0)
+        self._reset_utterance(np.zeros(0, dtype=np.float32), position)
 
     # -- state ------------------------------------------------------------------------------------------
     def _reset_utterance(self, pre_roll: np.ndarray, pre_roll_start: float) -> None:
@@ -84,6 +102,33 @@ class StreamingTranscriber:
     @property
     def _buf_end(self) -> float:
         return self._buf_start + len(self._buf) / SAMPLE_RATE
+
+    @property
+    def needed_from(self) -> float:
+        """Audio before this time is never needed again (it is committed, or was silence)."""
+        return min(self._buf_start, self.position)
+
+    def accept(self, chunk: AudioChunk) -> AudioChunk | None:
+        """The part of `chunk` that continues the stream: a duplicate (capture rewound further than
+        needed) is cut, a chunk after a gap is dropped unless capture marked it `resync`."""
+        if chunk.resync:
+            if chunk.start > self.position + 1e-3:
+                self.counters.lost_seconds += chunk.start - self.position
+                log.warning("%s: %.1f s of audio could not be resent after a restart", self.stream,
+                            chunk.start - self.position)  # fmt: skip
+                self._reset_utterance(self._buf[:0], chunk.start)  # the buffer no longer continues
+                self.position = chunk.start
+        elif chunk.start > self.position + 1e-3:
+            self.counters.gap_chunks += 1
+            return None
+        if chunk.end <= self.position + 1e-6:
+            self.counters.duplicate_chunks += 1
+            return None
+        skip = int(round((self.position - chunk.start) * SAMPLE_RATE))
+        if skip > 0:
+            chunk = AudioChunk(chunk.stream, chunk.seq, self.position, chunk.wall, chunk.samples[skip:])
+        self.position = chunk.end
+        return chunk
 
     # -- steps ------------------------------------------------------------------------------------------
     def feed(self, chunk: AudioChunk) -> Iterator[Message]:
@@ -235,6 +280,34 @@ class StreamingTranscriber:
         return Partial(self.stream, self._partial_seq, text, start, end)
 
 
+def resume_point(cfg: AppConfig, stop: StopFlag) -> Snapshot | None:
+    """Ask summarize where this stream's session ends (it stores what is queued to it first).
+
+    None when acknowledgements are off (the transcript goes to something other than summarize).
+    """
+    if not cfg.transcribe.acks:
+        return None
+    ctx = zmq.Context.instance()
+    sock = transport.open_socket(ctx, "dealer", cfg.endpoints.requests, bind=False, security=cfg.security)
+    receiver = transport.Receiver(sock, "resume")
+    request = SnapshotRequest(cfg.stream, 0, uuid.uuid4().hex, resume=True)
+    deadline = time.monotonic() + cfg.transcribe.ack_timeout_s
+    try:
+        transport.send(sock, request)
+        while not stop.is_set():
+            if time.monotonic() > deadline:
+                raise TransportError(
+                    f"summarize did not answer on {cfg.endpoints.requests} within {cfg.transcribe.ack_timeout_s:g} s "
+                    "(start it, or set transcribe.acks = false when the transcript goes elsewhere)"
+                )
+            got = receiver.recv(timeout_s=0.5)
+            if got is not None and isinstance(got[1], Snapshot) and got[1].request_id == request.request_id:
+                return got[1]
+        return None
+    finally:
+        sock.close(linger=0)
+
+
 def run(cfg: AppConfig, stop: StopFlag) -> int:
     """Serve the audio socket until stopped (or, with exit_after_eos, until one stream has ended)."""
     ctx = zmq.Context.instance()
@@ -242,27 +315,54 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     inbox = transport.Receiver(transport.open_socket(ctx, "pull", ep.audio, bind=True, hwm=200, security=cfg.security), "audio")
     pub = transport.open_socket(ctx, "pub", ep.captions, bind=True, hwm=1000, security=cfg.security)
     out = transport.open_socket(ctx, "push", ep.transcript, bind=False, hwm=cfg.transcribe.hwm, security=cfg.security)
+    watch = reliable.PeerWatch(ep.summary, "summarize", cfg.security) if cfg.transcribe.acks else None
+    sender = reliable.AckedSender(out, watch, stop.is_set)
     model = load_whisper(cfg.transcribe.model, cfg.transcribe.compute_type, auto_threads(cfg.transcribe.threads))
+    snap = resume_point(cfg, stop)
+    # Where this stream continues: a restarted transcribe (or a replay of a stored session) picks up
+    # after the last stored segment, and capture rewinds to there.
+    first_seq, position = (snap.stored_seq + 1, snap.stored_end) if snap else (0, 0.0)
+    if first_seq:
+        log.info("transcribe: resuming %s at segment %d, audio %.1f s", cfg.stream, first_seq, position)
     log.info("transcribe: %s -> %s (captions on %s)", ep.audio, ep.transcript, ep.captions)
     states: dict[str, StreamingTranscriber] = {}
+    ended: dict[str, float] = {cfg.stream: position} if snap and snap.ended else {}  # stream -> audio end
+    finished: dict[str, dict] = {}  # stream -> its last counters
     status_seq = 0
     last_status = 0.0
     upstream: dict = {}
+    code = 0
+
+    def stream_state(name: str) -> dict:
+        if name in ended:
+            return {"position": ended[name], "needed_from": ended[name], "ended": True}
+        st = states.get(name)
+        if st is None:  # not started yet: where it will start
+            pos = position if name == cfg.stream else 0.0
+            return {"position": pos, "needed_from": pos, "ended": False}
+        needed = st.needed_from
+        oldest = sender.oldest_unacked_start()
+        if oldest is not None:
+            needed = min(needed, oldest)
+        return {"position": st.position, "needed_from": needed, "ended": False}
 
     def publish_status() -> None:
         nonlocal status_seq
-        counters: dict = {"malformed": inbox.counters.malformed, "streams": len(states)}
+        counters: dict = {"malformed": inbox.counters.malformed, "streams": len(states), "instance": reliable.INSTANCE,
+                          "unacked": len(sender.unacked), "resent": sender.resent}  # fmt: skip
         for name, st in states.items():
             counters[name] = vars(st.counters).copy()
+        counters |= {name: c for name, c in finished.items() if name not in states}  # final counts stay visible
         counters["capture"] = upstream
+        counters["positions"] = {name: stream_state(name) for name in {cfg.stream, *states, *ended}}
         transport.send(pub, Status(cfg.stream, status_seq, "transcribe", time.time(), counters))
         status_seq += 1
 
     def forward(msg: Message) -> None:
         transport.send(pub, msg)
         if isinstance(msg, Segment):  # machines get committed text only, losslessly
-            transport.send_waiting(out, msg, stop.is_set)
-        elif isinstance(msg, EndOfStream) and not transport.send_within(out, msg, FLUSH_TIMEOUT_S):
+            sender.send(msg)
+        elif isinstance(msg, EndOfStream) and not sender.send(msg, timeout_s=FLUSH_TIMEOUT_S):
             log.error("transcribe: summarize did not take the end of stream within %.0f s", FLUSH_TIMEOUT_S)
 
     try:
@@ -270,6 +370,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             if time.monotonic() - last_status >= cfg.heartbeat_s:
                 last_status = time.monotonic()
                 publish_status()
+            sender.poll()
             got = inbox.recv(timeout_s=0.2)
             if got is None:
                 continue
@@ -280,12 +381,24 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             if not isinstance(msg, AudioChunk | EndOfStream):
                 inbox.counters.count_malformed("audio", ValueError(f"unexpected {msg.type} message"))
                 continue
+            if msg.stream in ended:
+                if isinstance(msg, EndOfStream):  # capture resent it: say again that it is done
+                    publish_status()
+                continue
             st = states.get(msg.stream)
             if st is None:
-                st = states[msg.stream] = StreamingTranscriber(cfg.transcribe, model, msg.stream)
+                resumed = msg.stream == cfg.stream
+                st = states[msg.stream] = StreamingTranscriber(
+                    cfg.transcribe, model, msg.stream, first_seq if resumed else 0, position if resumed else 0.0
+                )  # fmt: skip
             if isinstance(msg, AudioChunk):
-                for event in st.feed(msg):
-                    forward(event)
+                chunk = st.accept(msg)
+                if chunk is not None:
+                    for event in st.feed(chunk):
+                        forward(event)
+                continue
+            if msg.audio_seconds > st.position + 0.05:  # audio before it was lost: wait for capture's resend
+                st.counters.gap_chunks += 1
                 continue
             for event in st.finish():
                 forward(event)
@@ -294,13 +407,26 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 "transcribe: %s ended (%s): %.1f s audio, %d segments, ASR %.2f x real time",
                 msg.stream, msg.reason, c.audio_seconds, c.segments, c.asr_seconds / max(c.audio_seconds, 1e-9),
             )  # fmt: skip
-            publish_status()  # before the end of stream, so a consumer that stops there has it
+            publish_status()  # before the end of stream, so a consumer that stops there has the counters
             forward(EndOfStream(msg.stream, st.segments_sent, msg.reason, msg.audio_seconds))
+            if not sender.wait_confirmed(cfg.transcribe.ack_timeout_s):
+                log.error("transcribe: summarize did not confirm the end of %s within %.0f s", msg.stream,
+                          cfg.transcribe.ack_timeout_s)  # fmt: skip
+                code = 1
+            ended[msg.stream] = st.position
+            finished[msg.stream] = vars(st.counters).copy()
+            while len(ended) > 64:  # bounded: only recent streams can be resent
+                del ended[next(iter(ended))]
+            while len(finished) > 64:
+                del finished[next(iter(finished))]
             del states[msg.stream]
+            publish_status()  # says `ended`: capture may stop waiting
             if cfg.exit_after_eos:
                 break
     finally:
         transport.close_flushing(out, FLUSH_TIMEOUT_S)
-        pub.close(linger=0)
+        pub.close(linger=1000)  # the last status (`ended`) must reach capture before we exit
         inbox.sock.close(linger=0)
-    return 0
+        if watch is not None:
+            watch.close()
+    return code

@@ -102,3 +102,28 @@ def read_all(path: Path) -> np.ndarray:
     from stages.audio_io import read_file
 
     return np.concatenate(list(read_file(path)))
+
+
+SENTENCES = [
+    ("en-us", "Good morning everyone, this is the weekly planning meeting for the mobile app."),
+    ("en-gb", "The release date moves to the twelfth of March because the migration is late."),
+    ("en-us+m3", "Maria owns the database migration and will report on Thursday."),
+    ("en-gb+f2", "The pilot customers asked for an offline mode and a faster search page."),
+    ("en-us", "We agreed to hire one more tester before the end of the quarter."),
+    ("en-gb", "The budget for the new laptops was approved by finance yesterday."),
+    ("en-us+m3", "David will write the announcement for the customers next week."),
+    ("en-gb+f2", "The open question is whether the old servers can be switched off in April."),
+    ("en-us", "Let us meet again on Monday at ten to review the test results."),
+]
+
+
+@pytest.fixture(scope="session")
+def spoken_meeting(tmp_path_factory) -> tuple[Path, str]:
+    """About 50 s of several voices with pauses, and its text."""
+    folder = tmp_path_factory.mktemp("crash")
+    parts = []
+    for i, (voice, text) in enumerate(SENTENCES):
+        parts.append(read_all(espeak(text, folder / f"{i}.wav", voice)))
+        parts.append(np.zeros(int(1.2 * SAMPLE_RATE), np.float32))
+    path = write_audio(folder / "meeting.wav", np.concatenate(parts))
+    return path, " ".join(t for _, t in SENTENCES)

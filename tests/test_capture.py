@@ -125,7 +125,7 @@ def _collect(endpoint: str, out: list, done: threading.Event, delay_s: float = 0
 def test_stage_at_speed_zero_sends_every_sample_to_a_slow_consumer(tmp_path, app_config):
     samples = tone(3.0, SAMPLE_RATE)
     path = write_audio(tmp_path / "t.wav", samples)
-    cfg = app_config(capture__source=str(path), capture__speed=0.0, capture__hwm=2)
+    cfg = app_config(capture__source=str(path), capture__speed=0.0, capture__hwm=2, capture__resume_wait_s=0)
     got: list = []
     done = threading.Event()
     consumer = threading.Thread(target=_collect, args=(cfg.endpoints.audio, got, done, 0.01))
@@ -145,7 +145,7 @@ def test_stage_at_speed_zero_sends_every_sample_to_a_slow_consumer(tmp_path, app
 
 def test_stage_stops_on_request_and_still_ends_the_stream(tmp_path, app_config):
     path = write_audio(tmp_path / "t.wav", tone(30.0, SAMPLE_RATE))
-    cfg = app_config(capture__source=str(path), capture__speed=1.0)
+    cfg = app_config(capture__source=str(path), capture__speed=1.0, capture__resume_wait_s=0)
     got: list = []
     done = threading.Event()
     consumer = threading.Thread(target=_collect, args=(cfg.endpoints.audio, got, done))

@@ -112,5 +112,6 @@ def test_long_speech_without_pauses_keeps_buffer_bounded(whisper, speech_wav):
         texts += [m.text for m in st.feed(AudioChunk("t", i, pos / SAMPLE_RATE, time.time(), chunk)) if isinstance(m, Segment)]
         pos += len(chunk)
         peak = max(peak, st.counters.buffer_seconds)
-    assert peak <= cfg.max_buffer_s + 3.0, peak  # trimmed at committed words, a step or two late at most
+    # Trimmed at committed words, a step or two late at most (a step is longer on a busy CPU: _step_floor).
+    assert peak <= cfg.max_buffer_s + max(3.0, 2 * st._step_floor()), peak
     assert len(" ".join(texts).split()) > 40  # it kept committing along the way

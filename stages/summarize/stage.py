@@ -22,7 +22,7 @@ from pathlib import Path
 
 import zmq
 
-from pipeline import transport
+from pipeline import reliable, transport
 from pipeline.errors import ConfigError
 from pipeline.messages import (
     Answer,
@@ -132,6 +132,7 @@ class SummarizeServer:
             return
         self._last_status = time.monotonic()
         counters = self.core.stats() | {
+            "instance": reliable.INSTANCE,
             "rss_bytes": rss_bytes(),
             "malformed": self.inbox.counters.malformed + self.requests.counters.malformed,
             "session": str(self.core.store.path),
@@ -158,9 +159,12 @@ class SummarizeServer:
     # -- requests -------------------------------------------------------------------------------------
     def serve_request(self, envelope: list[bytes], msg: Message) -> None:
         if isinstance(msg, SnapshotRequest):
+            if msg.resume:
+                self.drain_transcript()
             c = self.core
             reply: Message = Snapshot(self.cfg.stream, self.pub_seq, msg.request_id, self.pub_seq, c.summary,
-                                      c.summary_upto_seq, c.summary_upto)  # fmt: skip
+                                      c.summary_upto_seq, c.summary_upto, c.last_seq, c.last_end,
+                                      self.ended)  # fmt: skip
         elif isinstance(msg, Question):
             reply = self.answer(msg)
         else:
@@ -193,6 +197,15 @@ class SummarizeServer:
         self.publish(answer)
         return answer
 
+    def drain_transcript(self, quiet_s: float = 0.2, limit: int = 100_000) -> None:
+        """Store what is queued on the transcript socket (a dead sender's last segments) before telling
+        a restarted sender where to resume: otherwise both would number the same segments."""
+        for _ in range(limit):
+            got = self.inbox.recv(timeout_s=quiet_s)
+            if got is None:
+                return
+            self.handle_transcript(got[1])
+
     # -- loop -------------------------------------------------------------------------------------------
     def handle_transcript(self, msg: Message) -> None:
         if isinstance(msg, Segment):
@@ -201,6 +214,14 @@ class SummarizeServer:
             if self.core.summary_due():
                 self.publish_summary(final=False)
         elif isinstance(msg, EndOfStream):
+            if msg.seq - 1 > self.core.last_seq:  # segments before it were lost: they will be resent
+                self.core.counters.out_of_order += 1
+                log.warning("end of stream after segment %d, but only %d stored: waiting for the resend",
+                            msg.seq - 1, self.core.last_seq)  # fmt: skip
+                return
+            if self.ended:  # a resent end of stream: already flushed
+                self.heartbeat(force=True)
+                return
             self.publish_summary(final=True)
             self.core.store.set_ended(msg.reason, msg.audio_seconds)
             self.ended = True

@@ -27,6 +27,7 @@ Piece = Callable[[str], None]
 class SummarizerCounters:
     segments: int = 0  # stored and appended
     duplicates: int = 0  # already stored (a re-sent segment after a restart): ignored
+    out_of_order: int = 0  # arrived after a gap (lost in a crash): dropped, the sender resends it
     transcript_tokens: int = 0
     summaries: int = 0
     questions: int = 0
@@ -80,8 +81,15 @@ class Summarizer:
 
     # -- transcript ---------------------------------------------------------------------------------
     def add_segment(self, seg: Segment) -> bool:
-        """Store (durably) then append to the window. False for a segment already stored."""
-        if not self.store.add_segment(seg):
+        """Store (durably) then append to the window. False for a segment already stored or one that
+        does not follow the last stored one (strict order: see pipeline/reliable.py)."""
+        if seg.seq > self.last_seq + 1:
+            self.counters.out_of_order += 1
+            if self.counters.out_of_order == 1 or self.counters.out_of_order % 100 == 0:
+                log.warning("segment %d arrived after %d: waiting for the sender to resend the gap",
+                            seg.seq, self.last_seq)  # fmt: skip
+            return False
+        if seg.seq <= self.last_seq or not self.store.add_segment(seg):
             self.counters.duplicates += 1
             return False
         t0 = time.perf_counter()
@@ -223,6 +231,8 @@ class Summarizer:
             "cache_bytes": c.cache_bytes,
             "cache_bound": c.pinned_tokens + self.cfg.window_tokens + self.cfg.headroom_tokens,
             "last_seq": self.last_seq,
+            "stored_seq": self.last_seq,  # acknowledgement for senders (pipeline/reliable.py)
+            "stored_end": self.last_end,
             "first_seq_in_window": self.first_seq_in_window,
             "summary_upto_seq": self.summary_upto_seq,
         }

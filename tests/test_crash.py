@@ -1,0 +1,132 @@
+"""Crashes: kill -9 each stage in the middle of a replay, and the whole replay; nothing stored is lost or
+duplicated, the final summary still arrives. Real processes, real models, a real SQLite file."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.metrics import wer
+from pipeline.live import run_summarization
+from pipeline.supervisor import RestartPolicy, Supervisor
+from stages.summarize.store import SessionStore
+from tests.conftest import ROOT
+from tests.test_summarize_stage import SMALL
+
+pytestmark = pytest.mark.slow
+def replay_config(app_config, tmp_path: Path, audio: Path, speed: float = 2.0):
+    return app_config(
+        stream="crash",
+        capture__source=str(audio), capture__speed=speed,
+        summarize=dataclasses.replace(SMALL, session_dir=str(tmp_path), session="crash", summary_every_s=15.0),
+    )  # fmt: skip
+
+
+def stored(tmp_path: Path) -> SessionStore:
+    return SessionStore.open_existing(tmp_path / "crash.sqlite")
+
+
+def wait_for_segments(path: Path, n: int, timeout_s: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if path.exists():
+            with SessionStore(path) as store:
+                if store.count_segments() >= n:
+                    return
+        time.sleep(0.2)
+    raise AssertionError(f"fewer than {n} segments stored within {timeout_s} s")
+
+
+def check_complete(tmp_path: Path, reference: str) -> list:
+    """Contiguous seqs, no segment twice (overlapping audio), the text all there, one final summary."""
+    with stored(tmp_path) as store:
+        segments = list(store.segments())
+        assert store.missing_seqs() == []
+        assert [s.seq for s in segments] == list(range(len(segments)))
+        for a, b in zip(segments, segments[1:], strict=False):
+            assert b.start >= a.end - 0.3, f"segments {a.seq} and {b.seq} overlap: duplicated audio"
+        text = " ".join(s.text for s in segments)
+        # Undisturbed, this audio scores about 5%; a lost or repeated sentence costs more than 10%.
+        assert wer(reference, text) < 0.2, text
+        summaries = store.summaries()
+        assert summaries and summaries[-1].final
+        assert store.ended() is not None
+    return segments
+
+
+@pytest.mark.parametrize("victim", ["summarize", "transcribe", "capture"])
+def test_kill_9_of_a_stage_mid_replay_loses_nothing(victim, spoken_meeting, app_config, tmp_path):
+    audio, reference = spoken_meeting
+    cfg = replay_config(app_config, tmp_path, audio)
+    killed: list[int] = []
+
+    def killer(sup: Supervisor) -> None:
+        def go() -> None:
+            wait_for_segments(tmp_path / "crash.sqlite", 3)
+            pid = sup.children[victim].proc.pid
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+        threading.Thread(target=go, daemon=True).start()
+
+    restarts: list = []
+
+    def on_start(sup: Supervisor) -> None:
+        killer(sup)
+        restarts.append(sup.restarts)  # the supervisor's list, filled as it restarts
+
+    result = run_summarization(cfg, lambda _m: None, on_start=on_start,
+                               restart=RestartPolicy(backoff_s=0.5))  # fmt: skip
+    assert killed, "the stage was not killed"
+    assert [r["stage"] for r in restarts[0]] == [victim]
+    assert "SIGKILL" in restarts[0][0]["reason"]
+    assert result.reason == "eof"
+    check_complete(tmp_path, reference)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Child processes of `pid` (from /proc), to kill the whole tree at once."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def test_kill_9_of_the_whole_replay_then_the_same_session_continues(spoken_meeting, app_config, tmp_path):
+    audio, reference = spoken_meeting
+    cfg = replay_config(app_config, tmp_path, audio)
+    from pipeline import config as config_io
+
+    config_file = tmp_path / "replay.toml"
+    config_file.write_text(config_io.dumps(cfg))
+    cmd = [sys.executable, "-m", "pipeline.cli", "replay", str(audio), "--config", str(config_file),
+           "--speed", "2", "--session", "crash", "--session-dir", str(tmp_path)]  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    first = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_segments(tmp_path / "crash.sqlite", 4)
+    finally:
+        for pid in [*_descendants(first.pid), first.pid]:
+            os.kill(pid, signal.SIGKILL)
+        first.wait()
+    with stored(tmp_path) as store:
+        before = store.count_segments()
+        assert store.summaries() == [] or not store.summaries()[-1].final
+    second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr[-2000:]
+    segments = check_complete(tmp_path, reference)
+    assert len(segments) > before
