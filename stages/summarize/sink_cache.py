@@ -48,35 +48,101 @@ class SinkCacheConfig:
 
 
 class SinkLayer(DynamicLayer):
-    """One layer's keys/values [B, H, S, D]; a DynamicLayer that can also drop and shift a slice of its window."""
+    """One layer's keys/values [B, H, S, D], written in place into buffers allocated once.
+
+    DynamicLayer grows by `torch.cat` on every update: each decoded token copied the whole cache of
+    every layer (measured: most of a summary's generation time at a 2k-token cache). Here the buffers
+    are sized at the first write (the prefix) plus `reserve` (window + headroom) = the cache's bound,
+    and `keys`/`values` are views of the filled part, so appending, evicting and truncating move only
+    the tokens concerned and the memory is fixed from the start.
+    """
+
+    def __init__(self, reserve: int = 0) -> None:
+        super().__init__()
+        self.reserve = reserve  # tokens allocated beyond the first write
+        self._k: torch.Tensor | None = None  # [B, H, capacity, D]
+        self._v: torch.Tensor | None = None
+        self._len = 0
+
+    def _view(self) -> None:
+        self.keys = self._k[..., : self._len, :]  # [B, H, len, D]
+        self.values = self._v[..., : self._len, :]
+
+    def _ensure(self, needed: int, key_states: torch.Tensor, value_states: torch.Tensor) -> None:
+        if self._k is not None and self._k.shape[-2] >= needed:
+            return
+        size = needed + self.reserve
+        b, h, _, d = key_states.shape
+        k = key_states.new_empty((b, h, size, d))
+        v = value_states.new_empty((b, h, size, value_states.shape[-1]))
+        if self._k is not None and self._len:  # only when used beyond its bound by a caller without one
+            k[..., : self._len, :] = self._k[..., : self._len, :]
+            v[..., : self._len, :] = self._v[..., : self._len, :]
+        self._k, self._v = k, v
+
+    def fit(self, capacity: int) -> None:
+        """Size the buffers to exactly `capacity` tokens (once the prefix is pinned and the bound known)."""
+        if self._k is None or self._k.shape[-2] == capacity or capacity < self._len:
+            return
+        k = self._k.new_empty((*self._k.shape[:2], capacity, self._k.shape[-1]))
+        v = self._v.new_empty((*self._v.shape[:2], capacity, self._v.shape[-1]))
+        k[..., : self._len, :] = self._k[..., : self._len, :]
+        v[..., : self._len, :] = self._v[..., : self._len, :]
+        self._k, self._v = k, v
+        self._view()
+
+    def update(self, key_states: torch.Tensor, value_states: torch.Tensor, *args, **kwargs) -> tuple[torch.Tensor, torch.Tensor]:
+        if not self.is_initialized:
+            self.lazy_initialization(key_states, value_states)
+        end = self._len + key_states.shape[-2]
+        self._ensure(end, key_states, value_states)
+        self._k[..., self._len : end, :] = key_states
+        self._v[..., self._len : end, :] = value_states
+        self._len = end
+        self._view()
+        return self.keys, self.values
 
     def evict(self, start: int, count: int, rotation: KeyRotation) -> None:
         """Drop `count` tokens at `start` and move the tokens after them `count` positions back."""
         if not self.is_initialized or count == 0:
             return
-        keys, values = self.keys, self.values  # [B, H, S, D] each
-        kept_keys = rotation.rotate(keys[..., start + count :, :], -count)  # [B, H, S - start - count, D]
-        self.keys = torch.cat((keys[..., :start, :], kept_keys), dim=-2)  # [B, H, S - count, D]
-        self.values = torch.cat((values[..., :start, :], values[..., start + count :, :]), dim=-2)
+        end = self._len - count
+        kept_keys = rotation.rotate(self._k[..., start + count : self._len, :], -count)  # a new tensor
+        self._k[..., start:end, :] = kept_keys
+        self._v[..., start:end, :] = self._v[..., start + count : self._len, :].clone()  # overlapping move
+        self._len = end
+        self._view()
 
     def truncate(self, length: int) -> None:
-        """Keep the first `length` tokens; a copy, so the memory of the longer tensors is released now."""
-        if not self.is_initialized or self.get_seq_length() <= length:
+        """Keep the first `length` tokens (exact: the kept ones are not touched)."""
+        if not self.is_initialized or self._len <= length:
             return
-        self.keys = self.keys[..., :length, :].clone()  # [B, H, length, D]
-        self.values = self.values[..., :length, :].clone()  # [B, H, length, D]
+        self._len = length
+        self._view()
+
+    def reset(self) -> None:
+        self._k = self._v = None
+        self._len = 0
+        super().reset()
+
+    def crop(self, tokens_to_remove: int) -> None:
+        if tokens_to_remove < 0 and self.is_initialized:
+            self.truncate(max(0, self._len + tokens_to_remove))
+        else:
+            super().crop(tokens_to_remove)
 
     def nbytes(self) -> int:
-        if not self.is_initialized:
+        """Bytes held (the allocated buffers, filled or not)."""
+        if self._k is None:
             return 0
-        return self.keys.numel() * self.keys.element_size() + self.values.numel() * self.values.element_size()
+        return self._k.numel() * self._k.element_size() + self._v.numel() * self._v.element_size()
 
 
 class SinkCache(Cache):
     """Bounded cache: pinned prefix + window + headroom. Pass it to the model as its cache."""
 
     def __init__(self, rotation: KeyRotation, num_layers: int, config: SinkCacheConfig) -> None:
-        super().__init__(layers=[SinkLayer() for _ in range(num_layers)])
+        super().__init__(layers=[SinkLayer(config.window_tokens + config.headroom_tokens) for _ in range(num_layers)])
         self.rotation = rotation
         self.config = config
         self.pinned_tokens = 0
@@ -131,6 +197,8 @@ class SinkCache(Cache):
         """Pin everything cached so far (the prefix): it is never evicted nor re-rotated."""
         self.pinned_tokens = self.get_seq_length()
         self._check_sliding_window()
+        for layer in self.layers:
+            layer.fit(self.capacity)
 
     def evict_for_space(self, incoming: int) -> int:
         """Make room for `incoming` stream tokens; return how many were evicted (0 or a multiple of the block)."""
