@@ -130,6 +130,7 @@ class SummarizeConfig:
     session_dir: str = ""  # where session files go; "" = $SINKSCRIBE_HOME/sessions or ~/.local/share/sinkscribe
     session: str = ""  # session name (its SQLite file); "" = the stream id
     hwm: int = 1000  # queued questions / published messages per peer
+    ingest_batch: int = 32  # queued segments appended in one prefill (a backlog costs one forward per chunk)
 
     def __post_init__(self) -> None:
         _check(self.dtype in ("float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
@@ -155,6 +156,7 @@ class SummarizeConfig:
             f"headroom_tokens ({self.headroom_tokens}) cannot hold a question request ({need_q} tokens: "
             "instruction, summary, passages, question, answer)",
         )
+        _check(1 <= self.ingest_batch <= 1000, f"ingest_batch must be 1..1000, got {self.ingest_batch}")
         _check(1 <= self.question_max_chars <= 4000, f"question_max_chars must be 1..4000, got {self.question_max_chars}")
 
 

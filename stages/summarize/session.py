@@ -141,6 +141,13 @@ class LMSession:
         self.prefill(ids)
         return len(ids)
 
+    def append_many(self, texts: Sequence[str]) -> list[int]:
+        """Like `append` for each text (each tokenized on its own), in one prefill; their token counts.
+        A backlog of short pieces costs one forward per chunk instead of one per piece."""
+        encoded = [self._encode(text) for text in texts]
+        self.prefill([t for ids in encoded for t in ids])
+        return [len(ids) for ids in encoded]
+
     @torch.inference_mode()
     def prefill(self, ids: Sequence[int], *, return_logits: bool = False) -> torch.Tensor | None:
         """Push stream tokens into the window; with `return_logits`, the logits [n, V] for every one.

@@ -207,12 +207,27 @@ class SummarizeServer:
             self.handle_transcript(got[1])
 
     # -- loop -------------------------------------------------------------------------------------------
+    def handle_segments(self, segments: list[Segment]) -> None:
+        """Ingest a batch in as few prefills as the summary cadence allows (a batch is cut where a
+        summary falls due, so summaries stay on schedule)."""
+        pending: list[Segment] = []
+        for seg in segments:
+            pending.append(seg)
+            if self.core.due_after(pending):
+                self._ingest(pending)
+                pending = []
+        if pending:
+            self._ingest(pending)
+
+    def _ingest(self, segments: list[Segment]) -> None:
+        for seg in self.core.add_segments(segments):
+            self.publish(seg)
+        if self.core.summary_due():
+            self.publish_summary(final=False)
+
     def handle_transcript(self, msg: Message) -> None:
         if isinstance(msg, Segment):
-            if self.core.add_segment(msg):
-                self.publish(msg)
-            if self.core.summary_due():
-                self.publish_summary(final=False)
+            self.handle_segments([msg])
         elif isinstance(msg, EndOfStream):
             if msg.seq - 1 > self.core.last_seq:  # segments before it were lost: they will be resent
                 self.core.counters.out_of_order += 1
@@ -241,7 +256,17 @@ class SummarizeServer:
             if self.requests.sock in ready and (got := self.requests.recv(timeout_s=0)) is not None:
                 self.serve_request(*got)
             if self.inbox.sock in ready and (got := self.inbox.recv(timeout_s=0)) is not None:
-                self.handle_transcript(got[1])
+                # A backlog of segments (a fast replay, after a stall) goes into the model in one prefill.
+                batch = [got[1]]
+                while isinstance(batch[-1], Segment) and len(batch) < self.cfg.summarize.ingest_batch:
+                    if (more := self.inbox.recv(timeout_s=0)) is None:
+                        break
+                    batch.append(more[1])
+                segments = [m for m in batch if isinstance(m, Segment)]
+                if segments:
+                    self.handle_segments(segments)
+                if not isinstance(batch[-1], Segment):
+                    self.handle_transcript(batch[-1])
                 if self.ended and self.cfg.exit_after_eos:
                     break
 

@@ -34,6 +34,7 @@ class SummarizerCounters:
     refused_questions: int = 0
     last_summary_s: float = 0.0  # generation time of the last summary
     ingest_s: float = 0.0  # time spent appending transcript to the model
+    repeats_cut: int = 0  # generations stopped at a repeated line (a small model's loop)
 
 
 class Summarizer:
@@ -83,24 +84,35 @@ class Summarizer:
     def add_segment(self, seg: Segment) -> bool:
         """Store (durably) then append to the window. False for a segment already stored or one that
         does not follow the last stored one (strict order: see pipeline/reliable.py)."""
-        if seg.seq > self.last_seq + 1:
-            self.counters.out_of_order += 1
-            if self.counters.out_of_order == 1 or self.counters.out_of_order % 100 == 0:
-                log.warning("segment %d arrived after %d: waiting for the sender to resend the gap",
-                            seg.seq, self.last_seq)  # fmt: skip
-            return False
-        if seg.seq <= self.last_seq or not self.store.add_segment(seg):
-            self.counters.duplicates += 1
-            return False
+        return bool(self.add_segments([seg]))
+
+    def add_segments(self, segs: list[Segment]) -> list[Segment]:
+        """Store each segment in order (durably, one commit each), then append all the accepted ones to
+        the window in one prefill (a backlog after a stall or a fast replay). Returns the accepted."""
+        accepted: list[Segment] = []
+        for seg in segs:
+            if seg.seq > self.last_seq + 1:
+                self.counters.out_of_order += 1
+                if self.counters.out_of_order == 1 or self.counters.out_of_order % 100 == 0:
+                    log.warning("segment %d arrived after %d: waiting for the sender to resend the gap",
+                                seg.seq, self.last_seq)  # fmt: skip
+                continue
+            if seg.seq <= self.last_seq or not self.store.add_segment(seg):
+                self.counters.duplicates += 1
+                continue
+            accepted.append(seg)
+            self.last_seq, self.last_end = seg.seq, seg.end
+        if not accepted:
+            return []
         t0 = time.perf_counter()
-        n = self.session.append(self._line(seg))
+        counts = self.session.append_many([self._line(seg) for seg in accepted])
         self.counters.ingest_s += time.perf_counter() - t0
-        self.counters.segments += 1
-        self.counters.transcript_tokens += n
-        self._tokens_since_summary += n
-        self._track(seg.seq, n)
-        self.last_seq, self.last_end = seg.seq, seg.end
-        return True
+        for seg, n in zip(accepted, counts, strict=True):
+            self.counters.segments += 1
+            self.counters.transcript_tokens += n
+            self._tokens_since_summary += n
+            self._track(seg.seq, n)
+        return accepted
 
     def _line(self, seg: Segment) -> str:
         new_line = (
@@ -131,6 +143,15 @@ class Summarizer:
             self.cfg.summary_every_s > 0 and self.last_end - self.summary_upto >= self.cfg.summary_every_s
         )
         by_tokens = 0 < self.cfg.summary_every_tokens <= self._tokens_since_summary
+        return by_time or by_tokens
+
+    def due_after(self, segs: list[Segment]) -> bool:
+        """Whether a summary would fall due once `segs` are added (tokens estimated at 4 characters)."""
+        if not segs:
+            return False
+        by_time = self.cfg.summary_every_s > 0 and segs[-1].end - self.summary_upto >= self.cfg.summary_every_s
+        chars = sum(len(s.text) for s in segs)
+        by_tokens = 0 < self.cfg.summary_every_tokens <= self._tokens_since_summary + chars // 4
         return by_time or by_tokens
 
     def summarize(self, final: bool = False, on_piece: Piece | None = None) -> str:
@@ -207,12 +228,29 @@ class Summarizer:
 
     # -- helpers ------------------------------------------------------------------------------------
     def _generate(self, suffix: str, max_new_tokens: int, on_piece: Piece | None) -> str:
-        pieces = []
-        for piece in self.session.generate(suffix, max_new_tokens=max_new_tokens):
-            pieces.append(piece)
-            if on_piece is not None:
-                on_piece(piece)
-        return "".join(pieces).strip()
+        """Generate on the suffix; stop at the first line that repeats an earlier one.
+
+        Small models fall into loops ("- The main risk is the migration." twenty times, seen with
+        smollm2): the repeats carry nothing and cost most of the generation time.
+        """
+        text = ""
+        generation = self.session.generate(suffix, max_new_tokens=max_new_tokens)
+        try:
+            for piece in generation:
+                text += piece
+                if on_piece is not None:
+                    on_piece(piece)
+                if "\n" not in piece:
+                    continue
+                *lines, _rest = text.split("\n")
+                repeated = _first_repeat(lines)
+                if repeated is not None:
+                    text = "\n".join(lines[:repeated])
+                    self.counters.repeats_cut += 1
+                    break
+        finally:
+            generation.close()  # rolls the cache back to before the suffix
+        return text.strip()
 
     def _truncate(self, text: str, max_tokens: int) -> str:
         ids = self.tokenizer.encode(text, add_special_tokens=False)
@@ -236,3 +274,16 @@ class Summarizer:
             "first_seq_in_window": self.first_seq_in_window,
             "summary_upto_seq": self.summary_upto_seq,
         }
+
+
+def _first_repeat(lines: list[str]) -> int | None:
+    """Index of the first line (of at least 3 words) equal to an earlier one, else None."""
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        key = " ".join(line.strip(" -*\t").lower().split())
+        if len(key.split()) < 3:
+            continue  # "- none", headings: legitimately repeated
+        if key in seen:
+            return i
+        seen.add(key)
+    return None
