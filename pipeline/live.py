@@ -186,10 +186,13 @@ def run_summarization(
     listeners = [Listener(summary, handle)]
     if not text_input:
         listeners.append(Listener(listen("sub", ep.captions, "captions", bind=False, topics=("partial",), security=cfg.security), handle))
+    if text_input and cfg.summarize.threads == 0:  # no transcribe beside it: the model may use every core
+        cfg = replace(cfg, summarize=replace(cfg.summarize, threads=os.cpu_count() or 1))
     upstream = replace(cfg, exit_after_eos=True)
     result = LiveResult()
     try:
-        with sigint_sets(stop), Supervisor(cfg, log_level, restart) as sup:
+        alone = {"OMP_WAIT_POLICY": "ACTIVE"} if text_input else {}  # no Whisper beside the model
+        with sigint_sets(stop), Supervisor(cfg, log_level, restart, env=alone) as sup:
             sup.start("summarize", replace(cfg, exit_after_eos=False))  # serves questions after the end
             if text_input:
                 sup.start("text", upstream)
