@@ -50,11 +50,12 @@ class SinkCacheConfig:
 class SinkLayer(DynamicLayer):
     """One layer's keys/values [B, H, S, D], written in place into buffers allocated once.
 
-    DynamicLayer grows by `torch.cat` on every update: each decoded token copied the whole cache of
-    every layer (measured: most of a summary's generation time at a 2k-token cache). Here the buffers
-    are sized at the first write (the prefix) plus `reserve` (window + headroom) = the cache's bound,
-    and `keys`/`values` are views of the filled part, so appending, evicting and truncating move only
-    the tokens concerned and the memory is fixed from the start.
+    DynamicLayer grows by `torch.cat` on every update: each decoded token copies the whole cache of
+    every layer (measured on smollm2, 1 thread, a 1k-token cache: 63 -> 61 ms per generated token
+    without it, so a small cost, but a growing one). Here the buffers are sized at the first write plus
+    `reserve` (window + headroom) and fitted to the cache's bound when the prefix is pinned;
+    `keys`/`values` are views of the filled part, so appending, evicting and truncating move only the
+    tokens concerned and the memory is fixed from the start.
     """
 
     def __init__(self, reserve: int = 0) -> None:
