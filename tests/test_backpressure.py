@@ -91,7 +91,10 @@ def test_a_stalled_summarize_makes_a_file_replay_wait_in_bounded_memory(spoken_m
     assert state["position"] - state["needed_from"] <= 30.0 + 0.2, state
     assert state["position"] < 50, state
     assert seen["capture"]["flow_waits"] >= 1
-    assert all(abs(growth) < 30 for growth in seen["rss_growth"].values()), seen["rss_growth"]
+    # Bounded: capture holds at most resend_s of audio (2 MB); transcribe's RSS swings by up to ~90 MB
+    # with Whisper's input length anyway (bench/results/soak_*.json), so only a larger rise would count.
+    growth = seen["rss_growth"]
+    assert growth["capture"] < 10 and growth["summarize"] < 10 and growth["transcribe"] < 120, growth
     check_complete(tmp_path, reference)
 
 
