@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.asr import free_endpoints
-from pipeline.live import listen
-from pipeline.messages import EndOfStream, Segment, Status, Summary
-from pipeline.supervisor import Supervisor
+from pipeline.live import run_summarization
+from pipeline.messages import Segment, Status, Summary
 from stages.settings import AppConfig, CaptureConfig, SummarizeConfig
 
 log = logging.getLogger("bench.ingest")
@@ -40,40 +39,27 @@ def run_once(transcript: Path, preset: str, every_tokens: int, batch: int, max_l
         cfg = AppConfig(
             stream="ingest",
             heartbeat_s=1.0,
-            exit_after_eos=True,
             endpoints=free_endpoints(),
             capture=CaptureConfig(source=str(text), speed=0.0),
             summarize=SummarizeConfig(model=preset, session_dir=tmp, session="ingest", summary_every_s=0.0,
-                                      summary_every_tokens=every_tokens, ingest_batch=batch,
-                                      threads=os.cpu_count() or 1),  # as `replay --text` runs it: alone  # fmt: skip
+                                      summary_every_tokens=every_tokens, ingest_batch=batch),  # fmt: skip
         )
-        summary = listen("sub", cfg.endpoints.summary, "summary", bind=False)
         first = last = None
         summaries = 0
         counters: dict = {}
-        try:
-            with Supervisor(cfg, env={"OMP_WAIT_POLICY": "ACTIVE"}) as sup:  # as `replay --text`
-                sup.start("summarize")
-                sup.start("text")
-                deadline = time.monotonic() + 3600
-                while time.monotonic() < deadline:
-                    got = summary.recv(timeout_s=1.0)
-                    if sup.failed():
-                        raise RuntimeError(f"{sup.failed()[0].name}: {sup.failed()[0].error()}")
-                    if got is None:
-                        continue
-                    msg = got[1]
-                    if isinstance(msg, Segment) and first is None:
-                        first = time.monotonic()
-                    elif isinstance(msg, Summary):
-                        summaries += 1
-                        last = time.monotonic()
-                    elif isinstance(msg, Status) and msg.stage == "summarize":
-                        counters = msg.counters
-                    elif isinstance(msg, EndOfStream):
-                        break
-        finally:
-            summary.sock.close(linger=0)
+
+        def handle(msg) -> None:  # noqa: ANN001
+            nonlocal first, last, summaries, counters
+            if isinstance(msg, Segment) and first is None:
+                first = time.monotonic()
+            elif isinstance(msg, Summary):
+                summaries += 1
+                last = time.monotonic()
+            elif isinstance(msg, Status) and msg.stage == "summarize":
+                counters = msg.counters
+
+        # The path `sinkscribe replay FILE --text` takes (summarize alone: every core, active threads).
+        run_summarization(cfg, handle, text_input=True)
         tokens = counters.get("transcript_tokens", 0)
         wall = (last or time.monotonic()) - (first or time.monotonic())
         rate = tokens / wall if wall > 0 else 0.0

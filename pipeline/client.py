@@ -6,7 +6,9 @@ ROUTER drops replies to peers that are gone).
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 
 import zmq
 
@@ -15,21 +17,35 @@ from pipeline.errors import InputError, TransportError
 from pipeline.messages import Answer, Error, Message, Question, Snapshot, SnapshotRequest
 from pipeline.security import Security
 
+DEFAULT_HINT = "is `sinkscribe run`, `replay --serve` or `stage summarize` running there?"
 
-def request(endpoint: str, msg: Message, timeout_s: float, security: Security | None = None) -> Message:
-    """Send one request and wait for the reply that carries its request id."""
+
+def request(
+    endpoint: str,
+    msg: Message,
+    timeout_s: float,
+    security: Security | None = None,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+    hint: str = DEFAULT_HINT,
+) -> Message | None:
+    """Send one request and wait for the reply that carries its request id; None only when
+    `should_stop` said so while waiting (a stage asked to stop during its start-up)."""
     ctx = zmq.Context.instance()
     sock = transport.open_socket(ctx, "dealer", endpoint, bind=False, security=security)
     receiver = transport.Receiver(sock, endpoint)
+    deadline = time.monotonic() + timeout_s
     try:
         transport.send(sock, msg)
         while True:
-            got = receiver.recv(timeout_s=timeout_s)
+            if should_stop is not None and should_stop():
+                return None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TransportError(f"no reply from {endpoint} within {timeout_s:g} s ({hint})")
+            got = receiver.recv(timeout_s=min(remaining, 0.5) if should_stop else remaining)
             if got is None:
-                raise TransportError(
-                    f"no reply from {endpoint} within {timeout_s:g} s "
-                    "(is `sinkscribe run`, `replay --serve` or `stage summarize` running there?)"
-                )
+                continue
             reply = got[1]
             if getattr(reply, "request_id", None) == getattr(msg, "request_id", None):
                 return reply

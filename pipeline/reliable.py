@@ -45,8 +45,6 @@ class PeerWatch:
         self.receiver = transport.Receiver(sock, f"{stage} status")
         self.instance: str | None = None  # the peer process we last heard from
         self.counters: dict[str, Any] = {}
-        self.restarts = 0  # instance changes seen (the peer was restarted)
-        self.last_heard = 0.0
 
     def poll(self, timeout_s: float = 0.0) -> bool:
         """Read what arrived (waiting at most `timeout_s` for the first); True if the peer restarted."""
@@ -57,10 +55,9 @@ class PeerWatch:
             if isinstance(msg, Status) and msg.stage == self.stage:
                 instance = str(msg.counters.get("instance", ""))
                 if self.instance is not None and instance != self.instance:
-                    self.restarts += 1
                     restarted = True
                     log.warning("%s restarted (instance %s -> %s)", self.stage, self.instance, instance)
-                self.instance, self.counters, self.last_heard = instance, msg.counters, time.monotonic()
+                self.instance, self.counters = instance, msg.counters
             got = self.receiver.recv(timeout_s=0)
         return restarted
 
@@ -139,9 +136,6 @@ class AckedSender:
                 self.unacked.popleft()
             else:
                 break
-
-    def confirmed(self) -> bool:
-        return not self.unacked
 
     def wait_confirmed(self, timeout_s: float) -> bool:
         """After the end of stream: wait until everything is confirmed (resending after restarts)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import zmq
 
-from pipeline import reliable, transport
+from pipeline import client, reliable, transport
 from pipeline.errors import TransportError
 from pipeline.messages import (
     SAMPLE_RATE,
@@ -287,25 +287,17 @@ def resume_point(cfg: AppConfig, stop: StopFlag) -> Snapshot | None:
     """
     if not cfg.transcribe.acks:
         return None
-    ctx = zmq.Context.instance()
-    sock = transport.open_socket(ctx, "dealer", cfg.endpoints.requests, bind=False, security=cfg.security)
-    receiver = transport.Receiver(sock, "resume")
-    request = SnapshotRequest(cfg.stream, 0, uuid.uuid4().hex, resume=True)
-    deadline = time.monotonic() + cfg.transcribe.ack_timeout_s
-    try:
-        transport.send(sock, request)
-        while not stop.is_set():
-            if time.monotonic() > deadline:
-                raise TransportError(
-                    f"summarize did not answer on {cfg.endpoints.requests} within {cfg.transcribe.ack_timeout_s:g} s "
-                    "(start it, or set transcribe.acks = false when the transcript goes elsewhere)"
-                )
-            got = receiver.recv(timeout_s=0.5)
-            if got is not None and isinstance(got[1], Snapshot) and got[1].request_id == request.request_id:
-                return got[1]
-        return None
-    finally:
-        sock.close(linger=0)
+    reply = client.request(
+        cfg.endpoints.requests,
+        SnapshotRequest(cfg.stream, 0, uuid.uuid4().hex, resume=True),
+        cfg.transcribe.ack_timeout_s,
+        cfg.security,
+        should_stop=stop.is_set,
+        hint="start summarize, or set transcribe.acks = false when the transcript goes elsewhere",
+    )
+    if reply is not None and not isinstance(reply, Snapshot):
+        raise TransportError(f"unexpected {reply.type} reply from {cfg.endpoints.requests}")
+    return reply
 
 
 def run(cfg: AppConfig, stop: StopFlag) -> int:
@@ -326,8 +318,8 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         log.info("transcribe: resuming %s at segment %d, audio %.1f s", cfg.stream, first_seq, position)
     log.info("transcribe: %s -> %s (captions on %s)", ep.audio, ep.transcript, ep.captions)
     states: dict[str, StreamingTranscriber] = {}
-    ended: dict[str, float] = {cfg.stream: position} if snap and snap.ended else {}  # stream -> audio end
-    finished: dict[str, dict] = {}  # stream -> its last counters
+    # Streams that ended: audio end and last counters (None for one that ended before this process).
+    ended: dict[str, tuple[float, dict | None]] = {cfg.stream: (position, None)} if snap and snap.ended else {}
     status_seq = 0
     last_status = 0.0
     upstream: dict = {}
@@ -335,7 +327,8 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
 
     def stream_state(name: str) -> dict:
         if name in ended:
-            return {"position": ended[name], "needed_from": ended[name], "ended": True}
+            end = ended[name][0]
+            return {"position": end, "needed_from": end, "ended": True}
         st = states.get(name)
         if st is None:  # not started yet: where it will start
             pos = position if name == cfg.stream else 0.0
@@ -352,7 +345,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                           "unacked": len(sender.unacked), "resent": sender.resent}  # fmt: skip
         for name, st in states.items():
             counters[name] = vars(st.counters).copy()
-        counters |= {name: c for name, c in finished.items() if name not in states}  # final counts stay visible
+        counters |= {name: c for name, (_end, c) in ended.items() if c is not None}  # final counts stay visible
         counters["capture"] = upstream
         counters["positions"] = {name: stream_state(name) for name in {cfg.stream, *states, *ended}}
         transport.send(pub, Status(cfg.stream, status_seq, "transcribe", time.time(), counters))
@@ -413,12 +406,9 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 log.error("transcribe: summarize did not confirm the end of %s within %.0f s", msg.stream,
                           cfg.transcribe.ack_timeout_s)  # fmt: skip
                 code = 1
-            ended[msg.stream] = st.position
-            finished[msg.stream] = vars(st.counters).copy()
+            ended[msg.stream] = (st.position, vars(st.counters).copy())
             while len(ended) > 64:  # bounded: only recent streams can be resent
                 del ended[next(iter(ended))]
-            while len(finished) > 64:
-                del finished[next(iter(finished))]
             del states[msg.stream]
             publish_status()  # says `ended`: capture may stop waiting
             if cfg.exit_after_eos:

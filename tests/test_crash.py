@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.metrics import wer
+from bench.reliability import children_of
 from pipeline.live import run_summarization
 from pipeline.supervisor import RestartPolicy, Supervisor
 from stages.summarize.store import SessionStore
@@ -92,20 +93,6 @@ def test_kill_9_of_a_stage_mid_replay_loses_nothing(victim, spoken_meeting, app_
     check_complete(tmp_path, reference)
 
 
-def _descendants(pid: int) -> list[int]:
-    """Child processes of `pid` (from /proc), to kill the whole tree at once."""
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                out.append(int(entry.name))
-    return out
-
-
 def test_kill_9_of_the_whole_replay_then_the_same_session_continues(spoken_meeting, app_config, tmp_path):
     audio, reference = spoken_meeting
     cfg = replay_config(app_config, tmp_path, audio)
@@ -120,7 +107,7 @@ def test_kill_9_of_the_whole_replay_then_the_same_session_continues(spoken_meeti
     try:
         wait_for_segments(tmp_path / "crash.sqlite", 4)
     finally:
-        for pid in [*_descendants(first.pid), first.pid]:
+        for pid in [*children_of(first.pid), first.pid]:
             os.kill(pid, signal.SIGKILL)
         first.wait()
     with stored(tmp_path) as store:

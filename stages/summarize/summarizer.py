@@ -137,22 +137,17 @@ class Summarizer:
 
     # -- summaries ---------------------------------------------------------------------------------
     def summary_due(self) -> bool:
-        if self.last_seq <= self.summary_upto_seq:
-            return False
-        by_time = (
-            self.cfg.summary_every_s > 0 and self.last_end - self.summary_upto >= self.cfg.summary_every_s
-        )
-        by_tokens = 0 < self.cfg.summary_every_tokens <= self._tokens_since_summary
-        return by_time or by_tokens
+        return self.last_seq > self.summary_upto_seq and self._due(self.last_end, self._tokens_since_summary)
 
     def due_after(self, segs: list[Segment]) -> bool:
         """Whether a summary would fall due once `segs` are added (tokens estimated at 4 characters)."""
-        if not segs:
-            return False
-        by_time = self.cfg.summary_every_s > 0 and segs[-1].end - self.summary_upto >= self.cfg.summary_every_s
         chars = sum(len(s.text) for s in segs)
-        by_tokens = 0 < self.cfg.summary_every_tokens <= self._tokens_since_summary + chars // 4
-        return by_time or by_tokens
+        return bool(segs) and self._due(segs[-1].end, self._tokens_since_summary + chars // 4)
+
+    def _due(self, end: float, tokens_since: int) -> bool:
+        """The cadence: `summary_every_s` of audio or `summary_every_tokens` of transcript since the last."""
+        by_time = self.cfg.summary_every_s > 0 and end - self.summary_upto >= self.cfg.summary_every_s
+        return by_time or 0 < self.cfg.summary_every_tokens <= tokens_since
 
     def summarize(self, final: bool = False, on_piece: Piece | None = None) -> str:
         """Generate the rolling summary on a temporary suffix (rolled back), store it, return it."""
