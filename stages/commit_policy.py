@@ -35,6 +35,7 @@ HALLUCINATIONS = frozenset(
 _PUNCT = re.compile(r"[^\w']+")
 TIME_SLACK = 0.1  # s: a word starting this little before the last committed end is a re-emission
 MAX_NGRAM_OVERLAP = 5
+TAIL_MARGIN_S = 0.3  # s: a final hypothesis's words starting this close to the audio's end are not speech
 SEAM_WINDOW = 1.0  # s: where around the last commit its words may reappear in a new hypothesis
 
 
@@ -46,7 +47,8 @@ def norm(text: str) -> str:
 class LocalAgreement:
     """LocalAgreement-2 over timed words. Feed each new hypothesis with `insert`; it returns what commits."""
 
-    def __init__(self) -> None:
+    def __init__(self, min_prob: float = 0.0) -> None:
+        self.min_prob = min_prob  # an agreed word this doubtful, ending the agreed run, waits a step
         self.committed_end = 0.0  # audio time where the last committed word ends
         self._tail: list[Word] = []  # last committed words, to drop their re-emission at the seam
         self._previous: list[Word] = []  # the uncommitted rest of the previous hypothesis
@@ -91,6 +93,10 @@ class LocalAgreement:
             if norm(old.text) != norm(cur.text) or not norm(cur.text):
                 break
             agreed.append(cur)
+        # A doubtful word at the end of the agreed run waits for more audio; inside the run, the
+        # confident words that follow it vouch for it.
+        while agreed and agreed[-1].prob < self.min_prob:
+            agreed.pop()
         self._previous = new[len(agreed) :]
         return self._commit(agreed)
 
@@ -144,6 +150,20 @@ def cut_repetition(words: list[Word], max_repeats: int = 3, max_n: int = 6) -> l
             if repeats >= limit:
                 return words[: start + n]
     return words
+
+
+def drop_silent_tail(words: list[Word], audio_end: float, margin: float = TAIL_MARGIN_S) -> list[Word]:
+    """Drop the words at the end of a final hypothesis that no audio supports.
+
+    Given a little trailing silence Whisper (beam search especially) ends on "Thank you very much for
+    watching ..."; the alignment squeezes those words into the last frames, often with zero duration.
+    Words starting in the last `margin` seconds of the decoded audio, or of zero length at its end,
+    are dropped (the audio given to a final decode ends shortly after the last speech frame).
+    """
+    n = len(words)
+    while n and (words[n - 1].start >= audio_end - margin or words[n - 1].end - words[n - 1].start < 0.02):
+        n -= 1
+    return words[:n]
 
 
 def is_hallucination(words: Sequence[Word], speech_fraction: float) -> bool:

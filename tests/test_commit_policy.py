@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from pipeline.messages import Word
-from stages.commit_policy import LocalAgreement, compression_ratio, cut_repetition, is_hallucination
+from stages.commit_policy import (
+    LocalAgreement,
+    compression_ratio,
+    cut_repetition,
+    drop_silent_tail,
+    is_hallucination,
+)
 
 
 def hyp(text: str, start: float = 0.0, step: float = 0.3, jitter: float = 0.0) -> list[Word]:
@@ -102,3 +108,43 @@ def test_commit_older_than_bounds_the_wait():
     policy.insert(hyp("x y z w"))  # disagrees everywhere: nothing agreed
     assert texts(policy.commit_older_than(0.65)) == "x y"
     assert texts(policy.pending) == "z w"
+
+
+def with_probs(words: list[Word], probs: list[float]) -> list[Word]:
+    return [Word(w.text, w.start, w.end, p) for w, p in zip(words, probs, strict=True)]
+
+
+def test_a_doubtful_word_ending_the_agreed_run_waits():
+    policy = LocalAgreement(min_prob=0.7)
+    policy.insert(with_probs(hyp("three things to convert"), [0.9, 0.9, 0.9, 0.4]))
+    # "convert" is agreed but doubtful and last: it waits; "to" before it commits.
+    assert texts(policy.insert(with_probs(hyp("three things to convert a"), [0.9, 0.9, 0.9, 0.5, 0.3]))) \
+        == "three things to"
+    assert texts(policy.pending) == "convert a"
+    # The next hypothesis corrects it: the correction is what commits.
+    policy.insert(with_probs(hyp("three things to cover today", jitter=0.0), [0.9] * 5))
+    assert texts(policy.insert(with_probs(hyp("three things to cover today the"), [0.9] * 6))) == "cover today"
+
+
+def test_a_doubtful_word_inside_the_agreed_run_is_vouched_for():
+    policy = LocalAgreement(min_prob=0.7)
+    policy.insert(with_probs(hyp("we have three"), [0.9, 0.3, 0.9]))
+    assert texts(policy.insert(with_probs(hyp("we have three things"), [0.9, 0.3, 0.9, 0.9]))) == "we have three"
+
+
+# (words as (text, start, end), end of the decoded audio) -> what survives
+TAILS = {
+    "speech up to the end stays": ([("by", 1.0, 1.2), ("Friday.", 1.2, 1.6)], 1.8, "by Friday."),
+    "a phrase in the last 0.3 s goes": ([("Friday.", 1.2, 1.6), ("Thank", 1.6, 1.75), ("you.", 1.75, 1.8)], 1.8,
+                                        "Friday."),
+    "zero-length words squeezed at the end go": (
+        [("week.", 1.0, 1.4), ("Thank", 1.4, 1.6), ("you", 1.6, 1.6), ("very", 1.6, 1.6)], 1.7, "week."),
+    "a zero-length word inside is kept": ([("a", 1.0, 1.0), ("plan", 1.0, 1.4)], 2.0, "a plan"),
+    "nothing in, nothing out": ([], 1.0, ""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", TAILS)
+def test_drop_silent_tail(name):
+    words, audio_end, expected = TAILS[name]
+    assert texts(drop_silent_tail([Word(*w) for w in words], audio_end)) == expected

@@ -35,6 +35,8 @@ def test_defaults_without_a_file():
         ("[transcribe]\npartials = 1\n", r"transcribe\.partials: expected true or false"),
         ("capture = 3\n", r"capture: expected a table"),
         ("[capture]\nspeed = -1.0\n", r"capture: speed must be >= 0"),
+        ("[transcribe]\nencoder_pad_s = 40.0\n", r"transcribe: encoder_pad_s must be 0\.\.30"),
+        ("[transcribe]\ncommit_min_prob = 1.5\n", r"transcribe: commit_min_prob must be in \[0, 1\)"),
         ("[endpoints]\naudio = \"localhost:5550\"\n", r"is not a ZeroMQ endpoint"),
         ("[capture\n", r"invalid TOML"),
     ],

@@ -64,8 +64,13 @@ def test_real_human_recordings(whisper, path):
     reference = path.with_suffix(".txt").read_text()
     audio = np.concatenate([read_all(path), np.zeros(SAMPLE_RATE, np.float32)])
     messages, _ = stream(whisper, audio)
-    # Short telephone prompts: a word or two wrong is a large fraction, hence a loose per-file bound.
-    assert wer(reference, committed_text(messages)) <= 0.35, committed_text(messages)
+    streamed = committed_text(messages)
+    offline = " ".join(s.text for s in whisper.transcribe(audio, language="en", beam_size=TranscribeConfig().beam_size)[0])
+    # Short telephone prompts (6-16 words): at most one word worse than tiny.en on the whole file
+    # (which itself hears "say this message too" for "save the message to"), and never mostly wrong.
+    words = len(reference.split())
+    assert wer(reference, streamed) <= wer(reference, offline) + 1.01 / words, (streamed, offline)
+    assert wer(reference, streamed) <= 0.4, streamed
 
 
 def test_meeting_excerpt_streaming_close_to_offline(whisper):
@@ -73,12 +78,28 @@ def test_meeting_excerpt_streaming_close_to_offline(whisper):
     audio = read_all(SAMPLES / "meeting.ogg")[: 60 * SAMPLE_RATE]
     messages, st = stream(whisper, audio)
     streamed = committed_text(messages)
-    offline = " ".join(s.text for s in whisper.transcribe(audio, language="en", beam_size=1)[0])
+    offline = " ".join(s.text for s in whisper.transcribe(audio, language="en", beam_size=TranscribeConfig().beam_size)[0])
     reference_words = len(offline.split())
     # Compare against the offline transcript of the same audio (the reference covers all 4 minutes).
     assert wer(offline, streamed) <= 0.15, (streamed, offline)
     assert reference_words > 50
     assert st.counters.asr_seconds < st.counters.audio_seconds  # keeps up with real time here
+
+
+def test_short_encoder_window_hears_the_same_words(whisper, speech_wav):
+    """The encoder cut to the audio plus 5 s of padding transcribes like Whisper's full 30-s window."""
+    audio = read_all(speech_wav)[: 8 * SAMPLE_RATE]
+    options = dict(language="en", beam_size=5, word_timestamps=True)
+    full = " ".join(s.text for s in whisper.transcribe_window(audio, 0, **options))
+    short = " ".join(s.text for s in whisper.transcribe_window(audio, 5.0, **options))
+    assert len(full.split()) > 10 and wer(full, short) <= 0.1, (full, short)
+    assert whisper.frames is None  # the window is per call: a later plain transcribe() sees 30 s
+    whisper.frames = 1300  # 8 s + 5 s of 10-ms mel frames
+    try:
+        encoded = whisper.encode(np.zeros((80, 3000), np.float32))
+    finally:
+        whisper.frames = None
+    assert encoded.shape[1] == 650  # the encoder halves the frame count: 1300 frames in, not 3000
 
 
 @pytest.mark.parametrize(
