@@ -16,6 +16,7 @@ import dataclasses
 import json
 import logging
 import platform
+import random
 import socket
 import sys
 import time
@@ -32,13 +33,35 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".m4a", ".webm", ".a
 log = logging.getLogger("bench.asr")
 
 
-def free_endpoints() -> Endpoints:
-    ports = []
-    for _ in range(5):
+def free_ports(n: int) -> list[int]:
+    """`n` distinct free loopback ports outside the kernel's ephemeral range.
+
+    A port from bind(0) is an ephemeral one: while a stage is still loading its model, its peers'
+    ZeroMQ reconnect attempts take ephemeral ports as their local ends and can occupy the very port
+    the stage is about to bind (seen as "address already in use" about once in 40 runs).
+    """
+    low, high = 32768, 60999
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        pass
+    candidates = [p for p in range(10000, 65000) if not low <= p <= high]
+    ports: list[int] = []
+    for port in random.sample(candidates, len(candidates)):
         with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            ports.append(s.getsockname()[1])
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == n:
+            return ports
+    raise OSError("no free loopback ports outside the ephemeral range")
+
+
+def free_endpoints() -> Endpoints:
     names = ("audio", "transcript", "captions", "summary", "requests")
+    ports = free_ports(len(names))
     return Endpoints(**{n: f"tcp://127.0.0.1:{p}" for n, p in zip(names, ports, strict=True)})
 
 

@@ -5,6 +5,7 @@ Usage (from the repository root, on Debian/Ubuntu)::
     sudo apt-get install asterisk-core-sounds-en-wav asterisk-core-sounds-en
     python samples/make_human.py            # writes samples/human/NAME.flac + NAME.txt
     python samples/make_human.py --check    # ... then prints tiny.en WER per file
+    python samples/make_human.py --long bench/out/human_long   # a larger set for bench.asr (not committed)
 
 Sources:
 
@@ -91,11 +92,44 @@ def build() -> list[Path]:
     return written
 
 
+def build_long(out: Path, files: int = 4, seconds: float = 90.0, gap_s: float = 1.0) -> list[Path]:
+    """A larger real-speech set for benchmarking: prompts of 4+ words joined with `gap_s` pauses into
+    `files` recordings of about `seconds` each (each prompt used once, in name order)."""
+    texts = read_transcripts()
+    out.mkdir(parents=True, exist_ok=True)
+    # Bracketed texts describe sounds ("[this is a simple beep tone]"), digits read many ways: both out.
+    names = sorted(n for n, t in texts.items()
+                   if len(t.split()) >= 4 and (SOUNDS / f"{n}.wav").is_file()
+                   and not any(c.isdigit() or c in "[]<>" for c in t))  # fmt: skip
+    written, queue = [], iter(names)
+    for i in range(files):
+        parts, words, length, rate = [], [], 0.0, 8000
+        for name in queue:
+            with wave.open(str(SOUNDS / f"{name}.wav")) as w:
+                if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, rate):
+                    continue
+                pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+            parts += [pcm, np.zeros(int(gap_s * rate), dtype="<i2")]
+            words.append(texts[name])
+            length += len(pcm) / rate + gap_s
+            if length >= seconds:
+                break
+        if not parts:
+            break
+        path = out / f"prompts{i + 1:02d}.flac"
+        write_flac(path, np.concatenate(parts), rate)
+        path.with_suffix(".txt").write_text(" ".join(words) + "\n", encoding="utf-8")
+        say(f"{path}: {length:.0f} s, {len(words)} prompts, {sum(len(t.split()) for t in words)} words")
+        written.append(path)
+    return written
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="transcribe with tiny.en and report the WER")
+    ap.add_argument("--long", type=Path, metavar="DIR", help="write the larger joined set to DIR instead")
     args = ap.parse_args()
-    files = build()
+    files = build_long(args.long) if args.long else build()
     if args.check:
         from asr_check import main as check_main  # samples/ is sys.path[0] when run as a script
 

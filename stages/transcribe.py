@@ -193,6 +193,8 @@ class StreamingTranscriber:
             yield self._partial([])  # clears the caption line
         self._reset_utterance(self._buf, self._buf_start)
         self._trim_idle()
+        if not self.cfg.prompt_across_utterances:
+            self._scrolled = ""
 
     def _trim_idle(self) -> None:
         """Between utterances the buffer keeps only the pre-roll.
@@ -220,7 +222,7 @@ class StreamingTranscriber:
         if gone:
             self._in_buffer = self._in_buffer[len(gone) :]
             text = " ".join(w.text for w in gone)
-            self._scrolled = (self._scrolled + " " + text)[-self.cfg.prompt_chars :]
+            self._scrolled = (self._scrolled + " " + text)[-self.cfg.prompt_chars :] if self.cfg.prompt_chars else ""
 
     def _decode(self, until: float | None = None) -> list[Word]:
         """Run Whisper on the buffer (up to audio time `until`); apply the guards; return words with

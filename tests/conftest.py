@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
@@ -18,9 +17,9 @@ SAMPLES = ROOT / "samples"
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    from bench.asr import free_ports
+
+    return free_ports(1)[0]
 
 
 def loopback_endpoints():

@@ -86,6 +86,38 @@ def test_meeting_excerpt_streaming_close_to_offline(whisper):
     assert st.counters.asr_seconds < st.counters.audio_seconds  # keeps up with real time here
 
 
+class ScriptedWhisper:
+    """Stands in for the model: every decode hears "alpha beta gamma" across the audio it is given,
+    and the prompt of each decode is recorded."""
+
+    def __init__(self) -> None:
+        self.prompts: list[str | None] = []
+
+    def transcribe_window(self, audio, pad_s, **options):  # noqa: ANN001, ANN003, ANN201
+        from types import SimpleNamespace as NS
+
+        self.prompts.append(options.get("initial_prompt"))
+        third = len(audio) / SAMPLE_RATE / 3
+        words = [NS(word=f" {w}", start=i * third, end=(i + 1) * third - 0.05, probability=0.9)
+                 for i, w in enumerate(("alpha", "beta", "gamma"))]  # fmt: skip
+        return [NS(no_speech_prob=0.0, avg_logprob=-0.2, compression_ratio=1.2, words=words)]
+
+
+@pytest.mark.parametrize("across", [False, True])
+def test_prompt_is_the_committed_text_within_an_utterance(speech_wav, across):
+    speech = read_all(speech_wav)[: 3 * SAMPLE_RATE]
+    pause = np.zeros(2 * SAMPLE_RATE, np.float32)
+    model = ScriptedWhisper()
+    cfg = TranscribeConfig(prompt_across_utterances=across, partials=False)
+    messages, _ = stream(model, np.concatenate([speech, pause, speech, pause]), cfg)
+    assert committed_text(messages).count("alpha") == 2, model.prompts  # two utterances, each committed once
+    second = model.prompts[len(model.prompts) // 2 + 1 :]  # decodes of the second utterance
+    if across:
+        assert all(p and "gamma" in p for p in second), model.prompts
+    else:
+        assert all(p is None for p in second), model.prompts  # a new utterance is decoded without the last one
+
+
 def test_short_encoder_window_hears_the_same_words(whisper, speech_wav):
     """The encoder cut to the audio plus 5 s of padding transcribes like Whisper's full 30-s window."""
     audio = read_all(speech_wav)[: 8 * SAMPLE_RATE]

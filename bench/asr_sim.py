@@ -1,0 +1,138 @@
+"""The streaming policy on one file, in-process and faster than real time, for tuning.
+
+    python -m bench.asr_sim samples/meeting.ogg [--json OUT] [--set step_s=0.8 ...]
+
+bench.asr is the measurement of record (real processes, real time). This runs the same
+StreamingTranscriber on the same 100 ms chunks, but keeps a virtual clock instead of waiting: a chunk
+arrives when its audio ends, and Whisper's measured run time pushes the clock on (a backlog builds up
+as it would live). Latency is that clock at commit minus the word's audio end. One file takes its
+ASR compute time (about half its duration on 2 cores) rather than its duration, and every committed
+word is tagged with how it was committed, so errors can be traced to a rule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.asr import find_pairs
+from bench.metrics import normalize, wer
+from pipeline.messages import SAMPLE_RATE, AudioChunk, Segment
+from stages.asr_models import load_whisper
+from stages.audio_io import read_file
+from stages.settings import TranscribeConfig
+from stages.transcribe import StreamingTranscriber
+
+
+class TaggedTranscriber(StreamingTranscriber):
+    """Records which rule committed each word: agree, stale (max_word_wait_s), flush, hard."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.tags: list[str] = []
+        agreement = self.agreement
+        for name in ("insert", "commit_older_than", "flush"):
+            original = getattr(agreement, name)
+
+            def wrapped(*a, _original=original, _name=name, **k):  # noqa: ANN002, ANN003, ANN202
+                words = _original(*a, **k)
+                self.tags += [_name] * len(words)
+                return words
+
+            setattr(agreement, name, wrapped)
+
+
+def simulate(audio: np.ndarray, cfg: TranscribeConfig, model, chunk_s: float = 0.1) -> dict:  # noqa: ANN001
+    tr = TaggedTranscriber(cfg, model, "sim")
+    step = int(chunk_s * SAMPLE_RATE)
+    clock = 0.0  # virtual wall time: when the transcriber is free again
+    words, latencies = [], []
+    for seq, at in enumerate(range(0, len(audio), step)):
+        samples = audio[at : at + step]
+        start = at / SAMPLE_RATE
+        end = start + len(samples) / SAMPLE_RATE
+        clock = max(clock, end)
+        chunk = AudioChunk("sim", seq, start, clock, samples)
+        t0 = time.perf_counter()
+        out = list(tr.feed(chunk))
+        clock += time.perf_counter() - t0
+        for msg in out:
+            if isinstance(msg, Segment):
+                words += msg.words
+                latencies += [clock - w.end for w in msg.words]
+    for msg in tr.finish():
+        if isinstance(msg, Segment):
+            words += msg.words
+    return {
+        "words": [(w.text, w.start, w.end, tag, w.prob) for w, tag in zip(words, tr.tags, strict=False)],
+        "text": " ".join(w.text for w in words),
+        "latencies": latencies,
+        "rtf_asr": tr.counters.asr_seconds / (len(audio) / SAMPLE_RATE),
+        "asr_runs": tr.counters.asr_runs,
+    }
+
+
+def parse_set(items: list[str]) -> TranscribeConfig:
+    """key=value overrides -> a validated TranscribeConfig (ValueError names the bad item)."""
+    fields = {f.name: f.type for f in dataclasses.fields(TranscribeConfig)}
+    out = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        if key not in fields:
+            raise ValueError(f"--set {item}: no TranscribeConfig key {key!r}")
+        convert = {"int": int, "float": float, "bool": lambda v: v.lower() in ("1", "true")}.get(fields[key], str)
+        try:
+            out[key] = convert(value)
+        except ValueError:
+            raise ValueError(f"--set {item}: expected {fields[key]}") from None
+    return dataclasses.replace(TranscribeConfig(), **out)  # its checks raise ValueError too
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("audio", type=Path, help="an audio file beside NAME.txt, or a folder of such pairs")
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--set", nargs="*", default=[], help="TranscribeConfig overrides, key=value")
+    args = parser.parse_args(argv)
+    try:
+        cfg = parse_set(args.set)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if not args.audio.exists():
+        parser.error(f"{args.audio}: no such file or folder")
+    model = load_whisper(cfg.model, cfg.compute_type, cfg.threads)
+    pairs = find_pairs(args.audio) if args.audio.is_dir() else [(args.audio, args.audio.with_suffix(".txt"))]
+    files, errors, ref_words, tags = [], 0.0, 0, {}
+    for audio_path, text_path in pairs:
+        audio = np.concatenate(list(read_file(audio_path)))
+        reference = text_path.read_text()
+        result = simulate(audio, cfg, model)
+        result["file"] = audio_path.name
+        result["wer"] = wer(reference, result["text"])
+        n = len(normalize(reference).split())
+        errors, ref_words = errors + result["wer"] * n, ref_words + n
+        for _text, _start, _end, tag, _prob in result["words"]:
+            tags[tag] = tags.get(tag, 0) + 1
+        files.append(result)
+    latencies = [x for f in files for x in f.pop("latencies")]
+    overall = {
+        "wer": errors / max(1, ref_words),
+        "latency_median_s": float(np.median(latencies)) if latencies else None,
+        "latency_p95_s": float(np.percentile(latencies, 95)) if latencies else None,
+        "rtf_asr": float(np.mean([f["rtf_asr"] for f in files])),
+        "commits": tags,
+    }
+    print(json.dumps(overall))
+    if args.json:
+        args.json.write_text(json.dumps({"overall": overall, "config": dataclasses.asdict(cfg), "files": files}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
