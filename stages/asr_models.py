@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from pipeline.errors import ModelError
+from pipeline.messages import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def load_whisper(name: str, compute_type: str = "int8", threads: int = 0):  # no
         def transcribe_window(self, audio, pad_s: float, **options) -> list:  # noqa: ANN001, ANN003
             """transcribe() (all segments decoded) with the encoder seeing the audio plus `pad_s`
             seconds of padding; pad_s 0 keeps Whisper's full 30-s window."""
-            seconds = max(len(audio) / 16_000 + pad_s, MIN_WINDOW_S)
+            seconds = max(len(audio) / SAMPLE_RATE + pad_s, MIN_WINDOW_S)
             self.frames = int(seconds * 100) if pad_s > 0 else None  # mel frames are 10 ms
             try:
                 segments, _info = self.transcribe(audio, **options)

@@ -87,7 +87,7 @@ class TranscribeConfig:
     silence_flush_s: float = 0.5  # this much silence after speech ends an utterance: commit everything
     max_word_wait_s: float = 4.0  # a word still unagreed this long after it was spoken is committed anyway
     encoder_pad_s: float = 5.0  # Whisper's encoder sees the buffer plus this much silence, not 30 s (0: 30 s)
-    commit_min_prob: float = 0.7  # an agreed word this doubtful ending the agreed run waits for the next step
+    commit_min_prob: float = 0.85  # an agreed word this doubtful ending the agreed run waits for the next step
     pre_roll_s: float = 0.3  # audio kept before detected speech so the first word is not clipped
     vad_threshold: float = 0.5  # Silero speech probability above which a 32 ms frame is speech
     no_speech_threshold: float = 0.6  # Whisper's rule: drop a segment with no_speech_prob above this...
