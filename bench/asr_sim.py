@@ -17,12 +17,15 @@ import dataclasses
 import json
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import numpy as np
 
 from bench.asr import find_pairs
 from bench.metrics import normalize, wer
+from pipeline import config as config_io
+from pipeline.errors import ConfigError
 from pipeline.messages import SAMPLE_RATE, AudioChunk, Segment
 from stages.asr_models import load_whisper
 from stages.audio_io import read_file
@@ -31,7 +34,8 @@ from stages.transcribe import StreamingTranscriber
 
 
 class TaggedTranscriber(StreamingTranscriber):
-    """Records which rule committed each word: agree, stale (max_word_wait_s), flush, hard."""
+    """Records which LocalAgreement call committed each word: "insert" (two hypotheses agreed),
+    "commit_older_than" (waited max_word_wait_s) or "flush" (end of utterance, or the hard length limit)."""
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
@@ -79,19 +83,16 @@ def simulate(audio: np.ndarray, cfg: TranscribeConfig, model, chunk_s: float = 0
 
 
 def parse_set(items: list[str]) -> TranscribeConfig:
-    """key=value overrides -> a validated TranscribeConfig (ValueError names the bad item)."""
-    fields = {f.name: f.type for f in dataclasses.fields(TranscribeConfig)}
-    out = {}
+    """key=value overrides (TOML values; a bare word is a string) -> a TranscribeConfig, through the
+    project's config loader: unknown keys, wrong types and bad values are one-line ConfigErrors."""
+    data = {}
     for item in items:
         key, _, value = item.partition("=")
-        if key not in fields:
-            raise ValueError(f"--set {item}: no TranscribeConfig key {key!r}")
-        convert = {"int": int, "float": float, "bool": lambda v: v.lower() in ("1", "true")}.get(fields[key], str)
         try:
-            out[key] = convert(value)
-        except ValueError:
-            raise ValueError(f"--set {item}: expected {fields[key]}") from None
-    return dataclasses.replace(TranscribeConfig(), **out)  # its checks raise ValueError too
+            data[key] = tomllib.loads(f"v = {value}")["v"]
+        except tomllib.TOMLDecodeError:
+            data[key] = value
+    return config_io.from_dict(TranscribeConfig, data, "transcribe")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         cfg = parse_set(args.set)
-    except ValueError as exc:
+    except ConfigError as exc:
         parser.error(str(exc))
     if not args.audio.exists():
         parser.error(f"{args.audio}: no such file or folder")

@@ -75,15 +75,22 @@ def write_flac(path: Path, pcm: np.ndarray, rate: int) -> None:
             out.mux(packet)
 
 
+def read_prompt(name: str) -> tuple[np.ndarray, int] | None:
+    """A prompt's 16-bit samples and rate; None unless it is mono 16-bit PCM."""
+    with wave.open(str(SOUNDS / f"{name}.wav")) as w:
+        if (w.getnchannels(), w.getsampwidth()) != (1, 2):
+            return None
+        return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2"), w.getframerate()
+
+
 def build() -> list[Path]:
     texts = read_transcripts()
     OUT.mkdir(exist_ok=True)
     written = []
     for src, name in PROMPTS.items():
-        with wave.open(str(SOUNDS / f"{src}.wav")) as w:
-            assert (w.getnchannels(), w.getsampwidth()) == (1, 2), src
-            rate = w.getframerate()
-            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+        got = read_prompt(src)
+        assert got is not None, src
+        pcm, rate = got
         write_flac(OUT / f"{name}.flac", pcm, rate)
         (OUT / f"{name}.txt").write_text(texts[src] + "\n", encoding="utf-8")
         say(f"{name}.flac: {len(pcm) / rate:.2f} s at {rate} Hz, "
@@ -103,14 +110,14 @@ def build_long(out: Path, files: int = 4, seconds: float = 90.0, gap_s: float = 
                    and not any(c.isdigit() or c in "[]<>" for c in t))  # fmt: skip
     written, queue = [], iter(names)
     for i in range(files):
-        parts, words, length, rate = [], [], 0.0, 8000
+        parts, spoken, length, rate = [], [], 0.0, 8000
         for name in queue:
-            with wave.open(str(SOUNDS / f"{name}.wav")) as w:
-                if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, rate):
-                    continue
-                pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+            got = read_prompt(name)
+            if got is None or got[1] != rate:
+                continue
+            pcm = got[0]
             parts += [pcm, np.zeros(int(gap_s * rate), dtype="<i2")]
-            words.append(texts[name])
+            spoken.append(texts[name])
             length += len(pcm) / rate + gap_s
             if length >= seconds:
                 break
@@ -118,8 +125,8 @@ def build_long(out: Path, files: int = 4, seconds: float = 90.0, gap_s: float = 
             break
         path = out / f"prompts{i + 1:02d}.flac"
         write_flac(path, np.concatenate(parts), rate)
-        path.with_suffix(".txt").write_text(" ".join(words) + "\n", encoding="utf-8")
-        say(f"{path}: {length:.0f} s, {len(words)} prompts, {sum(len(t.split()) for t in words)} words")
+        path.with_suffix(".txt").write_text(" ".join(spoken) + "\n", encoding="utf-8")
+        say(f"{path}: {length:.0f} s, {len(spoken)} prompts, {sum(len(t.split()) for t in spoken)} words")
         written.append(path)
     return written
 

@@ -32,7 +32,11 @@ def test_sim_tags_every_committed_word_and_measures(tmp_path, speech_wav, capsys
 
 @pytest.mark.parametrize(
     ("item", "message"),
-    [("nope=1", "no TranscribeConfig key 'nope'"), ("step_s=fast", "expected float"), ("step_s=0", "step_s must be")],
+    [
+        ("nope=1", "unknown config key transcribe.nope"),
+        ("step_s=fast", "transcribe.step_s: expected a number, got 'fast'"),
+        ("step_s=0", "step_s must be 0.2..10, got 0"),
+    ],
 )
 def test_bad_override_is_a_one_line_usage_error(tmp_path, item, message, capsys):
     with pytest.raises(SystemExit) as info:
