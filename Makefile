@@ -55,7 +55,7 @@ bench-lm: $(STAMP)
 bench-asr: $(STAMP)
 	$(BIN)/python -m bench.asr samples --json bench/results/asr_meeting.json
 	$(BIN)/python -m bench.asr samples/human --json bench/results/asr_human.json
-	# 702 words of real speech: Asterisk prompts joined with pauses (needs asterisk-core-sounds-en*).
+	# 738 words of real speech: Asterisk prompts joined with pauses (needs asterisk-core-sounds-en*).
 	$(MAKE) system-deps DEBIAN_PACKAGES="asterisk-core-sounds-en-wav asterisk-core-sounds-en"
 	$(BIN)/python samples/make_human.py --long bench/out/human_long
 	$(BIN)/python -m bench.asr bench/out/human_long --json bench/results/asr_prompts.json

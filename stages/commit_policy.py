@@ -3,6 +3,7 @@
 LocalAgreement-n (Macháček, Dabre & Bojar 2023; ufal/whisper_streaming's HypothesisBuffer): Whisper is
 re-run on a growing buffer; a word is committed once two consecutive hypotheses agree on it, i.e. the
 longest common prefix of the last two hypotheses (after the already committed words) becomes final.
+Words Whisper gives a low probability need more agreeing hypotheses (see `LocalAgreement.insert`).
 """
 
 from __future__ import annotations
@@ -47,11 +48,14 @@ def norm(text: str) -> str:
 class LocalAgreement:
     """LocalAgreement-2 over timed words. Feed each new hypothesis with `insert`; it returns what commits."""
 
-    def __init__(self, min_prob: float = 0.0) -> None:
+    def __init__(self, min_prob: float = 0.0, doubt_prob: float = 0.0, doubt_agreement: int = 3) -> None:
         self.min_prob = min_prob  # an agreed word this doubtful, ending the agreed run, waits a step
+        self.doubt_prob = doubt_prob  # a word this doubtful needs `doubt_agreement` hypotheses in a row
+        self.doubt_agreement = doubt_agreement
         self.committed_end = 0.0  # audio time where the last committed word ends
         self._tail: list[Word] = []  # last committed words, to drop their re-emission at the seam
         self._previous: list[Word] = []  # the uncommitted rest of the previous hypothesis
+        self._seen: list[int] = []  # per pending word: how many hypotheses in a row have had it there
 
     @property
     def pending(self) -> list[Word]:
@@ -88,16 +92,26 @@ class LocalAgreement:
     def insert(self, words: Sequence[Word]) -> list[Word]:
         """A new hypothesis (absolute times) -> the words it commits (may be empty)."""
         new = self._fresh(words)
-        agreed: list[Word] = []
-        for old, cur in zip(self._previous, new, strict=False):
+        seen: list[int] = []
+        for old, count, cur in zip(self._previous, self._seen, new, strict=False):
             if norm(old.text) != norm(cur.text) or not norm(cur.text):
+                break
+            seen.append(count + 1)
+        seen += [1] * (len(new) - len(seen))
+        agreed: list[Word] = []
+        for cur, count in zip(new, seen, strict=True):
+            # When Whisper is unsure of a word, two hypotheses a second apart often share a wrong guess
+            # ("on" for "of") that a later one, with more audio, corrects: a very doubtful word needs
+            # more hypotheses, and what follows it waits with it.
+            if count < 2 or (cur.prob < self.doubt_prob and count < self.doubt_agreement):
                 break
             agreed.append(cur)
         # A doubtful word at the end of the agreed run waits for more audio; inside the run, the
-        # confident words that follow it vouch for it.
-        while agreed and agreed[-1].prob < self.min_prob:
+        # confident words that follow it vouch for it. If what follows it keeps changing, it commits
+        # on its own once one more hypothesis than a very doubtful word needs has had it.
+        while agreed and agreed[-1].prob < self.min_prob and seen[len(agreed) - 1] <= self.doubt_agreement:
             agreed.pop()
-        self._previous = new[len(agreed) :]
+        self._previous, self._seen = new[len(agreed) :], seen[len(agreed) :]
         return self._commit(agreed)
 
     def flush(self, words: Sequence[Word] | None = None) -> list[Word]:
@@ -109,7 +123,7 @@ class LocalAgreement:
         final = self._fresh(words) if words else []
         if not final:
             final = self._previous
-        self._previous = []
+        self._previous, self._seen = [], []
         return self._commit(list(final))
 
     def commit_older_than(self, cutoff: float) -> list[Word]:
@@ -121,7 +135,7 @@ class LocalAgreement:
         n = 0
         while n < len(self._previous) and self._previous[n].end <= cutoff:
             n += 1
-        stale, self._previous = self._previous[:n], self._previous[n:]
+        stale, self._previous, self._seen = self._previous[:n], self._previous[n:], self._seen[n:]
         return self._commit(stale)
 
 

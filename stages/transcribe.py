@@ -76,7 +76,7 @@ class StreamingTranscriber:
         self.model = model
         self.stream = stream
         self.vad = StreamingVad()
-        self.agreement = policy.LocalAgreement(cfg.commit_min_prob)
+        self.agreement = policy.LocalAgreement(cfg.commit_min_prob, cfg.commit_doubt_prob, cfg.commit_doubt_agreement)
         self.counters = TranscribeCounters()
         self.clock = 0.0  # wall - audio time of the newest chunk
         self.position = position  # audio time of the next sample this stream needs

@@ -126,10 +126,52 @@ def test_a_doubtful_word_ending_the_agreed_run_waits():
     assert texts(policy.insert(with_probs(hyp("three things to cover today the"), [0.9] * 6))) == "cover today"
 
 
+def test_a_doubtful_word_ending_the_agreed_run_waits_at_most_four_hypotheses():
+    policy = LocalAgreement(min_prob=0.85, doubt_prob=0.5, doubt_agreement=3)
+    # "We" (0.6) is agreed every time, but the word after it keeps changing.
+    for n, after in enumerate(["can", "have", "can"]):
+        assert texts(policy.insert(with_probs(hyp(f"We {after}"), [0.6, 0.9]))) == "", n
+    assert texts(policy.insert(with_probs(hyp("We have"), [0.6, 0.9]))) == "We"
+
+
 def test_a_doubtful_word_inside_the_agreed_run_is_vouched_for():
     policy = LocalAgreement(min_prob=0.7)
     policy.insert(with_probs(hyp("we have three"), [0.9, 0.3, 0.9]))
     assert texts(policy.insert(with_probs(hyp("we have three things"), [0.9, 0.3, 0.9, 0.9]))) == "we have three"
+
+
+def test_a_very_doubtful_word_needs_a_third_hypothesis_and_holds_back_what_follows():
+    policy = LocalAgreement(doubt_prob=0.5)
+    policy.insert(with_probs(hyp("finished most on the"), [0.9, 0.9, 0.3, 0.9]))
+    # "on" is agreed by two hypotheses but very doubtful: it and everything after it wait.
+    assert texts(policy.insert(with_probs(hyp("finished most on the planned"), [0.9, 0.9, 0.4, 0.9, 0.9]))) \
+        == "finished most"
+    assert texts(policy.pending) == "on the planned"
+    # The third hypothesis hears "of": the doubtful word never commits; the correction does, once agreed.
+    assert texts(policy.insert(with_probs(hyp("finished most of the planned work"), [0.9] * 6))) == ""
+    assert texts(policy.insert(with_probs(hyp("finished most of the planned work about"), [0.9] * 7))) \
+        == "of the planned work"
+
+
+def test_a_very_doubtful_word_three_hypotheses_keep_commits():
+    policy = LocalAgreement(doubt_prob=0.5)
+    probs = [0.9, 0.3, 0.9, 0.9]
+    policy.insert(with_probs(hyp("the database migration"), probs[:3]))
+    assert texts(policy.insert(with_probs(hyp("the database migration is"), probs))) == "the"
+    # Same word in the same place a third time: it commits, with the agreed words after it.
+    assert texts(policy.insert(with_probs(hyp("the database migration is bigger"), [*probs, 0.9]))) \
+        == "database migration is"
+
+
+def test_doubt_counts_follow_the_pending_words_after_a_forced_commit():
+    policy = LocalAgreement(doubt_prob=0.5)
+    probs = [0.9, 0.3, 0.9, 0.3, 0.9, 0.9]  # "b" and "d" very doubtful
+    policy.insert(with_probs(hyp("a b c"), probs[:3]))
+    assert texts(policy.insert(with_probs(hyp("a b c d"), probs[:4]))) == "a"
+    assert texts(policy.commit_older_than(0.65)) == "b"  # waited too long: committed unagreed
+    # "c" is in its third hypothesis, "d" only in its second: "d" and what follows wait.
+    assert texts(policy.insert(with_probs(hyp("a b c d e"), probs[:5]))) == "c"
+    assert texts(policy.insert(with_probs(hyp("a b c d e f"), probs))) == "d e"
 
 
 # (words as (text, start, end), end of the decoded audio) -> what survives

@@ -37,6 +37,8 @@ def test_defaults_without_a_file():
         ("[capture]\nspeed = -1.0\n", r"capture: speed must be >= 0"),
         ("[transcribe]\nencoder_pad_s = 40.0\n", r"transcribe: encoder_pad_s must be 0\.\.30"),
         ("[transcribe]\ncommit_min_prob = 1.5\n", r"transcribe: commit_min_prob must be in \[0, 1\)"),
+        ("[transcribe]\ncommit_doubt_agreement = 1\n", r"transcribe: commit_doubt_agreement must be >= 2"),
+        ("[transcribe]\ncommit_doubt_prob = -0.1\n", r"transcribe: commit_doubt_prob must be in \[0, 1\)"),
         ("[endpoints]\naudio = \"localhost:5550\"\n", r"is not a ZeroMQ endpoint"),
         ("[capture\n", r"invalid TOML"),
     ],
