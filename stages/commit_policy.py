@@ -49,7 +49,7 @@ class LocalAgreement:
     """LocalAgreement-2 over timed words. Feed each new hypothesis with `insert`; it returns what commits."""
 
     def __init__(self, min_prob: float = 0.0, doubt_prob: float = 0.0, doubt_agreement: int = 3) -> None:
-        self.min_prob = min_prob  # an agreed word this doubtful, ending the agreed run, waits a step
+        self.min_prob = min_prob  # an agreed word this doubtful, ending the agreed run, waits for the next
         self.doubt_prob = doubt_prob  # a word this doubtful needs `doubt_agreement` hypotheses in a row
         self.doubt_agreement = doubt_agreement
         self.committed_end = 0.0  # audio time where the last committed word ends
