@@ -114,64 +114,65 @@ def with_probs(words: list[Word], probs: list[float]) -> list[Word]:
     return [Word(w.text, w.start, w.end, p) for w, p in zip(words, probs, strict=True)]
 
 
+def step(policy: LocalAgreement, text: str, probs: list[float]) -> str:
+    """Insert the hypothesis `text` with these word probabilities; what it commits."""
+    return texts(policy.insert(with_probs(hyp(text), probs)))
+
+
 def test_a_doubtful_word_ending_the_agreed_run_waits():
     policy = LocalAgreement(min_prob=0.7)
-    policy.insert(with_probs(hyp("three things to convert"), [0.9, 0.9, 0.9, 0.4]))
+    step(policy, "three things to convert", [0.9, 0.9, 0.9, 0.4])
     # "convert" is agreed but doubtful and last: it waits; "to" before it commits.
-    assert texts(policy.insert(with_probs(hyp("three things to convert a"), [0.9, 0.9, 0.9, 0.5, 0.3]))) \
-        == "three things to"
+    assert step(policy, "three things to convert a", [0.9, 0.9, 0.9, 0.5, 0.3]) == "three things to"
     assert texts(policy.pending) == "convert a"
     # The next hypothesis corrects it: the correction is what commits.
-    policy.insert(with_probs(hyp("three things to cover today", jitter=0.0), [0.9] * 5))
-    assert texts(policy.insert(with_probs(hyp("three things to cover today the"), [0.9] * 6))) == "cover today"
+    step(policy, "three things to cover today", [0.9] * 5)
+    assert step(policy, "three things to cover today the", [0.9] * 6) == "cover today"
 
 
 def test_a_doubtful_word_ending_the_agreed_run_waits_at_most_four_hypotheses():
     policy = LocalAgreement(min_prob=0.85, doubt_prob=0.5, doubt_agreement=3)
     # "We" (0.6) is agreed every time, but the word after it keeps changing.
     for n, after in enumerate(["can", "have", "can"]):
-        assert texts(policy.insert(with_probs(hyp(f"We {after}"), [0.6, 0.9]))) == "", n
-    assert texts(policy.insert(with_probs(hyp("We have"), [0.6, 0.9]))) == "We"
+        assert step(policy, f"We {after}", [0.6, 0.9]) == "", n
+    assert step(policy, "We have", [0.6, 0.9]) == "We"
 
 
 def test_a_doubtful_word_inside_the_agreed_run_is_vouched_for():
     policy = LocalAgreement(min_prob=0.7)
-    policy.insert(with_probs(hyp("we have three"), [0.9, 0.3, 0.9]))
-    assert texts(policy.insert(with_probs(hyp("we have three things"), [0.9, 0.3, 0.9, 0.9]))) == "we have three"
+    step(policy, "we have three", [0.9, 0.3, 0.9])
+    assert step(policy, "we have three things", [0.9, 0.3, 0.9, 0.9]) == "we have three"
 
 
 def test_a_very_doubtful_word_needs_a_third_hypothesis_and_holds_back_what_follows():
     policy = LocalAgreement(doubt_prob=0.5)
-    policy.insert(with_probs(hyp("finished most on the"), [0.9, 0.9, 0.3, 0.9]))
+    step(policy, "finished most on the", [0.9, 0.9, 0.3, 0.9])
     # "on" is agreed by two hypotheses but very doubtful: it and everything after it wait.
-    assert texts(policy.insert(with_probs(hyp("finished most on the planned"), [0.9, 0.9, 0.4, 0.9, 0.9]))) \
-        == "finished most"
+    assert step(policy, "finished most on the planned", [0.9, 0.9, 0.4, 0.9, 0.9]) == "finished most"
     assert texts(policy.pending) == "on the planned"
     # The third hypothesis hears "of": the doubtful word never commits; the correction does, once agreed.
-    assert texts(policy.insert(with_probs(hyp("finished most of the planned work"), [0.9] * 6))) == ""
-    assert texts(policy.insert(with_probs(hyp("finished most of the planned work about"), [0.9] * 7))) \
-        == "of the planned work"
+    assert step(policy, "finished most of the planned work", [0.9] * 6) == ""
+    assert step(policy, "finished most of the planned work about", [0.9] * 7) == "of the planned work"
 
 
 def test_a_very_doubtful_word_three_hypotheses_keep_commits():
     policy = LocalAgreement(doubt_prob=0.5)
     probs = [0.9, 0.3, 0.9, 0.9]
-    policy.insert(with_probs(hyp("the database migration"), probs[:3]))
-    assert texts(policy.insert(with_probs(hyp("the database migration is"), probs))) == "the"
+    step(policy, "the database migration", probs[:3])
+    assert step(policy, "the database migration is", probs) == "the"
     # Same word in the same place a third time: it commits, with the agreed words after it.
-    assert texts(policy.insert(with_probs(hyp("the database migration is bigger"), [*probs, 0.9]))) \
-        == "database migration is"
+    assert step(policy, "the database migration is bigger", [*probs, 0.9]) == "database migration is"
 
 
 def test_doubt_counts_follow_the_pending_words_after_a_forced_commit():
     policy = LocalAgreement(doubt_prob=0.5)
     probs = [0.9, 0.3, 0.9, 0.3, 0.9, 0.9]  # "b" and "d" very doubtful
-    policy.insert(with_probs(hyp("a b c"), probs[:3]))
-    assert texts(policy.insert(with_probs(hyp("a b c d"), probs[:4]))) == "a"
+    step(policy, "a b c", probs[:3])
+    assert step(policy, "a b c d", probs[:4]) == "a"
     assert texts(policy.commit_older_than(0.65)) == "b"  # waited too long: committed unagreed
     # "c" is in its third hypothesis, "d" only in its second: "d" and what follows wait.
-    assert texts(policy.insert(with_probs(hyp("a b c d e"), probs[:5]))) == "c"
-    assert texts(policy.insert(with_probs(hyp("a b c d e f"), probs))) == "d e"
+    assert step(policy, "a b c d e", probs[:5]) == "c"
+    assert step(policy, "a b c d e f", probs) == "d e"
 
 
 # (words as (text, start, end), end of the decoded audio) -> what survives
