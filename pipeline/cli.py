@@ -181,9 +181,12 @@ def stage(name: str, config: str | None, error_file: str | None, insecure: bool)
         cfg = load_app_config(config, {"security.insecure": True} if insecure else None)
         code = run_stage(name, cfg)
     except SinkscribeError as exc:
-        if error_file:
-            Path(error_file).write_text(str(exc) + "\n", encoding="utf-8")
-        raise
+        if not error_file:
+            raise
+        # Under a supervisor: it reports the error once, named after this stage; printing it here too
+        # would show the user the same line twice.
+        Path(error_file).write_text(str(exc) + "\n", encoding="utf-8")
+        code = 2
     sys.exit(code)
 
 

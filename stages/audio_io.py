@@ -112,6 +112,35 @@ def _declared_wav_seconds(path: Path) -> float | None:
                 f.seek(size + size % 2, 1)
 
 
+# The tail an Ogg page can span: a 27-byte header, 255 lacing values, 255 x 255 bytes of payload.
+_OGG_MAX_PAGE = 27 + 255 + 255 * 255
+
+
+def _ogg_unfinished(path: Path) -> bool:
+    """True if `path` is an Ogg file whose last page is cut off or lacks the end-of-stream flag.
+
+    FFmpeg decodes a cut-off Ogg file without complaint and declares the duration of what is left (it
+    reads the last granule position present), so only the page structure shows the truncation: an
+    Ogg encoder always ends a stream with a page flagged "last page of logical bitstream" (RFC 3533).
+    """
+    with open(path, "rb") as f:
+        if f.read(4) != b"OggS":
+            return False
+        size = f.seek(0, os.SEEK_END)
+        start = max(0, size - _OGG_MAX_PAGE)
+        f.seek(start)
+        tail = f.read()
+    offset = tail.rfind(b"OggS")
+    while offset >= 0:
+        header = tail[offset : offset + 27]
+        if len(header) == 27 and header[4] == 0:  # stream structure version 0: a real page header
+            lacing = tail[offset + 27 : offset + 27 + header[26]]
+            complete = len(lacing) == header[26] and offset + 27 + len(lacing) + sum(lacing) <= len(tail)
+            return not (complete and header[5] & 0x04)
+        offset = tail.rfind(b"OggS", 0, offset)  # "OggS" inside a payload: look further back
+    return True
+
+
 def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
 
@@ -144,6 +173,8 @@ def read_file(path: str | Path) -> Iterator[np.ndarray]:
     seconds = decoded / SAMPLE_RATE
     if decoded == 0:
         raise InputError(f"{info.path}: no audio could be decoded (zero duration)")
+    if _ogg_unfinished(info.path):
+        raise InputError(f"{info.path}: truncated: the Ogg stream stops after {seconds:.1f} s without its last page")
     if info.duration and info.duration > 1.0 and seconds < TRUNCATION_TOLERANCE * info.duration:
         raise InputError(
             f"{info.path}: truncated: decoded {seconds:.1f} s of the {info.duration:.1f} s the file declares"

@@ -75,15 +75,24 @@ def test_bad_files_are_one_line_input_errors(tmp_path, make, message):
     assert "\n" not in str(info.value)
 
 
-def test_truncated_file_yields_what_it_has_then_says_so(tmp_path):
-    path = write_audio(tmp_path / "long.wav", tone(4.0, SAMPLE_RATE))
+# A WAV header still declares 4 s; a cut-off Ogg file declares what is left (FFmpeg reads the last
+# granule present), so only its missing end-of-stream page gives it away. FLAC and MP3 declare lengths.
+@pytest.mark.parametrize("suffix", [".wav", ".ogg", ".opus", ".flac", ".mp3"])
+def test_truncated_file_yields_what_it_has_then_says_so(tmp_path, suffix):
+    path = write_audio(tmp_path / f"long{suffix}", tone(4.0, SAMPLE_RATE))
     data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])  # header still declares 4 s
+    path.write_bytes(data[: len(data) // 2])
     got = []
     with pytest.raises(InputError, match="truncated"):
         for block in audio_io.read_file(path):
             got.append(block)
-    assert 1.5 < sum(map(len, got)) / SAMPLE_RATE < 2.5
+    assert 1.0 < sum(map(len, got)) / SAMPLE_RATE < 2.5
+
+
+def test_complete_ogg_files_are_not_called_truncated(tmp_path):
+    for seconds in (0.5, 4.0, 30.0):  # one page, a few pages, many pages
+        path = write_audio(tmp_path / f"{seconds}.ogg", tone(seconds, SAMPLE_RATE))
+        assert abs(len(read_all(path)) / SAMPLE_RATE - seconds) < 0.1
 
 
 def test_nan_samples_become_silence(tmp_path):

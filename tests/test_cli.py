@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -115,13 +117,18 @@ def test_transcribe_a_file_through_two_processes(run, config_file, speech_wav):
 
 
 @pytest.mark.slow
-def test_truncated_file_prints_what_it_has_then_fails(run, config_file, tmp_path, speech_wav):
+def test_truncated_file_prints_what_it_has_then_fails(config_file, tmp_path, speech_wav):
     from tests.conftest import read_all
 
-    path = write_audio(tmp_path / "cut.wav", read_all(speech_wav))
+    path = write_audio(tmp_path / "cut.ogg", read_all(speech_wav))
     data = path.read_bytes()
     path.write_bytes(data[: int(len(data) * 0.6)])
-    result = run("transcribe", str(path), "--speed", "0", "--config", config_file())
-    assert result.exit_code == 2, result.output
-    assert "truncated" in result.output and "Traceback" not in result.output
-    assert "release" in result.output.lower()  # what was decoded was still transcribed
+    # A real process: the stages are its children and share its stderr, so this sees every line a
+    # user would, and the error must be there once (the supervisor's), not once per process.
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "transcribe", str(path), "--speed", "0",
+                             "--config", config_file()], capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "truncated" in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert "release" in result.stdout.lower()  # what was decoded was still transcribed
