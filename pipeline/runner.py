@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import signal
 import sys
 import threading
+import time
 from typing import Any
 
 import zmq
@@ -28,6 +30,12 @@ STAGES = {
     "summarize": "stages.summarize.stage",
     "text": "stages.text_ingest",
 }
+
+
+# The supervisor puts its pid here for the stages it starts.
+SUPERVISOR_ENV = "SINKSCRIBE_SUPERVISOR_PID"
+# How long a stage whose supervisor has gone may take to finish before it exits anyway.
+ORPHAN_GRACE_S = 10.0
 
 
 class StopFlag:
@@ -74,6 +82,9 @@ def run_stage(name: str, cfg: Any) -> int:
     module = importlib.import_module(STAGES[name])
     stop = StopFlag()
     install_signal_handlers(stop)
+    supervisor = os.environ.get(SUPERVISOR_ENV, "")
+    if supervisor.isdigit():
+        threading.Thread(target=_leave_when_orphaned, args=(name, int(supervisor), stop), daemon=True).start()
     try:
         return int(module.run(cfg, stop) or 0)
     except KeyboardInterrupt:
@@ -82,3 +93,22 @@ def run_stage(name: str, cfg: Any) -> int:
         # Waits for closed sockets' lingering messages (a lossless PUSH's last segments) to leave;
         # without it the interpreter exits and libzmq's I/O thread drops them.
         zmq.Context.instance().term()
+
+
+def _leave_when_orphaned(name: str, supervisor: int, stop: StopFlag) -> None:
+    """End a supervised stage once its supervisor is gone (killed -9, say).
+
+    PR_SET_PDEATHSIG has then already asked the stage to stop, but stopping means flushing: sending the
+    end of stream and waiting until the next stage confirms it, and those peers are stopping too, so
+    the waits can only run into their timeouts (10 minutes for capture's confirmation): an orphan that
+    holds its ports and feeds the next run's stages stale audio. So it gets a grace period to finish, then
+    exits hard. Nothing is lost by that: what was not stored is resent when the session is run again.
+    """
+    while os.getppid() == supervisor:
+        time.sleep(0.5)
+    log.warning("%s: the supervisor (pid %d) is gone; stopping", name, supervisor)
+    stop.set(stop.signal or signal.SIGTERM)  # also where PR_SET_PDEATHSIG does not exist
+    time.sleep(ORPHAN_GRACE_S)
+    log.error("%s: still running %.0f s after its supervisor went; exiting", name, ORPHAN_GRACE_S)
+    logging.shutdown()
+    os._exit(1)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import config as config_io
+from pipeline.runner import SUPERVISOR_ENV
 
 log = logging.getLogger(__name__)
 
@@ -172,8 +173,8 @@ class Supervisor:
 
 
 def _die_with_parent() -> None:
-    """In the child, before exec: SIGTERM when the supervisor dies (even by kill -9), so no stage is
-    left running orphaned, holding its ports (Linux prctl; elsewhere a no-op)."""
+    """In the child, before exec: SIGTERM when the supervisor dies (even by kill -9), so the stage starts
+    stopping at once (Linux prctl; elsewhere a no-op). The runner's orphan watch makes sure it ends."""
     try:
         import ctypes
 
@@ -197,4 +198,5 @@ def _child_env(defaults: dict[str, str]) -> dict[str, str]:
     # onnxruntime and libzmq, freed memory stays scattered across them and RSS creeps up over hours.
     env.setdefault("MALLOC_ARENA_MAX", "2")
     env.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # "Loading weights" bars would shred the captions
+    env[SUPERVISOR_ENV] = str(os.getpid())  # the stage leaves when this process is gone (runner.py)
     return env

@@ -117,3 +117,41 @@ def test_kill_9_of_the_whole_replay_then_the_same_session_continues(spoken_meeti
     assert second.returncode == 0, second.stderr[-2000:]
     segments = check_complete(tmp_path, reference)
     assert len(segments) > before
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's exit status waits for whoever adopted it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_kill_9_of_the_supervisor_leaves_no_stage_behind(spoken_meeting, app_config, tmp_path):
+    """Killed alone, the supervisor cannot stop its stages: they must notice and leave by themselves
+    (capture used to wait 10 minutes for a confirmation and feed the next run stale audio)."""
+    from pipeline import config as config_io
+    from pipeline.runner import ORPHAN_GRACE_S
+
+    audio, _ = spoken_meeting
+    cfg = replay_config(app_config, tmp_path, audio, speed=1.0)
+    config_file = tmp_path / "replay.toml"
+    config_file.write_text(config_io.dumps(cfg))
+    cmd = [sys.executable, "-m", "pipeline.cli", "replay", str(audio), "--config", str(config_file),
+           "--session", "crash", "--session-dir", str(tmp_path)]  # fmt: skip
+    supervisor = subprocess.Popen(cmd, env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        wait_for_segments(tmp_path / "crash.sqlite", 2)
+        stages = children_of(supervisor.pid)
+        assert len(stages) == 3
+    finally:
+        supervisor.kill()
+        supervisor.wait()
+    deadline = time.monotonic() + ORPHAN_GRACE_S + 20
+    while time.monotonic() < deadline and any(map(running, stages)):
+        time.sleep(0.5)
+    left = [pid for pid in stages if running(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "stages still running after their supervisor was killed"
