@@ -125,6 +125,7 @@ def transcribe(file: str | None, mic: bool, device: str, speed: float | None, co
     _preflight_source(cfg)
     view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json)
     result = run_transcription(cfg, view.handle, log_level=_log_level())
+    view.finish()
     if not as_json:
         click.echo(f"-- {result.counts.get('segment', 0)} segments, {result.audio_seconds:.1f} s of audio "
                    f"({result.reason})", err=True)  # fmt: skip
@@ -250,6 +251,7 @@ def _run_pipeline(cfg: Any, text_input: bool, questions: tuple[str, ...], serve:
     after = (lambda: _ask_all(cfg, questions, ask_timeout, view)) if questions else None
     result = run_summarization(cfg, view.handle, text_input=text_input, after_end=after, serve=serve,
                                log_level=_log_level())  # fmt: skip
+    view.finish()
     if not as_json:
         from stages.summarize.stage import session_path
 

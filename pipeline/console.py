@@ -20,36 +20,99 @@ def clock(seconds: float) -> str:
 
 
 class CaptionView:
-    """Committed segments as lines; on a terminal the current partial is redrawn in place below them."""
+    """Committed captions, and on a terminal the words still being decided.
+
+    On a terminal, committed segments (whatever the commit policy agreed on at once: often half a
+    sentence) flow together as running text, one timestamped line per sentence or utterance, and the
+    partial (uncommitted) words follow them dimmed, redrawn in place as they change. Elsewhere (a pipe,
+    a file) every committed segment is one line and nothing is redrawn, so the output can be grepped.
+    """
+
+    # A flowing line is broken after this many characters even without a sentence end (a speaker who
+    # never pauses must not grow one line past the screen).
+    MAX_LINE = 240
 
     def __init__(self, out: TextIO, live: bool) -> None:
         self.out = out
         self.live = live
-        self._partial_shown = False
-
-    def _clear_partial(self) -> None:
-        if self._partial_shown:
-            self.out.write("\r\033[2K")
-            self._partial_shown = False
+        self._text = ""  # committed text of the open line, its time prefix included
+        self._speaker: str | None = None
+        self._partial = ""
+        self._partial_start = 0.0
+        self._rows = 0  # terminal rows the drawn block spans below its first one
 
     def partial(self, msg: Partial) -> None:
         if not self.live:
             return
-        self._clear_partial()
-        if msg.text:
-            width = shutil.get_terminal_size((100, 20)).columns - 12
-            text = msg.text if len(msg.text) <= width else "…" + msg.text[-width + 1 :]
-            self.out.write(f"\033[2m[{clock(msg.start)}] {text}\033[0m")
-            self._partial_shown = True
-        self.out.flush()
+        self._partial, self._partial_start = msg.text, msg.start
+        if not msg.text and self._text:  # transcribe sends an empty partial when an utterance ends
+            self._close()
+        else:
+            self._draw()
+
+    def segment(self, msg: Segment) -> None:
+        if not self.live:
+            self.line(f"[{clock(msg.start)}] {msg.text}")
+            return
+        if self._text and (msg.speaker != self._speaker or len(self._text) + len(msg.text) > self.MAX_LINE):
+            self._close()
+        who = f"{msg.speaker}: " if msg.speaker else ""
+        self._text = f"{self._text} {msg.text}" if self._text else f"[{clock(msg.start)}] {who}{msg.text}"
+        self._speaker = msg.speaker
+        # These words were the head of the partial; its tail comes again with the next partial.
+        self._partial = ""
+        if msg.text.rstrip()[-1:] in ".?!":
+            self._close()
+        else:
+            self._draw()
 
     def line(self, text: str) -> None:
-        self._clear_partial()
+        """A whole line (a summary, an answer, a JSON message) below the captions."""
+        if self._text:
+            self._close()
+        elif self._rows or self._partial:
+            self._partial = ""
+            self._draw()  # erases the partial
         self.out.write(text + "\n")
         self.out.flush()
 
-    def segment(self, msg: Segment) -> None:
-        self.line(f"[{clock(msg.start)}] {msg.text}")
+    def finish(self) -> None:
+        """End the open caption line (the stream ended)."""
+        if self._text:
+            self._close()
+        elif self._partial:
+            self._partial = ""
+            self._draw()
+
+    # -- drawing on a terminal ----------------------------------------------------------------------
+    def _draw(self) -> None:
+        """Go back to the first row of the block drawn last, erase to the end of the screen, redraw."""
+        width = max(20, shutil.get_terminal_size((100, 20)).columns)
+        head, words = self._text, self._partial
+        if words and not head:
+            prefix = f"[{clock(self._partial_start)}] "
+            room = width - 1 - len(prefix)  # a partial alone stays on one row
+        else:
+            prefix = " " if words else ""
+            room = 2 * width - 1 - len(head) % width - len(prefix)  # the rest of this row and the next
+        if len(words) > room:
+            words = "…" + words[len(words) - room + 1 :] if room > 1 else ""
+        tail = prefix + words if words else ""
+        up = f"\033[{self._rows}A" if self._rows else ""
+        dim = f"\033[2m{tail}\033[0m" if tail else ""
+        self.out.write(f"\r{up}\033[J{head}{dim}")
+        self.out.flush()
+        visible = len(head) + len(tail)
+        self._rows = (visible - 1) // width if visible else 0
+
+    def _close(self) -> None:
+        """Draw the open line without a partial and move below it: the line is final."""
+        self._partial = ""
+        self._draw()
+        if self._text:
+            self.out.write("\n")
+            self.out.flush()
+        self._text, self._speaker, self._rows = "", None, 0
 
 
 class LiveView:
@@ -69,6 +132,13 @@ class LiveView:
             self.captions.segment(msg)
         elif isinstance(msg, Summary | Answer):
             self.captions.line(as_text(msg))
+        elif isinstance(msg, EndOfStream):
+            self.captions.finish()
+
+    def finish(self) -> None:
+        """The run is over: leave the terminal below the last caption."""
+        if not self.json_lines:
+            self.captions.finish()
 
 
 def as_json(msg: Message) -> str:

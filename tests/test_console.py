@@ -1,0 +1,123 @@
+"""What a person sees on a terminal, checked on a real VT100 emulator (pyte) rather than on escape codes:
+committed fragments flow into sentences, the partial is redrawn in place and never scrolls the screen,
+and a pipe gets plain lines."""
+
+from __future__ import annotations
+
+import io
+
+import pyte
+import pytest
+
+from pipeline.console import CaptionView, LiveView
+from pipeline.messages import EndOfStream, Partial, Segment, Summary
+
+
+class Terminal:
+    """A file-like stdout that is a screen: what was written is what a person would read."""
+
+    def __init__(self, columns: int, lines: int = 12) -> None:
+        self.screen = pyte.Screen(columns, lines)
+        self.screen.set_mode(pyte.modes.LNM)  # "\n" also returns the carriage, as a tty's onlcr does
+        self.stream = pyte.Stream(self.screen)
+
+    def write(self, text: str) -> None:
+        self.stream.feed(text)
+
+    def flush(self) -> None:
+        pass
+
+    def text(self) -> str:
+        """The screen as one string: a line that wrapped reads as it was written."""
+        return "".join(self.screen.display).rstrip()
+
+    def rows(self) -> list[str]:
+        rows = [row.rstrip() for row in self.screen.display]
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
+
+
+def seg(text: str, start: float, seq: int = 0) -> Segment:
+    return Segment("s", seq, text, start, start + 1.0)
+
+
+def part(text: str, start: float = 0.0) -> Partial:
+    return Partial("s", 0, text, start, start + 1.0)
+
+
+@pytest.fixture
+def term(monkeypatch):
+    def make(columns: int = 60) -> tuple[Terminal, LiveView]:
+        monkeypatch.setenv("COLUMNS", str(columns))
+        terminal = Terminal(columns)
+        return terminal, LiveView(CaptionView(terminal, live=True))
+
+    return make
+
+
+def test_fragments_flow_into_one_line_per_sentence_with_the_partial_after_them(term):
+    t, view = term()
+    for msg in [part("the release"), seg("the release plan", 0.0), part("for version"), seg("for version 3", 1.2),
+                part("of our app"), seg("of our app.", 2.0), part("David owns", 3.5), seg("David owns", 3.5),
+                part("the migration", 4.1)]:  # fmt: skip
+        view.handle(msg)
+    assert t.rows() == ["[00:00.0] the release plan for version 3 of our app.", "[00:03.5] David owns the migration"]
+
+
+def test_a_partial_alone_is_redrawn_in_place(term):
+    t, view = term()
+    for text in ["so", "so the release date", "so the", "so the release"]:
+        view.handle(part(text, 12.0))
+    assert t.rows() == ["[00:12.0] so the release"]
+
+
+def test_the_end_of_an_utterance_ends_the_line_without_punctuation(term):
+    t, view = term()
+    for msg in [seg("sounds good", 1.0), part(""), part("see you", 5.0), seg("see you", 5.0)]:
+        view.handle(msg)
+    view.finish()
+    assert t.rows() == ["[00:01.0] sounds good", "[00:05.0] see you"]
+    assert t.screen.cursor.y == 2 and t.screen.cursor.x == 0  # below the captions for the shell prompt
+
+
+def test_wrapped_lines_redraw_without_leftovers_and_long_partials_are_cut(term):
+    t, view = term(columns=30)
+    committed = "[00:00.0] we have finished most of the planned work"  # 51 characters: two rows
+    view.handle(seg("we have finished most of the planned work", 0.0))
+    for n in range(1, 30):  # a partial that grows far past the screen, redrawn 29 times
+        view.handle(part(" ".join(["about"] * n), 3.0))
+    assert t.text().startswith(committed + " …") and t.text().endswith("about about")
+    assert len(t.rows()) == 3 and len(t.rows()[-1]) < 30  # the rest of a row and one more: never scrolls
+    view.handle(seg("about 80 percent.", 3.0))
+    assert t.text() == committed + " about 80 percent."
+    assert len(t.rows()) == 3 and t.screen.cursor.y == 3  # nothing of the long partial is left below
+
+
+def test_a_speaker_who_never_pauses_still_gets_new_lines(term):
+    t, view = term(columns=300)
+    for i in range(40):
+        view.handle(seg("and then we talked about", float(i)))
+    view.finish()
+    rows = t.rows()
+    assert len(rows) > 1 and all(len(r) <= CaptionView.MAX_LINE + 30 for r in rows)
+    assert " ".join(r.split("] ", 1)[1] for r in rows) == " ".join(["and then we talked about"] * 40)
+
+
+def test_a_summary_goes_below_the_captions_and_erases_the_partial(term):
+    t, view = term()
+    for msg in [seg("the main risk", 10.0), part("is the"), Summary("s", 0, "Overview: risks.", 0, 12.0)]:
+        view.handle(msg)
+    assert t.rows() == ["[00:10.0] the main risk", "── SUMMARY (up to 00:12.0) ──", "Overview: risks."]
+    view.handle(part("next", 20.0))
+    view.handle(EndOfStream("s", 1))
+    assert t.rows()[-1] == "Overview: risks."  # the end of the stream erased the unfinished partial
+
+
+def test_a_pipe_gets_one_plain_line_per_segment_and_no_partials():
+    out = io.StringIO()
+    view = LiveView(CaptionView(out, live=False))
+    for msg in [part("the"), seg("the release plan", 0.0), part("for"), seg("for version 3.", 1.2), part("")]:
+        view.handle(msg)
+    view.finish()
+    assert out.getvalue() == "[00:00.0] the release plan\n[00:01.2] for version 3.\n"
