@@ -14,7 +14,8 @@ from pipeline.messages import Answer, EndOfStream, Message, Partial, Segment, St
 
 
 def clock(seconds: float) -> str:
-    minutes, secs = divmod(max(0.0, seconds), 60)
+    """Audio time as [h:]mm:ss.s; rounded before it is split, so 179.96 s is 03:00.0, not 02:60.0."""
+    minutes, secs = divmod(round(max(0.0, seconds), 1), 60)
     hours, minutes = divmod(int(minutes), 60)
     return f"{hours}:{minutes:02d}:{secs:04.1f}" if hours else f"{minutes:02d}:{secs:04.1f}"
 

@@ -9,7 +9,7 @@ import io
 import pyte
 import pytest
 
-from pipeline.console import CaptionView, LiveView
+from pipeline.console import CaptionView, LiveView, clock
 from pipeline.messages import EndOfStream, Partial, Segment, Summary
 
 
@@ -121,3 +121,9 @@ def test_a_pipe_gets_one_plain_line_per_segment_and_no_partials():
         view.handle(msg)
     view.finish()
     assert out.getvalue() == "[00:00.0] the release plan\n[00:01.2] for version 3.\n"
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [(0, "00:00.0"), (59.94, "00:59.9"), (179.96, "03:00.0"),
+                                                (3599.96, "1:00:00.0"), (3725.3, "1:02:05.3"), (-1, "00:00.0")])  # fmt: skip
+def test_clock_never_shows_sixty_seconds(seconds, shown):
+    assert clock(seconds) == shown
