@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -132,6 +133,43 @@ def test_short_encoder_window_hears_the_same_words(whisper, speech_wav):
     finally:
         whisper.frames = None
     assert encoded.shape[1] == 650  # the encoder halves the frame count: 1300 frames in, not 3000
+
+
+# A fresh process: oneDNN reads its cache size once, when it builds its first primitive.
+WINDOW_SHAPES_SCRIPT = """
+import sys
+import numpy as np
+from stages.asr_models import load_whisper
+from tests.conftest import read_all
+def rss_mb():
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS")) / 1024
+model = load_whisper("tiny.en", "int8", 1)
+audio = read_all(sys.argv[1])
+options = dict(language="en", beam_size=1, without_timestamps=True)
+model.transcribe_window(audio[: 5 * 16000], 5.0, **options)
+before = rss_mb()
+for i in range(60):  # 60 window lengths, 0.1 s apart: as many encoder input shapes
+    model.transcribe_window(audio[: 5 * 16000 + i * 1600], 5.0, **options)
+print(rss_mb() - before)
+"""
+
+
+@pytest.mark.slow
+def test_many_window_lengths_do_not_grow_memory(speech_wav):
+    """Every encoder window length is a new input shape. oneDNN's default cache kept a primitive per
+    shape (127 MB more after 60 lengths, ~140 MB per audio hour in the soak); ours keeps 8 (28 MB here,
+    most of it buffers growing with the input)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "ONEDNN_PRIMITIVE_CACHE_CAPACITY"}
+    env["PYTHONPATH"] = str(ROOT)
+    out = subprocess.run([sys.executable, "-c", WINDOW_SHAPES_SCRIPT, str(speech_wav)], env=env,
+                         capture_output=True, text=True, timeout=300, check=True)  # fmt: skip
+    growth = float(out.stdout.split()[-1])
+    assert growth < 70, f"RSS grew {growth:.0f} MB over 60 window lengths"
 
 
 @pytest.mark.parametrize(
