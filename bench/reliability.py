@@ -289,15 +289,20 @@ def reference_for(audio: Path) -> str | None:
     return ref.read_text(encoding="utf-8") if ref.exists() else None
 
 
+def proc_stat(pid: int | str) -> list[str] | None:
+    """Fields of /proc/PID/stat after the command name (state, ppid, ...); None once the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def children_of(pid: int) -> list[int]:
     out = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
+            fields = proc_stat(entry.name)
+            if fields is not None and int(fields[1]) == pid:
                 out.append(int(entry.name))
     return out
 

@@ -69,16 +69,12 @@ class CaptionView:
 
     def line(self, text: str) -> None:
         """A whole line (a summary, an answer, a JSON message) below the captions."""
-        if self._text:
-            self._close()
-        elif self._rows or self._partial:
-            self._partial = ""
-            self._draw()  # erases the partial
+        self.finish()
         self.out.write(text + "\n")
         self.out.flush()
 
     def finish(self) -> None:
-        """End the open caption line (the stream ended)."""
+        """End the open caption line, or erase a partial shown alone (before a line, or at the end)."""
         if self._text:
             self._close()
         elif self._partial:
@@ -138,8 +134,7 @@ class LiveView:
 
     def finish(self) -> None:
         """The run is over: leave the terminal below the last caption."""
-        if not self.json_lines:
-            self.captions.finish()
+        self.captions.finish()
 
 
 def as_json(msg: Message) -> str:

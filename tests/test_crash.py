@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.metrics import wer
-from bench.reliability import children_of
+from bench.reliability import children_of, proc_stat
 from pipeline.live import run_summarization
 from pipeline.supervisor import RestartPolicy, Supervisor
 from stages.summarize.store import SessionStore
@@ -121,10 +121,8 @@ def test_kill_9_of_the_whole_replay_then_the_same_session_continues(spoken_meeti
 
 def running(pid: int) -> bool:
     """Alive and not a zombie (an orphan's exit status waits for whoever adopted it)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    fields = proc_stat(pid)
+    return fields is not None and fields[0] != "Z"
 
 
 def test_kill_9_of_the_supervisor_leaves_no_stage_behind(spoken_meeting, app_config, tmp_path):
