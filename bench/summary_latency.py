@@ -23,11 +23,6 @@ from bench.lm_common import load, machine_info, write_json
 from stages.summarize import LMSession, SessionConfig, chat_frame, prompts
 
 TRANSCRIPT = Path(__file__).resolve().parent / "data" / "long_meeting.txt"
-PREVIOUS = (
-    "Overview: the team reviewed the quarter: budget, hiring and infrastructure.\n"
-    "Decisions:\n- none\nAction items:\n- Priya: prepare the budget draft\nOpen questions:\n- none"
-)
-
 
 def timed_generation(session: LMSession, suffix: str, max_new_tokens: int) -> tuple[float, float, str]:
     """(seconds to the first generated text, total seconds, text) for one generate call."""
@@ -58,7 +53,8 @@ def window_lines(tokenizer: Any, window: int) -> list[str]:
 def measure(loaded: Any, window: int, repeats: int, max_new_tokens: int) -> dict[str, Any]:
     model, tok = loaded.model, loaded.tokenizer
     frame = chat_frame(tok, prompts.SYSTEM, prompts.STREAM_HEADER)
-    suffix = frame.suffix(prompts.summary_request(PREVIOUS))
+    # A summary request as the stage makes it: one extraction over the newest lines of the window.
+    suffix = frame.suffix(prompts.extract_request("".join(window_lines(tok, window)[-8:])))
     lines = window_lines(tok, window)
     headroom = len(tok.encode(suffix, add_special_tokens=False)) + max_new_tokens + 8
 

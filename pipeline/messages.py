@@ -38,6 +38,18 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class NoteItem:
+    """One item of the meeting notes, with the committed segments it rests on (seq and audio start)."""
+
+    kind: str  # decision | action | fact | open
+    text: str
+    owner: str = ""
+    due: str = ""
+    seqs: tuple[int, ...] = ()
+    starts: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class Message:
     """Base class: the fields every message has. `type` names the message on the wire."""
 
@@ -122,6 +134,7 @@ class Summary(Message):
     upto: float
     final: bool = False
     wall: float = 0.0
+    items: tuple[NoteItem, ...] = ()  # the notes as data; `text` is them rendered for people
 
 
 @dataclass(frozen=True)

@@ -133,16 +133,19 @@ class TranscribeConfig:
 @dataclass(frozen=True)
 class SummarizeConfig:
     model: str = "smollm2-135m"  # preset (smollm2-135m, qwen2.5-coder-0.5b), Hugging Face id or local folder
-    dtype: str = "float32"  # float32 is the fast and exact choice on most CPUs
+    dtype: str = "auto"  # auto = bfloat16 where the CPU has bf16 instructions (2x faster), else float32
+    prefill_chunk: int = 128  # transcript tokens per forward: larger chunks use the cores better (speed only)
     threads: int = 0  # torch threads; 0 = half the cores (see auto_threads)
     sink_tokens: int = 4  # attention sinks: the first tokens of the pinned system prompt
     window_tokens: int = 1024  # recent transcript tokens the model attends to
-    headroom_tokens: int = 896  # room for one request (instruction + previous summary or passages) + output
+    headroom_tokens: int = 1024  # room for one request (instruction + notes + stretch or passages) + output
     evict_block: int = 64  # tokens evicted at once (re-rotation per eviction; never one at a time)
     summary_every_s: float = 60.0  # audio seconds between rolling summaries (0 = only by tokens / at the end)
     summary_every_tokens: int = 0  # or after this many new transcript tokens (0 = off)
-    summary_max_tokens: int = 220  # length of a summary
-    summary_carry_tokens: int = 260  # the previous summary fed back is cut to this (it carries evicted text)
+    summary_max_tokens: int = 200  # output of one extraction (the items one stretch adds)
+    summary_carry_tokens: int = 260  # the notes shown with an extraction or a question are cut to this
+    extract_chunk_tokens: int = 320  # transcript quoted in one extraction; a longer stretch takes several
+    notes_prompt_items: int = 12  # newest note items shown with an extraction (a question gets twice as many)
     answer_max_tokens: int = 96
     retrieve_passages: int = 4  # stored passages (evicted from the window) given with a question
     passage_tokens: int = 240  # budget for those passages in the request
@@ -153,7 +156,8 @@ class SummarizeConfig:
     ingest_batch: int = 32  # queued segments appended in one prefill (a backlog costs one forward per chunk)
 
     def __post_init__(self) -> None:
-        _check(self.dtype in ("float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
+        _check(self.dtype in ("auto", "float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
+        _check(1 <= self.prefill_chunk <= 4096, f"prefill_chunk must be 1..4096, got {self.prefill_chunk}")
         _check(self.sink_tokens >= 4, f"sink_tokens must be >= 4 (StreamingLLM), got {self.sink_tokens}")
         _check(self.evict_block >= 16, f"evict_block must be >= 16 (rotation drift), got {self.evict_block}")
         _check(
@@ -161,15 +165,16 @@ class SummarizeConfig:
             f"window_tokens ({self.window_tokens}) must be at least twice evict_block ({self.evict_block})",
         )
         _check(self.summary_every_s >= 0 and self.summary_every_tokens >= 0, "summary cadence must be >= 0")
-        # The window must hold what a summary prompt needs: instruction (~90 tokens) + carried summary
-        # + the new summary, all in the generation headroom.
-        need = 90 + self.summary_carry_tokens + self.summary_max_tokens
+        # The headroom must hold what an extraction needs: instruction (~180 tokens) + the notes shown +
+        # the quoted stretch (its estimate can be off by a line) + the output.
+        need = 180 + self.summary_carry_tokens + self.extract_chunk_tokens + 40 + self.summary_max_tokens
         _check(
             self.headroom_tokens >= need,
-            f"headroom_tokens ({self.headroom_tokens}) cannot hold a summary request: instruction (90) + "
-            f"summary_carry_tokens ({self.summary_carry_tokens}) + summary_max_tokens ({self.summary_max_tokens}) "
-            f"= {need}",
+            f"headroom_tokens ({self.headroom_tokens}) cannot hold a summary request: instruction (180) + "
+            f"summary_carry_tokens ({self.summary_carry_tokens}) + extract_chunk_tokens ({self.extract_chunk_tokens}) "
+            f"+ 40 + summary_max_tokens ({self.summary_max_tokens}) = {need}",
         )
+        _check(self.extract_chunk_tokens >= 32, f"extract_chunk_tokens must be >= 32, got {self.extract_chunk_tokens}")
         need_q = 90 + self.summary_carry_tokens + self.passage_tokens + self.answer_max_tokens + self.question_max_chars // 3
         _check(
             self.headroom_tokens >= need_q,

@@ -15,7 +15,15 @@ import pytest
 from stages.summarize import models
 from stages.summarize.errors import ModelSourceError
 from stages.summarize.gguf_cache import GgufSource, cache_root, converted_dir, ensure_converted, sha256_of
-from stages.summarize.models import ModelConfig, load_model, qwen_coder_source, resolve, smollm2_source
+from stages.summarize.models import (
+    ModelConfig,
+    load_model,
+    qwen_coder_15b_source,
+    qwen_coder_source,
+    resolve,
+    resolve_dtype,
+    smollm2_source,
+)
 from tests.lm_support import one_torch_thread  # noqa: F401  (autouse fixture)
 
 
@@ -145,3 +153,25 @@ def test_unknown_names_are_clear_errors(tmp_path: Path) -> None:
         load_model(ModelConfig("nobody/no-such-model-xyz", local_files_only=True))
     with pytest.raises(ValueError, match="dtype must be one of"):
         load_model(ModelConfig(dtype="int8"))
+
+
+def test_qwen_15b_preset_parts_add_up() -> None:
+    source = qwen_coder_15b_source()
+    assert [p.name for p in source.parts] == [f"part{i:02d}.bin" for i in range(1, 23)]
+    assert sum(p.stat().st_size for p in source.parts) == 1_117_320_768 == source.size
+
+
+@pytest.mark.slow
+def test_qwen_15b_preset_is_the_official_release() -> None:
+    """The joined pieces are byte for byte the official q4_k_m file, and it says what it is."""
+    source = qwen_coder_15b_source()
+    assert sha256_of(source.parts) == (source.sha256, source.size)
+    head = source.parts[0]  # the GGUF metadata (general.name) sits inside the first piece
+    assert b"Qwen2.5 Coder 1.5B Instruct GGUF" in head.read_bytes()[:4096]
+
+
+def test_auto_dtype_is_bfloat16_only_where_the_cpu_has_it() -> None:
+    assert resolve_dtype("auto", frozenset({"avx2", "avx512_bf16"})) == "bfloat16"
+    assert resolve_dtype("auto", frozenset({"amx_bf16"})) == "bfloat16"
+    assert resolve_dtype("auto", frozenset({"avx2", "fma"})) == "float32"
+    assert resolve_dtype("float16", frozenset({"avx512_bf16"})) == "float16"  # asked for: kept

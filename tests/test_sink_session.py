@@ -198,3 +198,26 @@ def test_text_stream_holds_back_a_possible_stop() -> None:
     pieces = [stream.push(i) for i in TOKENIZER("aSTO")["input_ids"]]
     assert "".join(pieces) == "a"  # "STO" might still become "STOP"
     assert stream.push(TOKENIZER("x")["input_ids"][0]) == "STOx"
+
+
+@pytest.mark.parametrize(("dtype", "tolerance"), [(torch.float32, 1e-5), (torch.bfloat16, 2e-2)])
+def test_window_after_evictions_equals_a_fresh_run_in_each_dtype(dtype: torch.dtype, tolerance: float) -> None:
+    """The sink cache stays exact in the dtypes the presets run in (bfloat16 is the CPU default where
+    the CPU has bf16 instructions): after re-rotating evictions, every cached key and value equals the
+    one a fresh run over the prefix plus the kept window computes, to the rounding of that dtype.
+    Layer 0 only: its keys and values depend on the token and its position alone, so they are what the
+    re-rotation must reproduce; deeper layers carry what each token saw when it arrived (StreamingLLM
+    keeps them, by design)."""
+    model = tiny_llama().to(dtype)
+    s = LMSession(model, TOKENIZER, PREFIX, SessionConfig(window_tokens=128, headroom_tokens=64, prefill_chunk=32))
+    ids = stream_ids(400, seed=3)
+    s.prefill(ids)
+    assert s.counters.evictions >= 4
+    n = s.counters.cache_tokens
+    reference = DynamicCache(config=model.config)
+    with torch.inference_mode():
+        model(input_ids=torch.tensor([PREFIX + ids[len(PREFIX) - n :]]), cache=reference, use_cache=True)
+    ours, theirs = s.cache.layers[0], reference.layers[0]
+    for a, b in ((ours.keys[..., :n, :], theirs.keys), (ours.values[..., :n, :], theirs.values)):  # [1, H, n, D]
+        assert a.shape == b.shape
+        assert (a.float() - b.float()).abs().max().item() <= tolerance * b.float().abs().max().item()

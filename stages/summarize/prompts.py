@@ -15,43 +15,64 @@ SYSTEM = (
 )
 STREAM_HEADER = "Live transcript (most recent part):\n"
 
-SUMMARY_FORMAT = (
-    "Overview: <two or three sentences>\n"
-    "Decisions:\n- <decision>\n"
-    "Action items:\n- <owner>: <task>\n"
-    "Open questions:\n- <question>"
+EXTRACT_FORMAT = (
+    "DECISION: <what the meeting decided>\n"
+    "ACTION: <person> | <task> | <deadline, or none>\n"
+    "FACT: <an important number or date, and what it is>\n"
+    "OPEN: <a question raised and left unanswered>"
+)
+NOT_DISCUSSED = "Not discussed in this meeting."
+
+
+# One worked example: without it, models list exactly one line of each form (the format's shape) and
+# file statements under the wrong form. Its names are not the meeting's; if a model copies them, the
+# grounding check (grounding.py) drops them, as it drops anything the transcript does not contain.
+EXTRACT_EXAMPLE = (
+    "[10:02] Anna: The quote came in at twelve thousand euros, so we go with Brightline.\n"
+    "[10:09] Ben: Fine. I'll send them the contract on Tuesday.\n"
+    "[10:15] Anna: Chris, can you book the training room? We still don't know who pays for travel.\n"
+    "Notes:\n"
+    "DECISION: Go with Brightline as the vendor\n"
+    "FACT: The Brightline quote is 12,000 euros\n"
+    "ACTION: Ben | Send the contract to Brightline | Tuesday\n"
+    "ACTION: Chris | Book the training room | none\n"
+    "OPEN: Who pays for travel?"
 )
 
 
-def summary_request(previous: str) -> str:
-    """Ask for meeting notes. `previous` (the last notes) is given only once part of the transcript has
-    left the window: it then carries what the model can no longer read. While everything is still in
-    the window, small models given their old notes just copy them, so they get none."""
-    if previous.strip():
-        head = (
-            f"Earlier notes (they cover parts of the meeting that are no longer in the transcript above):\n"
-            f"{previous}\n\nWrite updated meeting notes for the whole meeting: keep what matters from the "
-            f"earlier notes and add what the transcript above says."
-        )
-    else:
-        head = "Write meeting notes for the transcript above."
+def extract_request(stretch: str) -> str:
+    """Ask what one new stretch of transcript decides, assigns, states or leaves open: one line per item.
+
+    The stretch is quoted although the window holds it: "the part since 03:00" is a position small
+    models misread, a quoted block is not. The notes so far are not shown: models given them copy them
+    back (measured on the demo meeting, 0.5B and 1.5B alike), and later changes need no old notes: a new
+    owner or a corrected number is stated in the stretch, and the merge (notes.py) applies it.
+    """
     return (
-        f"{head} Be brief and use your own words: at most four items per list, one short line each, "
-        f"and do not copy transcript lines. Use exactly this format, with 'none' where a list is empty:\n"
-        f"{SUMMARY_FORMAT}"
+        f"Write notes for a new part of the transcript: one line for each decision, task (with the person "
+        f"who will do it), important number or date, and question left open, in these forms:\n"
+        f"{EXTRACT_FORMAT}\n"
+        f"Write as many lines as the part needs and leave out forms with nothing. A speaker who says "
+        f"\"I will\" is the person for that task. Use only what the new part says.\n\n"
+        f"Example:\n{EXTRACT_EXAMPLE}\n\n"
+        f"New part of the transcript:\n{stretch.strip()}\n"
+        f"Notes (or NONE):"
     )
 
 
-def question_request(question: str, summary: str, passages: Sequence[Citation]) -> str:
+def question_request(question: str, notes: str, passages: Sequence[Citation]) -> str:
     """Ask a question about the meeting; retrieved earlier passages are cited by their time."""
     parts = []
     if passages:
         lines = "\n".join(f"[{clock(p.start)}] {p.text}" for p in passages)
         parts.append(f"Earlier passages of the meeting (no longer in the transcript above):\n{lines}")
-    if summary.strip():
-        parts.append(f"Meeting notes so far:\n{summary}")
-    sources = "the transcript" + (", the earlier passages" if passages else "") + (" and the notes" if summary.strip() else "")
-    parts.append(f"Question: {question}\nAnswer in one or two sentences, using {sources}.")
+    if notes.strip():
+        parts.append(f"Meeting notes so far:\n{notes}")
+    sources = "the transcript" + (", the earlier passages" if passages else "") + (" and the notes" if notes.strip() else "")
+    parts.append(
+        f"Question: {question}\nAnswer in one short sentence, using only {sources}. If the meeting did "
+        f"not discuss it, say so."
+    )
     return "\n\n".join(parts)
 
 

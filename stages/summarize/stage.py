@@ -79,6 +79,7 @@ def build_summarizer(cfg: AppConfig, store: SessionStore) -> Summarizer:
             window_tokens=s.window_tokens,
             headroom_tokens=s.headroom_tokens,
             evict_block=s.evict_block,
+            prefill_chunk=s.prefill_chunk,
         ),
     )
     return Summarizer(s, session, frame, store)

@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS summaries (
     id INTEGER PRIMARY KEY AUTOINCREMENT, upto_seq INTEGER NOT NULL, upto REAL NOT NULL,
     text TEXT NOT NULL, final INTEGER NOT NULL, wall REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS notes (          -- the notes as items (stages/summarize/notes.py), per summary
+    upto_seq INTEGER PRIMARY KEY, items TEXT NOT NULL, wall REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS answers (
     id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, question TEXT NOT NULL,
     text TEXT NOT NULL, citations TEXT NOT NULL, wall REAL NOT NULL
@@ -248,6 +251,17 @@ class SessionStore:
             "INSERT INTO summaries(upto_seq, upto, text, final, wall) VALUES (?, ?, ?, ?, ?)",
             (upto_seq, upto, text, int(final), time.time()),
         )
+
+    def save_notes(self, upto_seq: int, items: list[dict]) -> None:
+        """The notes' items as of segment `upto_seq` (one row per summary, like the summaries)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO notes(upto_seq, items, wall) VALUES (?, ?, ?)",
+            (upto_seq, json.dumps(items), time.time()),
+        )
+
+    def latest_notes(self) -> list[dict] | None:
+        row = self.db.execute("SELECT items FROM notes ORDER BY upto_seq DESC LIMIT 1").fetchone()
+        return json.loads(row[0]) if row else None
 
     def latest_summary(self) -> StoredSummary | None:
         row = self.db.execute(

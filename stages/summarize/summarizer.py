@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from pipeline.messages import Citation, Segment
 from stages.settings import SummarizeConfig
-from stages.summarize import prompts
+from stages.summarize import answers, prompts
 from stages.summarize.chat import ChatFrame
+from stages.summarize.grounding import Sources
+from stages.summarize.notes import Notes, parse_extraction
 from stages.summarize.session import LMSession
 from stages.summarize.store import SessionStore
 
@@ -32,7 +34,13 @@ class SummarizerCounters:
     summaries: int = 0
     questions: int = 0
     refused_questions: int = 0
-    last_summary_s: float = 0.0  # generation time of the last summary
+    last_summary_s: float = 0.0  # time to bring the notes up to date, last summary
+    last_summary_ttft_s: float = 0.0  # its first extraction's time to first token (suffix prefill)
+    extract_s: float = 0.0  # all extraction generation, in total
+    items_dropped_ungrounded: int = 0  # note items naming a person or number the transcript did not
+    last_answer_s: float = 0.0
+    last_answer_ttft_s: float = 0.0
+    answers_replaced: int = 0  # answers not shown as generated (ungrounded, or an abstention)
     ingest_s: float = 0.0  # time spent appending transcript to the model
     repeats_cut: int = 0  # generations stopped at a repeated line (a small model's loop)
 
@@ -47,7 +55,8 @@ class Summarizer:
         self.frame = frame
         self.store = store
         self.counters = SummarizerCounters()
-        self.summary = ""  # latest rolling summary text
+        self.notes = Notes()
+        self.summary = ""  # latest notes, rendered
         self.summary_upto_seq = -1
         self.summary_upto = 0.0
         self.last_seq = -1
@@ -64,6 +73,7 @@ class Summarizer:
         stored = self.store.latest_summary()
         if stored:
             self.summary, self.summary_upto_seq, self.summary_upto = stored.text, stored.upto_seq, stored.upto
+            self.notes = Notes.from_json(self.store.latest_notes() or [])
         recent = self.store.recent_segments(max_chars=self.cfg.window_tokens * 6)
         if not recent:
             return 0
@@ -150,21 +160,53 @@ class Summarizer:
         return by_time or 0 < self.cfg.summary_every_tokens <= tokens_since
 
     def summarize(self, final: bool = False, on_piece: Piece | None = None) -> str:
-        """Generate the rolling summary on a temporary suffix (rolled back), store it, return it."""
-        # The previous summary carries evicted text; with nothing evicted yet the window has it all.
-        evicted = self.session.counters.tokens_evicted > 0
-        previous = self._truncate(self.summary, self.cfg.summary_carry_tokens) if evicted else ""
-        suffix = self.frame.suffix(prompts.summary_request(previous))
+        """Bring the notes up to date with the transcript since the last summary, store and return them.
+
+        The new stretch is read in chunks of at most `extract_chunk_tokens`; for each, the model lists
+        what it adds (generated on a temporary suffix, rolled back) and `Notes.merge` applies it. Nothing
+        in the notes is the model's rewrite of older notes, so nothing drifts or gets copied forward.
+        """
         t0 = time.perf_counter()
-        text = self._generate(suffix, self.cfg.summary_max_tokens, on_piece)
+        self.counters.last_summary_ttft_s = 0.0
+        stretch = list(self.store.segments(after_seq=self.summary_upto_seq, limit=100_000))
+        stretch = [s for s in stretch if s.seq <= self.last_seq]
+        for chunk in self._chunks(stretch):
+            self._extract(chunk, on_piece)
+        self.summary = self.notes.render()
         self.counters.last_summary_s = time.perf_counter() - t0
-        if text:
-            self.summary = text
         self.summary_upto_seq, self.summary_upto = self.last_seq, self.last_end
         self._tokens_since_summary = 0
         self.counters.summaries += 1
+        self.store.save_notes(self.summary_upto_seq, self.notes.to_json())
         self.store.add_summary(self.summary_upto_seq, self.summary_upto, self.summary, final)
         return self.summary
+
+    def _chunks(self, stretch: list[Segment]) -> list[list[Segment]]:
+        chunks: list[list[Segment]] = []
+        tokens = 0
+        for seg in stretch:
+            n = len(seg.text) // 4 + 8  # estimate: ~4 characters a token, plus the time and speaker
+            if chunks and tokens + n <= self.cfg.extract_chunk_tokens:
+                chunks[-1].append(seg)
+                tokens += n
+            else:
+                chunks.append([seg])
+                tokens = n
+        return chunks
+
+    def _extract(self, chunk: list[Segment], on_piece: Piece | None) -> None:
+        quoted = "".join(prompts.transcript_line(s.text, s.start, s.speaker, True) for s in chunk)
+        suffix = self.frame.suffix(prompts.extract_request(quoted))
+        t0 = time.perf_counter()
+        text = self._generate(suffix, self.cfg.summary_max_tokens, on_piece, ttft="last_summary_ttft_s")
+        self.counters.extract_s += time.perf_counter() - t0
+        log.debug("extraction for segments %d-%d: %r", chunk[0].seq, chunk[-1].seq, text)
+        window = list(self.store.segments(after_seq=self.first_seq_in_window - 1))
+        sources = Sources(quoted, *(f"{s.speaker or ''} {s.text}" for s in window))
+        report = self.notes.merge(parse_extraction(text), chunk, sources, window)
+        self.counters.items_dropped_ungrounded += len(report.dropped_ungrounded)
+        for why in report.dropped_ungrounded:
+            log.info("note item not shown: %s", why)
 
     def mark_final(self) -> str:
         """The stream ended right after a summary that covers all of it: store that one as final."""
@@ -207,31 +249,48 @@ class Summarizer:
     def answer(
         self, question: str, on_piece: Piece | None = None, *, use_summary: bool = True, use_retrieval: bool = True
     ) -> tuple[str, tuple[Citation, ...]]:
-        """Answer from the window, plus (by default) the rolling summary and retrieved evicted passages.
+        """Answer from the window, plus (by default) the notes and retrieved evicted passages; then
+        check it (`answers.ground`): a name or number none of the sources holds is not shown as fact.
         The switches exist for bench.streameval, which compares the three."""
+        t0 = time.perf_counter()
+        self.counters.last_answer_ttft_s = 0.0
         passages = self.retrieve(question) if use_retrieval else ()
-        # The notes only when they are the sole memory of evicted text: with them in the prompt qwen
-        # repeated a line of the notes as the answer to unrelated questions (the audio demo), and
-        # retrieved passages carry the evicted facts better.
-        evicted = self.session.counters.tokens_evicted > 0
-        use_notes = use_summary and evicted and not passages
-        summary = self._truncate(self.summary, self.cfg.summary_carry_tokens) if use_notes else ""
-        suffix = self.frame.suffix(prompts.question_request(question, summary, passages))
-        text = self._generate(suffix, self.cfg.answer_max_tokens, on_piece)
+        notes = self._notes_for_question() if use_summary else ""
+        suffix = self.frame.suffix(prompts.question_request(question, notes, passages))
+        text = self._generate(suffix, self.cfg.answer_max_tokens, on_piece, ttft="last_answer_ttft_s")
+        window = list(self.store.segments(after_seq=self.first_seq_in_window - 1))
+        sources = Sources(notes, *(p.text for p in passages), *(f"{s.speaker or ''} {s.text}" for s in window))
+        grounded = answers.ground(question, text, sources, self.store, passages, window)
+        if not grounded.shown_as_generated:
+            self.counters.answers_replaced += 1
+            log.info("answer not shown as generated (%s): %r", grounded.why, text)
         self.counters.questions += 1
-        return text, passages
+        self.counters.last_answer_s = time.perf_counter() - t0
+        return grounded.text, grounded.citations
+
+    def _notes_for_question(self) -> str:
+        """The notes without their time references (the model copies "[03:12]" into answers otherwise),
+        once part of the meeting has left the window: while the window holds everything, the notes only
+        compete with it (an open question "Who will own the migration?" made a model name the wrong
+        owner on the demo meeting)."""
+        if not self.notes.items or self.session.counters.tokens_evicted == 0:
+            return ""
+        return self._truncate(self.notes.prompt_view(self.cfg.notes_prompt_items * 2), self.cfg.summary_carry_tokens)
 
     # -- helpers ------------------------------------------------------------------------------------
-    def _generate(self, suffix: str, max_new_tokens: int, on_piece: Piece | None) -> str:
+    def _generate(self, suffix: str, max_new_tokens: int, on_piece: Piece | None, ttft: str = "") -> str:
         """Generate on the suffix; stop at the first line that repeats an earlier one.
 
         Small models fall into loops ("- The main risk is the migration." twenty times, seen with
         smollm2): the repeats carry nothing and cost most of the generation time.
         """
         text = ""
+        t0 = time.perf_counter()
         generation = self.session.generate(suffix, max_new_tokens=max_new_tokens)
         try:
             for piece in generation:
+                if not text and ttft:
+                    setattr(self.counters, ttft, time.perf_counter() - t0)  # time to first token
                 text += piece
                 if on_piece is not None:
                     on_piece(piece)

@@ -1,0 +1,118 @@
+"""What an answer may say: checked against its sources, cited by the lines it rests on.
+
+The model's reply is shown as it is only when every person, number and date it names occurs in what the
+model was given (the window, the retrieved passages, the notes). Otherwise the reply is not shown as fact:
+the person gets the closest transcript line instead, or "Not discussed in this meeting." An abstention is
+normalised to that sentence too, so a client can recognise it. A shown answer cites the transcript lines
+that share most of its words, in or out of the window, so a person can check it against the meeting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.console import clock
+from pipeline.messages import Citation, Segment
+from stages.summarize.grounding import Sources, content_words, names, normalise
+from stages.summarize.prompts import NOT_DISCUSSED
+from stages.summarize.store import SessionStore
+
+_ABSTAINS = re.compile(
+    r"not (?:been )?(?:discussed|mentioned|specified|stated|covered|said|addressed)|no (?:information|mention)|"
+    r"(?:does|do|did)n'?t (?:say|mention|specify)|(?:does|do|did) not (?:say|mention|specify)|not (?:in|from) the "
+    r"(?:transcript|meeting)|no one (?:said|mentioned)|unknown|cannot be determined|not clear",
+    re.IGNORECASE,
+)
+MIN_SUPPORT = 2  # content words a line must share with the question to be offered as the closest line
+
+
+@dataclass(frozen=True)
+class Grounded:
+    text: str
+    citations: tuple[Citation, ...]
+    shown_as_generated: bool
+    why: str = ""
+
+
+def abstains(text: str) -> bool:
+    return not text.strip() or bool(_ABSTAINS.search(text))
+
+
+def ground(
+    question: str,
+    reply: str,
+    sources: Sources,
+    store: SessionStore,
+    passages: Sequence[Citation],
+    window: Sequence[Segment],
+) -> Grounded:
+    """The answer a person is shown for `reply` (see the module docstring)."""
+    reply = " ".join(reply.split())
+    if abstains(reply):
+        closest = _closest(question, store)
+        text = NOT_DISCUSSED + (f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
+        return Grounded(text, (closest,) if closest else (), False, "the model abstained")
+    check = sources.check(reply)
+    why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window)
+    if why:
+        closest = _closest(question, store)
+        if closest is None:
+            return Grounded(NOT_DISCUSSED, (), False, why)
+        text = f"The meeting does not say that as such. The closest: [{clock(closest.start)}] {closest.text}"
+        return Grounded(text, (closest,), False, why)
+    return Grounded(reply, _support(question, reply, store, passages), True)
+
+
+def _unsupported_names(question: str, reply: str, store: SessionStore, window: Sequence[Segment]) -> str:
+    """A person the answer names must be tied to what it says about them by some line: one that
+    names them or that they spoke, sharing at least two of the answer's other content words. Every
+    name occurring somewhere is not enough: "Sarah owns the migration" is not grounded by Sarah speaking
+    about testing (the demo meeting's wrong answer)."""
+    people = names(reply)
+    if not people:
+        return ""
+    claim = content_words(reply) - people
+    lines: dict[int, Segment] = {s.seq: s for s in window}
+    for hit in store.search(f"{question} {reply}", limit=12):
+        for seg in store.around(hit.seq, 0, 0):
+            lines.setdefault(seg.seq, seg)
+    need = min(2, len(claim))
+    for person in sorted(people):
+        if not any(
+            (person in normalise(seg.text) or (seg.speaker or "").lower() == person)
+            and len(claim & content_words(seg.text)) >= need
+            for seg in lines.values()
+        ):
+            return f"no line ties '{person}' to the answer"
+    return ""
+
+
+def _closest(question: str, store: SessionStore) -> Citation | None:
+    """The stored line that shares most content words with the question, if it shares enough."""
+    words = content_words(question)
+    best, best_score = None, 0
+    for hit in store.search(question, limit=8):
+        score = len(words & content_words(hit.text))
+        if score > best_score:
+            best, best_score = hit, score
+    return best if best_score >= MIN_SUPPORT else None
+
+
+def _support(question: str, reply: str, store: SessionStore, passages: Sequence[Citation]) -> tuple[Citation, ...]:
+    """Up to two lines the answer rests on: those sharing most of the answer's content words (and the
+    question's, to break ties), among the search hits for both and the passages the model was given."""
+    answer_words = content_words(reply) - content_words("answer meeting transcript")
+    question_words = content_words(question)
+    candidates = {c.seq: c for c in passages}
+    for hit in store.search(f"{question} {reply}", limit=12):
+        candidates.setdefault(hit.seq, hit)
+    scored = []
+    for c in candidates.values():
+        words = content_words(c.text)
+        score = 2 * len(answer_words & words) + len(question_words & words)
+        if len(answer_words & words) >= 1:
+            scored.append((score, c.seq, c))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return tuple(sorted((c for _, _, c in scored[:2]), key=lambda c: c.seq))

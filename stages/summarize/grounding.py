@@ -1,0 +1,206 @@
+"""Is a generated line backed by the transcript? Names, numbers and dates, normalised and looked up.
+
+A small model's worst failure is not a missing fact but an invented one: an owner nobody named, a date
+nobody said. Every note item and every answer is checked here against the text it was generated from,
+before anyone reads it. The check is lexical on purpose: cheap, predictable, and explainable in one line
+("'Kevin' does not occur in the sources").
+
+Normalisation makes "March twenty fourth", "March 24th" and "24 March" the same tokens, and "$65,000",
+"65,000 dollars" and "sixty-five thousand" the same number, because Whisper and the model write numbers
+either way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}  # fmt: skip
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")  # fmt: skip
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_ABBR = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+
+# Capitalised words that are not names: sentence starters, headings and the words models like to open
+# an answer with. A capitalised word outside this list must occur in the sources.
+COMMON_CAPITALISED = frozenset(
+    "i i'm i'll i've i'd a an the this that these those it its it's there they them their we our he she his "
+    "her you your yes no not none nobody nothing all both each every any some no one as at in on of for to "
+    "by from with without after before during since until about according based per if when while where who "
+    "what which why how so but and or also then however therefore overall currently still only just "
+    "answer question decision decisions action actions item items open questions key facts notes note "
+    "meeting team transcript summary owner due task unknown unclear unassigned none tbd n/a ok okay sure "
+    "good great thanks thank sorry unfortunately yes everyone someone anyone earlier later today tomorrow "
+    "yesterday next last week weekend month year morning afternoon evening night q a s us uk eu ceo cto "
+    "cfo vp hr it qa ui ux api pm am".split()
+)
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d[\d,]*(?:\.\d+)?")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
+
+
+def _number_words(words: list[str]) -> list[str]:
+    """Replace runs of number words by digits: "twenty four" -> "24", "four hundred" -> "400",
+    "twenty fourth" -> "24"; "one" alone stays a word unless a number follows (it is usually a pronoun)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        total, current, used, ordinal = 0, 0, 0, False
+        j = i
+        while j < len(words):
+            w = words[j]
+            if w in _UNITS:
+                if current % 10 or current % 100 >= 10 and current % 100 < 20:
+                    break  # "twenty one one": a second number starts
+                current += _UNITS[w]
+            elif w in _TENS:
+                if current % 100:
+                    break
+                current += _TENS[w]
+            elif w in _ORDINALS:
+                if w in _ORDINALS and current % 10 and _ORDINALS[w] < 10:
+                    break
+                current += _ORDINALS[w]
+                ordinal = True
+                j += 1
+                break
+            elif w in _SCALES and (current or total):
+                scale = _SCALES[w]
+                if scale == 100:
+                    current *= 100
+                else:
+                    total += current * scale
+                    current = 0
+            elif w == "and" and used and j + 1 < len(words) and (words[j + 1] in _UNITS or words[j + 1] in _TENS):
+                pass
+            else:
+                break
+            used += 1
+            j += 1
+        used = j - i
+        if used == 0 or (used == 1 and words[i] in ("one", "second") and not ordinal):
+            out.append(words[i])
+            i += 1
+            continue
+        if used == 1 and ordinal and words[i] in ("first", "second"):
+            out.append(words[i])  # "first" is an order far more often than a date
+            i += 1
+            continue
+        out.append(str(total + current))
+        i = j
+    return out
+
+
+def normalise(text: str) -> list[str]:
+    """Lower-case tokens with numbers as digits: "$65,000" -> "65000", "24th" -> "24", "Sept." -> september."""
+    raw = []
+    for tok in _TOKEN.findall(text.replace("-", " ")):
+        low = tok.lower()
+        if low[0].isdigit():
+            low = low.replace(",", "")
+            if low.endswith(".0"):
+                low = low[:-2]
+        elif low.endswith("'s"):
+            low = low[:-2]
+        raw.append(_MONTH_ABBR.get(low, low))
+    # "24th" / "1st": the digits were split from the suffix by the tokenizer; drop the suffix.
+    cleaned = [w for k, w in enumerate(raw) if not (w in ("st", "nd", "rd", "th") and k and raw[k - 1][0].isdigit())]
+    return _number_words(cleaned)
+
+
+def numbers(text: str) -> set[str]:
+    return {t for t in normalise(text) if t[0].isdigit()}
+
+
+def names(text: str, sentence_initial: bool = True) -> set[str]:
+    """Capitalised words that could be names (lower-cased), without the common sentence starters.
+    With `sentence_initial=False`, a capitalised word opening a sentence is not taken ("Take over the
+    migration"): for comparing two texts, where a false name matters more than a missed one."""
+    found = set()
+    for m in _CAPITALISED.finditer(text):
+        word = m.group(0)
+        before = text[: m.start()].rstrip()
+        if not sentence_initial and (not before or before[-1] in ".!?:;\n"):
+            continue
+        low = word.lower().removesuffix("'s")
+        if low in COMMON_CAPITALISED or low in MONTHS or low in WEEKDAYS or low in _MONTH_ABBR:
+            continue
+        found.add(low)
+    return found
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a generated text claims that its sources do not say."""
+
+    unknown_names: tuple[str, ...] = ()  # people, places, products; months and weekdays too (dates)
+    unknown_numbers: tuple[str, ...] = ()
+
+    @property
+    def grounded(self) -> bool:
+        return not self.unknown_names and not self.unknown_numbers
+
+    def why(self) -> str:
+        parts = [f"'{n}'" for n in self.unknown_names + self.unknown_numbers]
+        return f"{', '.join(parts)} not in the sources" if parts else ""
+
+
+class Sources:
+    """The normalised vocabulary of some source texts, for repeated checks against them."""
+
+    def __init__(self, *texts: str) -> None:
+        self.words: set[str] = set()
+        for text in texts:
+            self.add(text)
+
+    def add(self, text: str) -> None:
+        self.words.update(normalise(text))
+
+    def check(self, text: str) -> Check:
+        """Names and numbers of `text` that the sources do not contain. A date is its month and day
+        number and its month or weekday, each of which must occur: "April 10" is not grounded by
+        "March tenth"."""
+        calendar = {w for w in normalise(text) if w in MONTHS or w in WEEKDAYS}
+        unknown_names = tuple(sorted(n for n in names(text) | calendar if n not in self.words))
+        unknown_numbers = tuple(sorted(n for n in numbers(text) if n not in self.words))
+        return Check(unknown_names, unknown_numbers)
+
+
+CONTENT_STOPWORDS = frozenset(
+    "a an the and or but of to in on at by for with from as is are was were be been being it its this that "
+    "these those there here we you they he she i me my our your their his her them us will would shall "
+    "should can could may might must do does did done have has had not no yes so then than too very just "
+    "about into over after before up down out off again also all any some each every what who whom whose "
+    "which when where why how if because while until one get got go going let let's lets okay ok right "
+    "well yeah good great thanks thank think know sure really".split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    """Words that carry meaning, crudely stemmed ("owns" ~ "own", "issues" ~ "issue"), for overlap."""
+    out = set()
+    for w in normalise(text):
+        if w in CONTENT_STOPWORDS or len(w) < 2:
+            continue
+        out.add(stem(w))
+    return out
+
+
+def stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word

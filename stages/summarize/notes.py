@@ -1,0 +1,286 @@
+"""Meeting notes as state: items extracted from the transcript, merged in code, rendered for people.
+
+Why not let the model rewrite the notes each time: a small model given its previous notes copies them
+(the demo's notes froze at 03:04 with the wrong owner), and one that is not given them forgets what left
+its window. So the model only reads each new stretch of transcript while it is in its window and lists
+what that stretch adds, one line per item (`parse_extraction`); this module keeps the items, applies
+later changes (a reassigned owner, a corrected number, a revised decision) and renders the notes. Every
+item keeps the transcript lines it came from, so the notes point back to the meeting ([03:12]).
+
+    notes = Notes()
+    report = notes.merge(parse_extraction(model_text), stretch_segments, sources)
+    text = notes.render()
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+from pipeline.console import clock
+from pipeline.messages import NoteItem, Segment
+from stages.summarize.grounding import Sources, content_words, names
+
+log = logging.getLogger(__name__)
+
+KINDS = ("decision", "action", "fact", "open")
+HEADINGS = {"decision": "Decisions", "action": "Action items", "fact": "Key facts", "open": "Open questions"}
+_PREFIX = {"DECISION": "decision", "DECIDED": "decision", "ACTION": "action", "TODO": "action", "TASK": "action",
+           "FACT": "fact", "NUMBER": "fact", "DATE": "fact", "OPEN": "open", "QUESTION": "open"}  # fmt: skip
+_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])?\s*\**([A-Za-z ]{3,16}?)\**\s*[:：]\s*(.+?)\s*$")
+_EMPTY = {"", "none", "n/a", "-", "no", "nothing", "unknown", "not specified", "not mentioned", "tbd", "unassigned"}
+SAME_ITEM = 0.5  # share of the smaller item's content words two items must share to be the same item
+MAX_ITEM_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One line of the model's extraction, parsed."""
+
+    kind: str
+    text: str
+    owner: str = ""
+    due: str = ""
+
+
+@dataclass
+class Item:
+    kind: str  # decision | action | fact | open
+    text: str
+    owner: str = ""
+    due: str = ""
+    refs: list[tuple[int, float]] = field(default_factory=list)  # (segment seq, audio start) it rests on
+    history: list[str] = field(default_factory=list)  # "owner Sarah -> David at 04:01"
+    first_seq: int = -1
+    updated_seq: int = -1
+
+    def words(self) -> set[str]:
+        return content_words(self.text)
+
+    def line(self) -> str:
+        who = f"{self.owner}: " if self.kind == "action" and self.owner else ""
+        due = f" (due {self.due})" if self.kind == "action" and self.due else ""
+        refs = ", ".join(clock(start) for _, start in self.refs[:2])
+        return f"- {who}{self.text}{due}" + (f" [{refs}]" if refs else "")
+
+    def message(self) -> NoteItem:
+        return NoteItem(self.kind, self.text, self.owner, self.due, tuple(s for s, _ in self.refs),
+                        tuple(t for _, t in self.refs))  # fmt: skip
+
+
+@dataclass
+class MergeReport:
+    added: int = 0
+    updated: int = 0
+    resolved: int = 0  # open questions answered by a later decision
+    dropped_ungrounded: list[str] = field(default_factory=list)  # items naming what the sources do not say
+
+
+def parse_extraction(text: str) -> list[Extracted]:
+    """`DECISION: ...`, `ACTION: owner | task | due`, `FACT: ...`, `OPEN: ...` lines; anything else is
+    ignored (a small model's preamble, a heading, "NONE")."""
+    found: list[Extracted] = []
+    for raw in text.splitlines():
+        m = _LINE.match(raw)
+        if not m:
+            continue
+        kind = _PREFIX.get(m.group(1).strip().upper().replace(" ", ""))
+        if kind is None and m.group(1).strip().lower().startswith("action"):
+            kind = "action"
+        if kind is None and m.group(1).strip().lower().startswith("open"):
+            kind = "open"
+        body = m.group(2).strip().strip("*").strip()
+        if kind is None or body.lower().strip(". ") in _EMPTY:
+            continue
+        if kind == "action":
+            parts = [p.strip() for p in body.split("|")]
+            if len(parts) >= 2:
+                owner, task = parts[0], parts[1]
+                due = parts[2] if len(parts) > 2 else ""
+            else:
+                owner, task, due = "", body, ""
+            owner = "" if owner.lower().strip(". ") in _EMPTY else owner
+            due = "" if due.lower().strip(". ") in _EMPTY else due
+            if task.lower().strip(". ") in _EMPTY:
+                continue
+            found.append(Extracted("action", _clean(task), _clean_name(owner), _clean(due)))
+        else:
+            found.append(Extracted(kind, _clean(body)))
+    return found
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.split()).strip(" .;")
+    return text[:MAX_ITEM_CHARS]
+
+
+def _clean_name(owner: str) -> str:
+    """"David (engineering)" -> "David"; "Sarah and Tom" stays (two owners are possible)."""
+    owner = re.sub(r"\(.*?\)", "", owner)
+    return _clean(owner)
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+class Notes:
+    """The items of one meeting, merged as the meeting goes on."""
+
+    def __init__(self, items: list[Item] | None = None) -> None:
+        self.items: list[Item] = items or []
+
+    # -- merge ---------------------------------------------------------------------------------------------
+    def merge(
+        self, extracted: Sequence[Extracted], stretch: Sequence[Segment], sources: Sources,
+        context: Sequence[Segment] = (),
+    ) -> MergeReport:  # fmt: skip
+        """Add or update items from one stretch. An item is dropped, not shown, when it names a person,
+        number or date that `sources` (the text the model read) does not contain, or when no line of
+        the stretch or of `context` (the rest of the window) supports it: the notes must never say what
+        the meeting did not, and every item must point to the lines it comes from."""
+        report = MergeReport()
+        last_seq = stretch[-1].seq if stretch else -1
+        for new in extracted:
+            check = sources.check(" ".join((new.text, new.owner, new.due)))
+            if not check.grounded:
+                report.dropped_ungrounded.append(f"{new.kind}: {new.text} ({check.why()})")
+                continue
+            refs = _refs(new, stretch) or _refs(new, context)
+            if not refs:
+                report.dropped_ungrounded.append(f"{new.kind}: {new.text} (no transcript line supports it)")
+                continue
+            same = self._find(new)
+            if same is None:
+                if new.kind != "action" and self._duplicate_elsewhere(new):
+                    continue
+                item = Item(new.kind, new.text, new.owner, new.due, refs, first_seq=last_seq, updated_seq=last_seq)
+                self.items.append(item)
+                report.added += 1
+                if new.kind == "decision":
+                    report.resolved += self._resolve_open(item)
+                continue
+            if self._update(same, new, refs, stretch):
+                same.updated_seq = last_seq
+                report.updated += 1
+        return report
+
+    def _find(self, new: Extracted) -> Item | None:
+        words = content_words(new.text)
+        best, best_score = None, 0.0
+        for item in self.items:
+            if item.kind != new.kind:
+                continue
+            score = overlap(words, item.words())
+            if score > best_score:
+                best, best_score = item, score
+        return best if best_score >= SAME_ITEM else None
+
+    def _duplicate_elsewhere(self, new: Extracted) -> bool:
+        """A fact that only restates a decision or an action is not listed twice. (A decision that
+        matches an open question answers it: see `_resolve_open`.)"""
+        if new.kind != "fact":
+            return False
+        words = content_words(new.text)
+        return any(item.kind in ("decision", "action") and overlap(words, item.words()) >= 0.8 for item in self.items)
+
+    def _update(self, item: Item, new: Extracted, refs: list[tuple[int, float]], stretch: Sequence[Segment]) -> bool:
+        """A later mention changes an item: a new owner, due date or wording with other numbers or names
+        (a correction) replaces the old; a plain repetition changes nothing."""
+        when = clock(stretch[0].start) if stretch else "?"
+        changed = False
+        if new.kind == "action" and new.owner and _norm(new.owner) != _norm(item.owner):
+            item.history.append(f"owner {item.owner or 'none'} -> {new.owner} at {when}")
+            item.owner = new.owner
+            changed = True
+        if new.kind == "action" and new.due and _norm(new.due) != _norm(item.due):
+            item.history.append(f"due {item.due or 'none'} -> {new.due} at {when}")
+            item.due = new.due
+            changed = True
+        old_specifics = _specifics(item.text)
+        new_specifics = _specifics(new.text)
+        if new_specifics and new_specifics != old_specifics:
+            item.history.append(f"'{item.text}' -> '{new.text}' at {when}")
+            item.text = new.text
+            changed = True
+        if changed:
+            item.refs = (refs + [r for r in item.refs if r not in refs])[:4]
+        return changed
+
+    def _resolve_open(self, decision: Item) -> int:
+        words = decision.words()
+        kept = [i for i in self.items if not (i.kind == "open" and overlap(words, i.words()) >= 0.6)]
+        resolved = len(self.items) - len(kept)
+        self.items = kept
+        return resolved
+
+    # -- output ----------------------------------------------------------------------------------------------
+    def render(self, empty: str = "none") -> str:
+        """The notes people read: one section per kind, each item with the times it rests on."""
+        out = []
+        for kind in KINDS:
+            lines = [item.line() for item in self.items if item.kind == kind]
+            out.append(f"{HEADINGS[kind]}:")
+            out.extend(lines or [f"- {empty}"])
+        return "\n".join(out)
+
+    def prompt_view(self, max_items: int = 16) -> str:
+        """The newest items, without references, for the next extraction request (bounded: a long
+        meeting's notes must not crowd the model's headroom)."""
+        recent = self.items[-max_items:]
+        if not recent:
+            return "(nothing yet)"
+        return "\n".join(_as_extraction(item) for item in recent)
+
+    def messages(self) -> tuple[NoteItem, ...]:
+        return tuple(item.message() for item in self.items)
+
+    def to_json(self) -> list[dict]:
+        return [asdict(item) for item in self.items]
+
+    @classmethod
+    def from_json(cls, data: list[dict]) -> Notes:
+        items = []
+        for d in data:
+            d = dict(d)
+            d["refs"] = [tuple(r) for r in d.get("refs", [])]
+            items.append(Item(**d))
+        return cls(items)
+
+
+def _as_extraction(item: Item) -> str:
+    if item.kind == "action":
+        return f"ACTION: {item.owner or 'none'} | {item.text} | {item.due or 'none'}"
+    return f"{item.kind.upper()}: {item.text}"
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _specifics(text: str) -> set[str]:
+    """The names and numbers of a text: what a correction changes."""
+    from stages.summarize.grounding import numbers
+
+    return names(text, sentence_initial=False) | numbers(text)
+
+
+def _refs(new: Extracted, stretch: Sequence[Segment], limit: int = 2) -> list[tuple[int, float]]:
+    """The segments of the stretch that share most content words with the item (its owner counts: a
+    segment spoken by the owner, or naming them, supports an action)."""
+    words = content_words(" ".join((new.text, new.due)))
+    owner = new.owner.lower()
+    scored = []
+    for seg in stretch:
+        seg_words = content_words(seg.text)
+        score = len(words & seg_words)
+        if owner and (owner in seg.text.lower() or (seg.speaker or "").lower() == owner):
+            score += 1
+        if score >= 2:
+            scored.append((score, seg.seq, seg.start))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return sorted((seq, start) for _, seq, start in scored[:limit])
