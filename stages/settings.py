@@ -165,14 +165,15 @@ class SummarizeConfig:
             f"window_tokens ({self.window_tokens}) must be at least twice evict_block ({self.evict_block})",
         )
         _check(self.summary_every_s >= 0 and self.summary_every_tokens >= 0, "summary cadence must be >= 0")
-        # The headroom must hold what an extraction needs: instruction (~180 tokens) + the notes shown +
-        # the quoted stretch (its estimate can be off by a line) + the output.
-        need = 180 + self.summary_carry_tokens + self.extract_chunk_tokens + 40 + self.summary_max_tokens
+        # The headroom must hold what an extraction needs: instruction with its example (~310 tokens
+        # with the chat template's tags) + the quoted stretch (its estimate can be off by a line: 40)
+        # + the output.
+        need = 310 + self.extract_chunk_tokens + 40 + self.summary_max_tokens
         _check(
             self.headroom_tokens >= need,
-            f"headroom_tokens ({self.headroom_tokens}) cannot hold a summary request: instruction (180) + "
-            f"summary_carry_tokens ({self.summary_carry_tokens}) + extract_chunk_tokens ({self.extract_chunk_tokens}) "
-            f"+ 40 + summary_max_tokens ({self.summary_max_tokens}) = {need}",
+            f"headroom_tokens ({self.headroom_tokens}) cannot hold a summary request: instruction (310) + "
+            f"extract_chunk_tokens ({self.extract_chunk_tokens}) + 40 + summary_max_tokens "
+            f"({self.summary_max_tokens}) = {need}",
         )
         _check(self.extract_chunk_tokens >= 32, f"extract_chunk_tokens must be >= 32, got {self.extract_chunk_tokens}")
         need_q = 90 + self.summary_carry_tokens + self.passage_tokens + self.answer_max_tokens + self.question_max_chars // 3

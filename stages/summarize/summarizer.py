@@ -258,13 +258,16 @@ class Summarizer:
         notes = self._notes_for_question() if use_summary else ""
         suffix = self.frame.suffix(prompts.question_request(question, notes, passages))
         text = self._generate(suffix, self.cfg.answer_max_tokens, on_piece, ttft="last_answer_ttft_s")
+        self.counters.questions += 1
+        self.counters.last_answer_s = time.perf_counter() - t0
+        if not use_retrieval:  # bench.streameval's baselines: the model alone, no store behind it
+            return text, passages
         window = list(self.store.segments(after_seq=self.first_seq_in_window - 1))
         sources = Sources(notes, *(p.text for p in passages), *(f"{s.speaker or ''} {s.text}" for s in window))
         grounded = answers.ground(question, text, sources, self.store, passages, window)
         if not grounded.shown_as_generated:
             self.counters.answers_replaced += 1
             log.info("answer not shown as generated (%s): %r", grounded.why, text)
-        self.counters.questions += 1
         self.counters.last_answer_s = time.perf_counter() - t0
         return grounded.text, grounded.citations
 
