@@ -166,3 +166,17 @@ def test_abstention_is_plain_and_invents_nothing(store: SessionStore) -> None:
     assert got.text.startswith(NOT_DISCUSSED)
     never = answers.ground("Which city hosts the offsite?", "", sources(window), store, (), window)
     assert never.text == NOT_DISCUSSED and never.citations == ()
+
+
+def test_an_owner_no_sentence_ties_to_the_task_is_shown_as_unclear() -> None:
+    """Unlabelled ASR fragments: the model put Sarah on David's plan; nothing ties her to it."""
+    fragments = [("", "Sarah's team is busy with testing,"), ("", "so I will take it myself."),
+                 ("", "Great. David owns the database migration."), ("", "Please send a plan to the team"),
+                 ("", "by Friday.")]  # fmt: skip
+    segs = [Segment("t", i, text, 3.0 * i, 3.0 * i + 2, ()) for i, (_, text) in enumerate(fragments)]
+    notes = Notes()
+    report = notes.merge(parse_extraction("ACTION: Sarah | Send the plan to the team | Friday\n"
+                                          "ACTION: David | Own the database migration | none"), segs, sources(segs))  # fmt: skip
+    assert [i.owner for i in notes.items] == ["", "David"]
+    assert report.owners_unclear == ["Sarah: Send the plan to the team"]
+    assert "- (owner unclear): Send the plan to the team (due Friday)" in notes.render()

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 from pipeline.console import clock
 from pipeline.messages import NoteItem, Segment
-from stages.summarize.grounding import Sources, content_words, names
+from stages.summarize.grounding import Sources, content_words, names, normalise
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ _LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])?\s*\**([A-Za-z ]{3,16}?)\**\s*[:：
 _EMPTY = {"", "none", "n/a", "-", "no", "nothing", "unknown", "not specified", "not mentioned", "tbd", "unassigned"}
 SAME_ITEM = 0.5  # share of the smaller item's content words two items must share to be the same item
 MAX_ITEM_CHARS = 200
+UNCLEAR_OWNER = "(owner unclear)"  # shown instead of a name no sentence of the meeting ties to the task
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Item:
         return content_words(self.text)
 
     def line(self) -> str:
-        who = f"{self.owner}: " if self.kind == "action" and self.owner else ""
+        who = (f"{self.owner}: " if self.owner else f"{UNCLEAR_OWNER}: ") if self.kind == "action" else ""
         due = f" (due {self.due})" if self.kind == "action" and self.due else ""
         refs = ", ".join(clock(start) for _, start in self.refs[:2])
         return f"- {who}{self.text}{due}" + (f" [{refs}]" if refs else "")
@@ -76,6 +77,7 @@ class MergeReport:
     updated: int = 0
     resolved: int = 0  # open questions answered by a later decision
     dropped_ungrounded: list[str] = field(default_factory=list)  # items naming what the sources do not say
+    owners_unclear: list[str] = field(default_factory=list)  # owners no sentence ties to their task
 
 
 def parse_extraction(text: str) -> list[Extracted]:
@@ -154,6 +156,9 @@ class Notes:
             if not refs:
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} (no transcript line supports it)")
                 continue
+            if new.owner and not _tied(new.owner, new.text, [*context, *stretch]):
+                report.owners_unclear.append(f"{new.owner}: {new.text}")
+                new = Extracted(new.kind, new.text, "", new.due)
             same = self._find(new)
             if same is None:
                 if new.kind != "action" and self._duplicate_elsewhere(new):
@@ -193,7 +198,7 @@ class Notes:
         (a correction) replaces the old; a plain repetition changes nothing."""
         when = clock(stretch[0].start) if stretch else "?"
         changed = False
-        if new.kind == "action" and new.owner and _norm(new.owner) != _norm(item.owner):
+        if new.kind == "action" and new.owner and _norm(new.owner) != _norm(item.owner):  # reassigned
             item.history.append(f"owner {item.owner or 'none'} -> {new.owner} at {when}")
             item.owner = new.owner
             changed = True
@@ -284,3 +289,34 @@ def _refs(new: Extracted, stretch: Sequence[Segment], limit: int = 2) -> list[tu
             scored.append((score, seg.seq, seg.start))
     scored.sort(key=lambda s: (-s[0], s[1]))
     return sorted((seq, start) for _, seq, start in scored[:limit])
+
+
+def sentences(segments: Sequence[Segment]) -> list[tuple[str, set[str]]]:
+    """Segments joined into sentences (streaming ASR commits fragments: "David owns the" / "database
+    migration."), each with the speakers who said it (when the source labels speakers)."""
+    out: list[tuple[str, set[str]]] = []
+    text, who = "", set()
+    for seg in sorted(segments, key=lambda s: s.seq):
+        text = f"{text} {seg.text}".strip()
+        if seg.speaker:
+            who.add(seg.speaker.lower())
+        if text[-1:] in ".?!" or seg.speaker:  # labelled lines are whole utterances
+            out.append((text, who))
+            text, who = "", set()
+    if text:
+        out.append((text, who))
+    return out
+
+
+def _tied(owner: str, task: str, segments: Sequence[Segment]) -> bool:
+    """Some sentence names the owner (or was said by them) and shares at least two of the task's
+    content words: a name the model put on a task must come from where the task was said. Owners are
+    what small models get wrong most (the demo's notes gave David's plan to Sarah)."""
+    task_words = content_words(task)
+    need = min(2, len(task_words))
+    people = {p for p in names(owner) | {owner.lower()} if p}
+    for text, who in sentences(list({s.seq: s for s in segments}.values())):
+        low = set(normalise(text))
+        if (people & low or people & who) and len(task_words & content_words(text)) >= need:
+            return True
+    return False

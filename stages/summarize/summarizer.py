@@ -38,6 +38,7 @@ class SummarizerCounters:
     last_summary_ttft_s: float = 0.0  # its first extraction's time to first token (suffix prefill)
     extract_s: float = 0.0  # all extraction generation, in total
     items_dropped_ungrounded: int = 0  # note items naming a person or number the transcript did not
+    owners_unclear: int = 0  # action owners no sentence tied to their task (shown as unclear)
     last_answer_s: float = 0.0
     last_answer_ttft_s: float = 0.0
     answers_replaced: int = 0  # answers not shown as generated (ungrounded, or an abstention)
@@ -202,9 +203,11 @@ class Summarizer:
         self.counters.extract_s += time.perf_counter() - t0
         log.debug("extraction for segments %d-%d: %r", chunk[0].seq, chunk[-1].seq, text)
         window = list(self.store.segments(after_seq=self.first_seq_in_window - 1))
-        sources = Sources(quoted, *(f"{s.speaker or ''} {s.text}" for s in window))
+        # Sources without the "[03:12]" stamps: their digits would ground any number.
+        sources = Sources(*(f"{s.speaker or ''} {s.text}" for s in [*window, *chunk]))
         report = self.notes.merge(parse_extraction(text), chunk, sources, window)
         self.counters.items_dropped_ungrounded += len(report.dropped_ungrounded)
+        self.counters.owners_unclear += len(report.owners_unclear)
         for why in report.dropped_ungrounded:
             log.info("note item not shown: %s", why)
 
