@@ -6,7 +6,8 @@ line they cover, and answer texts; `bench.quality` produces them from the real s
 metrics, also in bench/data/quality/README.md:
 
 - A fact is *present* in notes when one item of an accepted section matches every keyword group (a group
-  matches when any alternative does, on whole normalised words). Accepted sections: decision -> Decisions,
+  matches when any alternative does, on whole normalised words) and says none of its `exclude`
+  alternatives (those mark a neighbouring fact: the migration's test plan is not the migration). Accepted sections: decision -> Decisions,
   Overview, Key facts or text before any heading; action -> Action items only; number, date -> any section
   but Open questions; open -> Open questions only. A fact found only elsewhere is *misfiled* (not present).
 - A fact is *stale* when an item states a `superseded` value: it contains a superseded alternative and
@@ -79,6 +80,7 @@ class Fact:
     due: list[str] | None = None
     superseded: list[str] = field(default_factory=list)
     wrong_owner: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)  # an item saying one of these is another fact
 
 
 @dataclass(frozen=True)
@@ -167,12 +169,13 @@ def fact_status(fact: Fact, items: list[NoteItem], people: set[str]) -> dict[str
     """Is `fact` in these notes, in the right section, with its current value and owner?"""
     norm = [normalise(i.text) for i in items]
     groups = fact.keywords
-    full = [i for i, text in enumerate(norm) if groups_match(groups, text) == len(groups)]
+    own = [i for i, text in enumerate(norm) if not any(phrase_in(x, text) for x in fact.exclude)]
+    full = [i for i in own if groups_match(groups, norm[i]) == len(groups)]
     placed = [i for i in full if items[i].section in SECTIONS_FOR[fact.section]]
     stale = [
-        i for i, text in enumerate(norm)
-        if i not in full and any(phrase_in(s, text) for s in fact.superseded)
-        and groups_match(groups, text) >= len(groups) - 1
+        i for i in own
+        if i not in full and any(phrase_in(s, norm[i]) for s in fact.superseded)
+        and groups_match(groups, norm[i]) >= len(groups) - 1
     ]  # fmt: skip
     status: dict[str, Any] = {
         "present": bool(placed) and not stale, "found": bool(placed), "stale": bool(stale),

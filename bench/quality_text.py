@@ -89,7 +89,7 @@ def _read_number(tokens: list[str], i: int) -> tuple[float, int] | None:
             current, last = current + TENS[t], "tens"
         elif t == "hundred" and last in ("unit", "a", "digit"):
             current, last = current * 100, "hundred"
-        elif t in SCALES and last in ("unit", "tens", "hundred", "a", "digit"):
+        elif t in SCALES and last in ("unit", "tens", "hundred", "a", "digit", "decimal"):
             total, current, last = total + current * SCALES[t], 0.0, "scale"
         elif t == "and" and last in ("hundred", "scale") and j + 1 < len(tokens) and (
                 tokens[j + 1] in UNITS or tokens[j + 1] in TENS):  # fmt: skip
@@ -99,8 +99,7 @@ def _read_number(tokens: list[str], i: int) -> tuple[float, int] | None:
             while j + 1 < len(tokens) and tokens[j + 1] in UNITS and UNITS[tokens[j + 1]] < 10:
                 j += 1
                 digits += str(UNITS[tokens[j]])
-            current, used = current + float("0." + digits), j + 1 - i
-            break
+            current, last = current + float("0." + digits), "decimal"  # "two point four million"
         elif t in ORDINALS and (last in ("", "hundred", "scale") or (last == "tens" and ORDINALS[t] < 10)):
             if t in ("first", "second") and last == "" and not _month_near(tokens, j):
                 break
