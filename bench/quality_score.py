@@ -18,10 +18,12 @@ metrics, also in bench/data/quality/README.md:
   one meeting person named in the item. Due: the item contains a `due` alternative.
 - Invented content of one notes update: names, numbers and dates absent from the transcript up to the line
   the notes cover (`quality_text.invented`); an update without any is *clean*.
+- Small talk: a gold `noise` item (keywords as a fact's) in an update's notes; counted per update.
 - Retention: a fact present in update k and absent in update k+1, its line covered by update k, is a drop
   (gold facts are final forms, so a fact stays relevant once stated).
 - Rolling recall: over the non-final updates that cover a fact's line, the share in which it is present.
-- Answers: correct when every answer group matches and no `wrong` alternative appears without them; a
+- Answers: correct when every answer group matches and no `wrong` alternative appears without them (a
+  who-answer naming three or more meeting people is a list of the room, wrong); a
   never-discussed question is answered right when the answer abstains (`ABSTAIN` phrases) and invents no
   name, number or date (the question's own words count as known). In-window / evicted is the question's
   `window` in the gold (distance from the fact, in words).
@@ -98,6 +100,13 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Noise:
+    id: str
+    line: int
+    keywords: list[list[str]]
+
+
+@dataclass(frozen=True)
 class Gold:
     meeting: str
     split: str
@@ -105,6 +114,7 @@ class Gold:
     speakers: list[str]
     facts: list[Fact]
     questions: list[Question]
+    noise: list[Noise] = field(default_factory=list)  # small talk and side remarks: no note should carry them
 
     @property
     def people(self) -> set[str]:
@@ -124,7 +134,19 @@ def load_gold(path: str | Path) -> Gold:
             f["wrong_owner"] = [f["wrong_owner"]]
         facts.append(Fact(**{k: v for k, v in f.items() if k in Fact.__dataclass_fields__}))
     questions = [Question(**{k: v for k, v in q.items() if k in Question.__dataclass_fields__}) for q in data["questions"]]
-    return Gold(data["meeting"], data["split"], data["minutes"], data["speakers"], facts, questions)
+    noise = [Noise(n["id"], n["line"], n["keywords"]) for n in data.get("noise", [])]
+    return Gold(data["meeting"], data["split"], data["minutes"], data["speakers"], facts, questions, noise)
+
+
+IN_WINDOW_MAX_WORDS = 400  # the generator asks in-window questions 40-300 words after the fact
+EVICTED_MIN_WORDS = 1500  # ... and evicted ones 1600+ (the window is ~1024 tokens, ~700 words)
+
+
+def window_of(distance_words: int | None) -> str | None:
+    """in / evicted / None (between the two, or not about a fact) by the words said since the fact."""
+    if distance_words is None:
+        return None
+    return "in" if distance_words <= IN_WINDOW_MAX_WORDS else "evicted" if distance_words >= EVICTED_MIN_WORDS else None
 
 
 def ratio(k: int, n: int) -> dict[str, Any]:
@@ -197,8 +219,10 @@ def score_update(gold: Gold, transcript: Transcript, update: Update) -> dict[str
     owners = [o for item in items if item.section == "action" for o in action_owners(item.text)]
     made_up = invented(update.text, transcript.known(update.upto_line), owners)
     facts = {f.id: fact_status(f, items, gold.people) for f in gold.facts}
+    norm = [normalise(i.text) for i in items]
+    noise = [n.id for n in gold.noise if any(groups_match(n.keywords, t) == len(n.keywords) for t in norm)]
     return {"upto_line": update.upto_line, "final": update.final, "items": len(items), "facts": facts,
-            "invented": made_up.as_dict(), "clean": made_up.clean}  # fmt: skip
+            "invented": made_up.as_dict(), "clean": made_up.clean, "noise": noise}  # fmt: skip
 
 
 def score_notes(gold: Gold, transcript: Transcript, updates: list[Update]) -> dict[str, Any]:
@@ -222,7 +246,7 @@ def score_notes(gold: Gold, transcript: Transcript, updates: list[Update]) -> di
             "stale": sorted(fid for fid, st in fs.items() if st["stale"]),
             "misfiled": sorted(fid for fid, st in fs.items() if st["misfiled"]),
             "missing": sorted(fid for fid, st in fs.items() if not st["present"]),
-            "invented": final["invented"], "clean": final["clean"], "facts": fs,
+            "invented": final["invented"], "clean": final["clean"], "small_talk": final["noise"], "facts": fs,
         }  # fmt: skip
     rolling = [s for s in scored if not s["final"]]
     pairs = [(f, s) for f in gold.facts for s in rolling if s["upto_line"] >= f.line]
@@ -232,6 +256,7 @@ def score_notes(gold: Gold, transcript: Transcript, updates: list[Update]) -> di
         "owner_attribution": ratio(sum(s["facts"][f.id]["owner_ok"] for f, s in owner_pairs), len(owner_pairs)),
     }
     out["clean_notes"] = ratio(sum(s["clean"] for s in scored), len(scored))
+    out["small_talk_in_notes"] = ratio(sum(bool(s["noise"]) for s in scored), len(scored))
     out["invented_counts"] = {k: sum(len(s["invented"][k]) for s in scored) for k in ("names", "numbers", "dates")}
     out["invented_examples"] = sorted({w for s in scored for k in ("names", "numbers", "dates") for w in s["invented"][k]})[:40]
     drops, kept = [], 0
@@ -244,7 +269,7 @@ def score_notes(gold: Gold, transcript: Transcript, updates: list[Update]) -> di
                     drops.append({"fact": f.id, "upto_line": a["upto_line"], "next_upto_line": b["upto_line"]})
     out["retention"] = ratio(kept, kept + len(drops)) | {"drops": len(drops)}
     out["drops"] = drops
-    out["per_update"] = [{k: s[k] for k in ("upto_line", "final", "items", "clean", "invented")}
+    out["per_update"] = [{k: s[k] for k in ("upto_line", "final", "items", "clean", "invented", "noise")}
                          | {"present": sorted(fid for fid, st in s["facts"].items() if st["present"])}
                          for s in scored]  # fmt: skip
     return out
@@ -258,17 +283,23 @@ def abstains(text: str) -> bool:
     return any(phrase_in(p, norm) for p in ABSTAIN)
 
 
-def score_answer(q: Question, text: str, known: Known) -> dict[str, Any]:
+LIST_OF_PEOPLE = 3  # a who-answer naming this many meeting people is wrong
+
+
+def score_answer(q: Question, text: str, known: Known, people: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
     norm = normalise(text)
     made_up = invented(text, known.plus(q.question))
     abstained = abstains(text)
     matched = groups_match(q.answers, norm) == len(q.answers) if q.answers else False
     wrong = [w for w in q.wrong if phrase_in(w, norm)]
+    named = [p for p in people if phrase_in(p, norm)]
     if q.kind == "never":
         correct = abstained and made_up.clean
+    elif q.kind == "who" and len(named) >= LIST_OF_PEOPLE:
+        correct = False  # "Maria, David and Tom": a list of the room, not an answer
     else:
         correct = matched and not (wrong and not matched)
-    return {"correct": correct, "abstained": abstained, "matched": matched, "wrong_named": wrong,
+    return {"correct": correct, "abstained": abstained, "matched": matched, "wrong_named": wrong, "people": named,
             "hedged": matched and bool(wrong), "invented": made_up.as_dict(), "clean": made_up.clean}  # fmt: skip
 
 
@@ -279,7 +310,7 @@ def score_answers(gold: Gold, transcript: Transcript, answers: dict[str, str]) -
             continue
         row = {"id": q.id, "kind": q.kind, "window": q.window, "after_line": q.after_line,
                "fact_line": q.fact_line, "question": q.question, "answer": answers[q.id]}  # fmt: skip
-        rows.append(row | score_answer(q, answers[q.id], transcript.known(q.after_line)))
+        rows.append(row | score_answer(q, answers[q.id], transcript.known(q.after_line), gold.people))
     answerable = [r for r in rows if r["kind"] != "never"]
     never = [r for r in rows if r["kind"] == "never"]
     return {
@@ -322,6 +353,7 @@ def pool(meetings: list[dict[str, Any]]) -> dict[str, Any]:
         "fact_recall_rolling": ("notes", "rolling", "recall"),
         "owner_attribution_rolling": ("notes", "rolling", "owner_attribution"),
         "clean_notes": ("notes", "clean_notes"),
+        "small_talk_in_notes": ("notes", "small_talk_in_notes"),
         "retention": ("notes", "retention"),
         "answers_in_window": ("answers", "in_window"),
         "answers_evicted": ("answers", "evicted"),

@@ -5,7 +5,7 @@ from any model. `bench.quality_score` builds the metrics on top of them; the rul
 bench/data/quality/README.md.
 
 Normalisation (`normalise`), applied to gold keywords and to the text they are matched in alike:
-- time references such as `[03:12]` or `[03:12, 04:01]` are removed (the notes cite transcript times);
+- time references such as `[03:12]`, `[03:12, 04:01]` or `[1:02:03.5]` are removed (the notes cite transcript times);
 - lowercase; `'s` dropped (David's -> david); `n't` -> ` not`; hyphens and punctuation become spaces,
   except a decimal point between digits;
 - numbers: `2,000` -> 2000, `24th` -> 24, `45k` -> 45000, `$10` -> `10 dollars`, `80%` -> `80 percent`,
@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TIME_REF = re.compile(r"[\[(]\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[,;–-]|and|to)\s*\d{1,2}:\d{2}(?::\d{2})?)*\s*[\])]")
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"
+_TIME_REF = re.compile(rf"[\[(]\s*{_CLOCK}(?:\s*(?:[,;–-]|and|to)\s*{_CLOCK})*\s*[\])]")
 UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen".split())}  # fmt: skip

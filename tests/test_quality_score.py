@@ -53,7 +53,7 @@ GOLD = Gold(
 
 
 def test_normalise_numbers_dates_money_and_time_references():
-    assert normalise("Moved to March twenty-fourth [03:12, 04:01].") == "moved to march 24"
+    assert normalise("Moved to March twenty-fourth [03:12, 04:01] [1:02:03.5].") == "moved to march 24"
     assert normalise("the 24th of March") == "the march 24"
     assert normalise("about four hundred pilot users") == "about 400 pilot users"
     assert normalise("one hundred and eighty-five thousand") == "185000"
@@ -240,3 +240,10 @@ def test_oracle_notes_and_answers_score_perfectly(gold_path):
     assert final["clean"], final["invented"]
     wrong = [r["id"] for r in result["answers"]["questions"] if not r["correct"]]
     assert wrong == []
+
+
+def test_who_answer_listing_the_room_is_wrong():
+    who = GOLD.questions[0]
+    known = Known.of(LINES)
+    assert not score_answer(who, "The team of Maria, David and Tom.", known, GOLD.people)["correct"]
+    assert score_answer(who, "David; Kevin helps with the backups.", known, GOLD.people)["correct"]
