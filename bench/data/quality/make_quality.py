@@ -5,7 +5,7 @@ Usage (from the repository root)::
     python bench/data/quality/make_quality.py          # writes NAME.txt + NAME.gold.json next to itself
     python bench/data/quality/make_quality.py --check  # only verifies that the committed files are current
 
-Each meeting (meetings_*.py) is a list of agenda blocks: scripted scenes that carry the gold facts and
+Each meeting (meetings_dev.py, meetings_test.py, meetings_school.py, meetings_long.py) is a list of agenda blocks: scripted scenes that carry the gold facts and
 their traps, with filler talk on the block's topic around them (pools of statements with slots,
 reactions, hand-overs, small talk; talk.py). `NAME.txt` has one utterance per line, `Speaker: text`, the
 format `sinkscribe replay FILE --text` reads (150 words a minute: 20 minutes are ~3000 words).
@@ -116,7 +116,7 @@ class Writer:
         return re.sub(r"\{(\w+)\}", value, template)
 
     def point(self, topic: str, speaker: str, max_uses: int = 1) -> str | None:
-        """A statement on `topic`: a written one (each said once) or, about half the time and once those
+        """A statement on `topic`: a written one (each said once) or, a third of the time and once those
         run out, one composed about one of the topic's things."""
         if self.rng.random() < 0.35 and (text := self.compose(topic, speaker)):
             return text
@@ -344,9 +344,10 @@ def verify(meeting: Meeting | None, lines: list[tuple], gold: dict) -> None:
 def build_all() -> dict[str, tuple[str, dict]]:
     from meetings_dev import MEETINGS as DEV
     from meetings_long import MEETINGS as LONG
+    from meetings_school import MEETINGS as SCHOOL
     from meetings_test import MEETINGS as TEST
 
-    out = {m.name: build(m) for m in [*DEV, *TEST, *LONG]}
+    out = {m.name: build(m) for m in [*DEV, *TEST, *SCHOOL, *LONG]}
     script = ROOT / "samples" / "meeting.script.txt"
     raw = script.read_text(encoding="utf-8")
     demo = demo_gold(raw)
