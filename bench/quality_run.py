@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,7 +30,18 @@ import zmq
 from bench.asr import free_endpoints
 from pipeline import client, transport, wire
 from pipeline.errors import StageFailed
-from pipeline.messages import EndOfStream, Message, Segment, Status, Summary
+from pipeline.messages import (
+    Answer,
+    EndOfStream,
+    Error,
+    Message,
+    Question,
+    Segment,
+    Snapshot,
+    SnapshotRequest,
+    Status,
+    Summary,
+)
 from pipeline.supervisor import RestartPolicy, Supervisor
 from stages.settings import AppConfig, SummarizeConfig
 from stages.text_ingest import PAUSE_S, WORDS_PER_SECOND, read_lines
@@ -93,12 +105,26 @@ def _status_where(sub: transport.Receiver, monitor: Monitor, ok: Callable[[dict]
     return monitor.rec.counters
 
 
-def ask(cfg: AppConfig, sub: transport.Receiver, monitor: Monitor, question: dict, asked: int) -> dict[str, Any]:
+def request(cfg: AppConfig, msg: Message, sup: Supervisor) -> Message:
+    """One request to summarize, given up as soon as the stage has died (not after the long timeout)."""
+    reply = client.request(cfg.endpoints.requests, msg, REQUEST_TIMEOUT_S, cfg.security,
+                           should_stop=lambda: bool(sup.failed()))  # fmt: skip
+    if reply is None:
+        raise StageFailed(f"summarize: {sup.children['summarize'].error()}")
+    if isinstance(reply, Error):
+        raise StageFailed(f"summarize refused a request: {reply.message}")
+    return reply
+
+
+def ask(cfg: AppConfig, sup: Supervisor, sub: transport.Receiver, monitor: Monitor, question: dict,
+        asked: int) -> dict[str, Any]:  # fmt: skip
     """Ask one question now; the answer with its wall time and the engine's own timings."""
     before = dict(monitor.rec.counters)
     t0 = time.monotonic()
-    answer = client.ask(cfg.endpoints.requests, question["question"], REQUEST_TIMEOUT_S, security=cfg.security)
+    answer = request(cfg, Question(cfg.stream, 0, uuid.uuid4().hex, question["question"]), sup)
     seconds = time.monotonic() - t0
+    if not isinstance(answer, Answer):
+        raise StageFailed(f"summarize answered a question with {answer.type}")
     after = _status_where(sub, monitor, lambda c: c.get("questions", 0) >= asked, STATUS_WAIT_S)
     first = before.get("first_seq_in_window")
     return {
@@ -140,7 +166,7 @@ def run_text(transcript: Path, gold: dict, preset: str) -> Recording:
             push = transport.open_socket(ctx, "push", cfg.endpoints.transcript, bind=False, hwm=100, security=cfg.security)
             try:
                 sup.start("summarize")
-                client.snapshot(cfg.endpoints.requests, REQUEST_TIMEOUT_S, security=cfg.security)  # the model is loaded
+                request(cfg, SnapshotRequest(cfg.stream, 0, uuid.uuid4().hex), sup)  # answered once the model is loaded
                 rec.load_s = time.monotonic() - t_start
                 dead = lambda: bool(sup.failed())  # noqa: E731
                 t_audio, asked = 0.0, 0
@@ -154,9 +180,9 @@ def run_text(transcript: Path, gold: dict, preset: str) -> Recording:
                     while (got := sub.recv(timeout_s=0)) is not None:
                         monitor.handle(got[1])
                     for q in by_line.get(utt.line, []):
-                        _wait_stored(cfg, sub, monitor, seq)
+                        _wait_stored(cfg, sup, sub, monitor, seq)
                         asked += 1
-                        rec.answers.append(ask(cfg, sub, monitor, q, asked))
+                        rec.answers.append(ask(cfg, sup, sub, monitor, q, asked))
                         log.info("%s line %d: %s -> %s (%.1f s)", gold["meeting"], utt.line, q["question"],
                                  rec.answers[-1]["answer"][:80], rec.answers[-1]["seconds"])  # fmt: skip
                 transport.send_waiting(push, EndOfStream(cfg.stream, len(utterances), "eof", t_audio), dead)
@@ -175,10 +201,12 @@ def run_text(transcript: Path, gold: dict, preset: str) -> Recording:
     return rec
 
 
-def _wait_stored(cfg: AppConfig, sub: transport.Receiver, monitor: Monitor, seq: int) -> None:
+def _wait_stored(cfg: AppConfig, sup: Supervisor, sub: transport.Receiver, monitor: Monitor, seq: int) -> None:
     """Until summarize has stored segment `seq` and is idle (its snapshot reply comes between loop turns)."""
     while True:
-        snap = client.snapshot(cfg.endpoints.requests, REQUEST_TIMEOUT_S, security=cfg.security)
+        snap = request(cfg, SnapshotRequest(cfg.stream, 0, uuid.uuid4().hex), sup)
+        if not isinstance(snap, Snapshot):
+            raise StageFailed(f"summarize answered a snapshot request with {snap.type}")
         while (got := sub.recv(timeout_s=0)) is not None:
             monitor.handle(got[1])
         if snap.stored_seq >= seq:
@@ -200,6 +228,7 @@ def run_audio(audio: Path, gold: dict, preset: str) -> Recording:
                                          "summarize.session_dir": tmp, "summarize.session": "audio"})  # fmt: skip
         cfg = replace(cfg, endpoints=free_endpoints(), heartbeat_s=1.0)
         sub_holder: list = []
+        sups: list[Supervisor] = []
 
         def after_end() -> None:
             sub = transport.Receiver(transport.open_socket(zmq.Context.instance(), "sub", cfg.endpoints.summary,
@@ -207,12 +236,12 @@ def run_audio(audio: Path, gold: dict, preset: str) -> Recording:
             sub_holder.append(sub)
             time.sleep(0.3)  # the SUB connects before the first Status it needs
             for q in gold["questions"]:
-                rec.answers.append(ask(cfg, sub, monitor, q, rec.counters.get("questions", 0) + 1))
+                rec.answers.append(ask(cfg, sups[0], sub, monitor, q, rec.counters.get("questions", 0) + 1))
                 rec.answers[-1]["evicted_actual"] = None  # seqs are ASR segments: bench.quality aligns them
                 log.info("audio: %s -> %s (%.1f s)", q["question"], rec.answers[-1]["answer"][:80],
                          rec.answers[-1]["seconds"])  # fmt: skip
 
-        result = run_summarization(cfg, monitor.handle, after_end=after_end)
+        result = run_summarization(cfg, monitor.handle, after_end=after_end, on_start=sups.append)
         for sub in sub_holder:
             sub.sock.close(linger=0)
         rec.audio_seconds = result.audio_seconds
