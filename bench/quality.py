@@ -12,7 +12,8 @@ fact recall of the final and the rolling notes, owner attribution, invented name
 update, retention, small talk in the notes, answer accuracy per kind and in-window / evicted, abstention on
 never-discussed questions; times of summaries and answers; whether the preset keeps up with real time.
 `{preset}` (or `<preset>`) in --json writes one file per preset, else one file holds them all. Targets
-(issue #13) are checked on the pooled split; tune on dev, report test.
+(issue #13) are checked on the pooled split; tune on dev, report test. `--rescore JSON` scores a recorded
+run again with the current rules and gold (no model runs), e.g. after a matching rule changed.
 """
 
 from __future__ import annotations
@@ -127,43 +128,76 @@ def score_audio(gold: Gold, script: list[str], rec: Recording) -> dict[str, Any]
                          updates, {a["id"]: a["answer"] for a in rec.answers})  # fmt: skip
 
 
+def score_text(gold_path: Path, entry: dict[str, Any]) -> None:
+    """(Re)score one recorded text meeting in place: its summaries and answers against the gold."""
+    raw = json.loads(gold_path.read_text(encoding="utf-8"))
+    lines = transcript_of(gold_path, raw).read_text(encoding="utf-8").splitlines()
+    updates = [Update(s["text"], s["upto_line"], s["final"]) for s in entry["summaries"]]
+    entry["score"] = score_meeting(load_gold(gold_path), lines, updates, {a["id"]: a["answer"] for a in entry["answers"]})
+    rows = {r["id"]: r for r in entry["score"]["answers"]["questions"]}
+    for a in entry["answers"]:
+        a.update({k: rows[a["id"]][k] for k in ("kind", "window", "correct", "abstained") if a["id"] in rows})
+
+
+def score_audio_entry(gold_path: Path, entry: dict[str, Any]) -> None:
+    """(Re)score one recorded audio run in place (needs its recorded segments)."""
+    raw = json.loads(gold_path.read_text(encoding="utf-8"))
+    script = transcript_of(gold_path, raw).read_text(encoding="utf-8").splitlines()
+    rec = Recording(summaries=entry["summaries"], answers=entry["answers"], segments=entry["segments"])
+    entry["score"] = score_audio(load_gold(gold_path), script, rec)
+    entry["metrics"] = pool([entry["score"]])
+
+
+def pool_splits(run: dict[str, Any]) -> None:
+    run["splits"] = {}
+    for split in ("dev", "test"):
+        chosen = sorted(n for n, m in run["meetings"].items() if m["split"] == split)
+        if chosen:
+            pooled = pool([run["meetings"][n]["score"] for n in chosen])
+            run["splits"][split] = {"meetings": chosen, "metrics": pooled, "targets": targets(pooled)}
+
+
 def measure(preset: str, gold_paths: list[Path], audio: list[tuple[Path, Path]]) -> dict[str, Any]:
+    """Run every meeting (and audio file) through the real stages with `preset`, then score."""
     every_s = SummarizeConfig().summary_every_s
     run: dict[str, Any] = {"preset": preset, "config": dataclasses.asdict(SummarizeConfig(model=preset)),
                            "meetings": {}, "splits": {}, "audio": {}}  # fmt: skip
     for path in gold_paths:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        transcript = transcript_of(path, raw)
         log.info("%s: %s (%s, %d words)", preset, raw["meeting"], raw["split"], raw.get("words", 0))
-        rec = run_text(transcript, raw, preset)
-        lines = transcript.read_text(encoding="utf-8").splitlines()
-        score = score_meeting(load_gold(path), lines, [Update(s["text"], s["upto_line"], s["final"]) for s in rec.summaries],
-                              {a["id"]: a["answer"] for a in rec.answers})  # fmt: skip
-        rows = {r["id"]: r for r in score["answers"]["questions"]}
-        for a in rec.answers:
-            a.update({k: rows[a["id"]][k] for k in ("kind", "window", "correct", "abstained") if a["id"] in rows})
-        run["meetings"][raw["meeting"]] = {
-            "split": raw["split"], "minutes": raw["minutes"], "words": raw.get("words"), "score": score,
-            "realtime": timing(rec, every_s), "summaries": rec.summaries, "answers": rec.answers,
-            "final_counters": rec.counters,
-        }  # fmt: skip
-        print(summary_line(raw["meeting"], score, run["meetings"][raw["meeting"]]["realtime"]), flush=True)
-    for split in ("dev", "test"):
-        chosen = [m for m in run["meetings"].values() if m["split"] == split]
-        if chosen:
-            pooled = pool([m["score"] for m in chosen])
-            run["splits"][split] = {"meetings": sorted(n for n, m in run["meetings"].items() if m["split"] == split),
-                                    "metrics": pooled, "targets": targets(pooled)}  # fmt: skip
+        rec = run_text(transcript_of(path, raw), raw, preset)
+        entry = {"gold": path.name, "split": raw["split"], "minutes": raw["minutes"], "words": raw.get("words"),
+                 "realtime": timing(rec, every_s), "summaries": rec.summaries, "answers": rec.answers,
+                 "final_counters": rec.counters}  # fmt: skip
+        score_text(path, entry)
+        run["meetings"][raw["meeting"]] = entry
+        print(summary_line(raw["meeting"], entry["score"], entry["realtime"]), flush=True)
+    pool_splits(run)
     for audio_path, gold_path in audio:
-        gold = load_gold(gold_path)
-        script = transcript_of(gold_path, json.loads(gold_path.read_text(encoding="utf-8"))).read_text().splitlines()
-        rec = run_audio(audio_path, json.loads(gold_path.read_text(encoding="utf-8")), preset)
-        score = score_audio(gold, script, rec)
-        run["audio"][gold.meeting] = {"file": str(audio_path), "score": score, "realtime": timing(rec, every_s),
-                                      "metrics": pool([score]), "summaries": rec.summaries, "answers": rec.answers,
-                                      "transcript": " ".join(s["text"] for s in rec.segments)}  # fmt: skip
-        print(summary_line(f"{gold.meeting} (audio)", score, run["audio"][gold.meeting]["realtime"]), flush=True)
+        raw = json.loads(gold_path.read_text(encoding="utf-8"))
+        rec = run_audio(audio_path, raw, preset)
+        entry = {"gold": gold_path.name, "file": str(audio_path), "realtime": timing(rec, every_s),
+                 "summaries": rec.summaries, "answers": rec.answers, "segments": rec.segments,
+                 "transcript": " ".join(s["text"] for s in rec.segments)}  # fmt: skip
+        score_audio_entry(gold_path, entry)
+        run["audio"][raw["meeting"]] = entry
+        print(summary_line(f"{raw['meeting']} (audio)", entry["score"], entry["realtime"]), flush=True)
     return run
+
+
+def rescore(report: dict[str, Any], data: Path) -> dict[str, Any]:
+    """Score recorded runs again with the current rules and gold, without running any model."""
+    for run in report["presets"].values():
+        for name, entry in run["meetings"].items():
+            score_text(data / entry.get("gold", f"{name}.gold.json"), entry)
+        pool_splits(run)
+        for name, entry in run["audio"].items():
+            if "segments" in entry:
+                score_audio_entry(data / entry.get("gold", f"{name}.gold.json"), entry)
+            else:
+                log.warning("%s (audio): recorded without its segments, kept its old score", name)
+    report["rescored_with"] = "python -m bench.quality --rescore"
+    return report
 
 
 def summary_line(name: str, score: dict, rt: dict) -> str:
@@ -234,20 +268,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help="Folder of NAME.txt + NAME.gold.json.")
     parser.add_argument("--audio", action="append", default=[], metavar="FILE=NAME",
                         help="Also replay FILE through capture + transcribe + summarize, scored on NAME's gold.")
+    parser.add_argument("--rescore", type=Path, metavar="JSON",
+                        help="Score a JSON written by bench.quality again with the current rules; no model runs.")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    gold_paths = discover(args.data, args.split, [m for m in args.meetings.split(",") if m] or None)
-    audio = []
-    for spec in args.audio:
-        file, _, name = spec.partition("=")
-        audio.append((Path(file), args.data / f"{name}.gold.json"))
-    command = "python -m bench.quality " + " ".join(sys.argv[1:] if argv is None else argv)
-    machine = {"platform": platform.platform(), "cpu_count": os.cpu_count(), "loadavg_1min": round(os.getloadavg()[0], 2)}
     template = "{preset}" in str(args.json_out) or "<preset>" in str(args.json_out)
-    report: dict[str, Any] = {"benchmark": "quality", "command": command, "machine": machine, "presets": {}}
-    for preset in [p for p in args.presets.split(",") if p]:
-        run = measure(preset, gold_paths, audio)
-        report["presets"][preset] = run
+    if args.rescore:
+        report = rescore(json.loads(args.rescore.read_text(encoding="utf-8")), args.data)
+    else:
+        report = run_all(args, argv)
+    for preset, run in report["presets"].items():
         print(f"\n{markdown(run)}\n", flush=True)
         if template:
             path = Path(str(args.json_out).replace("{preset}", preset).replace("<preset>", preset))
@@ -255,6 +285,20 @@ def main(argv: list[str] | None = None) -> int:
     if not template:
         write(args.json_out, report)
     return 0
+
+
+def run_all(args: argparse.Namespace, argv: list[str] | None) -> dict[str, Any]:
+    gold_paths = discover(args.data, args.split, [m for m in args.meetings.split(",") if m] or None)
+    audio = []
+    for spec in args.audio:
+        file, _, name = spec.partition("=")
+        audio.append((Path(file), args.data / f"{name}.gold.json"))
+    command = "python -m bench.quality " + " ".join(sys.argv[1:] if argv is None else argv)
+    machine = {"platform": platform.platform(), "cpu_count": os.cpu_count(), "loadavg_1min": round(os.getloadavg()[0], 2)}
+    report: dict[str, Any] = {"benchmark": "quality", "command": command, "machine": machine, "presets": {}}
+    for preset in [p for p in args.presets.split(",") if p]:
+        report["presets"][preset] = measure(preset, gold_paths, audio)
+    return report
 
 
 def write(path: Path, payload: dict[str, Any]) -> None:

@@ -256,9 +256,10 @@ def action_owners(item: str) -> list[str]:
 
 # -- names and invented content --------------------------------------------------------------------
 
-ALLOWED_CAPITALISED = {"i", "ok", "okay", "none", "tbd", "n/a", "q", "eta", "faq"} | set(MONTHS) | set(WEEKDAYS) | set(_HEADING)
+ALLOWED_CAPITALISED = ({"i", "ok", "okay", "none", "tbd", "n/a", "q", "eta", "faq"} | set(MONTHS) | set(WEEKDAYS)
+                       | {word for name in _HEADING for word in name.split()})  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;(\[—–]|\s-\s)\s*[\"'*]*$")
+_SENTENCE_START = re.compile(r"(?:^|[\n.!?:;(\[—–•·]|\s-\s)[ \t]*[\"'*#]*$")
 
 
 def capitalised_words(text: str) -> list[str]:

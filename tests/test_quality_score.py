@@ -247,3 +247,8 @@ def test_who_answer_listing_the_room_is_wrong():
     known = Known.of(LINES)
     assert not score_answer(who, "The team of Maria, David and Tom.", known, GOLD.people)["correct"]
     assert score_answer(who, "David; Kevin helps with the backups.", known, GOLD.people)["correct"]
+
+
+def test_headings_and_line_starts_are_not_invented_names():
+    notes = "Decisions:\n- none\nAction items:\n- none\nKey facts:\n- none\nOpen questions:\nPending review\n"
+    assert invented(notes, Known.of(LINES)).clean
