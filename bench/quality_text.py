@@ -259,19 +259,22 @@ def action_owners(item: str) -> list[str]:
 ALLOWED_CAPITALISED = ({"i", "ok", "okay", "none", "tbd", "n/a", "q", "eta", "faq"} | set(MONTHS) | set(WEEKDAYS)
                        | {word for name in _HEADING for word in name.split()})  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+COMMON_ACRONYMS = {"ok", "tbd", "tba", "eta", "faq", "asap", "fyi", "am", "pm", "id", "na", "qa", "hr", "it", "ai", "ui",
+                   "ux", "api", "kpi", "pr", "vs", "etc", "none", "q"}  # fmt: skip
 _SENTENCE_START = re.compile(r"(?:^|[\n.!?:;(\[—–•·]|\s-\s)[ \t]*[\"'*#]*$")
 
 
 def capitalised_words(text: str) -> list[str]:
-    """Capitalised words that are not the first word of a sentence, an item or a clause after `:`, and
-    are not all capitals (acronyms) -- the candidates for names."""
+    """The candidates for names: capitalised words that do not start a sentence, a line, an item or a
+    clause after `:`, and acronyms (AWS) wherever they stand, but for common ones (`COMMON_ACRONYMS`)."""
     text = strip_time_refs(text)
     out = []
     for m in _WORD.finditer(text):
         word = m.group(0).rstrip("'’-")
-        if not word[0].isupper() or (len(word) > 1 and word.isupper()):
+        acronym = len(word) > 1 and word.isupper()
+        if not word[0].isupper() or acronym and word.lower() in COMMON_ACRONYMS:
             continue
-        if _SENTENCE_START.search(text[: m.start()]):
+        if not acronym and _SENTENCE_START.search(text[: m.start()]):
             continue
         out.append(re.sub(r"['’]s$", "", word))
     return out

@@ -252,3 +252,9 @@ def test_who_answer_listing_the_room_is_wrong():
 def test_headings_and_line_starts_are_not_invented_names():
     notes = "Decisions:\n- none\nAction items:\n- none\nKey facts:\n- none\nOpen questions:\nPending review\n"
     assert invented(notes, Known.of(LINES)).clean
+
+
+def test_an_invented_acronym_is_a_name_but_common_ones_are_not():
+    known = Known.of(LINES)
+    assert invented("The database will be hosted on AWS.", known).names == ("AWS",)
+    assert invented("Owner TBD, QA to confirm, ETA unknown.", known).clean
