@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -165,16 +166,23 @@ def test_score_meeting_pools_answers_by_kind_and_window():
     assert result["notes"]["final"]["recall"]["k"] == 1
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_quality", DATA / "make_quality.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _build_set() -> dict:
+    """Run the generator in this process; its folder goes on sys.path only meanwhile (its modules have
+    plain names such as `spec` and `talk`, which must not shadow anything in later tests)."""
+    saved_path, saved_modules = list(sys.path), set(sys.modules)
+    try:
+        spec = importlib.util.spec_from_file_location("make_quality", DATA / "make_quality.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.build_all()
+    finally:
+        sys.path[:] = saved_path
+        for name in set(sys.modules) - saved_modules:
+            del sys.modules[name]
 
 
 def test_committed_set_is_what_the_generator_writes_and_loads():
-    generator = _load_generator()
-    built = generator.build_all()
+    built = _build_set()
     assert len(built) >= 6
     for name, (text, gold) in built.items():
         if name != "demo":  # the demo's transcript is samples/meeting.script.txt
