@@ -260,7 +260,7 @@ def _run_pipeline(cfg: Any, text_input: bool, questions: tuple[str, ...], serve:
 
 
 SUMMARY_OPTIONS = [
-    click.option("--preset", default=None, help="Language model: smollm2-135m (default), qwen2.5-coder-0.5b, an HF id or folder."),
+    click.option("--preset", default=None, help="Language model: qwen2.5-coder-1.5b (default), qwen2.5-coder-0.5b, smollm2-135m (fast, weak), an HF id or folder."),
     click.option("--session", default=None, help="Session name (its SQLite file); default: the stream id."),
     click.option("--session-dir", default=None, help="Where session files go."),
     click.option("--ask", "questions", multiple=True, help="Ask this after the final summary (repeatable)."),

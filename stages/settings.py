@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 
 from pipeline.security import Security
 
+# The language model when neither the config nor --preset names one: the best preset measured by
+# bench.quality that keeps real time beside transcribe on 2 cores (README, "Quality"). smollm2-135m is
+# for fast tests (tests/conftest.py sets SINKSCRIBE_MODEL to it).
+DEFAULT_MODEL = "qwen2.5-coder-1.5b"
+
 LOOPBACK = "tcp://127.0.0.1"
 
 
@@ -132,7 +137,9 @@ class TranscribeConfig:
 
 @dataclass(frozen=True)
 class SummarizeConfig:
-    model: str = "smollm2-135m"  # preset (smollm2-135m, qwen2.5-coder-0.5b), Hugging Face id or local folder
+    # preset (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, smollm2-135m), Hugging Face id or local folder;
+    # unset: $SINKSCRIBE_MODEL, else DEFAULT_MODEL
+    model: str = field(default_factory=lambda: os.environ.get("SINKSCRIBE_MODEL") or DEFAULT_MODEL)
     dtype: str = "auto"  # auto = bfloat16 where the CPU has bf16 instructions (2x faster), else float32
     prefill_chunk: int = 128  # transcript tokens per forward: larger chunks use the cores better (speed only)
     threads: int = 0  # torch threads; 0 = half the cores (see auto_threads)

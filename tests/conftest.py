@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,6 +15,9 @@ from pipeline.messages import SAMPLE_RATE
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+# The tests drive the stages with the smallest packaged model (the default preset is ~10x larger);
+# stage processes the tests start inherit it. Tests about a preset name it explicitly.
+os.environ["SINKSCRIBE_MODEL"] = "smollm2-135m"
 
 
 def free_port() -> int:
