@@ -4,6 +4,7 @@ bounded cache. (Summary quality is not judged here: the 135M model is for mechan
 from __future__ import annotations
 
 import dataclasses
+import io
 import threading
 import time
 import uuid
@@ -11,7 +12,7 @@ import uuid
 import pytest
 import zmq
 
-from pipeline import client, transport, wire
+from pipeline import client, subscriber, transport, wire
 from pipeline.errors import InputError
 from pipeline.messages import EndOfStream, Question, Segment, Status, Summary
 from pipeline.runner import StopFlag
@@ -114,6 +115,14 @@ def test_schedule_snapshot_questions_store_and_bounds(cfg, tmp_path):
         final = st.wait_for(lambda m: isinstance(m, Summary) and m.final, timeout_s=180)
         assert final.upto_seq == len(lines) - 1
         st.wait_for(lambda m: isinstance(m, EndOfStream))
+        # A late joiner after the end is told the truth: the summary is the final one, the stream is over.
+        snap = client.snapshot(cfg.endpoints.requests, timeout_s=60)
+        assert snap.final and snap.ended and snap.summary == final.text and snap.session == "t"
+        assert snap.end_reason == "eof" and snap.audio_seconds == pytest.approx(t)
+        out = io.StringIO()
+        shown = subscriber.watch(cfg.endpoints.summary, (), False, 2, 5.0, out, cfg.endpoints.requests)
+        assert shown == 2 and out.getvalue().startswith("── FINAL SUMMARY (up to ")
+        assert out.getvalue().splitlines()[-1] == f"end of stream t (eof, {t:.1f} s of audio)"
     summaries = [m for m in st.seen if isinstance(m, Summary)]
     uptos = [s.upto for s in summaries]
     assert uptos == sorted(uptos) and len(summaries) >= 5  # ~270 s / 30 s, each on schedule
@@ -144,6 +153,10 @@ def test_restart_resumes_from_the_store_without_duplicates(cfg, tmp_path):
         assert status.counters["duplicates"] == 3
     with SessionStore.open_existing(tmp_path / "t.sqlite") as store:
         assert [s.seq for s in store.segments()] == list(range(12))
+    with RunningStage(dataclasses.replace(cfg)) as st:  # restarted after the end: the store says it is over
+        st.wait_for(lambda m: isinstance(m, Status), timeout_s=120)
+        snap = client.snapshot(cfg.endpoints.requests, timeout_s=60)
+        assert snap.ended and snap.final and snap.stored_seq == 11 and snap.end_reason == "eof"
 
 
 def test_garbage_on_every_socket_is_counted_and_valid_traffic_still_served(cfg):
