@@ -4,15 +4,16 @@ bounded cache. (Summary quality is not judged here: the 135M model is for mechan
 from __future__ import annotations
 
 import dataclasses
-import io
 import threading
 import time
 import uuid
 
 import pytest
 import zmq
+from click.testing import CliRunner
 
-from pipeline import client, subscriber, transport, wire
+from pipeline import client, transport, wire
+from pipeline.cli import main
 from pipeline.errors import InputError
 from pipeline.messages import EndOfStream, Question, Segment, Status, Summary
 from pipeline.runner import StopFlag
@@ -119,10 +120,11 @@ def test_schedule_snapshot_questions_store_and_bounds(cfg, tmp_path):
         snap = client.snapshot(cfg.endpoints.requests, timeout_s=60)
         assert snap.final and snap.ended and snap.summary == final.text and snap.session == "t"
         assert snap.end_reason == "eof" and snap.audio_seconds == pytest.approx(t)
-        out = io.StringIO()
-        shown = subscriber.watch(cfg.endpoints.summary, (), False, 2, 5.0, out, cfg.endpoints.requests)
-        assert shown == 2 and out.getvalue().startswith("── FINAL SUMMARY (up to ")
-        assert out.getvalue().splitlines()[-1] == f"end of stream t (eof, {t:.1f} s of audio)"
+        shown = CliRunner().invoke(main, ["subscribe", "--from", "summary", "--endpoint", cfg.endpoints.summary,
+                                          "--requests", cfg.endpoints.requests, "--count", "2", "--timeout", "5"])  # fmt: skip
+        assert shown.exit_code == 0 and shown.stdout.startswith("── FINAL SUMMARY (up to "), shown.output
+        assert shown.stdout.splitlines()[-1] == f"end of stream t (eof, {t:.1f} s of audio)"
+        assert shown.stderr == "-- session t (unknown source), ended (eof)\n"
     summaries = [m for m in st.seen if isinstance(m, Summary)]
     uptos = [s.upto for s in summaries]
     assert uptos == sorted(uptos) and len(summaries) >= 5  # ~270 s / 30 s, each on schedule

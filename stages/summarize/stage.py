@@ -18,12 +18,10 @@ import logging
 import os
 import resource
 import time
-from pathlib import Path
 
 import zmq
 
 from pipeline import reliable, transport
-from pipeline.errors import ConfigError
 from pipeline.messages import (
     Answer,
     EndOfStream,
@@ -38,28 +36,11 @@ from pipeline.messages import (
 )  # fmt: skip
 from pipeline.runner import StopFlag
 from stages.settings import AppConfig, auto_threads
+from stages.summarize.catalog import default_session_dir, session_path  # noqa: F401 (their old home)
 from stages.summarize.store import SessionStore
 from stages.summarize.summarizer import Summarizer
 
 log = logging.getLogger(__name__)
-
-
-def session_path(cfg: AppConfig) -> Path:
-    """The SQLite file of this stream's session."""
-    s = cfg.summarize
-    base = Path(s.session_dir).expanduser() if s.session_dir else default_session_dir()
-    name = s.session or cfg.stream
-    if "/" in name or name.startswith("."):
-        raise ConfigError(f"summarize.session {name!r} must be a plain name, not a path")
-    return base / f"{name}.sqlite"
-
-
-def default_session_dir() -> Path:
-    home = os.environ.get("SINKSCRIBE_HOME")
-    if home:
-        return Path(home) / "sessions"
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "sinkscribe" / "sessions"
 
 
 def build_summarizer(cfg: AppConfig, store: SessionStore) -> Summarizer:
