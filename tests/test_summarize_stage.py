@@ -107,6 +107,7 @@ def test_schedule_snapshot_questions_store_and_bounds(cfg, tmp_path):
 
         answer = client.ask(cfg.endpoints.requests, "Which vendor was chosen for the badge readers?", timeout_s=180)
         assert answer.request_id and answer.question.startswith("Which vendor") and answer.text
+        assert answer.session == "t"  # `sinkscribe ask` names it: the user did not
         with pytest.raises(InputError, match="empty"):
             client.ask(cfg.endpoints.requests, "   ", timeout_s=60)
         with pytest.raises(InputError, match="limit is 300"):
