@@ -22,6 +22,7 @@ def open_run_session(cfg: Any, text_input: bool, session: str | None, resume: st
     """Decide the session of a `replay`/`run` before any stage starts: a new one, or the named one once
     checked; every stage gets its name (a restarted stage writes on where it stopped). Returns the
     config with `summarize.session` set and the catalogue's `Opened`."""
+    from pipeline.console import clock
     from stages.recording import identify
     from stages.summarize import catalog
 
@@ -31,12 +32,13 @@ def open_run_session(cfg: Any, text_input: bool, session: str | None, resume: st
     opened = catalog.open_session(catalog.session_dir(cfg), recording, session=session, resume=resume)
     cfg = dataclasses.replace(cfg, summarize=dataclasses.replace(cfg.summarize, session=opened.name))
     if opened.resumed:
-        from pipeline.console import clock
-
         click.echo(f"-- session {opened.name}: continues at {clock(opened.resume_at)} of {recording.name}", err=True)
     else:
         click.echo(f"-- session {opened.name}: new, from {recording.name} "
                    f"(to continue it after a crash: --resume {opened.name})", err=True)  # fmt: skip
+        for other in catalog.unfinished(catalog.session_dir(cfg), recording, exclude=opened.name)[-3:]:
+            click.echo(f"-- note: session {other.name} of this recording stopped at {clock(other.audio_seconds)} "
+                       f"({other.state}); --resume {other.name} would have continued it", err=True)  # fmt: skip
     return cfg, opened
 
 

@@ -102,6 +102,20 @@ def test_resume_checks_the_recording_and_continues(tmp_path):
         catalog.open_session(tmp_path, a, session="s", resume="s")
 
 
+def test_unfinished_sessions_of_the_same_recording_are_found(tmp_path):
+    """A new run of a file names an earlier session of it that stopped early (`--resume` continues it)."""
+    a = identify_text(text_file(tmp_path / "a.txt", "Ann: the Falcon budget"))
+    b = identify_text(text_file(tmp_path / "b.txt", "Bob: hiring in Lisbon"))
+    fill(tmp_path / "crashed.sqlite", a, ["the Falcon budget"])
+    fill(tmp_path / "stopped.sqlite", a, ["the Falcon budget"], ended="interrupted")
+    fill(tmp_path / "done.sqlite", a, ["the Falcon budget"], ended="eof")
+    fill(tmp_path / "other.sqlite", b, ["hiring"])
+    fill(tmp_path / "mic.sqlite", identify("mic"), ["live"])
+    assert sorted(s.name for s in catalog.unfinished(tmp_path, a)) == ["crashed", "stopped"]
+    assert [s.name for s in catalog.unfinished(tmp_path, a, exclude="crashed")] == ["stopped"]
+    assert catalog.unfinished(tmp_path, identify("mic")) == []
+
+
 def test_resume_refusals(tmp_path):
     a = identify_text(text_file(tmp_path / "a.txt", "Ann: the Falcon budget"))
     with pytest.raises(InputError, match="no session 'nope'"):

@@ -228,6 +228,15 @@ def open_session(directory: Path, recording: Recording, *, session: str | None =
     return Opened(name, path, False, 0.0, recording)
 
 
+def unfinished(directory: Path, recording: Recording, exclude: str = "") -> list[SessionInfo]:
+    """Sessions of this very recording that stopped before its end (a crash, Ctrl-C): `--resume` would
+    continue them. Never for a live source (a new run of the microphone is a new meeting)."""
+    if recording.live:
+        return []
+    return [s for s in list_sessions(directory) if s.name != exclude and s.recording is not None
+            and s.recording.fingerprint == recording.fingerprint and s.ended != "eof"]  # fmt: skip
+
+
 def check_resumable(found: SessionInfo, recording: Recording, flag: str) -> None:
     """InputError (one line: what differs, how to start fresh) unless `recording` may continue `found`."""
     fresh = "run without --resume to start a new session" if flag == "--resume" else \
