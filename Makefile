@@ -32,8 +32,10 @@ system-deps:
 	fi
 
 demo: $(STAMP)
-	# As fast as this machine transcribes (--speed 1 replays at real time); summaries every 60 s of audio.
-	$(BIN)/sinkscribe replay samples/meeting.ogg --speed 0 --preset qwen2.5-coder-0.5b --session demo \
+	# As fast as this machine transcribes (--speed 1 replays at real time); notes every 60 s of audio, by the
+	# default preset (qwen2.5-coder-1.5b: its first run converts the packaged GGUF once, about 2 minutes).
+	# Every run is a new session (DATE_TIME_meeting): a second `make demo` shows the captions and notes again.
+	$(BIN)/sinkscribe replay samples/meeting.ogg --speed 0 \
 		--ask "What was decided about the release date?" --ask "Who owns the database migration?"
 
 test: $(STAMP)

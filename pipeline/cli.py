@@ -6,7 +6,6 @@ exit code 2; nothing a user can cause prints a traceback.
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from collections.abc import Callable
@@ -15,41 +14,11 @@ from typing import Any
 
 import click
 
-from pipeline import config as config_io
+from pipeline.cli_common import CONFIG_DIR, ROOT, UserError, load_app_config, user_errors  # noqa: F401
+from pipeline.cli_sessions import forget_if_empty, open_run_session, pick, session_label, sessions
 from pipeline.errors import SinkscribeError
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = ROOT / "configs"
 log = logging.getLogger("sinkscribe")
-
-
-class UserError(click.ClickException):
-    exit_code = 2
-
-
-def user_errors(fn: Callable) -> Callable:
-    """Convert SinkscribeError into a one-line click error with exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except SinkscribeError as exc:
-            raise UserError(str(exc)) from None
-
-    return wrapper
-
-
-def load_app_config(config: str | None, overrides: dict[str, Any] | None = None):  # noqa: ANN201
-    """`--config` is a TOML path or the name of a preset in configs/ (default, replay, ...)."""
-    from stages.settings import AppConfig
-
-    path: Path | None = None
-    if config:
-        path = Path(config)
-        if not path.exists() and (CONFIG_DIR / f"{config}.toml").exists():
-            path = CONFIG_DIR / f"{config}.toml"
-    return config_io.load(AppConfig, path, overrides)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -71,7 +40,8 @@ def main(log_level: str) -> None:
       sinkscribe ask "What was decided?"  # from another terminal
       sinkscribe transcribe samples/meeting.ogg
       sinkscribe subscribe --from summary --topic summary
-      sinkscribe export replay --format srt
+      sinkscribe sessions                 # stored sessions; `sessions show NAME` prints one's notes
+      sinkscribe export --format srt      # the latest session; or name one
     """
     from pipeline.runner import setup_logging
 
@@ -219,17 +189,23 @@ def subscribe(source: str, endpoint: str | None, topics: tuple[str, ...], as_jso
     if source == "summary" and not no_snapshot:
         snapshot_from = requests or cfg.endpoints.requests
     endpoint = endpoint or getattr(cfg.endpoints, source)
-    shown = watch(endpoint, topics, as_json, count, timeout, sys.stdout, snapshot_from, cfg.security)
+    shown = watch(endpoint, topics, as_json, count, timeout, sys.stdout, snapshot_from, cfg.security,
+                  on_snapshot=None if as_json else _say_session)  # fmt: skip
     if timeout and (count == 0 or shown < count):
         sys.exit(1)
 
 
-def _summarize_overrides(preset: str | None, session: str | None, session_dir: str | None) -> dict[str, Any]:
+def _say_session(snap: Any) -> None:
+    """A late joiner is told which session it is watching and whether it is over (stderr)."""
+    if snap.session:
+        state = f"ended ({snap.end_reason or 'eof'})" if snap.ended else "live"
+        click.echo(f"-- session {snap.session} ({snap.source or 'unknown source'}), {state}", err=True)
+
+
+def _summarize_overrides(preset: str | None, session_dir: str | None) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     if preset:
         overrides["summarize.model"] = preset
-    if session:
-        overrides["summarize.session"] = session
     if session_dir:
         overrides["summarize.session_dir"] = session_dir
     return overrides
@@ -243,25 +219,32 @@ def _ask_all(cfg: Any, questions: tuple[str, ...], timeout: float, view: Any) ->
 
 
 def _run_pipeline(cfg: Any, text_input: bool, questions: tuple[str, ...], serve: bool, as_json: bool,
-                  ask_timeout: float) -> None:  # fmt: skip
+                  ask_timeout: float, session: str | None, resume: str | None) -> None:  # fmt: skip
     from pipeline.console import CaptionView, LiveView
     from pipeline.live import run_summarization
 
-    view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json)
+    cfg, opened = open_run_session(cfg, text_input, session, resume)
+    label = session_label(opened)
+    view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json, session=label)
     after = (lambda: _ask_all(cfg, questions, ask_timeout, view)) if questions else None
-    result = run_summarization(cfg, view.handle, text_input=text_input, after_end=after, serve=serve,
-                               log_level=_log_level())  # fmt: skip
+    try:
+        result = run_summarization(cfg, view.handle, text_input=text_input, after_end=after, serve=serve,
+                                   log_level=_log_level())  # fmt: skip
+    except SinkscribeError:
+        forget_if_empty(opened)  # a port in use, a model that does not load: no session to resume
+        raise
     view.finish()
     if not as_json:
-        from stages.summarize.stage import session_path
-
         click.echo(f"-- {result.counts.get('segment', 0)} segments, {result.counts.get('summary', 0)} summaries, "
-                   f"{result.audio_seconds:.0f} s ({result.reason}); session {session_path(cfg)}", err=True)  # fmt: skip
+                   f"{result.audio_seconds:.0f} s ({result.reason}); {label}: {opened.path}", err=True)  # fmt: skip
 
 
 SUMMARY_OPTIONS = [
     click.option("--preset", default=None, help="Language model: qwen2.5-coder-1.5b (default), qwen2.5-coder-0.5b, smollm2-135m (fast, weak), an HF id or folder."),
-    click.option("--session", default=None, help="Session name (its SQLite file); default: the stream id."),
+    click.option("--session", default=None, help="Session name: a new one is made, an existing one continues (checked "
+                 "like --resume); default: a new session named DATE_TIME_SOURCE."),
+    click.option("--resume", default=None, metavar="NAME", help="Continue the stored session NAME (after a crash or a "
+                 "Ctrl-C): the same recording only, from where its transcript ends."),
     click.option("--session-dir", default=None, help="Where session files go."),
     click.option("--ask", "questions", multiple=True, help="Ask this after the final summary (repeatable)."),
     click.option("--ask-timeout", type=float, default=120.0, show_default=True, help="Seconds to wait for each answer."),
@@ -284,20 +267,23 @@ def summary_options(fn: Callable) -> Callable:
 @summary_options
 @user_errors
 def replay(file: str, speed: float | None, text_input: bool, serve: bool, preset: str | None, session: str | None,
-           session_dir: str | None, questions: tuple[str, ...], ask_timeout: float, as_json: bool,
+           resume: str | None, session_dir: str | None, questions: tuple[str, ...], ask_timeout: float, as_json: bool,
            config: str | None) -> None:  # fmt: skip
     """Replay a recording (or a transcript) through capture, transcribe and summarize.
 
-    Captions, rolling summaries and answers are printed as they come; the session is kept in a SQLite
-    file for `sinkscribe ask` (with --serve) and `sinkscribe export`.
+    Captions, rolling summaries and answers are printed as they come. Each replay is a new session
+    (named DATE_TIME_FILESTEM, printed at the start), kept for `sinkscribe sessions`, `export` and
+    `ask` (with --serve); `--resume NAME` continues a session stopped by a crash or Ctrl-C, only with
+    the same recording (its audio is compared, not its name).
 
     \b
     Examples:
       sinkscribe replay samples/meeting.ogg
       sinkscribe replay samples/meeting.ogg --speed 0 --preset qwen2.5-coder-0.5b --ask "Who owns the migration?"
       sinkscribe replay samples/meeting.script.txt --text --serve
+      sinkscribe replay samples/meeting.ogg --resume 2026-12-01_1405_meeting   # after a crash
     """
-    overrides = {"capture.source": file, **_summarize_overrides(preset, session, session_dir)}
+    overrides = {"capture.source": file, **_summarize_overrides(preset, session_dir)}
     if speed is not None:
         overrides["capture.speed"] = speed
     cfg = load_app_config(config or "replay", overrides)
@@ -307,31 +293,33 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, preset
         validate(file)
     else:
         _preflight_source(cfg)
-    _run_pipeline(cfg, text_input, questions, serve, as_json, ask_timeout)
+    _run_pipeline(cfg, text_input, questions, serve, as_json, ask_timeout, session, resume)
 
 
 @main.command()
 @click.option("--device", default="", help="Input device index or name part (see `sinkscribe devices`).")
 @summary_options
 @user_errors
-def run(device: str, preset: str | None, session: str | None, session_dir: str | None, questions: tuple[str, ...],
-        ask_timeout: float, as_json: bool, config: str | None) -> None:  # fmt: skip
+def run(device: str, preset: str | None, session: str | None, resume: str | None, session_dir: str | None,
+        questions: tuple[str, ...], ask_timeout: float, as_json: bool, config: str | None) -> None:  # fmt: skip
     """Live: microphone -> captions, rolling summaries and answers, until Ctrl-C.
 
     Ctrl-C stops the microphone first; what was captured is still transcribed and a final summary is
     produced before everything shuts down. Ask questions from another terminal with `sinkscribe ask`.
+    Each run is a new session (DATE_TIME_mic); `--resume NAME` continues one on its clock.
 
     \b
     Examples:
       sinkscribe run
       sinkscribe run --device 2 --preset qwen2.5-coder-0.5b --session standup
+      sinkscribe run --resume 2026-12-01_0930_mic
     """
-    overrides = {"capture.source": "mic", **_summarize_overrides(preset, session, session_dir)}
+    overrides = {"capture.source": "mic", **_summarize_overrides(preset, session_dir)}
     if device:
         overrides["capture.device"] = device
     cfg = load_app_config(config or "default", overrides)
     _preflight_source(cfg)
-    _run_pipeline(cfg, False, questions, False, as_json, ask_timeout)
+    _run_pipeline(cfg, False, questions, False, as_json, ask_timeout, session, resume)
 
 
 @main.command()
@@ -355,36 +343,43 @@ def ask(question: str, timeout: float, endpoint: str | None, as_json: bool, conf
 
     cfg = load_app_config(config)
     answer = ask_question(endpoint or cfg.endpoints.requests, question, timeout, security=cfg.security)
+    if answer.session and not as_json:
+        click.echo(f"-- session {answer.session}", err=True)  # the running stage's: not named by the user
     click.echo(to_json(answer) if as_json else as_text(answer))
 
 
 @main.command()
-@click.argument("session")
+@click.argument("session", required=False)
 @click.option("--format", "fmt", type=click.Choice(["md", "srt", "vtt", "jsonl"]), default="md", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write here instead of stdout.")
+@click.option("--session-dir", default=None, help="Where session files are (default: summarize.session_dir).")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @user_errors
-def export(session: str, fmt: str, output: str | None, config: str | None) -> None:
-    """Export a stored session (a name or a .sqlite path) as Markdown, SRT, WebVTT or JSON lines.
+def export(session: str | None, fmt: str, output: str | None, session_dir: str | None, config: str | None) -> None:
+    """Export a stored session as Markdown, SRT, WebVTT or JSON lines.
+
+    SESSION is a name from `sinkscribe sessions` (or the unique start of one, or a .sqlite path);
+    without it, the latest session (named on stderr).
 
     \b
     Examples:
-      sinkscribe export replay --format md
+      sinkscribe export 2026-12-01_1405_meeting --format md
+      sinkscribe export --format srt -o meeting.srt      # the latest session
       sinkscribe export ~/.local/share/sinkscribe/sessions/live.sqlite --format srt -o live.srt
     """
     from stages.summarize.export import export as render
-    from stages.summarize.stage import session_path
     from stages.summarize.store import SessionStore
 
-    path = Path(session)
-    if not path.suffix == ".sqlite" and not path.exists():
-        path = session_path(load_app_config(config, {"summarize.session": session}))
+    path = pick(config, session_dir, session, "exporting")
     with SessionStore.open_existing(path) as store:
         text = render(store, fmt)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+main.add_command(sessions)
 
 
 @main.group()

@@ -115,9 +115,10 @@ class CaptionView:
 class LiveView:
     """Routes every message of a run to the caption view (or JSON lines)."""
 
-    def __init__(self, captions: CaptionView, json_lines: bool = False) -> None:
+    def __init__(self, captions: CaptionView, json_lines: bool = False, session: str = "") -> None:
         self.captions = captions
         self.json_lines = json_lines
+        self.session = session  # `session NAME (recording)`: named in the final summary's heading
 
     def handle(self, msg: Message) -> None:
         if self.json_lines:
@@ -127,7 +128,9 @@ class LiveView:
             self.captions.partial(msg)
         elif isinstance(msg, Segment):
             self.captions.segment(msg)
-        elif isinstance(msg, Summary | Answer):
+        elif isinstance(msg, Summary):
+            self.captions.line(as_text(msg, of=self.session if msg.final else ""))
+        elif isinstance(msg, Answer):
             self.captions.line(as_text(msg))
         elif isinstance(msg, EndOfStream):
             self.captions.finish()
@@ -142,15 +145,16 @@ def as_json(msg: Message) -> str:
     return wire.encode(msg)[0].decode("utf-8")
 
 
-def as_text(msg: Message) -> str:
-    """One message as a short human line."""
+def as_text(msg: Message, of: str = "") -> str:
+    """One message as a short human line; `of` names what a summary belongs to (`session NAME (FILE)`)."""
     if isinstance(msg, Segment):
         return f"[{clock(msg.start)}] {msg.text}"
     if isinstance(msg, Partial):
         return f"[{clock(msg.start)}] … {msg.text}"
     if isinstance(msg, Summary):
         head = "FINAL SUMMARY" if msg.final else "SUMMARY"
-        return f"── {head} (up to {clock(msg.upto)}) ──\n{msg.text}"
+        span = f" of {of}, up to {clock(msg.upto)}" if of else f" (up to {clock(msg.upto)})"
+        return f"── {head}{span} ──\n{msg.text}"
     if isinstance(msg, Answer):
         cites = "".join(f"\n  [{clock(c.start)}] {c.text}" for c in msg.citations)
         return f"Q: {msg.question}\nA: {msg.text}{cites}"

@@ -156,6 +156,7 @@ class Answer(Message):
     text: str
     citations: tuple[Citation, ...] = ()
     wall: float = 0.0
+    session: str = ""  # the session the answer comes from (its name in the session store)
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,12 @@ class Snapshot(Message):
     upto: float = 0.0
     stored_seq: int = -1  # the last segment in the session store (segments arrive in seq order)
     stored_end: float = 0.0  # its audio end time: where a restarted transcribe resumes
-    ended: bool = False  # the stream's end of stream was stored
+    ended: bool = False  # the stream's end of stream was stored: nothing more will come
+    final: bool = False  # `summary` is the stream's final summary
+    session: str = ""  # the session's name in the session store
+    source: str = ""  # what the session was recorded from, for people: a file name, "microphone"
+    end_reason: str = ""  # with `ended`: eof, interrupted or error
+    audio_seconds: float = 0.0  # with `ended`: the audio the stream held
 
 
 MESSAGE_TYPES: dict[str, type[Message]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 import zmq
@@ -10,7 +11,7 @@ import zmq
 from pipeline import transport, wire
 from pipeline.console import as_json, as_text
 from pipeline.errors import ConfigError
-from pipeline.messages import MESSAGE_TYPES, Message, Summary
+from pipeline.messages import MESSAGE_TYPES, EndOfStream, Message, Snapshot, Summary
 from pipeline.security import Security
 
 # Messages the summarize stage numbers with its own publisher sequence (see stages/summarize/stage.py).
@@ -18,15 +19,22 @@ PUBLISHER_SEQ_TYPES = frozenset({"summary", "answer", "status", "eos"})
 SUBSCRIPTION_SETTLE_S = 0.3  # PUB/SUB: a subscription takes a moment to reach the publisher
 
 
-def _snapshot(endpoint: str, topics: tuple[str, ...], security: Security | None) -> tuple[int, Message | None]:
+def state_messages(snap: Snapshot, topics: tuple[str, ...]) -> list[Message]:
+    """What a subscriber from the start would have seen last: the current summary (final or not) and,
+    once the stream has ended, its end of stream."""
+    shown: list[Message] = []
+    if snap.summary and (not topics or "summary" in topics):
+        shown.append(Summary(snap.stream, snap.pub_seq, snap.summary, snap.upto_seq, snap.upto, final=snap.final))
+    if snap.ended and (not topics or "eos" in topics):
+        shown.append(EndOfStream(snap.stream, snap.pub_seq, snap.end_reason or "eof", snap.audio_seconds))
+    return shown
+
+
+def _snapshot(endpoint: str, security: Security | None) -> Snapshot:
     from pipeline.client import snapshot
 
     time.sleep(SUBSCRIPTION_SETTLE_S)  # subscribe first, then ask: nothing falls between the two
-    snap = snapshot(endpoint, security=security)
-    current = None
-    if snap.summary and (not topics or "summary" in topics):
-        current = Summary(snap.stream, snap.pub_seq, snap.summary, snap.upto_seq, snap.upto)
-    return snap.pub_seq, current
+    return snapshot(endpoint, security=security)
 
 
 def watch(
@@ -38,12 +46,14 @@ def watch(
     out: TextIO,
     snapshot_endpoint: str | None = None,
     security: Security | None = None,
+    on_snapshot: Callable[[Snapshot], None] | None = None,
 ) -> int:
     """Print messages until `count` were shown or `timeout_s` passed without one; returns how many.
 
     With `snapshot_endpoint` (the summary socket's request endpoint) a late joiner first gets the
-    current summary (ZeroMQ guide, Clone pattern: subscribe, then snapshot, then drop published
-    updates that the snapshot already covers).
+    current summary, and the end of stream if the stream is over (ZeroMQ guide, Clone pattern:
+    subscribe, then snapshot, then drop published updates that the snapshot already covers);
+    `on_snapshot` sees the snapshot first (the CLI names its session).
     """
     for topic in topics:
         if topic not in MESSAGE_TYPES:
@@ -57,8 +67,11 @@ def watch(
     covered = -1  # publisher seq the snapshot covers
     try:
         if snapshot_endpoint:
-            covered, current = _snapshot(snapshot_endpoint, topics, security)
-            if current is not None:
+            snap = _snapshot(snapshot_endpoint, security)
+            covered = snap.pub_seq
+            if on_snapshot is not None:
+                on_snapshot(snap)
+            for current in state_messages(snap, topics)[: count or None]:
                 out.write((as_json(current) if json_lines else as_text(current)) + "\n")
                 out.flush()
                 shown += 1

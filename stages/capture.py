@@ -205,14 +205,21 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             pacer.t0 = time.monotonic()  # real-time pacing starts now, not while we waited
             resume_at = float(where(watch, cfg.stream)["position"])
             if resume_at > 0:
-                # A stored session continues: a file is taken to be the same recording and resumes where
-                # the session ends; a live source continues the session's clock.
+                # A stored session continues: a file resumes where the session ends (`run`/`replay` have
+                # checked it is the same recording: stages/summarize/catalog.py); a live source continues
+                # the session's clock.
                 log.info("capture: the session continues at %.1f s", resume_at)
                 if mic is None and not audio_io.is_stdin(c.source):
                     blocks = skip_to(blocks, int(round(resume_at * SAMPLE_RATE)))
                     pacer.offset = resume_at
                 sent_samples = int(round(resume_at * SAMPLE_RATE))
                 resync = True
+            if where(watch, cfg.stream).get("ended"):
+                # Restarted after the end, or stages run alone on a finished session: transcribe takes no
+                # more audio for it, so none is read (a microphone would be dropped unheard until Ctrl-C).
+                log.warning("capture: stream %s has already ended in its session: nothing more is sent "
+                            "(a new meeting needs a new summarize.session)", cfg.stream)  # fmt: skip
+                blocks = iter(())
         log.info("capture: %s -> %s", c.source, cfg.endpoints.audio)
         try:
             for samples in rechunk(blocks, chunk):

@@ -158,7 +158,10 @@ class SummarizeConfig:
     passage_tokens: int = 240  # budget for those passages in the request
     question_max_chars: int = 500  # longer questions are refused with a one-line error
     session_dir: str = ""  # where session files go; "" = $SINKSCRIBE_HOME/sessions or ~/.local/share/sinkscribe
-    session: str = ""  # session name (its SQLite file); "" = the stream id
+    # Session name (its SQLite file). `run` and `replay` set it: a new DATE_TIME_SOURCE name each time, or
+    # the one given with --session / --resume (stages/summarize/catalog.py). "" = the stream id: a stage
+    # run alone writes to that session until it is given another name.
+    session: str = ""
     hwm: int = 1000  # queued questions / published messages per peer
     ingest_batch: int = 32  # queued segments appended in one prefill (a backlog costs one forward per chunk)
 
@@ -195,7 +198,7 @@ class SummarizeConfig:
 
 @dataclass(frozen=True)
 class AppConfig:
-    stream: str = "default"  # stream id carried by every message; also names the session
+    stream: str = "default"  # stream id carried by every message (and the session name of a stage run alone)
     log_level: str = "info"
     heartbeat_s: float = 2.0  # a stage that is alive says so this often, even when idle
     exit_after_eos: bool = False  # a stage ends after one stream (set by `transcribe FILE`, `replay`)

@@ -42,7 +42,8 @@ def one_line_error(result, *needles: str) -> None:
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("command", [[], ["devices"], ["transcribe"], ["stage"], ["subscribe"]])
+@pytest.mark.parametrize("command", [[], ["devices"], ["transcribe"], ["stage"], ["subscribe"], ["replay"], ["run"],
+                                     ["export"], ["sessions"], ["sessions", "show"], ["sessions", "delete"]])
 def test_help_has_examples(run, command):
     result = run(*command, "--help")
     assert result.exit_code == 0 and "Example" in result.output
@@ -100,6 +101,11 @@ def test_port_in_use(run, app_config, tmp_path, speech_wav):
 
 def test_unknown_topic(run):
     one_line_error(run("subscribe", "--topic", "captions", "--timeout", "0.1"), "unknown topic")
+
+
+def test_session_and_resume_together(run, config_file, speech_wav):
+    one_line_error(run("replay", str(speech_wav), "--session", "a", "--resume", "b", "--config", config_file()),
+                   "--session or --resume, not both")  # fmt: skip
 
 
 def test_stage_with_missing_config(run, tmp_path):

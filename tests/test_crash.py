@@ -31,8 +31,8 @@ def replay_config(app_config, tmp_path: Path, audio: Path, speed: float = 2.0):
     )  # fmt: skip
 
 
-def stored(tmp_path: Path) -> SessionStore:
-    return SessionStore.open_existing(tmp_path / "crash.sqlite")
+def stored(tmp_path: Path, name: str = "crash") -> SessionStore:
+    return SessionStore.open_existing(tmp_path / f"{name}.sqlite")
 
 
 def wait_for_segments(path: Path, n: int, timeout_s: float = 120.0) -> None:
@@ -46,9 +46,9 @@ def wait_for_segments(path: Path, n: int, timeout_s: float = 120.0) -> None:
     raise AssertionError(f"fewer than {n} segments stored within {timeout_s} s")
 
 
-def check_complete(tmp_path: Path, reference: str) -> list:
+def check_complete(tmp_path: Path, reference: str, name: str = "crash") -> list:
     """Contiguous seqs, no segment twice (overlapping audio), the text all there, one final summary."""
-    with stored(tmp_path) as store:
+    with stored(tmp_path, name) as store:
         segments = list(store.segments())
         assert store.missing_seqs() == []
         assert [s.seq for s in segments] == list(range(len(segments)))
@@ -93,29 +93,38 @@ def test_kill_9_of_a_stage_mid_replay_loses_nothing(victim, spoken_meeting, app_
     check_complete(tmp_path, reference)
 
 
-def test_kill_9_of_the_whole_replay_then_the_same_session_continues(spoken_meeting, app_config, tmp_path):
+def test_kill_9_of_the_whole_replay_then_resume_continues_the_session(spoken_meeting, app_config, tmp_path):
+    """The documented recovery: the replay names its new session when it starts; after kill -9 of every
+    process, `--resume NAME` with the same file continues that session where its transcript ends."""
     audio, reference = spoken_meeting
     cfg = replay_config(app_config, tmp_path, audio)
+    cfg = dataclasses.replace(cfg, summarize=dataclasses.replace(cfg.summarize, session=""))  # the default: new
     from pipeline import config as config_io
 
     config_file = tmp_path / "replay.toml"
     config_file.write_text(config_io.dumps(cfg))
     cmd = [sys.executable, "-m", "pipeline.cli", "replay", str(audio), "--config", str(config_file),
-           "--speed", "2", "--session", "crash", "--session-dir", str(tmp_path)]  # fmt: skip
+           "--speed", "2", "--session-dir", str(tmp_path)]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    first = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    first = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for_segments(tmp_path / "crash.sqlite", 4)
+        started = first.stderr.readline()  # "-- session NAME: new, from meeting.wav (... --resume NAME)"
+        threading.Thread(target=first.stderr.read, daemon=True).start()  # keep the pipe from filling up
+        name = started.split()[2].rstrip(":")
+        assert started.startswith(f"-- session {name}: new, from meeting.wav") and f"--resume {name}" in started
+        wait_for_segments(tmp_path / f"{name}.sqlite", 4)
     finally:
         for pid in [*children_of(first.pid), first.pid]:
             os.kill(pid, signal.SIGKILL)
         first.wait()
-    with stored(tmp_path) as store:
+    with SessionStore.open_existing(tmp_path / f"{name}.sqlite") as store:
         before = store.count_segments()
         assert store.summaries() == [] or not store.summaries()[-1].final
-    second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    second = subprocess.run([*cmd, "--resume", name], env=env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr[-2000:]
-    segments = check_complete(tmp_path, reference)
+    assert f"-- session {name}: continues at" in second.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.sqlite")) == [f"{name}.sqlite"]  # no second session
+    segments = check_complete(tmp_path, reference, name)
     assert len(segments) > before
 
 

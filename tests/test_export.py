@@ -67,8 +67,17 @@ def test_jsonl(store):
 
 def test_markdown(store):
     text = export(store, "md")
-    assert "# Session demo" in text and "Overview: release date discussed." in text
+    assert text.startswith("# Session s\n\nRecorded from an unknown source, started ")  # the session is its file
+    assert "Overview: release date discussed." in text
     assert "**Q:** When?" in text and "`00:00.0` Good morning everyone." in text
+
+
+def test_markdown_names_the_recording(store):
+    from stages.recording import Recording
+    from stages.summarize.catalog import recording_meta
+
+    store.set_meta(recording_meta(Recording("file", "/m/standup.ogg", "standup.ogg", "c0ffee" * 10 + "abcd", 13.0)))
+    assert "Recorded from standup.ogg (fingerprint c0ffeec0ffee, 0:13), started " in export(store, "md")
 
 
 def test_cues_respect_length_limits(store):

@@ -10,8 +10,10 @@ import uuid
 
 import pytest
 import zmq
+from click.testing import CliRunner
 
 from pipeline import client, transport, wire
+from pipeline.cli import main
 from pipeline.errors import InputError
 from pipeline.messages import EndOfStream, Question, Segment, Status, Summary
 from pipeline.runner import StopFlag
@@ -106,6 +108,7 @@ def test_schedule_snapshot_questions_store_and_bounds(cfg, tmp_path):
 
         answer = client.ask(cfg.endpoints.requests, "Which vendor was chosen for the badge readers?", timeout_s=180)
         assert answer.request_id and answer.question.startswith("Which vendor") and answer.text
+        assert answer.session == "t"  # `sinkscribe ask` names it: the user did not
         with pytest.raises(InputError, match="empty"):
             client.ask(cfg.endpoints.requests, "   ", timeout_s=60)
         with pytest.raises(InputError, match="limit is 300"):
@@ -115,6 +118,15 @@ def test_schedule_snapshot_questions_store_and_bounds(cfg, tmp_path):
         final = st.wait_for(lambda m: isinstance(m, Summary) and m.final, timeout_s=180)
         assert final.upto_seq == len(lines) - 1
         st.wait_for(lambda m: isinstance(m, EndOfStream))
+        # A late joiner after the end is told the truth: the summary is the final one, the stream is over.
+        snap = client.snapshot(cfg.endpoints.requests, timeout_s=60)
+        assert snap.final and snap.ended and snap.summary == final.text and snap.session == "t"
+        assert snap.end_reason == "eof" and snap.audio_seconds == pytest.approx(t)
+        shown = CliRunner().invoke(main, ["subscribe", "--from", "summary", "--endpoint", cfg.endpoints.summary,
+                                          "--requests", cfg.endpoints.requests, "--count", "2", "--timeout", "5"])  # fmt: skip
+        assert shown.exit_code == 0 and shown.stdout.startswith("── FINAL SUMMARY (up to "), shown.output
+        assert shown.stdout.splitlines()[-1] == f"end of stream t (eof, {t:.1f} s of audio)"
+        assert shown.stderr == "-- session t (unknown source), ended (eof)\n"
     summaries = [m for m in st.seen if isinstance(m, Summary)]
     uptos = [s.upto for s in summaries]
     assert uptos == sorted(uptos) and len(summaries) >= 5  # ~270 s / 30 s, each on schedule
@@ -145,6 +157,10 @@ def test_restart_resumes_from_the_store_without_duplicates(cfg, tmp_path):
         assert status.counters["duplicates"] == 3
     with SessionStore.open_existing(tmp_path / "t.sqlite") as store:
         assert [s.seq for s in store.segments()] == list(range(12))
+    with RunningStage(dataclasses.replace(cfg)) as st:  # restarted after the end: the store says it is over
+        st.wait_for(lambda m: isinstance(m, Status), timeout_s=120)
+        snap = client.snapshot(cfg.endpoints.requests, timeout_s=60)
+        assert snap.ended and snap.final and snap.stored_seq == 11 and snap.end_reason == "eof"
 
 
 def test_garbage_on_every_socket_is_counted_and_valid_traffic_still_served(cfg):

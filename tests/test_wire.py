@@ -41,6 +41,8 @@ EXAMPLES = [
     Error("s", 9, "r-2", "question is empty"),
     SnapshotRequest("s", 10, "r-3"),
     Snapshot("s", 11, "r-3", 42, "summary", 3, 9.5),
+    Snapshot("s", 12, "r-4", 43, "final notes", 3, 9.5, 3, 9.8, ended=True, final=True, session="2026-12-01_1405_a",
+             source="a.wav", end_reason="eof", audio_seconds=10.0),  # fmt: skip
 ]
 
 
@@ -55,6 +57,13 @@ def test_round_trip(msg):
     assert len(frames) == 1
     assert frames[0].startswith(wire.topic_prefix(msg.type))
     assert wire.decode(frames) == msg
+
+
+def test_a_snapshot_from_before_final_and_session_still_decodes():
+    """Fields added later have defaults: a peer that does not send them is still understood."""
+    old = b'{"type":"snapshot","v":1,"stream":"s","seq":1,"request_id":"r","pub_seq":1,"summary":"x","ended":true}'
+    snap = wire.decode([old])
+    assert isinstance(snap, Snapshot) and snap.ended and not snap.final and snap.session == ""
 
 
 def test_audio_round_trip_keeps_samples_bit_exact():

@@ -7,11 +7,13 @@ cues of readable length, with strictly increasing, non-overlapping times.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.console import clock
 from pipeline.messages import Segment
+from stages.summarize.catalog import read_info
 from stages.summarize.store import SessionStore
 
 FORMATS = ("md", "srt", "vtt", "jsonl")
@@ -100,15 +102,18 @@ def to_jsonl(store: SessionStore) -> str:
 
 
 def to_markdown(store: SessionStore) -> str:
+    """The notes, named after the session and the recording they belong to, then answers, transcript."""
     summary = store.latest_summary()
-    ended = store.ended() or {}
-    lines = [f"# Session {store.stream or store.path.stem}", ""]
-    if ended:
-        lines += [
-            f"{ended.get('audio_seconds', 0) / 60:.1f} minutes of audio, {store.count_segments()} segments.",
-            "",
-        ]
-    lines += ["## Summary", "", summary.text if summary else "_No summary was produced._", ""]
+    info = read_info(store)
+    rec = info.recording
+    source = rec.describe() if rec else "an unknown source"
+    started = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created)) if info.created else "an unknown time"
+    state = "" if info.ended else " (not ended)"
+    lines = [f"# Session {info.name}", "",
+             f"Recorded from {source}, started {started}; {info.audio_seconds / 60:.1f} minutes of audio{state}, "
+             f"{info.segments} segments.", ""]  # fmt: skip
+    head = "Summary" if summary is None or summary.final else "Summary (latest, not final)"
+    lines += [f"## {head}", "", summary.text if summary else "_No summary was produced._", ""]
     answers = store.answers()
     if answers:
         lines += ["## Questions", ""]

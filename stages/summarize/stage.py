@@ -18,12 +18,10 @@ import logging
 import os
 import resource
 import time
-from pathlib import Path
 
 import zmq
 
 from pipeline import reliable, transport
-from pipeline.errors import ConfigError
 from pipeline.messages import (
     Answer,
     EndOfStream,
@@ -38,28 +36,11 @@ from pipeline.messages import (
 )  # fmt: skip
 from pipeline.runner import StopFlag
 from stages.settings import AppConfig, auto_threads
+from stages.summarize.catalog import default_session_dir, session_path  # noqa: F401 (their old home)
 from stages.summarize.store import SessionStore
 from stages.summarize.summarizer import Summarizer
 
 log = logging.getLogger(__name__)
-
-
-def session_path(cfg: AppConfig) -> Path:
-    """The SQLite file of this stream's session."""
-    s = cfg.summarize
-    base = Path(s.session_dir).expanduser() if s.session_dir else default_session_dir()
-    name = s.session or cfg.stream
-    if "/" in name or name.startswith("."):
-        raise ConfigError(f"summarize.session {name!r} must be a plain name, not a path")
-    return base / f"{name}.sqlite"
-
-
-def default_session_dir() -> Path:
-    home = os.environ.get("SINKSCRIBE_HOME")
-    if home:
-        return Path(home) / "sessions"
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "sinkscribe" / "sessions"
 
 
 def build_summarizer(cfg: AppConfig, store: SessionStore) -> Summarizer:
@@ -114,7 +95,9 @@ class SummarizeServer:
         )
         self.pub_seq = 0
         self._last_status = 0.0
-        self.ended = False
+        self.ended = False  # the stream's end is stored (set from the store at start: a restart after it)
+        self.session = ""  # the session's name and what it was recorded from, for people (snapshot, answers)
+        self.source = ""
 
     def close(self) -> None:
         for sock in (self.inbox.sock, self.pub, self.requests.sock):
@@ -162,10 +145,7 @@ class SummarizeServer:
         if isinstance(msg, SnapshotRequest):
             if msg.resume:
                 self.drain_transcript()
-            c = self.core
-            reply: Message = Snapshot(self.cfg.stream, self.pub_seq, msg.request_id, self.pub_seq, c.summary,
-                                      c.summary_upto_seq, c.summary_upto, c.last_seq, c.last_end,
-                                      self.ended)  # fmt: skip
+            reply: Message = self.snapshot(msg.request_id)
         elif isinstance(msg, Question):
             reply = self.answer(msg)
         else:
@@ -176,6 +156,15 @@ class SummarizeServer:
                 f"unexpected {msg.type} request",
             )
         transport.send(self.requests.sock, reply, envelope=envelope, flags=zmq.NOBLOCK)
+
+    def snapshot(self, request_id: str) -> Snapshot:
+        """The state a late joiner needs, and what a restarted sender needs to resume."""
+        c = self.core
+        end = (c.store.ended() or {}) if self.ended else {}
+        return Snapshot(self.cfg.stream, self.pub_seq, request_id, self.pub_seq, c.summary, c.summary_upto_seq,
+                        c.summary_upto, c.last_seq, c.last_end, self.ended, final=self.ended and c.summary_final,
+                        session=self.session, source=self.source, end_reason=end.get("reason", ""),
+                        audio_seconds=float(end.get("audio_seconds", 0.0)))  # fmt: skip
 
     def answer(self, q: Question) -> Message:
         text = q.text.strip()
@@ -192,9 +181,8 @@ class SummarizeServer:
             return Error(self.cfg.stream, self.pub_seq, q.request_id, problem)
         reply_text, citations = self.core.answer(text, on_piece=self._on_piece)
         self.core.store.add_answer(q.request_id, text, reply_text, citations)
-        answer = Answer(
-            self.cfg.stream, self.next_seq(), q.request_id, text, reply_text, citations, time.time()
-        )
+        answer = Answer(self.cfg.stream, self.next_seq(), q.request_id, text, reply_text, citations, time.time(),
+                        session=self.session)  # fmt: skip
         self.publish(answer)
         return answer
 
@@ -277,6 +265,9 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     # Bind before loading the model (seconds): upstream connects and its segments wait in our queue
     # instead of in the sender's, which gives up on them when it exits.
     server = SummarizeServer(cfg, stop)
+    # A stored end stays the truth across a restart (`run`/`replay` reopen a session they resume).
+    server.ended = store.ended() is not None
+    server.session, server.source = store.path.stem, store.meta().get("source_name", "")
     try:
         core = server.core = build_summarizer(cfg, store)
         resumed = core.resume()

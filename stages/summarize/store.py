@@ -137,6 +137,21 @@ class SessionStore:
     def _set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
+    def meta(self) -> dict[str, str]:
+        """Every meta key: schema_version, created, stream, ended, and what the session catalogue
+        records (stages/summarize/catalog.py: the recording it holds)."""
+        return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self.db:  # one transaction: a reader sees all of them or none
+            self.db.execute("BEGIN")
+            for key, value in values.items():
+                self._set_meta(key, value)
+
+    @property
+    def created(self) -> float:
+        return float(self._meta("created") or 0.0)
+
     @property
     def stream(self) -> str:
         return self._meta("stream") or ""
@@ -149,6 +164,15 @@ class SessionStore:
     def ended(self) -> dict | None:
         value = self._meta("ended")
         return json.loads(value) if value else None
+
+    def reopen(self) -> None:
+        """The session continues (an explicit resume): it has not ended any more."""
+        self.db.execute("DELETE FROM meta WHERE key = 'ended'")
+
+    def last_end(self) -> float:
+        """Audio time where the stored transcript ends."""
+        row = self.db.execute("SELECT end FROM segments ORDER BY seq DESC LIMIT 1").fetchone()
+        return float(row[0]) if row else 0.0
 
     # -- segments -----------------------------------------------------------------------------------------
     def add_segment(self, seg: Segment) -> bool:

@@ -60,6 +60,7 @@ class Summarizer:
         self.summary = ""  # latest notes, rendered
         self.summary_upto_seq = -1
         self.summary_upto = 0.0
+        self.summary_final = False  # the latest summary was made (or marked) as the stream's last
         self.last_seq = -1
         self.last_end = 0.0
         self._tokens_since_summary = 0
@@ -75,6 +76,7 @@ class Summarizer:
         if stored:
             self.summary, self.summary_upto_seq, self.summary_upto = stored.text, stored.upto_seq, stored.upto
             self.notes = Notes.from_json(self.store.latest_notes() or [])
+            self.summary_final = stored.final
         recent = self.store.recent_segments(max_chars=self.cfg.window_tokens * 6)
         if not recent:
             return 0
@@ -179,6 +181,7 @@ class Summarizer:
         self._tokens_since_summary = 0
         self.counters.summaries += 1
         self.store.save_notes(self.summary_upto_seq, self.notes.to_json())
+        self.summary_final = final
         self.store.add_summary(self.summary_upto_seq, self.summary_upto, self.summary, final)
         return self.summary
 
@@ -213,6 +216,7 @@ class Summarizer:
 
     def mark_final(self) -> str:
         """The stream ended right after a summary that covers all of it: store that one as final."""
+        self.summary_final = True
         self.store.add_summary(self.summary_upto_seq, self.summary_upto, self.summary, True)
         return self.summary
 
