@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from pipeline import client, transport, wire
 from pipeline.cli import main
+from pipeline.console import clock
 from pipeline.errors import InputError
 from pipeline.messages import EndOfStream, Question, Segment, Status, Summary
 from pipeline.runner import StopFlag
@@ -138,6 +139,14 @@ def test_schedule_snapshot_questions_store_and_bounds(cfg, tmp_path):
         assert store.count_segments() == len(lines) and store.missing_seqs() == []
         assert store.latest_summary().final
         assert [a["question"] for a in store.answers()] == ["Which vendor was chosen for the badge readers?"]
+        # The notes on the wire carry their references: every item points to stored lines, and the
+        # text shows each item with the time of its first line.
+        assert final.text.startswith("Decisions:\n") and "\nAction items:\n" in final.text
+        for item in final.items:
+            assert item.seqs and len(item.seqs) == len(item.starts)
+            cited = [store.around(seq, 0, 0)[0] for seq in item.seqs]
+            assert [c.start for c in cited] == list(item.starts)
+            assert item.text in final.text and f"[{clock(item.starts[0])}" in final.text
 
 
 def test_restart_resumes_from_the_store_without_duplicates(cfg, tmp_path):

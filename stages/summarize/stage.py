@@ -136,7 +136,7 @@ class SummarizeServer:
             text = self.core.summarize(final=final, on_piece=self._on_piece)
         c = self.core
         self.publish(Summary(self.cfg.stream, self.next_seq(), text, c.summary_upto_seq, c.summary_upto,
-                             final=final, wall=time.time()))  # fmt: skip
+                             final=final, wall=time.time(), items=c.notes.messages()))  # fmt: skip
         log.info("summary up to segment %d (%.1f s) in %.1f s", c.summary_upto_seq, c.summary_upto,
                  c.counters.last_summary_s)  # fmt: skip
 
