@@ -118,7 +118,34 @@ def normalise(text: str) -> list[str]:
         raw.append(_MONTH_ABBR.get(low, low))
     # "24th" / "1st": the digits were split from the suffix by the tokenizer; drop the suffix.
     cleaned = [w for k, w in enumerate(raw) if not (w in ("st", "nd", "rd", "th") and k and raw[k - 1][0].isdigit())]
-    return _number_words(cleaned)
+    return _decimals(_number_words(cleaned))
+
+
+def _decimals(words: list[str]) -> list[str]:
+    """"two point four million" (-> 2, point, 4000000) and "2.4 million" both -> 2400000; "one point
+    five" -> 1.5: people say decimals, models write them."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w == "point" and out and (out[-1].isdigit() or out[-1] == "one") and i + 1 < len(words) and words[i + 1].isdigit():
+            whole, frac = int(out.pop().replace("one", "1")), int(words[i + 1])
+            scale = next((s for s in (10**9, 10**6, 10**3) if frac >= s and frac % s == 0 and frac // s < 10), 1)
+            out.append(_fmt(whole + (frac // scale) / 10) if scale == 1 and frac < 10 else
+                       _fmt((whole + frac // scale / 10) * scale) if scale > 1 else f"{whole}.{frac}")  # fmt: skip
+            i += 2
+            continue
+        if w in _SCALES and out and re.fullmatch(r"\d+\.\d+", out[-1]):
+            out.append(_fmt(float(out.pop()) * _SCALES[w]))
+            i += 1
+            continue
+        out.append(w)
+        i += 1
+    return out
+
+
+def _fmt(value: float) -> str:
+    return str(int(round(value))) if abs(value - round(value)) < 1e-6 else f"{value:g}"
 
 
 def numbers(text: str) -> set[str]:
