@@ -298,7 +298,9 @@ def score_answer(q: Question, text: str, known: Known, people: set[str] = frozen
     elif q.kind == "who" and len(named) >= LIST_OF_PEOPLE:
         correct = False  # "Maria, David and Tom": a list of the room, not an answer
     else:
-        correct = matched and not (wrong and not matched)
+        # Strict: an answer that declines ("does not say that as such. The closest: [quote]") is not an
+        # answer, even when the quoted line holds the fact: the person still has to find it there.
+        correct = matched and not abstained
     return {"correct": correct, "abstained": abstained, "matched": matched, "wrong_named": wrong, "people": named,
             "hedged": matched and bool(wrong), "invented": made_up.as_dict(), "clean": made_up.clean}  # fmt: skip
 
