@@ -152,7 +152,7 @@ class SummarizeConfig:
     summary_max_tokens: int = 200  # output of one extraction (the items one stretch adds)
     summary_carry_tokens: int = 260  # the notes shown with an extraction or a question are cut to this
     extract_chunk_tokens: int = 320  # transcript quoted in one extraction; a longer stretch takes several
-    notes_prompt_items: int = 12  # newest note items shown with an extraction (a question gets twice as many)
+    notes_prompt_items: int = 24  # newest note items shown with a question (extractions are shown none)
     answer_max_tokens: int = 96
     retrieve_passages: int = 4  # stored passages (evicted from the window) given with a question
     passage_tokens: int = 240  # budget for those passages in the request

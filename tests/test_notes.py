@@ -30,7 +30,7 @@ def segments(lines: list[tuple[str, str]] = MEETING, first: int = 0) -> list[Seg
 
 
 def sources(segs: list[Segment]) -> Sources:
-    return Sources(*(f"{s.speaker} {s.text}" for s in segs))
+    return Sources.of_segments(segs)
 
 
 @pytest.fixture

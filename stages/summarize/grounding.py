@@ -13,7 +13,10 @@ either way.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from pipeline.messages import Segment
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -193,6 +196,12 @@ class Sources:
         self.stems: set[str] = set()  # "owns" grounds "Own the migration": a capitalised verb, not a name
         for text in texts:
             self.add(text)
+
+    @classmethod
+    def of_segments(cls, segments: Sequence[Segment]) -> Sources:
+        """Sources from committed segments, speaker and text: never the "[03:12]" stamps of the
+        prompt's lines, whose digits would ground any number."""
+        return cls(*(f"{s.speaker or ''} {s.text}" for s in segments))
 
     def add(self, text: str) -> None:
         words = normalise(text)

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 from pipeline.console import clock
 from pipeline.messages import NoteItem, Segment
-from stages.summarize.grounding import Sources, content_words, names, normalise
+from stages.summarize.grounding import Sources, content_words, names, normalise, numbers
 
 log = logging.getLogger(__name__)
 
@@ -234,8 +234,8 @@ class Notes:
         return "\n".join(out)
 
     def prompt_view(self, max_items: int = 16) -> str:
-        """The newest items, without references, for the next extraction request (bounded: a long
-        meeting's notes must not crowd the model's headroom)."""
+        """The newest items, without references, for a question's request (bounded: a long meeting's
+        notes must not crowd the model's headroom)."""
         recent = self.items[-max_items:]
         if not recent:
             return "(nothing yet)"
@@ -269,8 +269,6 @@ def _norm(text: str) -> str:
 
 def _specifics(text: str) -> set[str]:
     """The names and numbers of a text: what a correction changes."""
-    from stages.summarize.grounding import numbers
-
     return names(text, sentence_initial=False) | numbers(text)
 
 

@@ -205,14 +205,17 @@ class Summarizer:
         text = self._generate(suffix, self.cfg.summary_max_tokens, on_piece, ttft="last_summary_ttft_s")
         self.counters.extract_s += time.perf_counter() - t0
         log.debug("extraction for segments %d-%d: %r", chunk[0].seq, chunk[-1].seq, text)
-        window = list(self.store.segments(after_seq=self.first_seq_in_window - 1))
-        # Sources without the "[03:12]" stamps: their digits would ground any number.
-        sources = Sources(*(f"{s.speaker or ''} {s.text}" for s in [*window, *chunk]))
+        window = self._window_segments()
+        sources = Sources.of_segments([*window, *chunk])
         report = self.notes.merge(parse_extraction(text), chunk, sources, window)
         self.counters.items_dropped_ungrounded += len(report.dropped_ungrounded)
         self.counters.owners_unclear += len(report.owners_unclear)
         for why in report.dropped_ungrounded:
             log.info("note item not shown: %s", why)
+
+    def _window_segments(self) -> list[Segment]:
+        """The stored segments still in the model's window: what it read, for checking what it wrote."""
+        return list(self.store.segments(after_seq=self.first_seq_in_window - 1))
 
     def mark_final(self) -> str:
         """The stream ended right after a summary that covers all of it: store that one as final."""
@@ -269,8 +272,11 @@ class Summarizer:
         self.counters.last_answer_s = time.perf_counter() - t0
         if not use_retrieval:  # bench.streameval's baselines: the model alone, no store behind it
             return text, passages
-        window = list(self.store.segments(after_seq=self.first_seq_in_window - 1))
-        sources = Sources(notes, *(p.text for p in passages), *(f"{s.speaker or ''} {s.text}" for s in window))
+        window = self._window_segments()
+        sources = Sources.of_segments(window)
+        sources.add(notes)
+        for p in passages:
+            sources.add(p.text)
         grounded = answers.ground(question, text, sources, self.store, passages, window)
         if not grounded.shown_as_generated:
             self.counters.answers_replaced += 1
@@ -285,7 +291,7 @@ class Summarizer:
         owner on the demo meeting)."""
         if not self.notes.items or self.session.counters.tokens_evicted == 0:
             return ""
-        return self._truncate(self.notes.prompt_view(self.cfg.notes_prompt_items * 2), self.cfg.summary_carry_tokens)
+        return self._truncate(self.notes.prompt_view(self.cfg.notes_prompt_items), self.cfg.summary_carry_tokens)
 
     # -- helpers ------------------------------------------------------------------------------------
     def _generate(self, suffix: str, max_new_tokens: int, on_piece: Piece | None, ttft: str = "") -> str:
