@@ -31,6 +31,7 @@ from stages.asr_models import load_whisper
 from stages.audio_io import read_file
 from stages.settings import TranscribeConfig
 from stages.transcribe import StreamingTranscriber
+from stages.words import caption_text
 
 
 class TaggedTranscriber(StreamingTranscriber):
@@ -75,7 +76,7 @@ def simulate(audio: np.ndarray, cfg: TranscribeConfig, model, chunk_s: float = 0
             words += msg.words
     return {
         "words": [(w.text, w.start, w.end, tag, w.prob) for w, tag in zip(words, tr.tags, strict=False)],
-        "text": " ".join(w.text for w in words),
+        "text": caption_text(words),
         "latencies": latencies,
         "rtf_asr": tr.counters.asr_seconds / (len(audio) / SAMPLE_RATE),
         "asr_runs": tr.counters.asr_runs,

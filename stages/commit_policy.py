@@ -4,6 +4,8 @@ LocalAgreement-n (Macháček, Dabre & Bojar 2023; ufal/whisper_streaming's Hypot
 re-run on a growing buffer; a word is committed once two consecutive hypotheses agree on it, i.e. the
 longest common prefix of the last two hypotheses (after the already committed words) becomes final.
 Words Whisper gives a low probability need more agreeing hypotheses (see `LocalAgreement.insert`).
+Words here are written words ("$65,000", not Whisper's pieces "$65" + ",000": `stages.words`), so
+agreement, commits and the seam alignment never split one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import zlib
 from collections.abc import Sequence
 
 from pipeline.messages import Word
+from stages.words import caption_text
 
 # Whisper invents these on silence and noise (training data were subtitled videos). They are dropped
 # only when they are the whole hypothesis of a stretch with little detected speech.
@@ -182,4 +185,4 @@ def drop_silent_tail(words: list[Word], audio_end: float, margin: float = TAIL_M
 
 def is_hallucination(words: Sequence[Word], speech_fraction: float) -> bool:
     """A stock phrase that is all Whisper heard where VAD found little speech."""
-    return bool(words) and norm(" ".join(w.text for w in words)) in HALLUCINATIONS and speech_fraction < 0.5
+    return bool(words) and norm(caption_text(words)) in HALLUCINATIONS and speech_fraction < 0.5

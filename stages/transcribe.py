@@ -6,7 +6,8 @@ events out); `run` wires it to ZeroMQ. Per chunk:
 1. VAD: Silero scores each 32 ms frame once. Outside an utterance only a short pre-roll is kept, so
    silence and noise never reach Whisper (its main source of invented text).
 2. Every `step_s` of new speech, Whisper re-decodes the utterance buffer with the previously committed
-   text as prompt; LocalAgreement-2 commits the prefix two consecutive hypotheses agree on.
+   text as prompt; LocalAgreement-2 commits the prefix two consecutive hypotheses agree on. Its words
+   are written words, Whisper's pieces merged ("$65" + ",000" -> "$65,000", see `stages.words`).
 3. `silence_flush_s` of silence ends the utterance: a last decode commits everything.
 4. A buffer longer than `max_buffer_s` is trimmed at the last committed word, so memory is bounded even
    when nobody pauses.
@@ -42,6 +43,7 @@ from stages import commit_policy as policy
 from stages.asr_models import load_whisper
 from stages.settings import AppConfig, TranscribeConfig, auto_threads
 from stages.vad import FRAME_S, StreamingVad
+from stages.words import Piece, caption_text, written_words
 
 log = logging.getLogger(__name__)
 FLUSH_TIMEOUT_S = 30.0
@@ -221,7 +223,7 @@ class StreamingTranscriber:
         gone = [w for w in self._in_buffer if w.end <= self._buf_start + 0.01]
         if gone:
             self._in_buffer = self._in_buffer[len(gone) :]
-            text = " ".join(w.text for w in gone)
+            text = caption_text(gone)
             self._scrolled = (self._scrolled + " " + text)[-self.cfg.prompt_chars :] if self.cfg.prompt_chars else ""
 
     def _decode(self, until: float | None = None) -> list[Word]:
@@ -248,20 +250,23 @@ class StreamingTranscriber:
             log_prob_threshold=c.logprob_threshold,
             compression_ratio_threshold=c.compression_ratio_threshold,
         )
-        words: list[Word] = []
+        # Whisper's pieces, leading spaces kept: they say which pieces make one written word ("$65" +
+        # ",000"). A refused segment breaks the run, so nothing is glued across the gap it leaves.
+        runs: list[list[Piece]] = [[]]
         for seg in segments:
             if seg.no_speech_prob > c.no_speech_threshold and seg.avg_logprob < c.logprob_threshold:
                 self.counters.dropped_segments += 1
+                runs.append([])
                 continue
             if seg.compression_ratio > c.compression_ratio_threshold:
                 self.counters.dropped_segments += 1
+                runs.append([])
                 continue
             for w in seg.words or ():
-                text = w.word.strip()
-                if text:
-                    start = self._buf_start + max(0.0, w.start)
-                    end = max(start, self._buf_start + w.end)
-                    words.append(Word(text, round(start, 3), round(end, 3), round(w.probability, 3)))
+                start = self._buf_start + max(0.0, w.start)
+                end = max(start, self._buf_start + w.end)
+                runs[-1].append(Piece(w.word, round(start, 3), round(end, 3), round(w.probability, 3)))
+        words = [word for run in runs for word in written_words(run)]
         self.counters.asr_seconds += time.perf_counter() - t0
         self.counters.asr_runs += 1
         cut = policy.cut_repetition(words)
@@ -276,7 +281,7 @@ class StreamingTranscriber:
     def _emit(self, words: list[Word]) -> Iterator[Message]:
         if not words:
             return
-        text = " ".join(w.text for w in words)
+        text = caption_text(words)
         self._in_buffer += words
         self.counters.segments += 1
         self.counters.words += len(words)
@@ -289,7 +294,7 @@ class StreamingTranscriber:
 
     def _partial(self, words: list[Word]) -> Partial:
         self._partial_seq += 1
-        text = " ".join(w.text for w in words)
+        text = caption_text(words)
         start, end = (words[0].start, words[-1].end) if words else (self._buf_end, self._buf_end)
         return Partial(self.stream, self._partial_seq, text, start, end)
 

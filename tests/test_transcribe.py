@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -54,6 +55,24 @@ def test_synthesized_speech(whisper, speech_wav):
     assert all(0 <= w.start <= w.end <= len(audio) / SAMPLE_RATE + 0.1 for w in words)
     assert any(isinstance(m, Partial) and m.text for m in messages)  # captions for people
     assert st.counters.buffer_seconds <= TranscribeConfig().max_buffer_s + 1
+
+
+def test_numbers_and_contractions_read_as_written(whisper, tmp_path):
+    """Whisper writes "$65,000" as the pieces " $65" + ",000": the captions must say "$65,000", whole, in
+    one segment (joined with spaces they said "$65 ,000", and a commit could even split the number)."""
+    from tests.conftest import espeak
+
+    said = "The finance team approved sixty five thousand dollars, and I'll send it to the U.S. office."
+    audio = np.concatenate([read_all(espeak(said, tmp_path / "money.wav")), np.zeros(SAMPLE_RATE, np.float32)])
+    messages, _ = stream(whisper, audio)
+    segments = [m for m in messages if isinstance(m, Segment)]
+    text = committed_text(messages)
+    assert any("$65,000" in s.text for s in segments), text  # tiny.en's rendering of what was said
+    assert "I'll" in text, text
+    captions = [s.text for s in segments] + [m.text for m in messages if isinstance(m, Partial)]
+    assert not [c for c in captions if re.search(r"\s[,.'%?!-]|\d\s[.,]\d", c)], captions
+    assert all(s.text == " ".join(w.text for w in s.words) for s in segments)  # words are written words
+    assert any(w.text.rstrip(",.") == "$65,000" for s in segments for w in s.words)  # one word, not two
 
 
 def human_samples() -> list[Path]:
