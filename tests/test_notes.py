@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.messages import Segment
-from stages.summarize import answers
+from stages.summarize import answers, owners
 from stages.summarize.grounding import Sources, normalise
 from stages.summarize.notes import Notes, parse_extraction
 from stages.summarize.prompts import NOT_DISCUSSED
@@ -118,11 +118,20 @@ def test_items_naming_what_nobody_said_are_dropped() -> None:
 
 
 def test_a_decision_answers_the_open_question() -> None:
+    segs = _unlabelled("Do we keep the release on March 10 or move the release?",
+                       "We have decided to move the release to March 24.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("OPEN: Do we keep March 10 or move the release?"), segs[:1], sources(segs[:1]))
+    notes.merge(parse_extraction("DECISION: Move the release to March 24"), segs[1:], sources(segs))
+    assert [i.kind for i in notes.items] == ["decision"]
+
+
+def test_an_owner_named_later_answers_who_owns_it() -> None:
     segs = segments()
     notes = Notes()
     notes.merge(parse_extraction("OPEN: Who will own the database migration?"), segs[:1], sources(segs[:1]))
     notes.merge(parse_extraction("DECISION: David owns the database migration"), segs[1:3], sources(segs[:3]))
-    assert [i.kind for i in notes.items] == ["decision"]
+    assert [(i.kind, i.owner) for i in notes.items] == [("action", "David")]  # an owned task, not a decision
 
 
 def test_notes_survive_a_restart_as_json(store: SessionStore) -> None:
@@ -182,3 +191,123 @@ def test_an_owner_no_sentence_ties_to_the_task_is_shown_as_unclear() -> None:
     assert [i.owner for i in notes.items] == ["", "David"]
     assert report.owners_unclear == ["Sarah: Send the plan to the team"]
     assert "- (owner unclear): Send the plan to the team (due Friday)" in notes.render()
+
+
+def _unlabelled(*texts: str) -> list[Segment]:
+    return [Segment("t", i, text, 3.0 * i, 3.0 * i + 2, ()) for i, text in enumerate(texts)]
+
+
+def test_the_person_asked_owns_the_task_not_the_one_thanked() -> None:
+    """The demo's ASR transcript: the model gave Tom's pilot summary to Sarah, thanked a line before."""
+    segs = _unlabelled("Thank you, Sarah. Tom, what about the pilot feedback?", "Tom, can you write a short",
+                       "summary on the feedback for the team?", "Sure, I will share it on Monday.")  # fmt: skip
+    notes = Notes()
+    report = notes.merge(parse_extraction("ACTION: Sarah | Write a summary on the pilot feedback | Monday"), segs,
+                         sources(segs))  # fmt: skip
+    assert [(i.owner, i.due) for i in notes.items] == [("Tom", "Monday")]
+    assert report.owners_corrected == ["Sarah -> Tom: Write a summary on the pilot feedback"]
+
+
+def test_a_recap_gives_each_clause_its_own_owner() -> None:
+    segs = _unlabelled("So, to summarize, Sarah will fix the payment issues and write the test plan by Wednesday,",
+                       "Tom will move the campaign and share the pilot summary on Monday.")  # fmt: skip
+    assert owners.owner_of("Write the test plan", segs) == "Sarah"
+    assert owners.owner_of("Move the marketing campaign", segs) == "Tom"
+    assert owners.owner_of("Book the training room", segs) is None  # nobody claims it
+
+
+def test_the_speaker_who_takes_a_task_over_owns_it() -> None:
+    """Labelled lines: asked first, Amara declines; Sven takes it ("I'll"), and the later claim wins."""
+    segs = segments([("Grace", "The logistics contract renews in the summer. Amara, can you renegotiate the contract?"),
+                     ("Amara", "I can, but Sven negotiated the last one and knows the people there."),
+                     ("Sven", "Happy to take it. I'll renegotiate the logistics contract next week.")])  # fmt: skip
+    assert owners.owner_of("Renegotiate the logistics contract", segs) == "Sven"
+
+
+def test_a_decision_that_is_someones_task_becomes_an_action() -> None:
+    segs = _unlabelled("Tom, can you write a short summary on the feedback for the team?", "Sure, I will.")
+    notes = Notes()
+    notes.merge(parse_extraction("DECISION: Tom will write a short summary on the feedback"), segs, sources(segs))
+    assert [(i.kind, i.owner, i.text) for i in notes.items] == [("action", "Tom", "Write a short summary on the feedback")]
+
+
+def test_a_named_owner_answers_who_but_not_whether() -> None:
+    segs = _unlabelled("Who will own the database migration?", "Will we still support the old version of the app?",
+                       "Great, David will own the database migration.", "I will check the old version support.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("OPEN: Who will own the database migration?\n"
+                                 "OPEN: Will we still support the old version of the app?"), segs[:2], sources(segs))  # fmt: skip
+    notes.merge(parse_extraction("ACTION: David | Own the database migration | none\n"
+                                 "ACTION: none | Check the old version support | none"), segs[2:], sources(segs))  # fmt: skip
+    assert [(i.kind, i.text) for i in notes.items if i.kind == "open"] == [
+        ("open", "Will we still support the old version of the app?")]
+
+
+def test_the_closest_line_is_quoted_as_a_whole_sentence(tmp_path: Path) -> None:
+    """Streaming ASR commits fragments; a fallback answer quotes the sentence, not "a test plan for"."""
+    with SessionStore(tmp_path / "asr.sqlite", "t") as s:
+        for seg in _unlabelled("I will fix the payment issues first,", "and I will write", "a test plan for",
+                               "the migration by next Wednesday.", "Thank you."):  # fmt: skip
+            s.add_segment(seg)
+        got = answers.ground("Who will write the test plan?", "Tom will write the test plan.",
+                             sources(list(s.segments())), s, (), list(s.segments()))  # fmt: skip
+    assert not got.shown_as_generated  # nothing ties Tom to it
+    assert "I will fix the payment issues first, and I will write a test plan for the migration by next " \
+           "Wednesday." in got.text
+    assert got.citations[0].start == 0.0
+
+
+def test_a_question_nobody_asked_is_not_an_open_question() -> None:
+    segs = _unlabelled("We found twelve open issues in the payment screen.", "Are we keeping the premium plan?")
+    notes = Notes()
+    report = notes.merge(parse_extraction("OPEN: What should we do about the payment screen issues?\n"
+                                          "OPEN: Are we keeping the premium plan?"), segs, sources(segs))  # fmt: skip
+    assert [i.text for i in notes.items] == ["Are we keeping the premium plan?"]
+    assert "no line asks it" in report.dropped_ungrounded[0]
+
+
+def test_a_decision_nobody_stated_is_dropped() -> None:
+    """Asked whether the old version stays supported, a model noted that it will not be: nobody said so."""
+    segs = _unlabelled("Will we still support the old version of the app after the release?", "And for how long?",
+                       "That is a good question and I don't have an answer yet.",
+                       "The open questions are support for the old version and the premium price.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("OPEN: Will we still support the old version of the app after the release?"),
+                segs[:1], sources(segs))  # fmt: skip
+    report = notes.merge(parse_extraction("DECISION: We will not support the old version of the app after the release"),
+                         segs, sources(segs))  # fmt: skip
+    assert [i.kind for i in notes.items] == ["open"]  # still open: the invented decision closed nothing
+    assert "no statement says it" in report.dropped_ungrounded[0]
+
+
+def test_an_open_question_listed_after_its_answer_is_not_added() -> None:
+    segs = _unlabelled("Now, who will own the database migration?", "Great, David owns the database migration.")
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: David | Own the database migration | none\n"
+                                 "OPEN: Who will own the database migration?"), segs, sources(segs))  # fmt: skip
+    assert [(i.kind, i.owner) for i in notes.items] == [("action", "David")]
+
+
+def test_a_who_question_falls_back_to_the_line_that_gives_the_task(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "asr.sqlite", "t") as s:
+        for seg in _unlabelled("I will fix the payment issues first,", "and I will write", "a test plan for",
+                               "the migration by next Wednesday.", "Thank you.",
+                               "So, to summarize, Sarah will fix the payment issues and write the test plan by",
+                               "Wednesday."):  # fmt: skip
+            s.add_segment(seg)
+        got = answers.ground("Who will write the test plan?", "Tom will write the test plan.",
+                             sources(list(s.segments())), s, (), list(s.segments()))  # fmt: skip
+    assert "Sarah will fix the payment issues and write the test plan by Wednesday." in got.text
+
+
+def test_a_task_nobody_gave_or_said_is_dropped() -> None:
+    """An invented task is dropped; a task asked of Marcus is his, whoever the model named."""
+    segs = segments([("Marcus", "One thing: Ravi has another offer, so he needs an answer from us by Friday."),
+                     ("Priya", "Then we move fast. Marcus, can you run the reference checks this week?"),
+                     ("Marcus", "Sure, I can do that.")])  # fmt: skip
+    notes = Notes()
+    report = notes.merge(parse_extraction("ACTION: Priya | Run the reference checks | this week\n"
+                                          "ACTION: Marcus | Send Ravi's offer to Priya | Friday"), segs, sources(segs))  # fmt: skip
+    assert [(i.owner, i.text) for i in notes.items] == [("Marcus", "Run the reference checks")]
+    assert report.owners_corrected == ["Priya -> Marcus: Run the reference checks"]
+    assert report.dropped_ungrounded[0].startswith("action: Send Ravi's offer to Priya")  # "send": nobody said it

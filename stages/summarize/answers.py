@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pipeline.console import clock
 from pipeline.messages import Citation, Segment
 from stages.summarize.grounding import Sources, content_words, names, normalise
+from stages.summarize.owners import claims
 from stages.summarize.prompts import NOT_DISCUSSED
 from stages.summarize.store import SessionStore
 
@@ -90,14 +91,41 @@ def _unsupported_names(question: str, reply: str, store: SessionStore, window: S
 
 
 def _closest(question: str, store: SessionStore) -> Citation | None:
-    """The stored line that shares most content words with the question, if it shares enough."""
+    """The stored sentence that shares most content words with the question, if it shares enough. For
+    a "who ...?" question a sentence that gives the task to someone ("Sarah will ... write the test
+    plan") comes first: it is the line that answers it (owners.py reads who a line gives a task to)."""
     words = content_words(question)
-    best, best_score = None, 0
+    who = question.strip().lower().startswith("who")
+    best, best_score = None, (0, 0)
     for hit in store.search(question, limit=8):
-        score = len(words & content_words(hit.text))
-        if score > best_score:
-            best, best_score = hit, score
-    return best if best_score >= MIN_SUPPORT else None
+        sentence = _whole_sentence(hit, store)
+        shared = len(words & content_words(sentence.text))
+        claimed = who and any(
+            len(words & content_words(c.clause)) >= MIN_SUPPORT for c in claims(store.around(hit.seq, 3, 3))
+            if c.clause in sentence.text or sentence.text in c.clause
+        )  # fmt: skip
+        score = (int(claimed), shared)
+        if shared >= MIN_SUPPORT and score > best_score:
+            best, best_score = sentence, score
+    return best
+
+
+def _whole_sentence(hit: Citation, store: SessionStore, reach: int = 3) -> Citation:
+    """The hit widened to the sentence it is part of: streaming ASR commits fragments, and "[02:14] a
+    test plan for" quoted alone tells a person nothing. Unlabelled neighbours are joined back to the
+    previous sentence end and forward to the next (at most `reach` segments each way)."""
+    segs = store.around(hit.seq, reach, reach)
+    mine = next((i for i, s in enumerate(segs) if s.seq == hit.seq), None)
+    if mine is None or segs[mine].speaker:
+        return hit  # a labelled line is a whole utterance already
+    first = mine
+    while first > 0 and not segs[first - 1].speaker and segs[first - 1].text.rstrip()[-1:] not in ".?!":
+        first -= 1
+    last = mine
+    while last < len(segs) - 1 and not segs[last + 1].speaker and segs[last].text.rstrip()[-1:] not in ".?!":
+        last += 1
+    part = segs[first : last + 1]
+    return Citation(hit.seq, part[0].start, part[-1].end, " ".join(s.text for s in part))
 
 
 def _support(question: str, reply: str, store: SessionStore, passages: Sequence[Citation]) -> tuple[Citation, ...]:

@@ -48,7 +48,8 @@ COMMON_CAPITALISED = frozenset(
     "meeting team transcript summary owner due task unknown unclear unassigned none tbd n/a ok okay sure "
     "good great thanks thank sorry unfortunately yes everyone someone anyone earlier later today tomorrow "
     "yesterday next last week weekend month year morning afternoon evening night q a s us uk eu ceo cto "
-    "cfo vp hr it qa ui ux api pm am".split()
+    "cfo vp hr it qa ui ux api pm am now well alright right fine please hey hi hello listen look actually "
+    "honestly maybe perhaps again first second finally anyway".split()
 )
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d[\d,]*(?:\.\d+)?")

@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass, field
 
 from pipeline.console import clock
 from pipeline.messages import NoteItem, Segment
-from stages.summarize.grounding import Sources, content_words, names, normalise, numbers
+from stages.summarize.grounding import Sources, content_words, names, normalise, numbers, stem
+from stages.summarize.owners import as_action, owner_of, people_in, sentences
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class MergeReport:
     resolved: int = 0  # open questions answered by a later decision
     dropped_ungrounded: list[str] = field(default_factory=list)  # items naming what the sources do not say
     owners_unclear: list[str] = field(default_factory=list)  # owners no sentence ties to their task
+    owners_corrected: list[str] = field(default_factory=list)  # model's owner replaced by the line's claimant
 
 
 def parse_extraction(text: str) -> list[Extracted]:
@@ -156,17 +158,32 @@ class Notes:
             if not refs:
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} (no transcript line supports it)")
                 continue
-            if new.owner and not _tied(new.owner, new.text, [*context, *stretch]):
-                report.owners_unclear.append(f"{new.owner}: {new.text}")
-                new = Extracted(new.kind, new.text, "", new.due)
+            if _SOCIAL.match(new.text):  # "See you next week" is not a decision
+                continue
+            if new.kind == "decision":
+                new = _as_task(new, [*context, *stretch])
+            if new.kind == "action":
+                attributed = _attribute(new, [*context, *stretch], report)
+                if attributed is None:
+                    report.dropped_ungrounded.append(f"action: {new.text} (no line gives or says this task)")
+                    continue
+                new = attributed
+            if new.kind in ("decision", "fact") and not _stated(new, [*context, *stretch]):
+                report.dropped_ungrounded.append(f"{new.kind}: {new.text} (no statement says it)")
+                continue
+            if new.kind == "open" and not _raised(new, [*context, *stretch]):
+                report.dropped_ungrounded.append(f"open: {new.text} (no line asks it or leaves it open)")
+                continue
             same = self._find(new)
             if same is None:
                 if new.kind != "action" and self._duplicate_elsewhere(new):
                     continue
+                if new.kind == "open" and self._answered(new):
+                    continue
                 item = Item(new.kind, new.text, new.owner, new.due, refs, first_seq=last_seq, updated_seq=last_seq)
                 self.items.append(item)
                 report.added += 1
-                if new.kind == "decision":
+                if new.kind == "decision" or (new.kind == "action" and new.owner):
                     report.resolved += self._resolve_open(item)
                 continue
             if self._update(same, new, refs, stretch):
@@ -216,9 +233,24 @@ class Notes:
             item.refs = (refs + [r for r in item.refs if r not in refs])[:4]
         return changed
 
-    def _resolve_open(self, decision: Item) -> int:
-        words = decision.words()
-        kept = [i for i in self.items if not (i.kind == "open" and overlap(words, i.words()) >= 0.6)]
+    def _answered(self, question: Extracted) -> bool:
+        """An open question that a decision (or, for "who ...?", an owned task) already answers: the
+        model lists the question and its answer from the same stretch, the question last."""
+        probe = Item("open", question.text)
+        return any(self._answers(item, probe) for item in self.items)
+
+    @staticmethod
+    def _answers(answer: Item, question: Item) -> bool:
+        return (
+            question.kind == "open" and overlap(answer.words(), question.words()) >= 0.6
+            and (answer.kind == "decision" or (answer.kind == "action" and bool(answer.owner)
+                                               and question.text.lower().startswith("who")))
+        )  # fmt: skip
+
+    def _resolve_open(self, answer: Item) -> int:
+        """A decision answers the open question it matches; an owned task answers only a "who ...?"
+        question (a task to look into a question leaves the question itself open)."""
+        kept = [i for i in self.items if not self._answers(answer, i)]
         resolved = len(self.items) - len(kept)
         self.items = kept
         return resolved
@@ -289,21 +321,86 @@ def _refs(new: Extracted, stretch: Sequence[Segment], limit: int = 2) -> list[tu
     return sorted((seq, start) for _, seq, start in scored[:limit])
 
 
-def sentences(segments: Sequence[Segment]) -> list[tuple[str, set[str]]]:
-    """Segments joined into sentences (streaming ASR commits fragments: "David owns the" / "database
-    migration."), each with the speakers who said it (when the source labels speakers)."""
-    out: list[tuple[str, set[str]]] = []
-    text, who = "", set()
-    for seg in sorted(segments, key=lambda s: s.seq):
-        text = f"{text} {seg.text}".strip()
-        if seg.speaker:
-            who.add(seg.speaker.lower())
-        if text[-1:] in ".?!" or seg.speaker:  # labelled lines are whole utterances
-            out.append((text, who))
-            text, who = "", set()
-    if text:
-        out.append((text, who))
-    return out
+# What says a question stays open, when the line is not itself a question.
+_OPENNESS = re.compile(
+    r"\b(?:(?:stays?|remains?|left|leave (?:it|that|this)|keep (?:it|that|this)|still) open|open question|"
+    r"not (?:yet )?(?:decided|sure|clear)|undecided|(?:do not|don't|do n't) know|no answer|unclear|"
+    r"figure out|find out|depends|revisit|come back|later|tbd|to be (?:decided|confirmed))\b", re.IGNORECASE)
+
+
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|cannot|without)\b|n't\b", re.IGNORECASE)
+
+
+def _stated(new: Extracted, segments: Sequence[Segment]) -> bool:
+    """A decision or fact must be said, not asked: some sentence that is not a question holds at least
+    half of its content words (two at least). Asked "Will we still support the old version?", a small
+    model noted the decision "We will not support the old version", which nobody made."""
+    words = content_words(new.text)
+    need = max(min(2, len(words)), (len(words) + 1) // 2)
+    negated = bool(_NEGATION.search(new.text))
+    return any(
+        not text.rstrip().endswith("?") and len(words & content_words(text)) >= need
+        and (not negated or bool(_NEGATION.search(text)))  # "will not support" needs a line saying "not"
+        for text, _ in sentences(segments)
+    )
+
+
+def _raised(new: Extracted, segments: Sequence[Segment]) -> bool:
+    """An open question must be one the meeting asked or left open: some sentence sharing at least two
+    of its content words is a question or says it stays open. A small model otherwise turns any topic
+    into a question ("What should we do about the payment screen issues?", asked by nobody)."""
+    words = content_words(new.text)
+    need = min(2, len(words))
+    return any(
+        ("?" in text or _OPENNESS.search(text)) and len(words & content_words(text)) >= need
+        for text, _ in sentences(segments)
+    )
+
+
+# Greetings and goodbyes that small models file as decisions or facts ("DECISION: See you next week").
+_SOCIAL = re.compile(r"^(?:see you|thanks|thank you|good (?:morning|afternoon|evening|night)|bye|goodbye|"
+                     r"have a (?:good|nice|great)|welcome|hello|hi)\b", re.IGNORECASE)
+
+
+def _as_task(new: Extracted, segments: Sequence[Segment]) -> Extracted:
+    """A "decision" that is someone's task is an action: "Sarah will write a short summary", or one
+    whose words a clause gives to a person ("Move the campaign and share the pilot summary" from "Tom
+    will move the campaign and share the pilot summary on Monday")."""
+    task = as_action(new.text, people_in(segments))
+    if task:
+        return Extracted("action", task[1], task[0])
+    owner = owner_of(new.text, segments, share=0.6)
+    return Extracted("action", new.text, owner) if owner else new
+
+
+def _attribute(new: Extracted, segments: Sequence[Segment], report: MergeReport) -> Extracted | None:
+    """The owner the transcript gives the task (owners.py) replaces the model's. A task no line gives
+    to anyone must at least be said: one sentence holds its verb and half its content words (else None:
+    "Marcus | Send Ravi's offer to Priya" came from "Ravi has another offer", which asks nothing). Its
+    model-given owner stays only if some sentence ties them to the task, else the owner is unclear."""
+    claimant = owner_of(new.text, segments)
+    if claimant:
+        if _norm(claimant) != _norm(new.owner):
+            report.owners_corrected.append(f"{new.owner or 'none'} -> {claimant}: {new.text}")
+        return Extracted(new.kind, new.text, claimant, new.due)
+    if not _said(new.text, segments):
+        return None
+    if new.owner and not _tied(new.owner, new.text, segments):
+        report.owners_unclear.append(f"{new.owner}: {new.text}")
+        return Extracted(new.kind, new.text, "", new.due)
+    return new
+
+
+def _said(task: str, segments: Sequence[Segment]) -> bool:
+    """Some sentence holds the task's first content word (its verb, as models write tasks) and at least
+    half of its content words."""
+    words = [stem(w) for w in normalise(task) if stem(w) in content_words(w)]
+    if not words:
+        return False
+    verb, need = words[0], max(min(2, len(set(words))), (len(set(words)) + 1) // 2)
+    return any(
+        verb in (have := content_words(text)) and len(set(words) & have) >= need for text, _ in sentences(segments)
+    )
 
 
 def _tied(owner: str, task: str, segments: Sequence[Segment]) -> bool:
@@ -315,6 +412,6 @@ def _tied(owner: str, task: str, segments: Sequence[Segment]) -> bool:
     people = {p for p in names(owner) | {owner.lower()} if p}
     for text, who in sentences(list({s.seq: s for s in segments}.values())):
         low = set(normalise(text))
-        if (people & low or people & who) and len(task_words & content_words(text)) >= need:
+        if (people & low or people & {w.lower() for w in who}) and len(task_words & content_words(text)) >= need:
             return True
     return False

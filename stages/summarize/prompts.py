@@ -25,10 +25,14 @@ NOT_DISCUSSED = "Not discussed in this meeting."
 
 
 # One worked example: without it, models list exactly one line of each form (the format's shape) and
-# file statements under the wrong form. Its names are not the meeting's; if a model copies them, the
+# file statements under the wrong form. Its small talk and status remark get no line: without them the
+# 1.5B model noted remarks ("The applicant tracker is harder to explain than it should be") as decisions. Its names are not the meeting's; if a model copies them, the
 # grounding check (grounding.py) drops them, as it drops anything the transcript does not contain.
 EXTRACT_EXAMPLE = (
+    "[10:00] Anna: Morning, everyone. Did anyone watch the match last night?\n"
+    "[10:01] Ben: I did, what a finish.\n"
     "[10:02] Anna: The quote came in at twelve thousand euros, so we go with Brightline.\n"
+    "[10:05] Chris: Honestly, the old ticket queue is a bit messy, as usual.\n"
     "[10:09] Ben: Fine. I'll send them the contract on Tuesday.\n"
     "[10:15] Anna: Chris, can you book the training room? We still don't know who pays for travel.\n"
     "Notes:\n"
@@ -52,8 +56,9 @@ def extract_request(stretch: str) -> str:
         f"Write notes for a new part of the transcript: one line for each decision, task (with the person "
         f"who will do it), important number or date, and question left open, in these forms:\n"
         f"{EXTRACT_FORMAT}\n"
-        f"Write as many lines as the part needs and leave out forms with nothing. A speaker who says "
-        f"\"I will\" is the person for that task. Use only what the new part says.\n\n"
+        f"Write as many lines as the part needs, and none for small talk, greetings, opinions or status "
+        f"remarks. A speaker who says \"I will\" is the person for that task. Use only what the new part "
+        f"says.\n\n"
         f"Example:\n{EXTRACT_EXAMPLE}\n\n"
         f"New part of the transcript:\n{stretch.strip()}\n"
         f"Notes (or NONE):"

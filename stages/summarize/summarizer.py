@@ -199,7 +199,7 @@ class Summarizer:
         return chunks
 
     def _extract(self, chunk: list[Segment], on_piece: Piece | None) -> None:
-        quoted = "".join(prompts.transcript_line(s.text, s.start, s.speaker, True) for s in chunk)
+        quoted = "".join(prompts.transcript_line(text, start, speaker, True) for text, start, speaker in _utterances(chunk))
         suffix = self.frame.suffix(prompts.extract_request(quoted))
         t0 = time.perf_counter()
         text = self._generate(suffix, self.cfg.summary_max_tokens, on_piece, ttft="last_summary_ttft_s")
@@ -357,3 +357,17 @@ def _first_repeat(lines: list[str]) -> int | None:
             return i
         seen.add(key)
     return None
+
+
+def _utterances(segments: list[Segment]) -> list[tuple[str, float, str | None]]:
+    """Segments joined into whole sentences for quoting: (text, start, speaker). Streaming ASR commits
+    fragments ("Great, David owns the" / "database migration."); quoted one per line with a time each,
+    a small model reads them as separate statements and attaches the wrong name to the wrong half."""
+    out: list[tuple[str, float, str | None]] = []
+    for seg in segments:
+        if out and seg.speaker is None and out[-1][2] is None and out[-1][0][-1:] not in ".?!":
+            text, start, speaker = out[-1]
+            out[-1] = (f"{text} {seg.text}", start, speaker)
+        else:
+            out.append((seg.text, seg.start, seg.speaker))
+    return out

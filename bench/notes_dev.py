@@ -1,0 +1,120 @@
+"""The notes engine alone, in this process, on the quality set: the fast loop for tuning extraction.
+
+`bench.quality` is the measurement of record (real processes, sockets, questions asked at their line);
+a 30-minute meeting takes it half an hour on this machine. Tuning the extraction prompt or the merge
+rules needs only the notes: this runs the same `Summarizer` (same config, model and cadence) over a
+meeting's lines in process, scores every rolling and the final notes with `bench.quality_score`, and
+prints what the model wrote for each stretch next to what the merge kept, so a missed fact can be traced
+to the extraction or to the merge. Tune on the dev split; report the test split with `bench.quality`.
+
+    python -m bench.notes_dev --meetings hiring_committee --json bench/out/notes_dev.json [--preset P]
+    python -m bench.notes_dev --session ~/.local/share/sinkscribe/sessions/NAME.sqlite   # an ASR transcript
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.quality import discover, transcript_of
+from bench.quality_score import Transcript, Update, load_gold, score_notes
+from pipeline import config as pconfig
+from pipeline.messages import Segment
+from stages.settings import AppConfig
+from stages.text_ingest import PAUSE_S, WORDS_PER_SECOND, read_lines
+
+log = logging.getLogger("bench.notes_dev")
+DATA = Path(__file__).parent / "data" / "quality"
+
+
+def text_segments(path: Path, stream: str = "dev") -> tuple[list[Segment], list[int]]:
+    """The meeting's lines as the text replay times them; and each segment's line number."""
+    segs, line_of, t = [], [], 0.0
+    for seq, utt in enumerate(read_lines(path)):
+        duration = max(0.5, len(utt.text.split()) / WORDS_PER_SECOND)
+        segs.append(Segment(stream, seq, utt.text, round(t, 3), round(t + duration, 3), speaker=utt.speaker))
+        line_of.append(utt.line)
+        t += duration + PAUSE_S
+    return segs, line_of
+
+
+class Trace(logging.Handler):
+    """Collects what the summarizer logs about each extraction (raw text, items not shown)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def run(segments: list[Segment], preset: str | None) -> tuple[list[dict[str, Any]], list[str], dict[str, Any]]:
+    """Feed the segments as the stage does; the notes at each summary (rolling, then final)."""
+    from stages.summarize.stage import build_summarizer
+    from stages.summarize.store import SessionStore
+
+    cfg = pconfig.load(AppConfig, None, {"summarize.model": preset} if preset else None)
+    trace = Trace()
+    logging.getLogger("stages.summarize.summarizer").addHandler(trace)
+    logging.getLogger("stages.summarize.summarizer").setLevel(logging.DEBUG)
+    notes: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="notes-dev-") as tmp:
+        store = SessionStore(Path(tmp) / "s.sqlite", "dev")
+        sm = build_summarizer(cfg, store)
+        t0 = time.perf_counter()
+        for seg in segments:
+            sm.add_segments([seg])
+            if sm.summary_due():
+                notes.append({"text": sm.summarize(), "upto_seq": seg.seq, "final": False})
+                log.info("notes at %.0f s (%d items, %.1f s)", seg.end, len(sm.notes.items),
+                         sm.counters.last_summary_s)  # fmt: skip
+        notes.append({"text": sm.summarize(final=True), "upto_seq": segments[-1].seq, "final": True})
+        counters = {**sm.stats(), "wall_s": time.perf_counter() - t0}
+        store.close()
+    return notes, trace.lines, counters
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--preset", default="", help="Model preset (default: the default model).")
+    ap.add_argument("--meetings", default="hiring_committee", help="Comma-separated meetings of the quality set.")
+    ap.add_argument("--session", default="", help="Instead: a stored session's transcript (not scored).")
+    ap.add_argument("--json", dest="json_out", default="", help="Write notes, trace and scores here.")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    out: dict[str, Any] = {"preset": args.preset or "default", "meetings": {}}
+    if args.session:
+        from stages.summarize.store import SessionStore
+
+        with SessionStore.open_existing(args.session) as src:
+            segments = list(src.segments())
+        notes, trace, counters = run(segments, args.preset or None)
+        out["meetings"]["session"] = {"notes": notes, "trace": trace, "counters": counters}
+        print(notes[-1]["text"])
+    for gold_path in discover(DATA, "all", args.meetings.split(",")) if not args.session else []:
+        gold = load_gold(gold_path)
+        path = transcript_of(gold_path, json.loads(gold_path.read_text(encoding="utf-8")))
+        segments, line_of = text_segments(path)
+        notes, trace, counters = run(segments, args.preset or None)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        updates = [Update(n["text"], line_of[n["upto_seq"]], n["final"]) for n in notes]
+        score = score_notes(gold, Transcript(lines), updates)
+        final = score.get("final", {})
+        out["meetings"][gold.meeting] = {"notes": notes, "trace": trace, "counters": counters, "score": score}
+        print(f"{gold.meeting}: final recall {final.get('recall')}, owners {final.get('owner_attribution')}, "
+              f"missing {final.get('missing')}, misfiled {final.get('misfiled')}, "
+              f"rolling {score.get('rolling', {}).get('recall')}, {counters['wall_s']:.0f} s")  # fmt: skip
+    if args.json_out:
+        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json_out).write_text(json.dumps(out, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

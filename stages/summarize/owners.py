@@ -1,0 +1,132 @@
+"""Who a task belongs to, read from how the meeting says it, not from the model's guess.
+
+Owners are what small models get wrong most: on the demo meeting the 1.5B model gave Tom's pilot summary
+to Sarah (she was thanked in the line before) and David's migration to Sarah (she was named in his
+sentence). The transcript usually says the owner in one of a few ways, and those are read here:
+
+    "David owns the migration" / "Sarah will fix ..." / "Tom to move the campaign"   the subject
+    "Tom, can you write a short summary ...?"                                        the person asked
+    "I will take it myself" spoken by Maria (a labelled line)                        the speaker
+    "Sure, I will share it on Monday" right after "Tom, can you ...?"                the person asked
+
+Each such claim covers its clause ("Sarah will fix the payment issues and write the test plan, Tom will
+move the campaign": two clauses, two owners). A task's owner is the claimant of the clause that shares
+most of the task's content words; on a tie the later clause wins, because a reassignment comes after the
+first assignment and a recap at the end restates the final state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.messages import Segment
+from stages.summarize.grounding import content_words, names
+
+_NAME = r"([A-Z][a-z]+)"
+# "David owns", "Sarah will", "Tom'll", "Grace is going to", "Sven to renegotiate" (a recap's shorthand).
+_SUBJECT = re.compile(
+    _NAME + r"(?:'ll|\s+(?:will|shall|owns|own|takes|is taking|is going to|is gonna|can take|agreed to|"
+    r"volunteered to|offered to|is responsible for|is on|has|handles|to (?=[a-z]+ )))\b"
+)
+# "Tom, can you ...", "Amara, could you ...", "Chris, please ...", "Julia, would you ...".
+_ASKED = re.compile(_NAME + r",\s+(?:can|could|would|will)\s+you\b|" + _NAME + r",\s+please\b")
+# A speaker taking a task: "I'll", "I will", "I can", "I'm going to", "let me", "I'll take it".
+_FIRST_PERSON = re.compile(r"\b(?:I'll|I will|I can|I'm going to|I am going to|I'm gonna|let me|I'll take)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A person and the clause that gives them something to do."""
+
+    person: str  # as the transcript spells it
+    clause: str
+    order: tuple[int, int]  # (sentence, clause) in meeting order: the later claim wins a tie
+
+
+def sentences(segments: Sequence[Segment]) -> list[tuple[str, set[str]]]:
+    """Segments joined into sentences (streaming ASR commits fragments: "David owns the" / "database
+    migration."), each with the speakers who said it (when the source labels speakers)."""
+    out: list[tuple[str, set[str]]] = []
+    text, who = "", set()
+    for seg in sorted(segments, key=lambda s: s.seq):
+        text = f"{text} {seg.text}".strip()
+        if seg.speaker:
+            who.add(seg.speaker)
+        if text[-1:] in ".?!" or seg.speaker:  # labelled lines are whole utterances
+            out.append((text, who))
+            text, who = "", set()
+    if text:
+        out.append((text, who))
+    return out
+
+
+def people_in(segments: Sequence[Segment]) -> set[str]:
+    """Who the segments show to be people (lower-cased): the speakers, capitalised words used inside a
+    sentence ("thanks, Sarah"), not only at its start, where any word is capitalised, and those asked
+    to do something ("Tom, can you ...")."""
+    found = {s.speaker.lower() for s in segments if s.speaker}
+    for text, _ in sentences(segments):  # whole sentences: an ASR fragment may start with "David owns"
+        found |= names(text, sentence_initial=False)
+        for m in _ASKED.finditer(text):  # "Tom, can you ..." says Tom is a person, even opening a sentence
+            found |= names(m.group(1) or m.group(2))
+    return found
+
+
+def claims(segments: Sequence[Segment]) -> list[Claim]:
+    """Every claim the segments make, in meeting order."""
+    people = people_in(segments)
+    found: list[Claim] = []
+    asked: str | None = None  # the person the previous sentence asked to do something
+    for i, (text, who) in enumerate(sentences(segments)):
+        marks: list[tuple[int, str]] = []  # (position in the sentence, person)
+        for m in _SUBJECT.finditer(text):
+            if m.group(1).lower() in people:
+                marks.append((m.start(), m.group(1)))
+        asked_here = None
+        for m in _ASKED.finditer(text):
+            person = m.group(1) or m.group(2)
+            if person.lower() in people:
+                marks.append((m.start(), person))
+                asked_here = person
+        for m in _FIRST_PERSON.finditer(text):
+            speaker = next(iter(who)) if len(who) == 1 else asked
+            if speaker and not any(abs(m.start() - p) < 3 for p, _ in marks):
+                marks.append((m.start(), speaker))
+        marks.sort()
+        for k, (pos, person) in enumerate(marks):
+            end = marks[k + 1][0] if k + 1 < len(marks) else len(text)
+            found.append(Claim(person, text[pos:end], (i, k)))
+        # An unlabelled "Sure, I will ..." answers the request of the sentence just before it only.
+        asked = asked_here
+    return found
+
+
+def owner_of(task: str, segments: Sequence[Segment], share: float = 0.0) -> str | None:
+    """The person the meeting gives `task` to, or None when no clause of the segments claims it. The
+    claiming clause holds two of the task's content words at least, and `share` of them."""
+    words = content_words(task)
+    need = max(min(2, len(words)), round(share * len(words) + 0.49))
+    if need == 0:
+        return None
+    best: tuple[int, tuple[int, int]] | None = None
+    owner = None
+    for claim in claims(segments):
+        score = len(words & content_words(claim.clause))
+        if score >= need and (best is None or (score, claim.order) >= best):
+            best, owner = (score, claim.order), claim.person
+    return owner
+
+
+_AS_ACTION = re.compile(r"^" + _NAME + r"(?:'ll|\s+will|\s+is going to|\s+to)\s+(.+)$")
+
+
+def as_action(text: str, people: set[str]) -> tuple[str, str] | None:
+    """A "decision" that is a person's task ("Sarah will write a short summary"): (person, task), when
+    the person is one of `people` (see `people_in`)."""
+    m = _AS_ACTION.match(text.strip())
+    if not m or m.group(1).lower() not in people:
+        return None
+    task = m.group(2).strip()
+    return m.group(1), task[:1].upper() + task[1:]
