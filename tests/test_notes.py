@@ -149,11 +149,16 @@ def test_an_answer_naming_someone_absent_is_not_shown_as_fact(store: SessionStor
                          sources(window), store, (), window)  # fmt: skip
     assert not got.shown_as_generated and "kevin" in got.why
     assert "Kevin" not in got.text
-    assert got.text.startswith("The meeting does not say that as such. The closest: [00:")
+    # The line that gives the migration away answers instead (the latest: Priya took it over).
+    assert got.text == 'Priya ([01:00.0] Maria: "Actually, Priya will take over the database migration from David.")'
+    assert [c.seq for c in got.citations] == [6]
 
 
-def test_an_answer_tying_a_present_name_to_the_wrong_task_is_not_shown(store: SessionStore) -> None:
+def test_an_answer_tying_a_present_name_to_the_wrong_task_is_not_shown(tmp_path: Path) -> None:
     window = segments()[:4]  # before the reassignment: David owns it
+    store = SessionStore(tmp_path / "early.sqlite", "t")
+    for seg in window:
+        store.add_segment(seg)
     got = answers.ground("Who owns the database migration?", "Sarah owns the database migration.",
                          sources(window), store, (), window)  # fmt: skip
     assert not got.shown_as_generated and "sarah" in got.why
@@ -311,3 +316,23 @@ def test_a_task_nobody_gave_or_said_is_dropped() -> None:
     assert [(i.owner, i.text) for i in notes.items] == [("Marcus", "Run the reference checks")]
     assert report.owners_corrected == ["Priya -> Marcus: Run the reference checks"]
     assert report.dropped_ungrounded[0].startswith("action: Send Ravi's offer to Priya")  # "send": nobody said it
+
+
+def test_a_who_answer_naming_the_wrong_person_gives_way_to_the_line_that_gives_the_task(tmp_path: Path) -> None:
+    lines = [("Grace", "On to headcount."),
+             ("Julia", "On headcount: I'll send the headcount plan for next year. Nico in HR has the raw numbers, "
+                       "but the plan itself is mine, and I'll send it this week."),
+             ("Hector", "Then there are the two contractors in operations.")]  # fmt: skip
+    with SessionStore(tmp_path / "s.sqlite", "t") as s:
+        for seg in segments(lines):
+            s.add_segment(seg)
+        window = list(s.segments())
+        got = answers.ground("Who will send the headcount plan?", "Nico in HR will send the headcount plan.",
+                             sources(window), s, (), window)  # fmt: skip
+        assert not got.shown_as_generated and got.text.startswith('Julia ([00:10.0] Julia: "On headcount')
+        right = answers.ground("Who will send the headcount plan?", "Julia will send the headcount plan.",
+                               sources(window), s, (), window)  # fmt: skip
+        assert right.shown_as_generated
+        never = answers.ground("Who will pay for the contractors' laptops?", "Not discussed.",
+                               sources(window), s, (), window)  # fmt: skip
+        assert never.text.startswith(NOT_DISCUSSED)

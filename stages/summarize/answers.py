@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pipeline.console import clock
 from pipeline.messages import Citation, Segment
 from stages.summarize.grounding import Sources, content_words, names, normalise
-from stages.summarize.owners import claims
+from stages.summarize.owners import Claim, best_claim, claims
 from stages.summarize.prompts import NOT_DISCUSSED
 from stages.summarize.store import SessionStore
 
@@ -57,6 +57,14 @@ def ground(
         return Grounded(text, (closest,) if closest else (), False, "the model abstained")
     check = sources.check(reply)
     why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window)
+    claim = _giver(question, store, window)
+    if claim is not None and claim.person.lower() not in names(reply) | set(normalise(reply)):
+        # A "who" answer naming someone else than the line that gives the task: the line wins.
+        sentence = claim.sentence
+        cite = Citation(sentence.segments[0].seq, sentence.segments[0].start, sentence.segments[-1].end, sentence.text)
+        said = f"{next(iter(sentence.speakers))}: " if len(sentence.speakers) == 1 else ""
+        return Grounded(f'{claim.person} ([{clock(cite.start)}] {said}"{sentence.text}")', (cite,), False,
+                        f"the reply names {sorted(names(reply)) or 'nobody'}; the meeting gives it to {claim.person}")
     if why:
         closest = _closest(question, store)
         if closest is None:
@@ -64,6 +72,21 @@ def ground(
         text = f"The meeting does not say that as such. The closest: [{clock(closest.start)}] {closest.text}"
         return Grounded(text, (closest,), False, why)
     return Grounded(reply, _support(question, reply, store, passages), True)
+
+
+GIVER_SHARE = 0.6  # of a "who" question's content words the line giving the task must hold to overrule
+
+
+def _giver(question: str, store: SessionStore, window: Sequence[Segment]) -> Claim | None:
+    """For a "who ...?" question: the line that gives the asked task to someone (owners.py), among the
+    window and the stored lines that match the question, if it holds most of the question's words."""
+    if not question.strip().lower().startswith("who"):
+        return None
+    lines: dict[int, Segment] = {s.seq: s for s in window}
+    for hit in store.search(question, limit=8):
+        for seg in store.around(hit.seq, 3, 3):
+            lines.setdefault(seg.seq, seg)
+    return best_claim(question, list(lines.values()), share=GIVER_SHARE)
 
 
 def _unsupported_names(question: str, reply: str, store: SessionStore, window: Sequence[Segment]) -> str:

@@ -43,23 +43,36 @@ class Claim:
     person: str  # as the transcript spells it
     clause: str
     order: tuple[int, int]  # (sentence, clause) in meeting order: the later claim wins a tie
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    speakers: frozenset[str]  # who said it, where the source labels speakers
+    segments: tuple[Segment, ...]  # the committed segments it was joined from
+
+
+def joined(segments: Sequence[Segment]) -> list[Sentence]:
+    """Segments joined into sentences: streaming ASR commits fragments ("David owns the" / "database
+    migration."); a labelled line (text input, speaker labels) is a whole utterance already."""
+    out: list[Sentence] = []
+    part: list[Segment] = []
+    for seg in sorted({s.seq: s for s in segments}.values(), key=lambda s: s.seq):
+        part.append(seg)
+        text = " ".join(s.text for s in part).strip()
+        if text[-1:] in ".?!" or seg.speaker:
+            out.append(Sentence(text, frozenset(s.speaker for s in part if s.speaker), tuple(part)))
+            part = []
+    if part:
+        out.append(Sentence(" ".join(s.text for s in part).strip(), frozenset(s.speaker for s in part if s.speaker),
+                            tuple(part)))  # fmt: skip
+    return out
 
 
 def sentences(segments: Sequence[Segment]) -> list[tuple[str, set[str]]]:
-    """Segments joined into sentences (streaming ASR commits fragments: "David owns the" / "database
-    migration."), each with the speakers who said it (when the source labels speakers)."""
-    out: list[tuple[str, set[str]]] = []
-    text, who = "", set()
-    for seg in sorted(segments, key=lambda s: s.seq):
-        text = f"{text} {seg.text}".strip()
-        if seg.speaker:
-            who.add(seg.speaker)
-        if text[-1:] in ".?!" or seg.speaker:  # labelled lines are whole utterances
-            out.append((text, who))
-            text, who = "", set()
-    if text:
-        out.append((text, who))
-    return out
+    """`joined` as (text, speakers) pairs."""
+    return [(s.text, set(s.speakers)) for s in joined(segments)]
 
 
 def people_in(segments: Sequence[Segment]) -> set[str]:
@@ -79,7 +92,8 @@ def claims(segments: Sequence[Segment]) -> list[Claim]:
     people = people_in(segments)
     found: list[Claim] = []
     asked: str | None = None  # the person the previous sentence asked to do something
-    for i, (text, who) in enumerate(sentences(segments)):
+    for i, sentence in enumerate(joined(segments)):
+        text, who = sentence.text, sentence.speakers
         marks: list[tuple[int, str]] = []  # (position in the sentence, person)
         for m in _SUBJECT.finditer(text):
             if m.group(1).lower() in people:
@@ -97,26 +111,33 @@ def claims(segments: Sequence[Segment]) -> list[Claim]:
         marks.sort()
         for k, (pos, person) in enumerate(marks):
             end = marks[k + 1][0] if k + 1 < len(marks) else len(text)
-            found.append(Claim(person, text[pos:end], (i, k)))
+            found.append(Claim(person, text[pos:end], (i, k), sentence))
         # An unlabelled "Sure, I will ..." answers the request of the sentence just before it only.
         asked = asked_here
     return found
 
 
-def owner_of(task: str, segments: Sequence[Segment], share: float = 0.0) -> str | None:
-    """The person the meeting gives `task` to, or None when no clause of the segments claims it. The
-    claiming clause holds two of the task's content words at least, and `share` of them."""
+def best_claim(task: str, segments: Sequence[Segment], share: float = 0.0) -> Claim | None:
+    """The claim that gives `task` to someone, or None when no clause of the segments does. The claiming
+    clause holds two of the task's content words at least, and `share` of them. The latest claim within
+    one word of the best wins: a reassignment comes later and is often said in other words ("Priya will
+    take over the migration from David" after "David owns the database migration")."""
     words = content_words(task)
     need = max(min(2, len(words)), round(share * len(words) + 0.49))
     if need == 0:
         return None
-    best: tuple[int, tuple[int, int]] | None = None
-    owner = None
-    for claim in claims(segments):
-        score = len(words & content_words(claim.clause))
-        if score >= need and (best is None or (score, claim.order) >= best):
-            best, owner = (score, claim.order), claim.person
-    return owner
+    scored = [(len(words & content_words(c.clause)), c) for c in claims(segments)]
+    scored = [(score, c) for score, c in scored if score >= need]
+    if not scored:
+        return None
+    top = max(score for score, _ in scored)
+    return max((c for score, c in scored if score >= top - 1), key=lambda c: c.order)
+
+
+def owner_of(task: str, segments: Sequence[Segment], share: float = 0.0) -> str | None:
+    """The person the meeting gives `task` to (see `best_claim`)."""
+    claim = best_claim(task, segments, share)
+    return claim.person if claim else None
 
 
 _AS_ACTION = re.compile(r"^" + _NAME + r"(?:'ll|\s+will|\s+is going to|\s+to)\s+(.+)$")
