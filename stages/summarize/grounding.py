@@ -242,7 +242,10 @@ def content_words(text: str) -> set[str]:
 
 
 def stem(word: str) -> str:
+    """Crude, and the same on both sides of every comparison: "updating", "updated", "update" ->
+    "updat"; "owns" -> "own"; "issues", "issue" -> "issu"."""
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if len(word) > 3 and word.endswith("e") and word[0].isalpha() else word

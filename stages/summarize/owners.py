@@ -33,7 +33,9 @@ _SUBJECT = re.compile(
 # "Tom, can you ...", "Amara, could you ...", "Chris, please ...", "Julia, would you ...".
 _ASKED = re.compile(_NAME + r",\s+(?:can|could|would|will)\s+you\b|" + _NAME + r",\s+please\b")
 # A speaker taking a task: "I'll", "I will", "I can", "I'm going to", "let me", "I'll take it".
-_FIRST_PERSON = re.compile(r"\b(?:I'll|I will|I can|I'm going to|I am going to|I'm gonna|let me|I'll take)\b", re.I)
+_FIRST_PERSON = re.compile(
+    r"\b(?:I'll|I will|I can|I'm going to|I am going to|I'm gonna|let me|I own|I'm taking|I am taking|I take|"
+    r"I'm on it|I'll handle|I handle)\b", re.I)
 
 
 @dataclass(frozen=True)
