@@ -336,3 +336,13 @@ def test_a_who_answer_naming_the_wrong_person_gives_way_to_the_line_that_gives_t
         never = answers.ground("Who will pay for the contractors' laptops?", "Not discussed.",
                                sources(window), s, (), window)  # fmt: skip
         assert never.text.startswith(NOT_DISCUSSED)
+
+
+def test_a_reply_that_only_restates_the_question_is_an_abstention(store: SessionStore) -> None:
+    window = segments()
+    got = answers.ground("Which bank will provide the new credit line?", "The bank will provide the new credit line.",
+                         sources(window), store, (), window)  # fmt: skip
+    assert got.text.startswith(NOT_DISCUSSED) and not got.shown_as_generated
+    yes_no = answers.ground("Does David own the database migration?", "Yes, David owns the database migration.",
+                            sources(window), store, (), window)  # fmt: skip
+    assert yes_no.shown_as_generated

@@ -41,6 +41,17 @@ def abstains(text: str) -> bool:
     return not text.strip() or bool(_ABSTAINS.search(text))
 
 
+_WH = ("what", "which", "who", "whom", "whose", "when", "where", "how", "why")
+
+
+def _restates(question: str, reply: str) -> bool:
+    """A reply to a wh-question that adds no word of its own is no answer: asked "Which bank will provide
+    the new credit line?", never discussed, the 1.5B model said "The bank will provide the new credit
+    line." (A yes/no question can be answered in its own words, so it is not judged this way.)"""
+    first = question.strip().lower().split(" ", 1)[0]
+    return first in _WH and not (content_words(reply) - content_words(question))
+
+
 def ground(
     question: str,
     reply: str,
@@ -51,7 +62,7 @@ def ground(
 ) -> Grounded:
     """The answer a person is shown for `reply` (see the module docstring)."""
     reply = " ".join(reply.split())
-    if abstains(reply):
+    if abstains(reply) or _restates(question, reply):
         closest = _closest(question, store)
         text = NOT_DISCUSSED + (f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
         return Grounded(text, (closest,) if closest else (), False, "the model abstained")
