@@ -327,21 +327,36 @@ def run(device: str, preset: str | None, session: str | None, resume: str | None
 @click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for the answer.")
 @click.option("--endpoint", default=None, help="The summarize stage's request endpoint.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer message as JSON.")
+@click.option("--session", default=None, help="Answer from this stored session (loads the model here), "
+              "not the running stage.")
+@click.option("--preset", default=None, help="With --session: the model preset (default: the config's).")
+@click.option("--session-dir", default=None, help="Where session files are (default: summarize.session_dir).")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @user_errors
-def ask(question: str, timeout: float, endpoint: str | None, as_json: bool, config: str | None) -> None:
-    """Ask the running summarize stage a question about the meeting so far.
+def ask(question: str, timeout: float, endpoint: str | None, as_json: bool, session: str | None, preset: str | None,
+        session_dir: str | None, config: str | None) -> None:  # fmt: skip
+    """Ask the running summarize stage a question about the meeting so far, or (--session) a stored
+    meeting after it ended.
 
     \b
     Examples:
       sinkscribe ask "What was decided about the release date?"
       sinkscribe ask "Who owns the database migration?" --timeout 120 --json
+      sinkscribe ask --session 2026-12-01_1405_meeting "Who owns the database migration?"
     """
     from pipeline.client import ask as ask_question
     from pipeline.console import as_json as to_json
     from pipeline.console import as_text
 
-    cfg = load_app_config(config)
+    if not question.strip():
+        raise UserError("the question is empty")
+    cfg = load_app_config(config, _summarize_overrides(preset, session_dir))
+    if session:
+        from stages.summarize.offline import ask_stored
+
+        answer = ask_stored(cfg, pick(config, session_dir, session, "asking"), question)
+        click.echo(to_json(answer) if as_json else as_text(answer))
+        return
     answer = ask_question(endpoint or cfg.endpoints.requests, question, timeout, security=cfg.security)
     if answer.session and not as_json:
         click.echo(f"-- session {answer.session}", err=True)  # the running stage's: not named by the user

@@ -292,3 +292,21 @@ def test_stages_on_a_finished_session_append_nothing(app_config, tmp_path):
     with SessionStore.open_existing(tmp_path / "old.sqlite") as store:
         assert [s.text for s in store.segments()] == ["your call is now first in line"]
         assert store.ended()["reason"] == "eof" and len(store.summaries()) == 1
+
+
+def test_ask_a_stored_session_after_it_ended(tmp_path):
+    """`ask --session` loads the model here (the small test model), resumes the stored session and
+    answers from it; the answer is stored with the session, so the export lists it."""
+    path = tmp_path / "2026-12-01_1405_a.sqlite"
+    fill(path, None, ["Great, David owns the database migration.", "Please send a plan by Friday."], ended="eof",
+         final=True)  # fmt: skip
+    result = cli("ask", "--session", "2026-12-01_1405_a", "--session-dir", str(tmp_path), "--json",
+                 "Who owns the database migration?")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["type"] == "answer" and answer["session"] == "2026-12-01_1405_a" and answer["text"]
+    with SessionStore.open_existing(path) as store:
+        assert [a["question"] for a in store.answers()] == ["Who owns the database migration?"]
+    assert "Who owns the database migration?" in cli("export", str(path)).stdout
+    missing = CliRunner().invoke(main, ["ask", "--session", "nope", "--session-dir", str(tmp_path), "Who?"])
+    assert missing.exit_code != 0 and "Traceback" not in missing.output and len(missing.output.strip().splitlines()) == 1
