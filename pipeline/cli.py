@@ -118,12 +118,7 @@ def _preflight_source(cfg: Any) -> None:
 
     source = cfg.capture.source
     if source == "mic":
-        sd = audio_io.import_sounddevice()
-        try:
-            sd.query_devices(audio_io.parse_device(cfg.capture.device), kind="input")
-        except (sd.PortAudioError, ValueError) as exc:
-            msg = str(exc).splitlines()[0] if str(exc) else "none found"
-            raise SinkscribeError(f"no usable audio input device ({msg}); try `sinkscribe devices`") from None
+        audio_io.check_input_device(cfg.capture.device)
     elif not audio_io.is_stdin(source):
         audio_io.probe_file(source)
 
