@@ -54,6 +54,7 @@ class FakeDevice:
     feed: str = "fifo"  # "fifo" (real-time writer), "file" (a plain file: floods), "none" (a FIFO nobody writes)
     then: str = "silence"  # after the recording: "silence", "stall" or "vanish"
     serves: int = 0  # readers served before the writer goes away for good (0: every one)
+    pause_s: float = 1.5  # silence after the recording, before `then` (the speaker has finished)
 
 
 class Feeder:
@@ -166,7 +167,7 @@ def fake_alsa(tmp: Path, devices: list[FakeDevice], recording: Path) -> Iterator
     entries, feeders = [], {}
     for dev in devices:
         infile = tmp / f"{dev.name}.pcm"
-        pcm = device_pcm(recording, dev.rate, dev.channels)
+        pcm = device_pcm(recording, dev.rate, dev.channels) + bytes(2 * dev.channels * int(dev.pause_s * dev.rate))
         if dev.feed == "file":
             infile.write_bytes(pcm)
         else:
@@ -204,7 +205,7 @@ def file_plugin_missing(tmp: Path) -> str | None:
     if out.returncode != 0:
         # No PortAudio at all is not a reason to skip: `make test` installs libportaudio2.
         raise RuntimeError(f"PortAudio does not start: {out.stderr.strip()[-500:]}")
-    if "sinkscribe_probe" not in out.stdout.split():
+    if "sinkscribe_probe" not in out.stdout.splitlines():
         return "ALSA's file plugin is not available: PortAudio lists no device defined with `type file`"
     return None
 
