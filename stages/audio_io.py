@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import av
 import numpy as np
@@ -229,6 +229,7 @@ FLOOD_FACTOR = 4.0
 FLOOD_WINDOW_S = 2.0
 
 _wedged = ""  # the PortAudio call that never returned in this process, if one did
+T = TypeVar("T")
 
 
 class Abandoned(Exception):
@@ -242,8 +243,7 @@ def wedged() -> str:
     return _wedged
 
 
-def bounded(call: Callable[[], object], what: str, timeout_s: float,
-            should_stop: Callable[[], bool] | None = None):  # noqa: ANN201 - whatever `call` returns  # fmt: skip
+def bounded(call: Callable[[], T], what: str, timeout_s: float, should_stop: Callable[[], bool] | None = None) -> T:
     """Run `call` in a daemon thread; its result, or its exception re-raised here.
 
     Raises DeviceError if it has not returned within `timeout_s`, Abandoned if `should_stop()` turned
@@ -274,7 +274,7 @@ def bounded(call: Callable[[], object], what: str, timeout_s: float,
             raise DeviceError(f"audio: {what} did not return within {timeout_s:g} s (a stuck audio driver?)")
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
-    return outcome.get("value")
+    return outcome["value"]  # type: ignore[return-value]
 
 
 @dataclass
@@ -351,7 +351,7 @@ class Microphone:
     def _open(self, should_stop: Callable[[], bool] | None) -> None:
         sd = import_sounddevice(should_stop)
 
-        def pa(call: Callable[[], object], what: str):  # noqa: ANN202
+        def pa(call: Callable[[], T], what: str) -> T:
             return bounded(call, what, OPEN_TIMEOUT_S, should_stop)
 
         try:
