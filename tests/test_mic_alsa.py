@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -85,12 +85,14 @@ class Command:
         return took, left
 
     def finish(self, timeout_s: float) -> int:
-        try:
-            return self.proc.wait(timeout_s)
-        finally:
-            for pid in [self.proc.pid, *children_of(self.proc.pid)]:
-                if alive(pid):
-                    os.kill(pid, signal.SIGKILL)
+        return self.proc.wait(timeout_s)
+
+    def kill(self) -> None:
+        """Whatever is left of it (a failed test): its stages first, while they are still its children."""
+        for pid in [*children_of(self.proc.pid), self.proc.pid]:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        self.proc.wait(10)
 
 
 def alive(pid: int) -> bool:
@@ -98,10 +100,20 @@ def alive(pid: int) -> bool:
     return fields is not None and fields[0] != "Z"
 
 
-def sinkscribe(env: dict[str, str], *args: str) -> Command:
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], env=env, cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
-    return Command(proc)
+@pytest.fixture
+def sinkscribe() -> Iterator[Callable[..., Command]]:
+    """Start `sinkscribe ARGS` with an environment; what a test leaves running is killed after it."""
+    started: list[Command] = []
+
+    def start(env: dict[str, str], *args: str) -> Command:
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], env=env, cwd=ROOT, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+        started.append(Command(proc))
+        return started[-1]
+
+    yield start
+    for cmd in started:
+        cmd.kill()
 
 
 @pytest.fixture
@@ -130,7 +142,7 @@ def listed(stdout: str) -> dict[str, tuple[str, str]]:
     return {m[2]: (m[1], m[3]) for m in found if m}
 
 
-def test_devices_lists_the_fake_devices(tmp_path, speech_wav):
+def test_devices_lists_the_fake_devices(tmp_path, speech_wav, sinkscribe):
     devices = [FakeDevice("mic16"), FakeDevice("line44", 44_100, 2), FakeDevice("usb48", 48_000, 2, exact=True)]
     with fake_alsa(tmp_path, devices, speech_wav) as alsa:
         cmd = sinkscribe(alsa.env, "devices")
@@ -139,19 +151,19 @@ def test_devices_lists_the_fake_devices(tmp_path, speech_wav):
     assert {"mic16": "16000", "line44": "44100", "usb48": "48000"}.items() <= rates.items(), cmd.stdout
 
 
-def device_index(env: dict[str, str], name: str) -> str:
+def device_index(sinkscribe: Callable[..., Command], env: dict[str, str], name: str) -> str:
     cmd = sinkscribe(env, "devices")
     assert cmd.finish(60) == 0, cmd.stderr
     assert name in listed(cmd.stdout), cmd.stdout
     return listed(cmd.stdout)[name][0]
 
 
-def test_ctrl_c_on_a_stalled_device_ends_everything_and_keeps_the_words(tmp_path, speech_wav, config):
+def test_ctrl_c_on_a_stalled_device_ends_everything_and_keeps_the_words(tmp_path, speech_wav, config, sinkscribe):
     """The reported hang, mid-stream: the device stops delivering without an error. PortAudio cannot even
     abort such a stream (it joins a thread stuck in the driver): capture must still end its stream,
     and leave."""
     with fake_alsa(tmp_path, [FakeDevice("mic16", then="stall")], speech_wav) as alsa:
-        index = device_index(alsa.env, "mic16")
+        index = device_index(sinkscribe, alsa.env, "mic16")
         cmd = sinkscribe(alsa.env, "transcribe", "--mic", "--device", index, "--config", config)
         cmd.wait_for(lambda: "next week" in cmd.stdout, 90, "the recording's last words")
         cmd.wait_for(lambda: "delivered nothing" in cmd.stderr, 30, "a warning about the stalled device")
@@ -164,7 +176,7 @@ def test_ctrl_c_on_a_stalled_device_ends_everything_and_keeps_the_words(tmp_path
     assert "(interrupted)" in cmd.stderr.splitlines()[-1]
 
 
-def test_ctrl_c_while_the_device_never_answers(tmp_path, speech_wav, config):
+def test_ctrl_c_while_the_device_never_answers(tmp_path, speech_wav, config, sinkscribe):
     """The reported hang as it happened: a one-shot writer serves the command's own device check, then is
     gone, so capture's PortAudio start-up waits forever in the driver (it opens the FIFO); the killed
     capture used to leave transcribe and the command waiting for an end of stream that never came."""
@@ -179,7 +191,7 @@ def test_ctrl_c_while_the_device_never_answers(tmp_path, speech_wav, config):
     assert "0.0 s of audio (interrupted)" in cmd.stderr
 
 
-def test_a_device_that_vanishes_is_one_line_and_keeps_what_was_captured(tmp_path, speech_wav, config):
+def test_a_device_that_vanishes_is_one_line_and_keeps_what_was_captured(tmp_path, speech_wav, config, sinkscribe):
     """44.1 kHz stereo by name (ALSA converts to what capture asks). Its source goes away after the
     recording: ALSA's file plugin then returns zeros as fast as they are read, which no live device does."""
     with fake_alsa(tmp_path, [FakeDevice("line44", 44_100, 2, then="vanish")], speech_wav) as alsa:
@@ -191,7 +203,7 @@ def test_a_device_that_vanishes_is_one_line_and_keeps_what_was_captured(tmp_path
     assert wer(SAID, words_of(cmd.stdout)) < 0.3, cmd.stdout
 
 
-def test_run_on_a_48k_stereo_device_by_name(tmp_path, speech_wav, app_config):
+def test_run_on_a_48k_stereo_device_by_name(tmp_path, speech_wav, app_config, sinkscribe):
     """A device that refuses 16 kHz (like hw:): capture records at 48 kHz and resamples; Ctrl-C stops
     the microphone and the rest still ends with a final summary."""
     from tests.test_summarize_stage import SMALL
