@@ -118,12 +118,7 @@ def _preflight_source(cfg: Any) -> None:
 
     source = cfg.capture.source
     if source == "mic":
-        sd = audio_io.import_sounddevice()
-        try:
-            sd.query_devices(audio_io.parse_device(cfg.capture.device), kind="input")
-        except (sd.PortAudioError, ValueError) as exc:
-            msg = str(exc).splitlines()[0] if str(exc) else "none found"
-            raise SinkscribeError(f"no usable audio input device ({msg}); try `sinkscribe devices`") from None
+        audio_io.check_input_device(cfg.capture.device)
     elif not audio_io.is_stdin(source):
         audio_io.probe_file(source)
 
@@ -146,19 +141,20 @@ def stage(name: str, config: str | None, error_file: str | None, insecure: bool)
       sinkscribe stage transcribe --config configs/remote-transcribe.toml
       sinkscribe stage capture --config configs/default.toml
     """
-    from pipeline.runner import run_stage
+    from pipeline.runner import leave, run_stage
 
     try:
         cfg = load_app_config(config, {"security.insecure": True} if insecure else None)
         code = run_stage(name, cfg)
     except SinkscribeError as exc:
-        if not error_file:
-            raise
-        # Under a supervisor: it reports the error once, named after this stage; printing it here too
-        # would show the user the same line twice.
-        Path(error_file).write_text(str(exc) + "\n", encoding="utf-8")
-        code = 2
-    sys.exit(code)
+        if error_file:
+            # Under a supervisor: it reports the error once, named after this stage; printing it here too
+            # would show the user the same line twice.
+            Path(error_file).write_text(str(exc) + "\n", encoding="utf-8")
+        else:
+            click.echo(f"Error: {exc}", err=True)  # as @user_errors would, but `leave` decides how to exit
+        code = exc.exit_code
+    leave(code)
 
 
 @main.command()

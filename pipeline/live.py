@@ -25,13 +25,20 @@ import zmq
 
 from pipeline import transport, wire
 from pipeline.errors import StageFailed
-from pipeline.messages import EndOfStream, Message
+from pipeline.messages import EndOfStream, Message, Status
 from pipeline.runner import StopFlag
 from pipeline.supervisor import RestartPolicy, Supervisor
 
 log = logging.getLogger(__name__)
 DEFAULT_RESTART = RestartPolicy()  # run and replay restart crashed stages
 DRAIN_GRACE_S = 60.0  # after the source stage died, how long the rest may stay silent before we give up
+# After Ctrl-C the source stage sends its end of stream at once, whatever its device does (capture bounds
+# every PortAudio call), then waits until the others confirm it (summarize may be busy with a summary for a
+# while). One still running after SOURCE_STOP_S is stuck where no signal reaches it and is killed. Killed
+# before its end of stream, it never sends one: the others get STOPPED_GRACE_S of quiet (heartbeats are not
+# news) to deliver what they hold, then everything is stopped.
+SOURCE_STOP_S = 30.0
+STOPPED_GRACE_S = 3.0
 Handler = Callable[[Message], None]
 
 
@@ -86,13 +93,14 @@ def supervise(
     poller = zmq.Poller()
     for listener in listeners:
         poller.register(listener.receiver.sock, zmq.POLLIN)
-    source_stopped = False
-    last_message = time.monotonic()
+    stopping: float | None = None  # when the source was asked to stop
+    last_message = time.monotonic()  # the last one that was more than a heartbeat
     while True:
-        if stop.is_set() and not source_stopped:
+        if stop.is_set() and stopping is None:
             log.info("interrupted: stopping %s, flushing what was captured", source)
-            sup.stop(source)
-            source_stopped = True
+            sup.terminate(source)
+            stopping = time.monotonic()
+        sup.kill_overdue(source, SOURCE_STOP_S)
         ready = dict(poller.poll(200))
         for listener in listeners:
             if listener.receiver.sock not in ready:
@@ -101,7 +109,8 @@ def supervise(
             if got is None:
                 continue
             msg = got[1]
-            last_message = time.monotonic()
+            if not isinstance(msg, Status):  # heartbeats say a stage lives, not that anything is still coming
+                last_message = time.monotonic()
             result.messages += 1
             result.counts[msg.type] = result.counts.get(msg.type, 0) + 1
             if isinstance(msg, EndOfStream) and listener.receiver is end_socket:
@@ -110,7 +119,8 @@ def supervise(
                 return
             listener.handle(msg)
         failed = sup.tend()  # restarts what crashed; returns what failed for good
-        if failed and (failed[0].name != source or time.monotonic() - last_message > DRAIN_GRACE_S):
+        grace = DRAIN_GRACE_S if stopping is None else STOPPED_GRACE_S
+        if failed and (failed[0].name != source or time.monotonic() - last_message > grace):
             raise StageFailed(f"{failed[0].name}: {failed[0].error()}")
         if len(sup.exited()) == len(sup.children) and not sup.pending_restart():
             raise StageFailed("the stages ended without an end-of-stream message")
@@ -126,11 +136,17 @@ def _drain(listeners: list[Listener], end_socket: transport.Receiver) -> None:
 
 
 def check_exit(sup: Supervisor, names: tuple[str, ...], timeout_s: float = 30.0) -> None:
-    """After end of stream: stages that end on their own must end cleanly; a failure is still reported."""
+    """After end of stream: stages that end on their own must end cleanly; a failure is still reported.
+
+    A source killed after an interrupt is not one: its end of stream arrived, so nothing it captured was
+    lost (it was stuck after sending it: on its device, or on transcribe's confirmation)."""
     deadline = time.monotonic() + timeout_s
     for name in names:
-        code = sup.wait(name, max(0.1, deadline - time.monotonic()))
-        if code not in (0, None):
+        while sup.running(name) and time.monotonic() < deadline:
+            sup.kill_overdue(name, SOURCE_STOP_S)  # the source, after an interrupt
+            sup.wait(name, 0.2)
+        code = sup.children[name].proc.poll()
+        if code not in (0, None) and not sup.children[name].killed:
             raise StageFailed(f"{name}: {sup.children[name].error()}")
 
 

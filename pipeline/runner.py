@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 import zmq
 
@@ -36,6 +36,7 @@ STAGES = {
 SUPERVISOR_ENV = "SINKSCRIBE_SUPERVISOR_PID"
 # How long a stage whose supervisor has gone may take to finish before it exits anyway.
 ORPHAN_GRACE_S = 10.0
+_exit_hard = ""  # why this process must leave with os._exit (see exit_hard)
 
 
 class StopFlag:
@@ -93,6 +94,25 @@ def run_stage(name: str, cfg: Any) -> int:
         # Waits for closed sockets' lingering messages (a lossless PUSH's last segments) to leave;
         # without it the interpreter exits and libzmq's I/O thread drops them.
         zmq.Context.instance().term()
+
+
+def exit_hard(reason: str) -> None:
+    """Make `leave` end this process with os._exit: a native library is wedged (a PortAudio call that never
+    returned), and the interpreter's normal exit would run that library's own clean-up (Pa_Terminate, an
+    atexit handler), which waits on the same stuck call forever."""
+    global _exit_hard
+    _exit_hard = reason
+
+
+def leave(code: int) -> NoReturn:
+    """End a stage process with `code`, after `run_stage` (its sockets are flushed and closed by then)."""
+    if _exit_hard:
+        log.warning("leaving without clean-up: %s", _exit_hard)
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _leave_when_orphaned(name: str, supervisor: int, stop: StopFlag) -> None:

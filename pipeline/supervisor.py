@@ -49,9 +49,13 @@ class Child:
     restarts: int = 0
     restart_at: float | None = None  # when a scheduled restart is due
     stopped: bool = False  # we asked it to stop: its end is not a crash
+    stop_asked: float | None = None  # when we asked (SIGTERM)
+    killed: str = ""  # why we killed it, if we did
 
     def error(self) -> str:
         """The one-line error the child left, or a description of how it died."""
+        if self.killed:
+            return self.killed
         try:
             text = self.error_file.read_text(encoding="utf-8").strip()
         except OSError:
@@ -146,19 +150,49 @@ class Supervisor:
             and child.restarts < self.policy.max_restarts
         )
 
+    def running(self, name: str) -> bool:
+        child = self.children.get(name)
+        return child is not None and child.proc.poll() is None
+
+    def terminate(self, name: str) -> None:
+        """Ask stage `name` to stop (SIGTERM: it flushes and exits); returns at once."""
+        child = self.children.get(name)
+        if child is not None and child.proc.poll() is None:
+            child.stopped = True
+            child.stop_asked = child.stop_asked or time.monotonic()
+            child.proc.send_signal(signal.SIGTERM)
+
+    def kill_overdue(self, name: str, timeout_s: float) -> None:
+        """Kill stage `name` if it was asked to stop more than `timeout_s` ago and still runs."""
+        child = self.children.get(name)
+        if child is not None and child.stop_asked is not None and time.monotonic() - child.stop_asked > timeout_s:
+            self.kill(name, f"did not stop within {timeout_s:.0f} s of being asked")
+
+    def kill(self, name: str, why: str) -> None:
+        """SIGKILL stage `name` and anything it started (its own process group): a stage stuck in native
+        code (a PortAudio call that never returns) ignores SIGTERM, whose handler is Python."""
+        child = self.children.get(name)
+        if child is None or child.proc.poll() is not None:
+            return
+        log.warning("%s %s: killing it", name, why)
+        child.stopped, child.killed = True, f"{why}; killed"
+        try:
+            os.killpg(child.proc.pid, signal.SIGKILL)  # start_new_session: its pid is its group's id
+        except ProcessLookupError:
+            pass
+        child.proc.wait()
+
     def stop(self, name: str, timeout_s: float = 30.0) -> int | None:
         """SIGTERM (the stage flushes and exits), then SIGKILL after `timeout_s`."""
         child = self.children.get(name)
         if child is None or child.proc.poll() is not None:
             return None if child is None else child.proc.returncode
-        child.stopped = True
-        child.proc.send_signal(signal.SIGTERM)
+        self.terminate(name)
         try:
             return child.proc.wait(timeout_s)
         except subprocess.TimeoutExpired:
-            log.warning("%s did not stop within %.0f s: killing it", name, timeout_s)
-            child.proc.kill()
-            return child.proc.wait()
+            self.kill(name, f"did not stop within {timeout_s:.0f} s")
+            return child.proc.returncode
 
     def stop_all(self, order: tuple[str, ...] = ("capture", "transcribe", "summarize")) -> None:
         names = [n for n in order if n in self.children] + [n for n in self.children if n not in order]

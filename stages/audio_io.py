@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import av
 import numpy as np
@@ -214,22 +216,115 @@ def read_pcm(stream: BinaryIO, rate: int, channels: int, block_frames: int = 160
             yield tail
 
 
+# PortAudio opens, checks and stops devices in C, where a stuck driver (a USB device that hangs, an ALSA
+# plugin whose source stalls) can block forever and no Python signal handler runs: Ctrl-C would be lost.
+# So those calls run in a helper thread and the caller waits a bounded time (and stops waiting when told
+# to). A call that never returns leaves PortAudio unusable in this process: see `wedged`.
+OPEN_TIMEOUT_S = 10.0  # start-up, a device check or an open take well under a second on working hardware
+CLOSE_TIMEOUT_S = 2.0  # abort + close; a stalled driver blocks even these (PortAudio joins its thread)
+STALL_WARN_S = 5.0  # a device silent this long (no callback at all, not quiet audio) is said to be stalled
+# A live device delivers audio at its clock's pace; one that delivers this many times faster for a
+# whole window is no longer a microphone (ALSA's file plugin after its source ends, a broken driver).
+FLOOD_FACTOR = 4.0
+FLOOD_WINDOW_S = 2.0
+
+_wedged = ""  # the PortAudio call that never returned in this process, if one did
+T = TypeVar("T")
+
+
+class Abandoned(Exception):
+    """The caller stopped waiting for a PortAudio call (a stop was requested); the call may still run."""
+
+
+def wedged() -> str:
+    """The PortAudio call this process gave up waiting for ("" if none). Once one is stuck, PortAudio's
+    own exit handler (Pa_Terminate, at interpreter exit) would wait for it too: the process must leave
+    with os._exit after flushing what it sends (`pipeline.runner.leave`)."""
+    return _wedged
+
+
+def bounded(call: Callable[[], T], what: str, timeout_s: float, should_stop: Callable[[], bool] | None = None) -> T:
+    """Run `call` in a daemon thread; its result, or its exception re-raised here.
+
+    Raises DeviceError if it has not returned within `timeout_s`, Abandoned if `should_stop()` turned
+    true first; either way the thread is left behind and PortAudio is `wedged`.
+    """
+    global _wedged
+    if _wedged:
+        raise DeviceError(f"audio: PortAudio is stuck ({_wedged} never returned); restart the program")
+    done = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # handed to the waiting thread, re-raised there
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name=f"portaudio: {what}", daemon=True).start()
+    deadline = time.monotonic() + timeout_s
+    while not done.wait(0.1):  # short waits: the main thread stays responsive to signals
+        if should_stop is not None and should_stop():
+            _wedged = what
+            raise Abandoned(what)
+        if time.monotonic() > deadline:
+            _wedged = what
+            raise DeviceError(f"audio: {what} did not return within {timeout_s:g} s (a stuck audio driver?)")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
+@dataclass
+class RateWatch:
+    """Frames a device delivered per second of wall time, window by window."""
+
+    rate: int  # the stream's sample rate
+    since: float = field(default_factory=time.monotonic)
+    frames_then: int = 0
+
+    def factor(self, frames: int) -> float | None:
+        """Delivered / real time over the window just completed; None while it is still running."""
+        now = time.monotonic()
+        if now - self.since < FLOOD_WINDOW_S:
+            return None
+        ratio = (frames - self.frames_then) / self.rate / (now - self.since)
+        self.since, self.frames_then = now, frames
+        return ratio
+
+
 class Microphone:
     """sounddevice input whose callback only copies into a bounded queue: it never blocks, it counts.
 
-    Usage: `with Microphone(device, block) as mic: for block in mic.blocks(stop): ...`
+    Usage: `with Microphone(device, block) as mic: for block in mic.blocks(stop): ...`, or `open(stop)`
+    and `close()`. Opening and closing are bounded (a stuck driver cannot hang the caller), and `blocks`
+    raises a one-line DeviceError when the device ends its stream (unplugged, driver error) or floods
+    (delivers far faster than real time), after yielding what it delivered before.
     """
 
     def __init__(self, device: str, block_ms: int, queue_seconds: float) -> None:
         self.device = parse_device(device)
+        self.name = device or "the default input"
         self.block_ms = block_ms
         self.queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=max(1, int(queue_seconds * 1000 / block_ms)))
         self.overflow_blocks = 0  # blocks dropped because the queue was full (we fell behind)
         self.device_overflows = 0  # PortAudio said its own buffer overflowed
+        self.stalls = 0  # times the device went silent (no callbacks) for STALL_WARN_S
+        self.rate = SAMPLE_RATE
         self._stream = None
         self._resample: Resampler | None = None
+        self._delivered = 0  # frames the callback received
+        self._last_delivery = 0.0  # monotonic time of the last callback (or of the start)
+        self._ended = threading.Event()  # PortAudio finished the stream
+        self._closing = False  # ...because we asked it to
+        self._stalled = False
+        self._rates: RateWatch | None = None
 
     def _callback(self, indata: np.ndarray, frames: int, time_info: object, status: object) -> None:
+        self._delivered += frames
+        self._last_delivery = time.monotonic()
         if status and getattr(status, "input_overflow", False):
             self.device_overflows += 1
         try:
@@ -238,46 +333,106 @@ class Microphone:
             self.overflow_blocks += 1
 
     def __enter__(self) -> Microphone:
-        sd = import_sounddevice()
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def open(self, should_stop: Callable[[], bool] | None = None) -> bool:
+        """Start the stream; False if `should_stop()` turned true while a PortAudio call was pending."""
         try:
-            info = sd.query_devices(self.device, kind="input")
+            self._open(should_stop)
+        except Abandoned as what:
+            log.warning("microphone: stopped while waiting for %s", what)
+            return False
+        return True
+
+    def _open(self, should_stop: Callable[[], bool] | None) -> None:
+        sd = import_sounddevice(should_stop)
+
+        def pa(call: Callable[[], T], what: str) -> T:
+            return bounded(call, what, OPEN_TIMEOUT_S, should_stop)
+
+        try:
+            info = pa(lambda: sd.query_devices(self.device, kind="input"), f"looking up {self.name!r}")
         except (sd.PortAudioError, ValueError) as exc:
             raise DeviceError(f"no usable audio input device ({_short(exc)}); try `sinkscribe devices`") from None
+        self.name = str(info["name"])
         rate = SAMPLE_RATE
         try:
-            sd.check_input_settings(device=self.device, samplerate=SAMPLE_RATE, channels=1, dtype="float32")
+            pa(lambda: sd.check_input_settings(device=self.device, samplerate=SAMPLE_RATE, channels=1, dtype="float32"),
+               f"checking {self.name!r}")  # fmt: skip
         except (sd.PortAudioError, ValueError):
             # The device cannot do 16 kHz itself: record at its own rate and resample here.
             rate = int(info["default_samplerate"])
             self._resample = Resampler(rate, 1)
         try:
-            self._stream = sd.InputStream(
+            self._stream = pa(lambda: sd.InputStream(
                 device=self.device,
                 samplerate=rate,
                 channels=1,
                 dtype="float32",
                 blocksize=int(rate * self.block_ms / 1000),
                 callback=self._callback,
-            )
-            self._stream.start()
+                finished_callback=self._ended.set,
+            ), f"opening {self.name!r}")  # fmt: skip
+            self._last_delivery = time.monotonic()
+            pa(self._stream.start, f"starting {self.name!r}")
         except (sd.PortAudioError, ValueError) as exc:
-            raise DeviceError(f"cannot open audio input {info['name']!r}: {_short(exc)}") from None
-        log.info("microphone %r open at %d Hz", info["name"], rate)
-        return self
+            raise DeviceError(f"cannot open audio input {self.name!r}: {_short(exc)}") from None
+        self.rate = rate
+        self._rates = RateWatch(rate)
+        log.info("microphone %r open at %d Hz", self.name, rate)
 
-    def __exit__(self, *exc: object) -> None:
-        if self._stream is not None:
-            self._stream.stop()
-            self._stream.close()
-            self._stream = None
+    def close(self) -> None:
+        """Abort the stream (nothing to drain: what was captured is in the queue), bounded in time."""
+        stream, self._stream = self._stream, None
+        if stream is None or wedged():
+            return
+        self._closing = True
+
+        def shut() -> None:
+            stream.abort()
+            stream.close()
+
+        try:
+            bounded(shut, f"closing {self.name!r}", CLOSE_TIMEOUT_S)
+        except DeviceError:
+            log.warning("microphone %r did not close within %.0f s (a stalled driver); left open", self.name,
+                        CLOSE_TIMEOUT_S)  # fmt: skip
 
     def blocks(self, should_stop: Callable[[], bool]) -> Iterator[np.ndarray]:
+        """16 kHz mono blocks until `should_stop()`; DeviceError once the device is gone or floods."""
         while not should_stop():
             try:
                 block = self.queue.get(timeout=0.2)  # [S, 1]
             except queue.Empty:
+                self._check_alive()
                 continue
+            self._check_pace()
             yield block[:, 0] if self._resample is None else self._resample(block)
+
+    def _check_alive(self) -> None:
+        """Nothing queued: has the stream ended (the queue is drained, so all it gave was yielded) or
+        stalled (no callback for a while: a driver that stops without an error)?"""
+        if self._ended.is_set() and not self._closing:
+            raise DeviceError(f"audio input {self.name!r} stopped delivering audio (unplugged, or its driver failed)")
+        silent = time.monotonic() - self._last_delivery
+        if silent >= STALL_WARN_S and not self._stalled:
+            self._stalled = True
+            self.stalls += 1
+            log.warning("microphone %r has delivered nothing for %.0f s (a stalled device?); still waiting, "
+                        "Ctrl-C stops", self.name, silent)  # fmt: skip
+        elif silent < STALL_WARN_S and self._stalled:
+            self._stalled = False
+            log.warning("microphone %r delivers audio again", self.name)
+
+    def _check_pace(self) -> None:
+        factor = self._rates.factor(self._delivered) if self._rates is not None else None
+        if factor is not None and factor > FLOOD_FACTOR:
+            raise DeviceError(f"audio input {self.name!r} delivers audio {factor:.0f}x faster than real time: "
+                              "not a live device any more (its source ended, or its driver failed)")  # fmt: skip
 
 
 def parse_device(device: str) -> int | str | None:
@@ -286,20 +441,39 @@ def parse_device(device: str) -> int | str | None:
     return int(device) if device.isdigit() else device
 
 
-def import_sounddevice():  # noqa: ANN201 - the module
-    """sounddevice needs the PortAudio library; without it the import itself fails."""
-    try:
-        import sounddevice as sd
-    except OSError as exc:
-        raise DeviceError(f"PortAudio is not available ({_short(exc)}); install Debian's libportaudio2") from None
-    return sd
+_sounddevice = None
+
+
+def import_sounddevice(should_stop: Callable[[], bool] | None = None):  # noqa: ANN201 - the module
+    """sounddevice, with PortAudio started: importing it runs Pa_Initialize, which opens every device to
+    list it (a stuck one blocks it: bounded). Without the PortAudio library the import itself fails."""
+    global _sounddevice
+    if _sounddevice is None:
+
+        def load():  # noqa: ANN202
+            import sounddevice
+
+            return sounddevice
+
+        # sounddevice points fd 2 at /dev/null while Pa_Initialize runs (ALSA's chatter) and puts it back
+        # when that returns: if it never does, this process would lose its stderr (and its errors).
+        stderr = os.dup(2)
+        try:
+            _sounddevice = bounded(load, "starting PortAudio (it opens every audio device)", OPEN_TIMEOUT_S, should_stop)
+        except OSError as exc:
+            raise DeviceError(f"PortAudio is not available ({_short(exc)}); install Debian's libportaudio2") from None
+        finally:
+            if _sounddevice is None:
+                os.dup2(stderr, 2)
+            os.close(stderr)
+    return _sounddevice
 
 
 def list_input_devices() -> list[dict]:
     """Input devices as sounddevice sees them (index, name, channels, default rate)."""
     sd = import_sounddevice()
     try:
-        devices = sd.query_devices()
+        devices = bounded(sd.query_devices, "listing audio devices", OPEN_TIMEOUT_S)
     except sd.PortAudioError as exc:
         raise DeviceError(f"cannot list audio devices: {_short(exc)}") from None
     default_in = sd.default.device[0] if isinstance(sd.default.device, list | tuple) else sd.default.device
@@ -314,6 +488,18 @@ def list_input_devices() -> list[dict]:
         for i, d in enumerate(devices)
         if d["max_input_channels"] > 0
     ]
+
+
+def check_input_device(device: str) -> str:
+    """The name of input `device` ("" = the default); a one-line DeviceError if there is none."""
+    sd = import_sounddevice()
+    try:
+        info = bounded(lambda: sd.query_devices(parse_device(device), kind="input"), "looking up the audio input",
+                       OPEN_TIMEOUT_S)  # fmt: skip
+    except (sd.PortAudioError, ValueError) as exc:
+        msg = _short(exc) if str(exc) else "none found"
+        raise DeviceError(f"no usable audio input device ({msg}); try `sinkscribe devices`") from None
+    return str(info["name"])
 
 
 def is_stdin(source: str) -> bool:

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 import numpy as np
 import zmq
 
-from pipeline import reliable, transport
-from pipeline.errors import InputError, TransportError
+from pipeline import reliable, runner, transport
+from pipeline.errors import DeviceError, InputError, TransportError
 from pipeline.messages import SAMPLE_RATE, AudioChunk, EndOfStream, Status
 from pipeline.runner import StopFlag
 from stages import audio_io
@@ -113,7 +113,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     seq = 0
     sent_samples = 0
     reason = "eof"
-    error: InputError | None = None
+    error: InputError | DeviceError | None = None
     mic: audio_io.Microphone | None = None
     last_status = 0.0
     ring = AudioRing()
@@ -125,7 +125,8 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         status = {"audio_seconds": sent_samples / SAMPLE_RATE, "chunks": seq, "instance": reliable.INSTANCE,
                   "ring_seconds": ring.seconds} | counters  # fmt: skip
         if mic is not None:
-            status |= {"overflow_chunks": mic.overflow_blocks, "device_overflows": mic.device_overflows}
+            status |= {"overflow_chunks": mic.overflow_blocks, "device_overflows": mic.device_overflows,
+                       "device_stalls": mic.stalls}  # fmt: skip
         msg = Status(cfg.stream, seq, "capture", time.time(), status)
         if final:  # the counters that say what was dropped must arrive even after a stop
             transport.send_within(out, msg, FLUSH_TIMEOUT_S)
@@ -185,16 +186,13 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
 
     try:
         if c.source == "mic":
-            mic = audio_io.Microphone(c.device, c.chunk_ms, c.queue_seconds).__enter__()
-            blocks = mic.blocks(stop.is_set)
-            pacer = Pacer(0)  # the microphone paces itself
-        elif audio_io.is_stdin(c.source):
-            blocks = audio_io.read_pcm(audio_io.stdin_binary(), c.stdin_rate, c.stdin_channels)
-            pacer = Pacer(0)  # a pipe paces itself
-        else:
-            audio_io.probe_file(c.source)  # fail before sending anything
-            blocks = audio_io.read_file(c.source)
-            pacer = Pacer(c.speed)
+            mic = audio_io.Microphone(c.device, c.chunk_ms, c.queue_seconds)
+        try:
+            blocks, pacer = open_source(cfg, mic, stop)
+        except (InputError, DeviceError) as exc:
+            # Nothing to send, but the stream still ends (reason "error"): transcribe and whoever waits
+            # for the end finish at once, and the error is reported after them, as one mid-stream is.
+            error, reason, blocks, pacer = exc, "error", iter(()), Pacer(0)
         if watch is not None:
             if not watch.wait_heard(c.resume_wait_s, stop.is_set):
                 if not stop.is_set():
@@ -239,7 +237,11 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 seq += 1
                 sent_samples += len(samples)
                 heartbeat()
-        except InputError as exc:  # truncated/corrupt mid-file: what was read is still sent
+            if reason == "eof" and stop.is_set():
+                # A microphone's blocks end when the stop comes, so the loop ends as if at the end of a
+                # file: the stream was interrupted (a session that can be resumed), not complete.
+                reason = "interrupted"
+        except (InputError, DeviceError) as exc:  # truncated file, lost device: what was read is still sent
             error, reason = exc, "error"
         if mic is not None and mic.overflow_blocks:
             log.warning("capture: %d chunks dropped because the queue was full", mic.overflow_blocks)
@@ -254,13 +256,28 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         log.info("capture: sent %.1f s of audio in %d chunks (%s)", sent_samples / SAMPLE_RATE, seq, reason)
     finally:
         if mic is not None:
-            mic.__exit__(None, None, None)
+            mic.close()
+        if audio_io.wedged():
+            runner.exit_hard(f"PortAudio is stuck in {audio_io.wedged()}")
         if watch is not None:
             watch.close()
         transport.close_flushing(out, FLUSH_TIMEOUT_S)
     if error is not None:
         raise error
     return code
+
+
+def open_source(cfg: AppConfig, mic: audio_io.Microphone | None, stop: StopFlag) -> tuple[Iterator[np.ndarray], Pacer]:
+    """The blocks of the configured source and how to pace them; InputError/DeviceError if it cannot be read."""
+    c = cfg.capture
+    if mic is not None:
+        if not mic.open(stop.is_set):
+            return iter(()), Pacer(0)  # stopped while the device was still opening
+        return mic.blocks(stop.is_set), Pacer(0)  # the microphone paces itself
+    if audio_io.is_stdin(c.source):
+        return audio_io.read_pcm(audio_io.stdin_binary(), c.stdin_rate, c.stdin_channels), Pacer(0)  # a pipe paces itself
+    audio_io.probe_file(c.source)  # fail before sending anything
+    return audio_io.read_file(c.source), Pacer(c.speed)
 
 
 def confirm_end(watch: reliable.PeerWatch, stream: str, timeout_s: float, rewind, out: zmq.Socket,  # noqa: ANN001

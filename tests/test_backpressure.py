@@ -121,11 +121,13 @@ class FakeInputStream:
         self.running = False
         self.thread.join()
 
+    abort = stop
+
     def close(self) -> None:
         pass
 
 
-def fake_sounddevice() -> types.SimpleNamespace:
+def fake_sounddevice(_should_stop=None) -> types.SimpleNamespace:  # noqa: ANN001
     return types.SimpleNamespace(
         PortAudioError=RuntimeError,
         query_devices=lambda device, kind: {"name": "fake mic", "default_samplerate": 16000},
@@ -136,6 +138,8 @@ def fake_sounddevice() -> types.SimpleNamespace:
 
 def test_a_microphone_that_cannot_wait_drops_counts_and_reports(app_config, monkeypatch, caplog):
     monkeypatch.setattr(audio_io, "import_sounddevice", fake_sounddevice)
+    # The fake's clock runs 100x fast to fill the buffers in seconds, not minutes: not a broken device.
+    monkeypatch.setattr(audio_io, "FLOOD_FACTOR", float("inf"))
     cfg = app_config(capture__source="mic", capture__queue_seconds=1.0, capture__hwm=2, capture__resume_wait_s=0)
     ctx = zmq.Context.instance()
     # A consumer that takes a few chunks and then stops reading: capture's socket fills up.

@@ -11,7 +11,7 @@ import pytest
 import zmq
 
 from pipeline import transport
-from pipeline.errors import InputError
+from pipeline.errors import DeviceError, InputError
 from pipeline.messages import SAMPLE_RATE, AudioChunk, EndOfStream, Status
 from pipeline.runner import StopFlag
 from stages import audio_io, capture
@@ -170,3 +170,73 @@ def test_stage_stops_on_request_and_still_ends_the_stream(tmp_path, app_config):
     assert time.monotonic() - t0 < 5
     assert isinstance(got[-1], EndOfStream) and got[-1].reason == "interrupted"
     assert got[-1].audio_seconds < 5
+
+
+# -- A device that misbehaves (the real ones: tests/test_mic_alsa.py) ----------------------------------
+
+
+def test_a_portaudio_call_that_never_returns_is_bounded(monkeypatch):
+    monkeypatch.setattr(audio_io, "_wedged", "")
+    release = threading.Event()
+    t0 = time.monotonic()
+    with pytest.raises(DeviceError, match=r"opening 'x' did not return within 0.3 s") as info:
+        audio_io.bounded(release.wait, "opening 'x'", 0.3)
+    assert time.monotonic() - t0 < 2 and "\n" not in str(info.value)
+    # PortAudio is unusable from then on: later calls fail at once, and the process must leave hard.
+    assert audio_io.wedged() == "opening 'x'"
+    with pytest.raises(DeviceError, match="PortAudio is stuck"):
+        audio_io.bounded(lambda: 1, "listing", 5)
+    release.set()
+
+
+def test_a_stop_ends_the_wait_for_a_portaudio_call(monkeypatch):
+    monkeypatch.setattr(audio_io, "_wedged", "")
+    stop = StopFlag()
+    threading.Timer(0.2, stop.set).start()
+    with pytest.raises(audio_io.Abandoned):
+        audio_io.bounded(threading.Event().wait, "starting PortAudio", 60, stop.is_set)
+    assert audio_io.wedged() == "starting PortAudio"
+
+
+def test_bounded_returns_what_the_call_returns_and_raises_what_it_raises(monkeypatch):
+    monkeypatch.setattr(audio_io, "_wedged", "")
+    assert audio_io.bounded(lambda: 42, "x", 5) == 42
+    with pytest.raises(ValueError, match="no such device"):
+        audio_io.bounded(lambda: (_ for _ in ()).throw(ValueError("no such device")), "x", 5)
+    assert audio_io.wedged() == ""
+
+
+class EndingStream:
+    """A stream that PortAudio ends after a few blocks, as it does when a device is unplugged."""
+
+    def __init__(self, samplerate, blocksize, callback, finished_callback, **_kw) -> None:  # noqa: ANN001
+        self.blocksize, self.callback, self.finished = blocksize, callback, finished_callback
+
+    def start(self) -> None:
+        def produce() -> None:
+            for _ in range(5):
+                self.callback(np.full((self.blocksize, 1), 0.1, np.float32), self.blocksize, None, None)
+                time.sleep(0.1)
+            self.finished()
+
+        threading.Thread(target=produce, daemon=True).start()
+
+    def abort(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_device_that_ends_its_stream_is_a_one_line_error_after_what_it_gave(monkeypatch):
+    from types import SimpleNamespace
+
+    fake = SimpleNamespace(PortAudioError=RuntimeError, InputStream=EndingStream, check_input_settings=lambda **_kw: None,
+                           query_devices=lambda device, kind: {"name": "usb mic", "default_samplerate": 16000})  # fmt: skip
+    monkeypatch.setattr(audio_io, "import_sounddevice", lambda _should_stop=None: fake)
+    got = []
+    with audio_io.Microphone("usb", 100, 5.0) as mic, pytest.raises(DeviceError) as info:
+        for block in mic.blocks(lambda: False):
+            got.append(block)
+    assert len(got) == 5  # everything it delivered, then the error
+    assert str(info.value) == "audio input 'usb mic' stopped delivering audio (unplugged, or its driver failed)"
