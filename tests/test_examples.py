@@ -101,7 +101,11 @@ def run_client(cmd: list[str], replay: Replay, cwd: Path) -> subprocess.Complete
 
 def check_output(out: str, question: str) -> None:
     assert "-- session " in out  # from the snapshot
-    assert "== notes up to " in out and ("Decisions:" in out or "- decision:" in out)  # the notes: text or items
+    lines = out.splitlines()
+    notes = [i for i, line in enumerate(lines) if line.startswith("== notes up to ")]
+    # Each notes header is followed by the notes: their items ("- action: ..."), or their text
+    # ("Decisions:" first) when there are none or they come from a snapshot.
+    assert notes and all(lines[i + 1].startswith(("Decisions:", "- ")) for i in notes), out
     assert f"Q: {question}" in out
     answer = [line for line in out.splitlines() if line.startswith("A: ")]
     assert len(answer) == 1 and len(answer[0]) > 5, out
