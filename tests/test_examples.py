@@ -2,8 +2,9 @@
 
 One replay serves both: the Python client is started with it and follows the notes live; the Node client
 comes after the end of stream, a late joiner that gets the notes from the snapshot. Each asks a question
-and must print the notes and an answer. Neither may import this project: they are what someone writes
-from the protocol document alone.
+and must print the notes and an answer. Both also take a snapshot with CURVE key files from a `stage
+summarize` that has CURVE on. Neither may import this project: they are what someone writes from the
+protocol document alone.
 """
 
 from __future__ import annotations
