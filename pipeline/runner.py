@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 import zmq
 
 from pipeline.errors import SinkscribeError
+from pipeline.security import stop_authenticators
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ def run_stage(name: str, cfg: Any) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
+        stop_authenticators()  # CURVE's ZAP handler holds sockets that term() would wait for
         # Waits for closed sockets' lingering messages (a lossless PUSH's last segments) to leave;
         # without it the interpreter exits and libzmq's I/O thread drops them.
         zmq.Context.instance().term()

@@ -84,6 +84,14 @@ def _authenticator(ctx: zmq.Context, allowed: Path) -> None:
     _authenticators[id(ctx)] = auth
 
 
+def stop_authenticators() -> None:
+    """Stop the ZAP handlers: their sockets would keep `Context.term()` waiting forever (a CURVE stage
+    never exited after SIGTERM; the supervisor had to kill it)."""
+    while _authenticators:
+        _, auth = _authenticators.popitem()
+        auth.stop()
+
+
 def secure(sock: zmq.Socket, endpoint: str, bind: bool, security: Security | None) -> None:
     """Apply the policy to a socket before it binds or connects."""
     security = security or Security()

@@ -1,7 +1,7 @@
 """Errors of the summarize stage's language-model engine.
 
-Library code raises these; only the CLI edge turns them into user-facing messages (DESIGN.md, Style).
-Every message is one line that says what is wrong and what to do about it.
+Library code raises these; only the CLI edge turns them into user-facing messages (docs/ARCHITECTURE.md,
+"Style"). Every message is one line that says what is wrong and what to do about it.
 """
 
 from __future__ import annotations

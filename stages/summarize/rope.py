@@ -4,7 +4,7 @@ Hugging Face models cache keys *after* RoPE, so a key stored for position p is R
 drops d tokens from the front of its window, the kept keys must move to p - d, and rotations compose:
 R(p - d) k = R(-d) R(p) k. That holds only while the rotation angle is linear in position (angle = p * θ_i
 with fixed θ_i), which is why length-dependent RoPE variants and models without RoPE are refused here,
-with the model type named in the error (DESIGN.md, "The sink-window cache").
+with the model type named in the error (docs/ARCHITECTURE.md, "The sink-window cache").
 """
 
 from __future__ import annotations

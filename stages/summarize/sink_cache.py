@@ -6,7 +6,8 @@ transformers 5.x removed its SinkCache, so this is ours, built on the `Cache`/`D
 
 - layout along the sequence axis: [pinned prefix | window of stream tokens | headroom for a suffix];
 - eviction happens only in `evict_for_space`, called *before* a prefill, in whole blocks (>= 64 tokens):
-  re-rotating stored keys rounds them, and one small rotation per decoded token would drift (DESIGN.md);
+  re-rotating stored keys rounds them, and one small rotation per decoded token would drift
+  (docs/ARCHITECTURE.md, "The sink-window cache");
 - the kept window keys are re-rotated by minus the evicted count, so positions inside the cache stay
   contiguous 0..len-1 and a new token's position id is simply the cache length;
 - `truncate` cuts back to an earlier length and is exact (slicing), which is how a generation on a
