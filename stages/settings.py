@@ -169,19 +169,20 @@ class SummarizeConfig:
         _check(self.dtype in ("auto", "float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
         _check(1 <= self.prefill_chunk <= 4096, f"prefill_chunk must be 1..4096, got {self.prefill_chunk}")
         _check(self.sink_tokens >= 4, f"sink_tokens must be >= 4 (StreamingLLM), got {self.sink_tokens}")
-        _check(self.evict_block >= 16, f"evict_block must be >= 16 (rotation drift), got {self.evict_block}")
+        # 64: the sink cache's own minimum (re-rotating the keys of every eviction costs a pass over the cache)
+        _check(self.evict_block >= 64, f"evict_block must be >= 64 (one re-rotation per block), got {self.evict_block}")
         _check(
             self.window_tokens >= 2 * self.evict_block,
             f"window_tokens ({self.window_tokens}) must be at least twice evict_block ({self.evict_block})",
         )
         _check(self.summary_every_s >= 0 and self.summary_every_tokens >= 0, "summary cadence must be >= 0")
-        # The headroom must hold what an extraction needs: instruction with its example (~310 tokens
-        # with the chat template's tags) + the quoted stretch (its estimate can be off by a line: 40)
-        # + the output.
-        need = 310 + self.extract_chunk_tokens + 40 + self.summary_max_tokens
+        # The headroom must hold what an extraction needs: instruction with its example (380 tokens with
+        # smollm2's chat tags, 350 with qwen's: 400) + the quoted stretch (its estimate can be off by a
+        # line: 40) + the output. A stretch that still does not fit is split (summarizer._extract).
+        need = 400 + self.extract_chunk_tokens + 40 + self.summary_max_tokens
         _check(
             self.headroom_tokens >= need,
-            f"headroom_tokens ({self.headroom_tokens}) cannot hold a summary request: instruction (310) + "
+            f"headroom_tokens ({self.headroom_tokens}) cannot hold a summary request: instruction (400) + "
             f"extract_chunk_tokens ({self.extract_chunk_tokens}) + 40 + summary_max_tokens "
             f"({self.summary_max_tokens}) = {need}",
         )

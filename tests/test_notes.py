@@ -346,3 +346,18 @@ def test_a_reply_that_only_restates_the_question_is_an_abstention(store: Session
     yes_no = answers.ground("Does David own the database migration?", "Yes, David owns the database migration.",
                             sources(window), store, (), window)  # fmt: skip
     assert yes_no.shown_as_generated
+
+
+def test_a_fact_is_a_number_or_a_date_and_a_name_alone_gives_no_task() -> None:
+    segs = segments([("Marcus", "Did everyone get a chance to read the interview notes before this?"),
+                     ("Marcus", "One thing: Ravi has another offer, so he needs an answer from us by Friday."),
+                     ("Priya", "Okay, we're agreed: the backend offer goes to Ravi."),
+                     ("Elena", "The interview calendar is a bit of a black box to most of us."),
+                     ("Priya", "The budget only covers four interns this summer.")])  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Marcus | Read the interview notes | none\n"  # only asked
+                                 "DECISION: Ravi's offer is accepted\n"  # not Ravi's task ("Ravi has ...")
+                                 "FACT: The interview calendar is a black box\n"  # a remark
+                                 "FACT: The budget covers four interns"), segs, sources(segs))  # fmt: skip
+    assert [(i.kind, i.owner, i.text) for i in notes.items] == [
+        ("decision", "", "Ravi's offer is accepted"), ("fact", "", "The budget covers four interns")]

@@ -25,7 +25,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 SMALL = SummarizeConfig(
-    window_tokens=256, headroom_tokens=560, extract_chunk_tokens=160, evict_block=64, summary_every_s=30.0,
+    window_tokens=256, headroom_tokens=640, extract_chunk_tokens=160, evict_block=64, summary_every_s=30.0,
     summary_max_tokens=40,
     summary_carry_tokens=64, answer_max_tokens=24, passage_tokens=96, question_max_chars=300,
 )  # fmt: skip

@@ -19,3 +19,26 @@ from stages.summarize.summarizer import _first_repeat
 )
 def test_first_repeated_line(lines, expected):
     assert _first_repeat(lines) == expected
+
+
+def test_a_stretch_longer_than_its_estimate_is_split_not_crashed(tmp_path) -> None:
+    """The chunk estimate is 4 characters a token; digits and rare words take more. An extraction
+    whose request would not fit the headroom is split in halves (before: ValueError, a restart loop)."""
+    from pipeline import config as config_io
+    from pipeline.messages import Segment
+    from stages.settings import AppConfig
+    from stages.summarize.stage import build_summarizer
+    from stages.summarize.store import SessionStore
+
+    cfg = config_io.load(AppConfig, None, {"summarize.model": "smollm2-135m", "summarize.window_tokens": 256,
+                                           "summarize.headroom_tokens": 640, "summarize.extract_chunk_tokens": 160,
+                                           "summarize.summary_max_tokens": 40, "summarize.summary_carry_tokens": 64,
+                                           "summarize.answer_max_tokens": 24, "summarize.passage_tokens": 96,
+                                           "summarize.question_max_chars": 300})  # fmt: skip
+    dense = " ".join(f"{n}-{n * 7919}" for n in range(1000, 1012))  # ~12 characters, ~8 tokens each
+    with SessionStore(tmp_path / "s.sqlite", "t") as store:
+        summarizer = build_summarizer(cfg, store)
+        for seq in range(4):
+            summarizer.add_segments([Segment("t", seq, f"Ticket numbers {dense}.", seq * 5.0, seq * 5.0 + 4)])
+        summarizer.summarize(final=True)  # must not raise
+        assert summarizer.counters.summaries == 1

@@ -21,7 +21,16 @@ from dataclasses import asdict, dataclass, field
 
 from pipeline.console import clock
 from pipeline.messages import NoteItem, Segment
-from stages.summarize.grounding import Sources, content_words, names, normalise, numbers, stem
+from stages.summarize.grounding import (
+    MONTHS,
+    WEEKDAYS,
+    Sources,
+    content_words,
+    names,
+    normalise,
+    numbers,
+    stem,
+)
 from stages.summarize.owners import as_action, owner_of, people_in, sentences
 
 log = logging.getLogger(__name__)
@@ -168,6 +177,9 @@ class Notes:
                     report.dropped_ungrounded.append(f"action: {new.text} (no line gives or says this task)")
                     continue
                 new = attributed
+            if new.kind == "fact" and not _specific(new.text):
+                report.dropped_ungrounded.append(f"fact: {new.text} (no number or date)")
+                continue
             if new.kind in ("decision", "fact") and not _stated(new, [*context, *stretch]):
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} (no statement says it)")
                 continue
@@ -328,6 +340,13 @@ _OPENNESS = re.compile(
     r"figure out|find out|depends|revisit|come back|later|tbd|to be (?:decided|confirmed))\b", re.IGNORECASE)
 
 
+def _specific(text: str) -> bool:
+    """A key fact is "an important number or date" (the form the model is given): one with neither is a
+    remark ("The interview calendar is a bit of a black box"), which the 1.5B model filed as facts by
+    the dozen on the development meetings."""
+    return bool(numbers(text)) or any(w in MONTHS or w in WEEKDAYS for w in normalise(text))
+
+
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|cannot|without)\b|n't\b", re.IGNORECASE)
 
 
@@ -392,15 +411,16 @@ def _attribute(new: Extracted, segments: Sequence[Segment], report: MergeReport)
 
 
 def _said(task: str, segments: Sequence[Segment]) -> bool:
-    """Some sentence holds the task's first content word (its verb, as models write tasks) and at least
-    half of its content words."""
+    """Some sentence that is not a question holds the task's first content word (its verb, as models
+    write tasks) and at least half of its content words."""
     words = [stem(w) for w in normalise(task) if stem(w) in content_words(w)]
     if not words:
         return False
     verb, need = words[0], max(min(2, len(set(words))), (len(set(words)) + 1) // 2)
     return any(
-        verb in (have := content_words(text)) and len(set(words) & have) >= need for text, _ in sentences(segments)
-    )
+        not text.rstrip().endswith("?") and verb in (have := content_words(text)) and len(set(words) & have) >= need
+        for text, _ in sentences(segments)
+    )  # a question says no task ("Did everyone get a chance to read the notes?"); a request is a claim
 
 
 def _tied(owner: str, task: str, segments: Sequence[Segment]) -> bool:

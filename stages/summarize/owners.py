@@ -28,7 +28,7 @@ _NAME = r"([A-Z][a-z]+)"
 # "David owns", "Sarah will", "Tom'll", "Grace is going to", "Sven to renegotiate" (a recap's shorthand).
 _SUBJECT = re.compile(
     _NAME + r"(?:'ll|\s+(?:will|shall|owns|own|takes|is taking|is going to|is gonna|can take|agreed to|"
-    r"volunteered to|offered to|is responsible for|is on|has|handles|to (?=[a-z]+ )))\b"
+    r"volunteered to|offered to|is responsible for|is on|handles|to (?=[a-z]+ )))\b"
 )
 # "Tom, can you ...", "Amara, could you ...", "Chris, please ...", "Julia, would you ...".
 _ASKED = re.compile(_NAME + r",\s+(?:can|could|would|will)\s+you\b|" + _NAME + r",\s+please\b")
@@ -128,7 +128,9 @@ def best_claim(task: str, segments: Sequence[Segment], share: float = 0.0) -> Cl
     need = max(min(2, len(words)), round(share * len(words) + 0.49))
     if need == 0:
         return None
-    scored = [(len(words & content_words(c.clause)), c) for c in claims(segments)]
+    # The person's own name is not the task: "Ravi's offer is accepted" is not given to Ravi by "Ravi
+    # has another offer".
+    scored = [(len((words - content_words(c.person)) & content_words(c.clause)), c) for c in claims(segments)]
     scored = [(score, c) for score, c in scored if score >= need]
     if not scored:
         return None

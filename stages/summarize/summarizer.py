@@ -201,6 +201,15 @@ class Summarizer:
     def _extract(self, chunk: list[Segment], on_piece: Piece | None) -> None:
         quoted = "".join(prompts.transcript_line(text, start, speaker, True) for text, start, speaker in _utterances(chunk))
         suffix = self.frame.suffix(prompts.extract_request(quoted))
+        room = self.session.config.headroom_tokens - self.cfg.summary_max_tokens
+        if len(self.tokenizer.encode(suffix, add_special_tokens=False)) > room:
+            # The chunk estimate (4 characters a token) was short: long words, numbers, another tokenizer.
+            if len(chunk) > 1:
+                half = len(chunk) // 2
+                self._extract(chunk[:half], on_piece)
+                self._extract(chunk[half:], on_piece)
+                return
+            suffix = self.frame.suffix(prompts.extract_request(self._truncate(quoted, room // 2)))
         t0 = time.perf_counter()
         text = self._generate(suffix, self.cfg.summary_max_tokens, on_piece, ttft="last_summary_ttft_s")
         self.counters.extract_s += time.perf_counter() - t0
