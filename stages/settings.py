@@ -102,6 +102,15 @@ class TranscribeConfig:
     # meeting 28 -> 23 errors (offline 19), 738 prompt words 17 -> 11 (offline 12), median latency +0.1 s.
     commit_doubt_prob: float = 0.5
     commit_doubt_agreement: int = 3
+    # Hypotheses in a row that must agree on a word (2: LocalAgreement-2). 1 with a margin below is the
+    # AlignAtt idea on our timestamps: one decode commits what lies far enough from the audio's end.
+    commit_agreement: int = 2
+    # Right-context margin: an agreed word commits only once this much audio follows its end (0: off).
+    commit_margin_s: float = 0.0
+    # No word of an utterance commits before its buffer holds this much audio (0: off): its first
+    # words, decoded from a second or two, are where the streaming errors were.
+    commit_min_context_s: float = 0.0
+    final_beam_size: int = 0  # beam of an utterance's last decode (it commits all it says); 0: beam_size
     pre_roll_s: float = 0.3  # audio kept before detected speech so the first word is not clipped
     vad_threshold: float = 0.5  # Silero speech probability above which a 32 ms frame is speech
     no_speech_threshold: float = 0.6  # Whisper's rule: drop a segment with no_speech_prob above this...
@@ -130,6 +139,10 @@ class TranscribeConfig:
         _check(0 <= self.commit_min_prob < 1, f"commit_min_prob must be in [0, 1), got {self.commit_min_prob}")
         _check(0 <= self.commit_doubt_prob < 1, f"commit_doubt_prob must be in [0, 1), got {self.commit_doubt_prob}")
         _check(self.commit_doubt_agreement >= 2, f"commit_doubt_agreement must be >= 2, got {self.commit_doubt_agreement}")
+        _check(1 <= self.commit_agreement <= 5, f"commit_agreement must be 1..5, got {self.commit_agreement}")
+        _check(0 <= self.commit_margin_s <= 5, f"commit_margin_s must be 0..5, got {self.commit_margin_s}")
+        _check(0 <= self.commit_min_context_s <= 20, f"commit_min_context_s must be 0..20, got {self.commit_min_context_s}")
+        _check(self.final_beam_size >= 0, f"final_beam_size must be >= 0, got {self.final_beam_size}")
         _check(self.prompt_chars >= 0, f"prompt_chars must be >= 0, got {self.prompt_chars}")
         _check(self.threads >= 0, f"threads must be >= 0, got {self.threads}")
         _check(self.ack_timeout_s > 0, f"ack_timeout_s must be > 0, got {self.ack_timeout_s}")
