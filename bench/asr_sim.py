@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.asr import find_pairs, offline_wer
+from bench.asr import find_pairs, offline_beam, offline_wer
 from bench.metrics import normalize, wer
 from pipeline import config as config_io
 from pipeline.errors import ConfigError
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             result["wer"] = wer(reference, result["text"])
             result["reference_words"] = len(normalize(reference).split())
             if args.offline:
-                result["offline_wer"] = offline_cached(model, audio_path, reference, cfg.beam_size)
+                result["offline_wer"] = offline_cached(model, audio_path, reference, offline_beam(cfg))
             log.info("%s: WER %.3f%s", audio_path.name, result["wer"],
                      f" (offline {result['offline_wer']:.3f})" if args.offline else "")  # fmt: skip
             groups.setdefault(path.name if path.is_dir() else path.stem, []).append(result)
