@@ -42,6 +42,7 @@ MAX_NGRAM_OVERLAP = 5
 TAIL_MARGIN_S = 0.3  # s: a final hypothesis's words starting this close to the audio's end are not speech
 SEAM_WINDOW = 1.0  # s: where around the last commit its words may reappear in a new hypothesis
 COPY_NGRAM = 5  # words in a row that a hypothesis must repeat from its prompt to count as a copy
+SQUEEZE_RATIO = 1 / 3  # a repeat said in less than this share of the first saying's time is not speech
 
 
 def norm(text: str) -> str:
@@ -184,6 +185,29 @@ def cut_repetition(words: list[Word], max_repeats: int = 3, max_n: int = 6) -> l
             limit = max_repeats + 1 if n == 1 else max_repeats
             if repeats >= limit:
                 return words[: start + n]
+    return words
+
+
+def drop_squeezed_repeat(words: list[Word], min_n: int = 2, max_n: int = 12, ratio: float = SQUEEZE_RATIO) -> list[Word]:
+    """Cut a hypothesis where it says its last words again into almost no audio.
+
+    Whisper sometimes ends a decode by writing the sentence it just wrote once more ("Go forward 10
+    meters. Go forward 10 meters."); the aligner finds no audio for the copy and squeezes it into the
+    last frames (0.18 s against 1.46 s for the first saying). A real repetition takes about as long to
+    say as the first one, so a back-to-back repeat of `min_n`+ words spanning less than `ratio` of the
+    first saying's duration is dropped, with everything after it.
+    """
+    keys = [norm(w.text) for w in words]
+    for start in range(len(words)):
+        for n in range(min_n, max_n + 1):
+            first, second = keys[start : start + n], keys[start + n : start + 2 * n]
+            if len(second) < n:
+                break
+            if first == second and all(first):
+                said = words[start + n - 1].end - words[start].start
+                again = words[start + 2 * n - 1].end - words[start + n].start
+                if again < ratio * said:
+                    return words[: start + n]
     return words
 
 

@@ -256,7 +256,7 @@ class StreamingTranscriber:
             words = self._run(audio, final, None)
         self.counters.asr_seconds += time.perf_counter() - t0
         self.counters.asr_runs += 1
-        cut = policy.cut_repetition(words)
+        cut = policy.drop_squeezed_repeat(policy.cut_repetition(words))
         if len(cut) < len(words):
             self.counters.cut_repetitions += 1
         speech_fraction = self._speech_frames / max(1, self._frames)

@@ -11,6 +11,7 @@ from stages.commit_policy import (
     copies_prompt,
     cut_repetition,
     drop_silent_tail,
+    drop_squeezed_repeat,
     is_hallucination,
     loops,
 )
@@ -227,3 +228,12 @@ def test_loops_and_prompt_copies():
     assert copies_prompt(hyp("we have decided to move the release"), prompt)
     assert not copies_prompt(hyp("we have decided on the budget today"), prompt)
     assert not copies_prompt(hyp("move the release"), prompt)  # too short to call a copy
+
+
+def test_a_sentence_said_again_into_no_audio_is_dropped():
+    """The end of a decode: "go forward 10 meters. Go forward 10 meters." with the copy in 0.18 s."""
+    said = hyp("go forward 10 meters.", start=30.0, step=0.36)
+    again = hyp("Go forward 10 meters.", start=31.46, step=0.045)
+    assert texts(drop_squeezed_repeat(said + again)) == "go forward 10 meters."
+    spoken_twice = hyp("go forward 10 meters. Go forward 10 meters.", start=30.0, step=0.36)
+    assert drop_squeezed_repeat(spoken_twice) == spoken_twice  # a real repetition takes as long
