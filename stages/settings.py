@@ -132,6 +132,9 @@ class TranscribeConfig:
     # 0.31 -> 0.61 in that run, on a machine loaded 2-4x past its cores). Whisper copying the previous
     # sentence (why it was off: 5.4% vs 2.6% on unrelated prompts) is caught by the copy guard
     # (commit_policy.copies_prompt: decoded again without the prompt), a looping prompt is dropped.
+    # Caveats (README, "Streaming ASR sets"): the dev runs were at different machine loads, which alone
+    # moved the chosen run from 1.10x to 1.21x; on the test set, side by side, 1.08x -> 1.07x, and real
+    # human speech 1.32x -> 1.86x.
     prompt_across_utterances: bool = True
     partials: bool = True  # publish partial (uncommitted) captions
     hwm: int = 1000  # transcript segments in flight towards summarize before the sender waits
