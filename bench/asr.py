@@ -15,6 +15,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import platform
 import random
 import socket
@@ -75,6 +76,12 @@ def find_pairs(directory: Path) -> list[tuple[Path, Path]]:
         if audio.suffix.lower() in AUDIO_SUFFIXES and audio.with_suffix(".txt").exists():
             pairs.append((audio, audio.with_suffix(".txt")))
     return pairs
+
+
+def offline_beam(cfg: TranscribeConfig) -> int:
+    """The offline baseline decodes with the widest beam the stream uses anywhere (a stream that decodes
+    greedily but finishes each utterance with beam 5 is compared with beam-5 offline, not greedy)."""
+    return max(cfg.beam_size, cfg.final_beam_size)
 
 
 def offline_wer(model, audio_path: Path, reference: str, beam_size: int) -> tuple[float, str]:
@@ -143,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         reference = text_path.read_text(encoding="utf-8")
         log.info("streaming %s", audio_path.name)
         streamed = stream_file(audio_path, args.speed, tcfg)
-        off_wer, off_text = offline_wer(model, audio_path, reference, tcfg.beam_size)
+        off_wer, off_text = offline_wer(model, audio_path, reference, offline_beam(tcfg))
         lat = streamed.pop("latencies")
         entry = {
             "file": audio_path.name,
@@ -179,14 +186,16 @@ def main(argv: list[str] | None = None) -> int:
     overall["wer_ratio"] = overall["streaming_wer"] / overall["offline_wer"] if overall["offline_wer"] else None
     targets = {
         "streaming_wer_le_1.25x_offline": overall["streaming_wer"] <= 1.25 * overall["offline_wer"] + 1e-9,
-        "latency_median_le_2.5s": (overall["latency_median_s"] or 99) <= 2.5,
-        "latency_p95_le_5s": (overall["latency_p95_s"] or 99) <= 5.0,
+        # issue #14's targets (were median 2.5 s, p95 5 s)
+        "latency_median_le_2s": (overall["latency_median_s"] or 99) <= 2.0,
+        "latency_p95_le_4s": (overall["latency_p95_s"] or 99) <= 4.0,
         "asr_compute_le_half_audio": overall["rtf_asr"] <= 0.5,
     }
     report = {
         "benchmark": "asr",
         "command": "python -m bench.asr " + " ".join(sys.argv[1:] if argv is None else argv),
-        "machine": {"platform": platform.platform(), "cpus": __import__("os").cpu_count()},
+        # The load average says how busy the machine was (other work slows Whisper and so the latency).
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "load_average_1_5_15": os.getloadavg()},
         "config": dataclasses.asdict(tcfg) | {"speed": args.speed},
         "overall": overall,
         "targets": targets,

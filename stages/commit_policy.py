@@ -41,6 +41,8 @@ TIME_SLACK = 0.1  # s: a word starting this little before the last committed end
 MAX_NGRAM_OVERLAP = 5
 TAIL_MARGIN_S = 0.3  # s: a final hypothesis's words starting this close to the audio's end are not speech
 SEAM_WINDOW = 1.0  # s: where around the last commit its words may reappear in a new hypothesis
+COPY_NGRAM = 5  # words in a row that a hypothesis must repeat from its prompt to count as a copy
+SQUEEZE_RATIO = 1 / 3  # a repeat said in less than this share of the first saying's time is not speech
 
 
 def norm(text: str) -> str:
@@ -51,7 +53,8 @@ def norm(text: str) -> str:
 class LocalAgreement:
     """LocalAgreement-2 over timed words. Feed each new hypothesis with `insert`; it returns what commits."""
 
-    def __init__(self, min_prob: float = 0.0, doubt_prob: float = 0.0, doubt_agreement: int = 3) -> None:
+    def __init__(self, min_prob: float = 0.0, doubt_prob: float = 0.0, doubt_agreement: int = 3, agreement: int = 2) -> None:
+        self.agreement = agreement  # hypotheses in a row that must have a word (2: LocalAgreement-2)
         self.min_prob = min_prob  # an agreed word this doubtful, ending the agreed run, waits for the next
         self.doubt_prob = doubt_prob  # a word this doubtful needs `doubt_agreement` hypotheses in a row
         self.doubt_agreement = doubt_agreement
@@ -86,15 +89,31 @@ class LocalAgreement:
                         return words[i + 1 :]
         return [w for w in words if w.start > self.committed_end - TIME_SLACK]
 
+    def _unloop(self, new: list[Word]) -> list[Word]:
+        """Cut a repetition loop that continues the committed text ("x y z" committed, then "x y z x y z").
+
+        `cut_repetition` sees one hypothesis; a loop that began in a committed segment would pass it,
+        be agreed on (two looping hypotheses agree) and commit again (WhisperLiveKit #283/#338).
+        """
+        tail = self._tail
+        if not tail or len(cut_repetition(tail)) < len(tail):  # a repetition already committed: not ours to judge
+            return new
+        keep = len(cut_repetition(tail + new)) - len(tail)
+        return new[: max(0, keep)]
+
     def _commit(self, words: list[Word]) -> list[Word]:
         if words:
             self.committed_end = max(self.committed_end, words[-1].end)
             self._tail = (self._tail + words)[-MAX_NGRAM_OVERLAP:]
         return words
 
-    def insert(self, words: Sequence[Word]) -> list[Word]:
-        """A new hypothesis (absolute times) -> the words it commits (may be empty)."""
-        new = self._fresh(words)
+    def insert(self, words: Sequence[Word], horizon: float = float("inf")) -> list[Word]:
+        """A new hypothesis (absolute times) -> the words it commits (may be empty).
+
+        Only words ending by audio time `horizon` may commit (the right-context margin: a word decoded
+        with no audio after it is a guess that the next hypothesis, hearing more, often changes).
+        """
+        new = self._unloop(self._fresh(words))
         seen: list[int] = []
         for old, count, cur in zip(self._previous, self._seen, new, strict=False):
             if norm(old.text) != norm(cur.text) or not norm(cur.text):
@@ -106,7 +125,7 @@ class LocalAgreement:
             # When Whisper is unsure of a word, two hypotheses a second apart often share a wrong guess
             # ("on" for "of") that a later one, with more audio, corrects: a very doubtful word needs
             # more hypotheses, and what follows it waits with it.
-            if count < 2 or (cur.prob < self.doubt_prob and count < self.doubt_agreement):
+            if count < self.agreement or (cur.prob < self.doubt_prob and count < self.doubt_agreement) or cur.end > horizon:
                 break
             agreed.append(cur)
         # A doubtful word at the end of the agreed run waits for more audio; inside the run, the
@@ -123,7 +142,7 @@ class LocalAgreement:
         Falls back to the pending words when the final decode brought nothing (a guard dropped it):
         a whole utterance must not vanish because its last decode was refused.
         """
-        final = self._fresh(words) if words else []
+        final = self._unloop(self._fresh(words)) if words else []
         if not final:
             final = self._previous
         self._previous, self._seen = [], []
@@ -167,6 +186,51 @@ def cut_repetition(words: list[Word], max_repeats: int = 3, max_n: int = 6) -> l
             if repeats >= limit:
                 return words[: start + n]
     return words
+
+
+def drop_squeezed_repeat(words: list[Word], min_n: int = 2, max_n: int = 12, ratio: float = SQUEEZE_RATIO) -> list[Word]:
+    """Cut a hypothesis where it says its last words again into almost no audio.
+
+    Whisper sometimes ends a decode by writing the sentence it just wrote once more ("Go forward 10
+    meters. Go forward 10 meters."); the aligner finds no audio for the copy and squeezes it into the
+    last frames (0.18 s against 1.46 s for the first saying). A real repetition takes about as long to
+    say as the first one, so a back-to-back repeat of `min_n`+ words spanning less than `ratio` of the
+    first saying's duration is dropped, with everything after it.
+    """
+    keys = [norm(w.text) for w in words]
+    for start in range(len(words)):
+        for n in range(min_n, max_n + 1):
+            first, second = keys[start : start + n], keys[start + n : start + 2 * n]
+            if len(second) < n:
+                break
+            if first == second and all(first):
+                said = words[start + n - 1].end - words[start].start
+                again = words[start + 2 * n - 1].end - words[start + n].start
+                if again < ratio * said:
+                    return words[: start + n]
+    return words
+
+
+def loops(text: str, threshold: float = 2.4) -> bool:
+    """Does this text hold a repetition loop (Whisper's gzip rule, or an n-gram said 3+ times in a row)?"""
+    words = [Word(w, 0.0, 0.0, 1.0) for w in text.split()]
+    return compression_ratio(text) > threshold or len(cut_repetition(words)) < len(words)
+
+
+def copies_prompt(words: Sequence[Word], prompt: str, n: int = COPY_NGRAM) -> bool:
+    """Does a hypothesis say `n` or more words in a row that the prompt ends with or holds?
+
+    Given the previous sentence as prompt, Whisper sometimes writes it again over new audio (the
+    reason prompts across utterances were off); n words in a row said again within the last 200
+    characters is far more often that copy than speech.
+    """
+    said = [norm(w.text) for w in words]
+    said = [w for w in said if w]
+    known = norm(prompt).split()
+    if len(said) < n or len(known) < n:
+        return False
+    grams = {tuple(known[i : i + n]) for i in range(len(known) - n + 1)}
+    return any(tuple(said[i : i + n]) in grams for i in range(len(said) - n + 1))
 
 
 def drop_silent_tail(words: list[Word], audio_end: float, margin: float = TAIL_MARGIN_S) -> list[Word]:

@@ -102,16 +102,40 @@ class TranscribeConfig:
     # meeting 28 -> 23 errors (offline 19), 738 prompt words 17 -> 11 (offline 12), median latency +0.1 s.
     commit_doubt_prob: float = 0.5
     commit_doubt_agreement: int = 3
+    # Hypotheses in a row that must agree on a word (2: LocalAgreement-2). 1 with a margin below is the
+    # AlignAtt idea on our timestamps: one decode commits what lies far enough from the audio's end.
+    # Measured on the dev meetings and nonstop talker, 1 with a 1-s margin: 1.36x offline, vs 1.42x for
+    # LocalAgreement-2 and 1.30x for LocalAgreement-2 with the same margin (and a p95 latency of 10.6 s
+    # vs 7.3 s for LocalAgreement-2 in the same loaded runs), so 2 stays.
+    commit_agreement: int = 2
+    # Right-context margin: an agreed word commits only once this much audio follows its end (0: off).
+    # Off: on dev, 1.0 s gained on meetings (1.30x -> 1.25x) and lost on real prompts (1.09x -> 1.73x),
+    # and every word waits 1 s longer.
+    commit_margin_s: float = 0.0
+    # No word of an utterance commits before its buffer holds this much audio (0: off). Off: 3 s
+    # changed nothing on the dev meetings (1.46x -> 1.43x): their short utterances commit at their end
+    # anyway, and what they lacked was the previous utterance's text (prompt_across_utterances).
+    commit_min_context_s: float = 0.0
+    # Beam of an utterance's last decode (0: beam_size). Greedy steps with a beam-5 final decode
+    # (beam_size 1, final_beam_size 5) were cheaper but worse on dev: 1.23x vs 1.10x offline.
+    final_beam_size: int = 0
     pre_roll_s: float = 0.3  # audio kept before detected speech so the first word is not clipped
     vad_threshold: float = 0.5  # Silero speech probability above which a 32 ms frame is speech
     no_speech_threshold: float = 0.6  # Whisper's rule: drop a segment with no_speech_prob above this...
     logprob_threshold: float = -1.0  # ...and avg_logprob below this
     compression_ratio_threshold: float = 2.4  # gzip ratio above this means a repetition loop
     prompt_chars: int = 200  # previously committed text given to Whisper as prompt (0: none)
-    # Also across utterances? Measured (bench.asr_sim, beam 5): on 738 words of unrelated real prompts
-    # 5.4% WER with it vs 2.6% without (Whisper copies the previous sentence), equal on the meeting,
-    # and each run costs twice as much. Within an utterance (after a trim) it carries the sentence on.
-    prompt_across_utterances: bool = False
+    # Also across utterances? Chosen on the dev set (bench.asr_sets, bench.asr_sim): streaming/offline WER
+    # 1.27x -> 1.10x over 1720 words (meetings 1.46x -> 1.30x, nonstop talker 1.34x -> 1.10x, 35-s
+    # pause 0.85x -> 0.48x; real prompts 0.73x -> 1.09x, 8 -> 12 errors in 267 words): an utterance
+    # decoded alone lost its first words ("Arjun" -> "jump"). Its cost: a prompted run costs more (RTF
+    # 0.31 -> 0.61 in that run, on a machine loaded 2-4x past its cores). Whisper copying the previous
+    # sentence (why it was off: 5.4% vs 2.6% on unrelated prompts) is caught by the copy guard
+    # (commit_policy.copies_prompt: decoded again without the prompt), a looping prompt is dropped.
+    # Caveats (README, "Streaming ASR sets"): the dev runs were at different machine loads, which alone
+    # moved the chosen run from 1.10x to 1.21x; on the test set, side by side, 1.08x -> 1.07x, and real
+    # human speech 1.32x -> 1.86x.
+    prompt_across_utterances: bool = True
     partials: bool = True  # publish partial (uncommitted) captions
     hwm: int = 1000  # transcript segments in flight towards summarize before the sender waits
     # Keep segments until summarize confirms them stored, resend them after its restart, and resume a
@@ -130,6 +154,10 @@ class TranscribeConfig:
         _check(0 <= self.commit_min_prob < 1, f"commit_min_prob must be in [0, 1), got {self.commit_min_prob}")
         _check(0 <= self.commit_doubt_prob < 1, f"commit_doubt_prob must be in [0, 1), got {self.commit_doubt_prob}")
         _check(self.commit_doubt_agreement >= 2, f"commit_doubt_agreement must be >= 2, got {self.commit_doubt_agreement}")
+        _check(1 <= self.commit_agreement <= 5, f"commit_agreement must be 1..5, got {self.commit_agreement}")
+        _check(0 <= self.commit_margin_s <= 5, f"commit_margin_s must be 0..5, got {self.commit_margin_s}")
+        _check(0 <= self.commit_min_context_s <= 20, f"commit_min_context_s must be 0..20, got {self.commit_min_context_s}")
+        _check(self.final_beam_size >= 0, f"final_beam_size must be >= 0, got {self.final_beam_size}")
         _check(self.prompt_chars >= 0, f"prompt_chars must be >= 0, got {self.prompt_chars}")
         _check(self.threads >= 0, f"threads must be >= 0, got {self.threads}")
         _check(self.ack_timeout_s > 0, f"ack_timeout_s must be > 0, got {self.ack_timeout_s}")

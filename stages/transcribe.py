@@ -63,6 +63,8 @@ class TranscribeCounters:
     dropped_segments: int = 0  # Whisper segments refused by the no-speech / compression guards
     dropped_hallucinations: int = 0
     cut_repetitions: int = 0
+    prompt_copies: int = 0  # decodes that wrote their prompt again, redone without it
+    prompt_loops: int = 0  # prompts dropped because they held a repetition loop
     buffer_seconds: float = 0.0
     gap_chunks: int = 0  # audio that did not continue the stream (sent before capture rewound): dropped
     duplicate_chunks: int = 0  # audio already transcribed (capture rewound further than needed)
@@ -78,7 +80,9 @@ class StreamingTranscriber:
         self.model = model
         self.stream = stream
         self.vad = StreamingVad()
-        self.agreement = policy.LocalAgreement(cfg.commit_min_prob, cfg.commit_doubt_prob, cfg.commit_doubt_agreement)
+        self.agreement = policy.LocalAgreement(
+            cfg.commit_min_prob, cfg.commit_doubt_prob, cfg.commit_doubt_agreement, cfg.commit_agreement
+        )
         self.counters = TranscribeCounters()
         self.clock = 0.0  # wall - audio time of the newest chunk
         self.position = position  # audio time of the next sample this stream needs
@@ -92,6 +96,7 @@ class StreamingTranscriber:
     def _reset_utterance(self, pre_roll: np.ndarray, pre_roll_start: float) -> None:
         self._buf = pre_roll  # audio of the current utterance (starting with pre-roll)
         self._buf_start = pre_roll_start  # audio time of _buf[0]
+        self._utt_start = pre_roll_start  # audio time where the current utterance's buffer began (pre-roll)
         self._in_utterance = False
         self._silence = 0.0  # seconds of non-speech since the last speech frame
         self._new_speech = 0.0  # seconds of audio since the last Whisper run
@@ -147,6 +152,7 @@ class StreamingTranscriber:
                 self._trim_idle()
                 return
             self._in_utterance = True
+            self._utt_start = self._buf_start
             self._silence = 0.0
         self._buf = np.concatenate([self._buf, chunk.samples])
         self._new_speech += chunk.duration
@@ -174,7 +180,7 @@ class StreamingTranscriber:
 
     def _step(self) -> Iterator[Message]:
         words = self._decode()
-        committed = self.agreement.insert(words)
+        committed = self.agreement.insert(words, self._horizon())
         committed += self.agreement.commit_older_than(self._buf_end - self.cfg.max_word_wait_s)
         yield from self._emit(committed)
         if self._buf_end - self._buf_start > self.cfg.max_buffer_s:
@@ -185,11 +191,19 @@ class StreamingTranscriber:
         if self.cfg.partials and self.agreement.pending:
             yield self._partial(self.agreement.pending)
 
+    def _horizon(self) -> float:
+        """Audio time up to which agreed words may commit now (see TranscribeConfig.commit_margin_s
+        and commit_min_context_s)."""
+        c = self.cfg
+        if self._buf_end - self._utt_start < c.commit_min_context_s:
+            return float("-inf")
+        return self._buf_end - c.commit_margin_s
+
     def _end_utterance(self, now: float) -> Iterator[Message]:
         # The final decode stops shortly after the last speech frame: given the trailing silence,
         # Whisper likes to end an utterance with an invented "Thank you." there.
         until = min(now, now - self._silence + SPEECH_TAIL_S)
-        words = policy.drop_silent_tail(self._decode(until=until), until)
+        words = policy.drop_silent_tail(self._decode(until=until, final=True), until)
         yield from self._emit(self.agreement.flush(words))
         if self.cfg.partials:
             yield self._partial([])  # clears the caption line
@@ -226,23 +240,51 @@ class StreamingTranscriber:
             text = caption_text(gone)
             self._scrolled = (self._scrolled + " " + text)[-self.cfg.prompt_chars :] if self.cfg.prompt_chars else ""
 
-    def _decode(self, until: float | None = None) -> list[Word]:
+    def _decode(self, until: float | None = None, final: bool = False) -> list[Word]:
         """Run Whisper on the buffer (up to audio time `until`); apply the guards; return words with
-        absolute times."""
-        c = self.cfg
+        absolute times. `final`: the utterance's last decode, which commits all it says."""
         self._new_speech = 0.0
         audio = self._buf if until is None else self._buf[: max(0, int((until - self._buf_start) * SAMPLE_RATE))]
         if len(audio) < SAMPLE_RATE // 10:
             return []
         t0 = time.perf_counter()
+        prompt = self._prompt()
+        words = self._run(audio, final, prompt)
+        if prompt and policy.copies_prompt(words, prompt):
+            # Whisper wrote its prompt again over new audio: decode once more without it.
+            self.counters.prompt_copies += 1
+            words = self._run(audio, final, None)
+        self.counters.asr_seconds += time.perf_counter() - t0
+        self.counters.asr_runs += 1
+        cut = policy.drop_squeezed_repeat(policy.cut_repetition(words))
+        if len(cut) < len(words):
+            self.counters.cut_repetitions += 1
+        speech_fraction = self._speech_frames / max(1, self._frames)
+        if policy.is_hallucination(cut, speech_fraction):
+            self.counters.dropped_hallucinations += 1
+            return []
+        return cut
+
+    def _prompt(self) -> str | None:
+        """Whisper's prompt: the committed text whose audio has left the buffer, unless it loops (a
+        looping prompt makes Whisper loop on: a loop that got committed must not feed itself)."""
+        prompt = self._scrolled.strip()
+        if prompt and policy.loops(prompt, self.cfg.compression_ratio_threshold):
+            self.counters.prompt_loops += 1
+            self._scrolled = prompt = ""
+        return prompt or None
+
+    def _run(self, audio: np.ndarray, final: bool, prompt: str | None) -> list[Word]:
+        """One Whisper decode of `audio` -> written words with absolute times, refused segments left out."""
+        c = self.cfg
         segments = self.model.transcribe_window(
             audio,
             c.encoder_pad_s,
             language=c.language,
-            beam_size=c.beam_size,
+            beam_size=c.final_beam_size if final and c.final_beam_size else c.beam_size,
             word_timestamps=True,
             condition_on_previous_text=False,
-            initial_prompt=self._scrolled.strip() or None,
+            initial_prompt=prompt,
             vad_filter=False,
             temperature=0.0,
             without_timestamps=False,
@@ -266,17 +308,7 @@ class StreamingTranscriber:
                 start = self._buf_start + max(0.0, w.start)
                 end = max(start, self._buf_start + w.end)
                 runs[-1].append(Piece(w.word, round(start, 3), round(end, 3), round(w.probability, 3)))
-        words = [word for run in runs for word in written_words(run)]
-        self.counters.asr_seconds += time.perf_counter() - t0
-        self.counters.asr_runs += 1
-        cut = policy.cut_repetition(words)
-        if len(cut) < len(words):
-            self.counters.cut_repetitions += 1
-        speech_fraction = self._speech_frames / max(1, self._frames)
-        if policy.is_hallucination(cut, speech_fraction):
-            self.counters.dropped_hallucinations += 1
-            return []
-        return cut
+        return [word for run in runs for word in written_words(run)]
 
     def _emit(self, words: list[Word]) -> Iterator[Message]:
         if not words:

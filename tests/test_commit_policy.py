@@ -8,9 +8,12 @@ from pipeline.messages import Word
 from stages.commit_policy import (
     LocalAgreement,
     compression_ratio,
+    copies_prompt,
     cut_repetition,
     drop_silent_tail,
+    drop_squeezed_repeat,
     is_hallucination,
+    loops,
 )
 
 
@@ -191,3 +194,46 @@ TAILS = {
 def test_drop_silent_tail(name):
     words, audio_end, expected = TAILS[name]
     assert texts(drop_silent_tail([Word(*w) for w in words], audio_end)) == expected
+
+
+def test_right_context_margin_holds_back_words_near_the_audio_end():
+    la = LocalAgreement()
+    la.insert(hyp("we will ship on friday"))  # words end at 0.3, 0.6, ... 1.5
+    assert texts(la.insert(hyp("we will ship on friday"), horizon=0.95)) == "we will ship"
+    assert texts(la.insert(hyp("we will ship on friday"), horizon=float("inf"))) == "on friday"
+
+
+def test_agreement_one_commits_from_a_single_hypothesis_within_the_horizon():
+    la = LocalAgreement(agreement=1)
+    assert texts(la.insert(hyp("we will ship on friday"), horizon=0.95)) == "we will ship"
+
+
+def test_a_loop_continuing_the_committed_text_is_not_committed_again():
+    """WhisperLiveKit #283/#338: two looping hypotheses agree, so LocalAgreement would commit the loop."""
+    la = LocalAgreement()
+    la.insert(hyp("let us move on"))
+    assert texts(la.insert(hyp("let us move on"))) == "let us move on"
+    looping = hyp("let us move on let us move on let us move on", start=0.0)
+    later = [w for w in looping if w.start >= 1.2]  # what follows the committed words in time
+    assert texts(la.insert(later)) == ""
+    assert texts(la.insert(later)) == ""
+    assert texts(la.flush(later)) in ("", "let us move on")  # at most the second saying, never the loop
+
+
+def test_loops_and_prompt_copies():
+    assert loops("let's move on. " * 6)
+    assert loops("the the the the the")
+    assert not loops("We will schedule the downtime for Saturday night, March twenty first.")
+    prompt = "Okay. We have decided to move the release date to March twenty fourth."
+    assert copies_prompt(hyp("we have decided to move the release"), prompt)
+    assert not copies_prompt(hyp("we have decided on the budget today"), prompt)
+    assert not copies_prompt(hyp("move the release"), prompt)  # too short to call a copy
+
+
+def test_a_sentence_said_again_into_no_audio_is_dropped():
+    """The end of a decode: "go forward 10 meters. Go forward 10 meters." with the copy in 0.18 s."""
+    said = hyp("go forward 10 meters.", start=30.0, step=0.36)
+    again = hyp("Go forward 10 meters.", start=31.46, step=0.045)
+    assert texts(drop_squeezed_repeat(said + again)) == "go forward 10 meters."
+    spoken_twice = hyp("go forward 10 meters. Go forward 10 meters.", start=30.0, step=0.36)
+    assert drop_squeezed_repeat(spoken_twice) == spoken_twice  # a real repetition takes as long
