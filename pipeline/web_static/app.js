@@ -217,7 +217,8 @@ function renderNotes(notes, diff) {
   }
   $("notes-upto").textContent = `up to ${clock(notes.upto)}${notes.final ? ", final" : ""}`;
   const items = notes.items || [];
-  if (!items.length && notes.text) { // a stage from before items: the rendered text
+  const hasItems = /^- (?!none$)/m.test(notes.text || "");
+  if (!items.length && hasItems) { // a stage from before items: the rendered text
     box.replaceChildren(el("pre", { text: notes.text }));
     page.items = [];
     return;
