@@ -150,6 +150,7 @@ def test_bad_command_lines_are_one_line_errors(tmp_path):
 
 
 # -- a long meeting: the DOM stays bounded ----------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_page_holds_a_long_meeting_in_a_bounded_dom(tmp_path):
     """4 hours of meeting (3,000 lines of 4.8 s) published in about 15 s: at most 500 lines in the DOM
     at any time, the newest shown; scrolling up loads older ones from the store, still bounded."""
