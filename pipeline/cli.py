@@ -42,6 +42,7 @@ def main(log_level: str) -> None:
       sinkscribe subscribe --from summary --topic summary
       sinkscribe sessions                 # stored sessions; `sessions show NAME` prints one's notes
       sinkscribe export --format srt      # the latest session; or name one
+      sinkscribe web                      # the meeting in a browser: http://127.0.0.1:8765/
     """
     from pipeline.runner import setup_logging
 
@@ -214,8 +215,21 @@ def _ask_all(cfg: Any, questions: tuple[str, ...], timeout: float, view: Any) ->
         view.handle(ask(cfg.endpoints.requests, question, timeout, security=cfg.security))
 
 
+def _start_web(cfg: Any, port: int | None) -> Any:
+    """`--web`: the page on loopback beside the pipeline (`sinkscribe web` serves it on its own, and
+    beyond loopback); a port in use is a one-line error before any stage starts."""
+    if port is None:
+        return None
+    from pipeline.web import WebOptions, WebThread, check_options
+    from stages.summarize import catalog
+
+    web = WebThread(cfg, catalog.session_dir(cfg), check_options(WebOptions(port=port), cfg.security))
+    click.echo(f"-- web page: {web.start()}", err=True)
+    return web
+
+
 def _run_pipeline(cfg: Any, text_input: bool, questions: tuple[str, ...], serve: bool, as_json: bool,
-                  ask_timeout: float, session: str | None, resume: str | None) -> None:  # fmt: skip
+                  ask_timeout: float, session: str | None, resume: str | None, web_port: int | None = None) -> None:  # fmt: skip
     from pipeline.console import CaptionView, LiveView
     from pipeline.live import run_summarization
 
@@ -223,12 +237,17 @@ def _run_pipeline(cfg: Any, text_input: bool, questions: tuple[str, ...], serve:
     label = session_label(opened)
     view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json, session=label)
     after = (lambda: _ask_all(cfg, questions, ask_timeout, view)) if questions else None
+    web = None
     try:
+        web = _start_web(cfg, web_port)
         result = run_summarization(cfg, view.handle, text_input=text_input, after_end=after, serve=serve,
                                    log_level=_log_level())  # fmt: skip
     except SinkscribeError:
         forget_if_empty(opened)  # a port in use, a model that does not load: no session to resume
         raise
+    finally:
+        if web is not None:
+            web.stop()
     view.finish()
     if not as_json:
         click.echo(f"-- {result.counts.get('segment', 0)} segments, {result.counts.get('summary', 0)} summaries, "
@@ -246,6 +265,9 @@ SUMMARY_OPTIONS = [
     click.option("--ask-timeout", type=float, default=120.0, show_default=True, help="Seconds to wait for each answer."),
     click.option("--json", "as_json", is_flag=True, help="Print every message as a JSON line."),
     click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/."),
+    click.option("--web", "web_port", type=click.IntRange(1, 65535), default=None, is_flag=False, flag_value=8765,
+                 metavar="[PORT]", help="Also show it in a browser: a page on http://127.0.0.1:PORT/ (default 8765; "
+                 "`sinkscribe web` serves beyond loopback)."),
 ]
 
 
@@ -264,7 +286,7 @@ def summary_options(fn: Callable) -> Callable:
 @user_errors
 def replay(file: str, speed: float | None, text_input: bool, serve: bool, preset: str | None, session: str | None,
            resume: str | None, session_dir: str | None, questions: tuple[str, ...], ask_timeout: float, as_json: bool,
-           config: str | None) -> None:  # fmt: skip
+           config: str | None, web_port: int | None) -> None:  # fmt: skip
     """Replay a recording (or a transcript) through capture, transcribe and summarize.
 
     Captions, rolling summaries and answers are printed as they come. Each replay is a new session
@@ -278,6 +300,9 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, preset
       sinkscribe replay samples/meeting.ogg --speed 0 --preset qwen2.5-coder-0.5b --ask "Who owns the migration?"
       sinkscribe replay samples/meeting.script.txt --text --serve
       sinkscribe replay samples/meeting.ogg --resume 2026-12-01_1405_meeting   # after a crash
+      sinkscribe replay samples/meeting.ogg --web      # and in a browser: http://127.0.0.1:8765/
+
+    With --web the page stays (as with --serve) until Ctrl-C.
     """
     overrides = {"capture.source": file, **_summarize_overrides(preset, session_dir)}
     if speed is not None:
@@ -289,7 +314,9 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, preset
         validate(file)
     else:
         _preflight_source(cfg)
-    _run_pipeline(cfg, text_input, questions, serve, as_json, ask_timeout, session, resume)
+    # --web keeps serving after the end (as --serve): a page that vanished with the final notes would be no use.
+    _run_pipeline(cfg, text_input, questions, serve or web_port is not None, as_json, ask_timeout, session, resume,
+                  web_port)
 
 
 @main.command()
@@ -297,7 +324,8 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, preset
 @summary_options
 @user_errors
 def run(device: str, preset: str | None, session: str | None, resume: str | None, session_dir: str | None,
-        questions: tuple[str, ...], ask_timeout: float, as_json: bool, config: str | None) -> None:  # fmt: skip
+        questions: tuple[str, ...], ask_timeout: float, as_json: bool, config: str | None,
+        web_port: int | None) -> None:  # fmt: skip
     """Live: microphone -> captions, rolling summaries and answers, until Ctrl-C.
 
     Ctrl-C stops the microphone first; what was captured is still transcribed and a final summary is
@@ -309,13 +337,51 @@ def run(device: str, preset: str | None, session: str | None, resume: str | None
       sinkscribe run
       sinkscribe run --device 2 --preset qwen2.5-coder-0.5b --session standup
       sinkscribe run --resume 2026-12-01_0930_mic
+      sinkscribe run --web                # and in a browser: http://127.0.0.1:8765/
     """
     overrides = {"capture.source": "mic", **_summarize_overrides(preset, session_dir)}
     if device:
         overrides["capture.device"] = device
     cfg = load_app_config(config or "default", overrides)
     _preflight_source(cfg)
-    _run_pipeline(cfg, False, questions, False, as_json, ask_timeout, session, resume)
+    _run_pipeline(cfg, False, questions, False, as_json, ask_timeout, session, resume, web_port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on; beyond loopback it needs "
+              "CURVE on the sockets, TLS (or --insecure) and a token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="TCP port of the page.")
+@click.option("--token", default=None, help="The token every request must carry (default: none on loopback, "
+              "a generated one beyond it, printed in the URL).")
+@click.option("--certfile", type=click.Path(dir_okay=False), default=None, help="TLS certificate (PEM): serve HTTPS.")
+@click.option("--keyfile", type=click.Path(dir_okay=False), default=None, help="TLS private key (PEM).")
+@click.option("--insecure", is_flag=True, help="Beyond loopback without TLS: plain HTTP (a warning is logged).")
+@click.option("--session-dir", default=None, help="Where session files are (the session picker, exports).")
+@click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/ (its "
+              "endpoints and [security] are the sockets it follows).")
+@user_errors
+def web(host: str, port: int, token: str | None, certfile: str | None, keyfile: str | None, insecure: bool,
+        session_dir: str | None, config: str | None) -> None:  # fmt: skip
+    """The meeting in a browser: captions, notes, questions, stored sessions, exports, health.
+
+    Follows a running `sinkscribe replay --serve`, `run` or `stage summarize` (the config's endpoints),
+    catches up from its snapshot, and keeps following across restarts of either side, until Ctrl-C.
+
+    \b
+    Examples:
+      sinkscribe web                                  # http://127.0.0.1:8765/
+      sinkscribe web --port 9000 --config remote.toml
+      sinkscribe web --host 0.0.0.0 --certfile cert.pem --keyfile key.pem --config curve.toml
+    """
+    from pipeline.web import WebOptions, check_options, run_forever
+    from stages.summarize import catalog
+
+    if token is not None and (len(token) < 16 or not token.isascii() or not token.isprintable() or " " in token):
+        raise UserError("--token must be at least 16 printable ASCII characters without spaces")
+    cfg = load_app_config(config, {"summarize.session_dir": session_dir} if session_dir else None)
+    options = check_options(WebOptions(host, port, token or "", certfile or "", keyfile or "", insecure), cfg.security)
+    run_forever(cfg, catalog.session_dir(cfg), options,
+                started=lambda url: click.echo(f"-- serving the page on {url} (Ctrl-C stops)", err=True))
 
 
 @main.command()

@@ -197,6 +197,9 @@ class Snapshot(Message):
     source: str = ""  # what the session was recorded from, for people: a file name, "microphone"
     end_reason: str = ""  # with `ended`: eof, interrupted or error
     audio_seconds: float = 0.0  # with `ended`: the audio the stream held
+    # The latest notes as data (`Summary.items` of the summary `summary` renders): a client joining after
+    # the final summary gets them too. Added within v1 with a default (docs/PROTOCOL.md, section 10).
+    items: tuple[NoteItem, ...] = ()
 
 
 MESSAGE_TYPES: dict[str, type[Message]] = {

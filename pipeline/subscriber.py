@@ -11,7 +11,7 @@ import zmq
 from pipeline import transport, wire
 from pipeline.console import as_json, as_text
 from pipeline.errors import ConfigError
-from pipeline.messages import MESSAGE_TYPES, EndOfStream, Message, Snapshot, Summary
+from pipeline.messages import MESSAGE_TYPES, EndOfStream, Message, Snapshot, Status, Summary
 from pipeline.security import Security
 
 # Messages the summarize stage numbers with its own publisher sequence (see stages/summarize/stage.py).
@@ -24,7 +24,8 @@ def state_messages(snap: Snapshot, topics: tuple[str, ...]) -> list[Message]:
     once the stream has ended, its end of stream."""
     shown: list[Message] = []
     if snap.summary and (not topics or "summary" in topics):
-        shown.append(Summary(snap.stream, snap.pub_seq, snap.summary, snap.upto_seq, snap.upto, final=snap.final))
+        shown.append(Summary(snap.stream, snap.pub_seq, snap.summary, snap.upto_seq, snap.upto, final=snap.final,
+                             items=snap.items))  # fmt: skip
     if snap.ended and (not topics or "eos" in topics):
         shown.append(EndOfStream(snap.stream, snap.pub_seq, snap.end_reason or "eof", snap.audio_seconds))
     return shown
@@ -52,19 +53,23 @@ def watch(
 
     With `snapshot_endpoint` (the summary socket's request endpoint) a late joiner first gets the
     current summary, and the end of stream if the stream is over (ZeroMQ guide, Clone pattern:
-    subscribe, then snapshot, then drop published updates that the snapshot already covers);
+    subscribe, then snapshot, then drop published updates that the snapshot already covers; when
+    summarize's `counters.instance` changes, it restarted and its numbers start again: nothing is dropped);
     `on_snapshot` sees the snapshot first (the CLI names its session).
     """
     for topic in topics:
         if topic not in MESSAGE_TYPES:
             raise ConfigError(f"unknown topic {topic!r}; known: {', '.join(sorted(MESSAGE_TYPES))}")
     prefixes = tuple(wire.topic_prefix(t) for t in topics) or (b"",)
+    if snapshot_endpoint and topics and "status" not in topics:
+        prefixes += (wire.topic_prefix("status"),)  # summarize's heartbeat says when it restarted (not shown)
     ctx = zmq.Context.instance()
     receiver = transport.Receiver(
         transport.open_socket(ctx, "sub", endpoint, bind=False, subscribe=prefixes, security=security), endpoint
     )
     shown = 0
     covered = -1  # publisher seq the snapshot covers
+    instance = None  # summarize's process id (counters.instance): its publisher seq restarts with it
     try:
         if snapshot_endpoint:
             snap = _snapshot(snapshot_endpoint, security)
@@ -84,8 +89,15 @@ def watch(
                 continue
             last = time.monotonic()
             msg = got[1]
+            if isinstance(msg, Status) and msg.stage == "summarize":
+                seen = msg.counters.get("instance")
+                if instance is not None and seen != instance:
+                    covered = -1  # summarize restarted: the new process numbers from 1 again
+                instance = seen
             if msg.type in PUBLISHER_SEQ_TYPES and msg.seq <= covered:
                 continue  # already contained in the snapshot
+            if topics and msg.type not in topics:
+                continue
             out.write((as_json(msg) if json_lines else as_text(msg)) + "\n")
             out.flush()
             shown += 1

@@ -18,6 +18,7 @@ from pipeline.messages import (
     Citation,
     EndOfStream,
     Error,
+    NoteItem,
     Partial,
     Question,
     Segment,
@@ -42,7 +43,8 @@ EXAMPLES = [
     SnapshotRequest("s", 10, "r-3"),
     Snapshot("s", 11, "r-3", 42, "summary", 3, 9.5),
     Snapshot("s", 12, "r-4", 43, "final notes", 3, 9.5, 3, 9.8, ended=True, final=True, session="2026-12-01_1405_a",
-             source="a.wav", end_reason="eof", audio_seconds=10.0),  # fmt: skip
+             source="a.wav", end_reason="eof", audio_seconds=10.0,
+             items=(NoteItem("action", "Send the plan", "David", "Friday", (4,), (27.2,)),)),  # fmt: skip
 ]
 
 
@@ -64,6 +66,7 @@ def test_a_snapshot_from_before_final_and_session_still_decodes():
     old = b'{"type":"snapshot","v":1,"stream":"s","seq":1,"request_id":"r","pub_seq":1,"summary":"x","ended":true}'
     snap = wire.decode([old])
     assert isinstance(snap, Snapshot) and snap.ended and not snap.final and snap.session == ""
+    assert snap.items == ()  # a stage from before the snapshot carried items
 
 
 def test_audio_round_trip_keeps_samples_bit_exact():

@@ -164,7 +164,8 @@ class SummarizeServer:
         return Snapshot(self.cfg.stream, self.pub_seq, request_id, self.pub_seq, c.summary, c.summary_upto_seq,
                         c.summary_upto, c.last_seq, c.last_end, self.ended, final=self.ended and c.summary_final,
                         session=self.session, source=self.source, end_reason=end.get("reason", ""),
-                        audio_seconds=float(end.get("audio_seconds", 0.0)))  # fmt: skip
+                        audio_seconds=float(end.get("audio_seconds", 0.0)),
+                        items=c.notes.messages() if c.summary else ())  # fmt: skip
 
     def answer(self, q: Question) -> Message:
         text = q.text.strip()
