@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pipeline.console import clock
 from pipeline.messages import Citation, Segment
 from stages.summarize.grounding import Sources, content_words, names, normalise
-from stages.summarize.owners import Claim, best_claim, claims
+from stages.summarize.owners import Claim, best_claim, claims, joined
 from stages.summarize.prompts import NOT_DISCUSSED
 from stages.summarize.store import SessionStore
 
@@ -145,21 +145,14 @@ def _closest(question: str, store: SessionStore) -> Citation | None:
 
 
 def _whole_sentence(hit: Citation, store: SessionStore, reach: int = 3) -> Citation:
-    """The hit widened to the sentence it is part of: streaming ASR commits fragments, and "[02:14] a
-    test plan for" quoted alone tells a person nothing. Unlabelled neighbours are joined back to the
-    previous sentence end and forward to the next (at most `reach` segments each way)."""
-    segs = store.around(hit.seq, reach, reach)
-    mine = next((i for i, s in enumerate(segs) if s.seq == hit.seq), None)
-    if mine is None or segs[mine].speaker:
-        return hit  # a labelled line is a whole utterance already
-    first = mine
-    while first > 0 and not segs[first - 1].speaker and segs[first - 1].text.rstrip()[-1:] not in ".?!":
-        first -= 1
-    last = mine
-    while last < len(segs) - 1 and not segs[last + 1].speaker and segs[last].text.rstrip()[-1:] not in ".?!":
-        last += 1
-    part = segs[first : last + 1]
-    return Citation(hit.seq, part[0].start, part[-1].end, " ".join(s.text for s in part))
+    """The hit widened to the sentence it is part of (at most `reach` segments each way): streaming ASR
+    commits fragments, and "[02:14] a test plan for" quoted alone tells a person nothing."""
+    for sentence in joined(store.around(hit.seq, reach, reach)):
+        part = sentence.segments
+        if part[0].seq <= hit.seq <= part[-1].seq:
+            return Citation(hit.seq, part[0].start, part[-1].end, sentence.text)
+    return hit
+
 
 
 def _support(question: str, reply: str, store: SessionStore, passages: Sequence[Citation]) -> tuple[Citation, ...]:

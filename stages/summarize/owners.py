@@ -60,15 +60,20 @@ def joined(segments: Sequence[Segment]) -> list[Sentence]:
     migration."); a labelled line (text input, speaker labels) is a whole utterance already."""
     out: list[Sentence] = []
     part: list[Segment] = []
+
+    def close() -> None:
+        if part:
+            out.append(Sentence(" ".join(s.text for s in part).strip(),
+                                frozenset(s.speaker for s in part if s.speaker), tuple(part)))  # fmt: skip
+            part.clear()
+
     for seg in sorted({s.seq: s for s in segments}.values(), key=lambda s: s.seq):
+        if seg.speaker:  # an utterance of its own: unlabelled fragments before it are not part of it
+            close()
         part.append(seg)
-        text = " ".join(s.text for s in part).strip()
-        if text[-1:] in ".?!" or seg.speaker:
-            out.append(Sentence(text, frozenset(s.speaker for s in part if s.speaker), tuple(part)))
-            part = []
-    if part:
-        out.append(Sentence(" ".join(s.text for s in part).strip(), frozenset(s.speaker for s in part if s.speaker),
-                            tuple(part)))  # fmt: skip
+        if seg.speaker or seg.text.rstrip()[-1:] in ".?!":
+            close()
+    close()
     return out
 
 

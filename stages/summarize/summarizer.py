@@ -18,6 +18,7 @@ from stages.summarize import answers, prompts
 from stages.summarize.chat import ChatFrame
 from stages.summarize.grounding import Sources
 from stages.summarize.notes import Notes, parse_extraction
+from stages.summarize.owners import joined
 from stages.summarize.session import LMSession
 from stages.summarize.store import SessionStore
 
@@ -199,7 +200,10 @@ class Summarizer:
         return chunks
 
     def _extract(self, chunk: list[Segment], on_piece: Piece | None) -> None:
-        quoted = "".join(prompts.transcript_line(text, start, speaker, True) for text, start, speaker in _utterances(chunk))
+        # Quoted as whole sentences: streaming ASR commits fragments ("Great, David owns the" / "database
+        # migration."); one per line with a time each, a small model reads them as separate statements.
+        quoted = "".join(prompts.transcript_line(s.text, s.segments[0].start, s.segments[0].speaker, True)
+                         for s in joined(chunk))  # fmt: skip
         suffix = self.frame.suffix(prompts.extract_request(quoted))
         room = self.session.config.headroom_tokens - self.cfg.summary_max_tokens
         if len(self.tokenizer.encode(suffix, add_special_tokens=False)) > room:
@@ -367,16 +371,3 @@ def _first_repeat(lines: list[str]) -> int | None:
         seen.add(key)
     return None
 
-
-def _utterances(segments: list[Segment]) -> list[tuple[str, float, str | None]]:
-    """Segments joined into whole sentences for quoting: (text, start, speaker). Streaming ASR commits
-    fragments ("Great, David owns the" / "database migration."); quoted one per line with a time each,
-    a small model reads them as separate statements and attaches the wrong name to the wrong half."""
-    out: list[tuple[str, float, str | None]] = []
-    for seg in segments:
-        if out and seg.speaker is None and out[-1][2] is None and out[-1][0][-1:] not in ".?!":
-            text, start, speaker = out[-1]
-            out[-1] = (f"{text} {seg.text}", start, speaker)
-        else:
-            out.append((seg.text, seg.start, seg.speaker))
-    return out
