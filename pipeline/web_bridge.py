@@ -100,6 +100,7 @@ class Bridge:
         self.snapshot_at = 0.0  # monotonic time of the last snapshot; 0 = none yet
         self.malformed = 0
         self.instance: str | None = None
+        self.reported_stored = -1  # stored_seq of the previous summarize status (lines up to it are stored)
         self.covered = -1
         self.last_pub = -1
         self.event_id = 0
@@ -291,6 +292,10 @@ class Bridge:
         if isinstance(msg, Segment):
             if self.lines and msg.seq <= self.lines[-1]["seq"]:
                 return
+            if self.lines and msg.seq > self.lines[-1]["seq"] + 1:
+                await self._fill(msg.seq - 1)  # a slow reader lost some: the store has them
+                if msg.seq <= self.lines[-1]["seq"]:
+                    return
             self.lines.append(line(msg))
             if msg.clock > 0 and msg.words:
                 self.commit_lag = round(msg.wall - (msg.words[-1].end + msg.clock), 2)
@@ -303,10 +308,35 @@ class Bridge:
             self.emit("answer", answer_json(msg))
         elif isinstance(msg, Status):
             self.stages[msg.stage] = {"counters": msg.counters, "seen": time.monotonic()}
+            if msg.stage == "summarize":
+                # Lines stored before the previous status were published before it (one socket keeps order):
+                # still missing now, they were lost on the way (the last line of a meeting has no later line
+                # to reveal the gap).
+                if self.lines and self.reported_stored > self.lines[-1]["seq"]:
+                    await self._fill(self.reported_stored)
+                self.reported_stored = int(msg.counters.get("stored_seq", -1) or -1)
             self.emit("health", self.health())
         elif isinstance(msg, EndOfStream):
             self.ended, self.end_reason = True, msg.reason
             self.emit("eos", {"reason": msg.reason, "audio_seconds": msg.audio_seconds})
+
+    async def _fill(self, upto: int) -> None:
+        """Lines after the newest one held, up to `upto`, read from the store and sent to the pages in order,
+        so a page's transcript stays contiguous (it stops following at a hole). A hole larger than the
+        lines kept is a snapshot's job: it reloads the newest lines and the pages start over."""
+        after = self.lines[-1]["seq"]
+        if self.session_path is None:
+            return
+        if upto - after > LINES_KEPT:
+            self._want_snapshot.set()
+            return
+        missing = await asyncio.to_thread(read_lines, self.session_path, after=after, limit=upto - after)
+        for entry in missing:
+            if entry["seq"] > self.lines[-1]["seq"]:
+                self.lines.append(entry)
+                self.emit("line", entry)
+        if missing:
+            log.info("web: %d transcript lines lost on the way were read from the store", len(missing))
 
     async def on_captions(self, msg: Message) -> None:
         if isinstance(msg, Partial):

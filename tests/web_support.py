@@ -89,9 +89,13 @@ class ScriptedSummarize(threading.Thread):
     """A summarize stage without a model: `lines` segments stored in a real session file and published
     `rate` a second, notes every `notes_every` lines, snapshots served. For the long run of the page."""
 
-    def __init__(self, ep, session_dir: Path, name: str, lines: int, rate: float, notes_every: int = 200) -> None:
+    def __init__(self, ep, session_dir: Path, name: str, lines: int, rate: float, notes_every: int = 200,
+                 lost: frozenset[int] = frozenset(), lead_s: float = 0.0) -> None:  # fmt: skip
+        """`lost`: lines stored but never published (what a slow subscriber loses past its high-water mark);
+        `lead_s`: seconds of status and snapshots only before the first line."""
         super().__init__(daemon=True)
         self.ep, self.name, self.lines, self.rate, self.notes_every = ep, name, lines, rate, notes_every
+        self.lost, self.lead_s = lost, lead_s
         self.path = session_dir / f"{name}.sqlite"
         self.done = threading.Event()
         self.stop = threading.Event()
@@ -109,7 +113,7 @@ class ScriptedSummarize(threading.Thread):
         store.set_meta({"source_kind": "text", "source": "long.txt", "source_name": "long.txt",
                         "fingerprint": "x", "source_seconds": ""})  # fmt: skip
         try:
-            next_line, start, last_status = 0, time.monotonic(), 0.0
+            next_line, start, last_status = 0, time.monotonic() + self.lead_s, 0.0
             while not self.stop.is_set():
                 while router.poll(0):
                     self._serve(router)
@@ -118,14 +122,15 @@ class ScriptedSummarize(threading.Thread):
                     self._publish(pub, Status("scripted", self._seq(), "summarize", time.time(),
                                               {"instance": "scripted", "stored_seq": self.stored,
                                                "session": str(self.path)}))  # fmt: skip
-                due = min(self.lines, int((time.monotonic() - start) * self.rate))
+                due = min(self.lines, max(0, int((time.monotonic() - start) * self.rate)))
                 while next_line < due:
                     seg = Segment("scripted", next_line, f"Line {next_line}: the team talks about item "
                                   f"{next_line % 37} of the plan.", next_line * 4.8, next_line * 4.8 + 4.5,
                                   speaker=("Maria", "David")[next_line % 2])  # fmt: skip
                     store.add_segment(seg)
                     self.stored = next_line
-                    self._publish(pub, seg)
+                    if next_line not in self.lost:
+                        self._publish(pub, seg)
                     next_line += 1
                     if next_line % self.notes_every == 0:
                         items = tuple(NoteItem("fact", f"Item {k} of the plan was discussed", seqs=(k,),
