@@ -9,6 +9,14 @@ to the extraction or to the merge. Tune on the dev split; report the test split 
 
     python -m bench.notes_dev --meetings hiring_committee --json bench/out/notes_dev.json [--preset P]
     python -m bench.notes_dev --session ~/.local/share/sinkscribe/sessions/NAME.sqlite   # an ASR transcript
+
+The model's extractions depend only on the transcript (each is generated on a rolled-back suffix), so a
+run can be recorded and the merge rules replayed on it in seconds, without the model:
+
+    python -m bench.notes_dev --meetings hiring_committee --record bench/out/rec_hiring.json
+    python -m bench.notes_dev --meetings hiring_committee --replay bench/out/rec_hiring.json
+A replay scores the notes the current rules make from the recorded extractions; a changed prompt, chunk
+size or model needs a new recording.
 """
 
 from __future__ import annotations
@@ -54,7 +62,54 @@ class Trace(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def run(segments: list[Segment], preset: str | None) -> tuple[list[dict[str, Any]], list[str], dict[str, Any]]:
+class Recorder:
+    """What each extraction read and wrote: the model's text, the stretch, the window (segment numbers),
+    grouped by summary."""
+
+    def __init__(self) -> None:
+        self.summaries: list[list[dict[str, Any]]] = [[]]
+        self._text = ""
+
+    def attach(self, sm: Any) -> None:
+        import stages.summarize.summarizer as summarizer_module
+
+        parse, merge = summarizer_module.parse_extraction, sm.notes.merge
+
+        def recording_parse(text: str) -> Any:
+            self._text = text
+            return parse(text)
+
+        def recording_merge(extracted, stretch, sources, context=()) -> Any:  # noqa: ANN001
+            self.summaries[-1].append({"text": self._text, "stretch": [s.seq for s in stretch],
+                                       "window": [s.seq for s in context]})  # fmt: skip
+            return merge(extracted, stretch, sources, context)
+
+        summarizer_module.parse_extraction = recording_parse
+        sm.notes.merge = recording_merge
+
+    def summary_done(self) -> None:
+        self.summaries.append([])
+
+
+def replay(segments: list[Segment], recorded: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The notes the current merge rules make from recorded extractions (no model)."""
+    from stages.summarize.grounding import Sources
+    from stages.summarize.notes import Notes, parse_extraction
+
+    notes, out = Notes(), []
+    for k, group in enumerate(r for r in recorded if r):
+        upto = segments[0].seq
+        for ext in group:
+            stretch = [segments[i] for i in ext["stretch"]]
+            window = [segments[i] for i in ext["window"]]
+            notes.merge(parse_extraction(ext["text"]), stretch, Sources.of_segments([*window, *stretch]), window)
+            upto = stretch[-1].seq
+        out.append({"text": notes.render(), "upto_seq": upto, "final": k == len([r for r in recorded if r]) - 1})
+    return out
+
+
+def run(segments: list[Segment], preset: str | None,
+        recorder: Recorder | None = None) -> tuple[list[dict[str, Any]], list[str], dict[str, Any]]:  # fmt: skip
     """Feed the segments as the stage does; the notes at each summary (rolling, then final)."""
     from stages.summarize.stage import build_summarizer
     from stages.summarize.store import SessionStore
@@ -67,11 +122,15 @@ def run(segments: list[Segment], preset: str | None) -> tuple[list[dict[str, Any
     with tempfile.TemporaryDirectory(prefix="notes-dev-") as tmp:
         store = SessionStore(Path(tmp) / "s.sqlite", "dev")
         sm = build_summarizer(cfg, store)
+        if recorder is not None:
+            recorder.attach(sm)
         t0 = time.perf_counter()
         for seg in segments:
             sm.add_segments([seg])
             if sm.summary_due():
                 notes.append({"text": sm.summarize(), "upto_seq": seg.seq, "final": False})
+                if recorder is not None:
+                    recorder.summary_done()
                 log.info("notes at %.0f s (%d items, %.1f s)", seg.end, len(sm.notes.items),
                          sm.counters.last_summary_s)  # fmt: skip
         notes.append({"text": sm.summarize(final=True), "upto_seq": segments[-1].seq, "final": True})
@@ -86,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--meetings", default="hiring_committee", help="Comma-separated meetings of the quality set.")
     ap.add_argument("--session", default="", help="Instead: a stored session's transcript (not scored).")
     ap.add_argument("--json", dest="json_out", default="", help="Write notes, trace and scores here.")
+    ap.add_argument("--record", default="", help="Save every extraction here (one meeting at a time).")
+    ap.add_argument("--replay", default="", help="Replay the merge on a recording instead of running the model.")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     out: dict[str, Any] = {"preset": args.preset or "default", "meetings": {}}
@@ -101,7 +162,18 @@ def main(argv: list[str] | None = None) -> int:
         gold = load_gold(gold_path)
         path = transcript_of(gold_path, json.loads(gold_path.read_text(encoding="utf-8")))
         segments, line_of = text_segments(path)
-        notes, trace, counters = run(segments, args.preset or None)
+        if args.replay:
+            t0 = time.perf_counter()
+            recorded = json.loads(Path(args.replay).read_text(encoding="utf-8"))[gold.meeting]
+            notes, trace, counters = replay(segments, recorded), [], {"wall_s": time.perf_counter() - t0}
+        else:
+            recorder = Recorder() if args.record else None
+            notes, trace, counters = run(segments, args.preset or None, recorder)
+            if recorder is not None:
+                saved = Path(args.record)
+                previous = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else {}
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                saved.write_text(json.dumps(previous | {gold.meeting: recorder.summaries}), encoding="utf-8")
         lines = path.read_text(encoding="utf-8").splitlines()
         updates = [Update(n["text"], line_of[n["upto_seq"]], n["final"]) for n in notes]
         score = score_notes(gold, Transcript(lines), updates)
