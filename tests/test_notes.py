@@ -262,6 +262,32 @@ def test_the_closest_line_is_quoted_as_a_whole_sentence(tmp_path: Path) -> None:
     assert got.citations[0].start == 0.0
 
 
+def test_an_answer_cites_whole_sentences(tmp_path: Path) -> None:
+    """`make demo` cited "[00:58.2] we keep March 10 or move the release." (an ASR fragment)."""
+    with SessionStore(tmp_path / "asr.sqlite", "t") as s:
+        for seg in _unlabelled("Right, so the real question is whether", "we keep March 10 or move the release.",
+                               "We have decided to move the release", "date from March 10 to March 24.",
+                               "Good."):  # fmt: skip
+            s.add_segment(seg)
+        got = answers.ground("What was decided about the release date?",
+                             "The release date was moved from March 10 to March 24.",
+                             sources(list(s.segments())), s, (), list(s.segments()))  # fmt: skip
+    assert got.shown_as_generated
+    assert "We have decided to move the release date from March 10 to March 24." in [c.text for c in got.citations]
+    assert all(c.text[:1].isupper() for c in got.citations), got.citations
+
+
+def test_the_person_asked_to_help_is_not_the_owner() -> None:
+    """"I will also ask Kevin to help with the backup scripts" (the demo): David's task, not Kevin's; a
+    recap's "Tom to move the campaign" still gives it to Tom."""
+    segs = segments([("David", "Yes, I will do that. I will also ask Kevin to help with the backup scripts."),
+                     ("Tom", "Sounds good."),
+                     ("Maria", "Recap: Tom to move the campaign, and Sarah to write the test plan.")])  # fmt: skip
+    assert owners.owner_of("Help with the backup scripts", segs) == "David"
+    assert owners.owner_of("Move the campaign", segs) == "Tom"
+    assert owners.owner_of("Write the test plan", segs) == "Sarah"
+
+
 def test_a_question_nobody_asked_is_not_an_open_question() -> None:
     segs = _unlabelled("We found twelve open issues in the payment screen.", "Are we keeping the premium plan?")
     notes = Notes()

@@ -154,17 +154,22 @@ def _whole_sentence(hit: Citation, store: SessionStore, reach: int = 3) -> Citat
     return hit
 
 
-
 def _support(question: str, reply: str, store: SessionStore, passages: Sequence[Citation]) -> tuple[Citation, ...]:
-    """Up to two lines the answer rests on: those sharing most of the answer's content words (and the
-    question's, to break ties), among the search hits for both and the passages the model was given."""
+    """Up to two sentences the answer rests on: those sharing most of the answer's content words (and the
+    question's, to break ties), among the search hits for both and the passages the model was given.
+    Each is widened to its whole sentence first: on the demo's ASR transcript a citation read "[00:58.2]
+    we keep March 10 or move the release." (a fragment of Maria's question)."""
     answer_words = content_words(reply) - content_words("answer meeting transcript")
     question_words = content_words(question)
     candidates = {c.seq: c for c in passages}
     for hit in store.search(f"{question} {reply}", limit=12):
         candidates.setdefault(hit.seq, hit)
-    scored = []
+    sentences: dict[float, Citation] = {}  # by start: hits inside one sentence are one citation
     for c in candidates.values():
+        sentence = _whole_sentence(c, store)
+        sentences.setdefault(sentence.start, sentence)
+    scored = []
+    for c in sentences.values():
         words = content_words(c.text)
         score = 2 * len(answer_words & words) + len(question_words & words)
         if len(answer_words & words) >= 1:

@@ -30,6 +30,8 @@ _SUBJECT = re.compile(
     _NAME + r"(?:'ll|\s+(?:will|shall|owns|own|takes|is taking|is going to|is gonna|can take|agreed to|"
     r"volunteered to|offered to|is responsible for|is on|handles|to (?=[a-z]+ )))\b"
 )
+# The shorthand "Tom to move the campaign" opens a clause; "ask Kevin to help" gives Kevin nothing.
+_CLAUSE_START = re.compile(r"(?:^|[,;:.!?]\s*|\b(?:and|then|so)\s+)$")
 # "Tom, can you ...", "Amara, could you ...", "Chris, please ...", "Julia, would you ...".
 _ASKED = re.compile(_NAME + r",\s+(?:can|could|would|will)\s+you\b|" + _NAME + r",\s+please\b")
 # A speaker taking a task: "I'll", "I will", "I can", "I'm going to", "let me", "I'll take it".
@@ -103,7 +105,7 @@ def claims(segments: Sequence[Segment]) -> list[Claim]:
         text, who = sentence.text, sentence.speakers
         marks: list[tuple[int, str]] = []  # (position in the sentence, person)
         for m in _SUBJECT.finditer(text):
-            if m.group(1).lower() in people:
+            if m.group(1).lower() in people and (not m.group(0).endswith(" to ") or _CLAUSE_START.search(text[: m.start()])):
                 marks.append((m.start(), m.group(1)))
         asked_here = None
         for m in _ASKED.finditer(text):
