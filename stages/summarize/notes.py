@@ -31,7 +31,7 @@ from stages.summarize.grounding import (
     numbers,
     stem,
 )
-from stages.summarize.owners import as_action, owner_of, people_in, sentences
+from stages.summarize.owners import as_action, owner_of, people_in, said_tasks, sentences
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +158,12 @@ class Notes:
         the meeting did not, and every item must point to the lines it comes from."""
         report = MergeReport()
         last_seq = stretch[-1].seq if stretch else -1
-        for new in extracted:
+        # Tasks the stretch gives in so many words ("I will write a test plan by Wednesday", "Tom, can you
+        # ...?") that the model's lines do not already hold: a small model misses some in a dense stretch.
+        said = [Extracted("action", t.task, t.person, t.due)
+                for t in (said_tasks([*context, *stretch], stretch[0].seq) if stretch else [])]  # fmt: skip
+        for new in [*extracted, *said]:
+            from_claim = new in said and extracted.count(new) == 0
             check = sources.check(" ".join((new.text, new.owner, new.due)))
             if not check.grounded:
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} ({check.why()})")
@@ -187,6 +192,8 @@ class Notes:
                 report.dropped_ungrounded.append(f"open: {new.text} (no line asks it or leaves it open)")
                 continue
             same = self._find(new)
+            if from_claim and same is not None:
+                continue  # the model's wording (and due date) stands; a said task only fills a gap
             if same is None:
                 if new.kind != "action" and self._duplicate_elsewhere(new):
                     continue
@@ -335,7 +342,7 @@ def _refs(new: Extracted, stretch: Sequence[Segment], limit: int = 2) -> list[tu
 
 # What says a question stays open, when the line is not itself a question.
 _OPENNESS = re.compile(
-    r"\b(?:(?:stays?|remains?|left|leave (?:it|that|this)|keep (?:it|that|this)|still) open|open question|"
+    r"\b(?:(?:stays?|remains?|left|leave (?:it|that|this)|keep (?:it|that|this)|still) open|open questions?|"
     r"not (?:yet )?(?:decided|sure|clear)|undecided|(?:do not|don't|do n't) know|no answer|unclear|"
     r"figure out|find out|depends|revisit|come back|later|tbd|to be (?:decided|confirmed))\b", re.IGNORECASE)
 
@@ -357,9 +364,15 @@ def _stated(new: Extracted, segments: Sequence[Segment]) -> bool:
     words = content_words(new.text)
     need = max(min(2, len(words)), (len(words) + 1) // 2)
     negated = bool(_NEGATION.search(new.text))
+    specifics = numbers(new.text)
     return any(
         not text.rstrip().endswith("?") and len(words & content_words(text)) >= need
         and (not negated or bool(_NEGATION.search(text)))  # "will not support" needs a line saying "not"
+        # A line that leaves the matter open states nothing about it: from "The open questions are support
+        # for the old version and the premium price" the 1.5B model noted the decision "Support for the old
+        # version will be available for one month after the release" (and so closed the open question).
+        and not _OPENNESS.search(text)
+        and specifics <= numbers(text)  # its numbers come from the same line
         for text, _ in sentences(segments)
     )
 

@@ -48,6 +48,7 @@ class Claim:
     clause: str
     order: tuple[int, int]  # (sentence, clause) in meeting order: the later claim wins a tie
     sentence: Sentence
+    marker: str = ""  # the words that make the claim: "David owns", "Tom, can you", "I'll"
 
 
 @dataclass(frozen=True)
@@ -103,24 +104,24 @@ def claims(segments: Sequence[Segment]) -> list[Claim]:
     asked: str | None = None  # the person the previous sentence asked to do something
     for i, sentence in enumerate(joined(segments)):
         text, who = sentence.text, sentence.speakers
-        marks: list[tuple[int, str]] = []  # (position in the sentence, person)
+        marks: list[tuple[int, str, str]] = []  # (position in the sentence, person, marker)
         for m in _SUBJECT.finditer(text):
             if m.group(1).lower() in people and (not m.group(0).endswith(" to ") or _CLAUSE_START.search(text[: m.start()])):
-                marks.append((m.start(), m.group(1)))
+                marks.append((m.start(), m.group(1), m.group(0)))
         asked_here = None
         for m in _ASKED.finditer(text):
             person = m.group(1) or m.group(2)
             if person.lower() in people:
-                marks.append((m.start(), person))
+                marks.append((m.start(), person, m.group(0)))
                 asked_here = person
         for m in _FIRST_PERSON.finditer(text):
             speaker = next(iter(who)) if len(who) == 1 else asked
-            if speaker and not any(abs(m.start() - p) < 3 for p, _ in marks):
-                marks.append((m.start(), speaker))
+            if speaker and not any(abs(m.start() - p) < 3 for p, _, _ in marks):
+                marks.append((m.start(), speaker, m.group(0)))
         marks.sort()
-        for k, (pos, person) in enumerate(marks):
+        for k, (pos, person, marker) in enumerate(marks):
             end = marks[k + 1][0] if k + 1 < len(marks) else len(text)
-            found.append(Claim(person, text[pos:end], (i, k), sentence))
+            found.append(Claim(person, text[pos:end], (i, k), sentence, marker))
         # An unlabelled "Sure, I will ..." answers the request of the sentence just before it only.
         asked = asked_here
     return found
@@ -162,3 +163,70 @@ def as_action(text: str, people: set[str]) -> tuple[str, str] | None:
         return None
     task = m.group(2).strip()
     return m.group(1), task[:1].upper() + task[1:]
+
+
+# -- tasks said in so many words ----------------------------------------------------------------------------
+# What a claim's marker makes of the words after it: "David owns the migration" -> "Own the migration".
+_MARKER_VERB = (("owns", "Own"), ("own", "Own"), ("takes", "Take"), ("is taking", "Take"), ("i'm taking", "Take"),
+                ("i am taking", "Take"), ("i take", "Take"), ("can take", "Take"), ("handles", "Handle"),
+                ("i handle", "Handle"), ("i'll handle", "Handle"), ("is responsible for", "Handle"),
+                ("is on", "Handle"))  # fmt: skip
+# Offers and turns of speech, not tasks: "I can start with the engineering status", "I'll be honest".
+_NOT_A_TASK = re.compile(
+    r"^(?:be|say|start|begin|go|think|mention|add|admit|guess|pass|keep|explain|remind|repeat|tell you|try|"
+    r"see|stop|leave|wait|jump|read|hand|share my|give you|come back to that|have (?:a|to)|need|want|like|love|"
+    r"probably|maybe|do (?:it|that|this|so)|take (?:it|that|this)|check$)\b", re.IGNORECASE)
+_CUT = re.compile(r",?\s+(?:but|because|since|so|if|unless|though|although|while|which|once)\b|[;:]|,\s+(?:and\s+)?(?:then\s+)?(?=I\b|we\b|you\b)|\?|\.(?:\s|$)")
+_DUE = re.compile(
+    r"\s*,?\s*\b(?:by|on|before|until|due|no later than)?\s*(?:(?:next|this|the end of|end of)\s+)?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|week|month|"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\w+)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*$", re.IGNORECASE)
+_ADVERB = re.compile(r"^\s*(?:(?:also|then|just|still|really|definitely|happily|gladly|quickly)\s+)+", re.IGNORECASE)
+_FILLER = re.compile(r"\b(?:myself|first|too|also|as well|then|now|today)\b[,.]?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SaidTask:
+    person: str
+    task: str
+    due: str
+    claim: Claim
+
+
+def said_task(claim: Claim) -> SaidTask | None:
+    """The task a claim says in so many words, or None when it says none: "I will fix the payment issues
+    first, and I will write ..." -> Fix the payment issues; "Tom, can you write a short summary of the
+    feedback?" -> Write a short summary of the feedback. Offers ("I can start with ..."), turns of speech
+    ("I'll be honest"), pronoun tasks ("I'll do it") and statements that are questions say none."""
+    marker, clause = claim.marker, claim.clause
+    asked = "you" in marker.lower().split() or marker.lower().endswith("please")
+    if marker.lower() in ("i can",) or (not asked and claim.sentence.text.rstrip().endswith("?")):
+        return None
+    rest = clause[len(marker):] if clause.startswith(marker) else clause
+    rest = _ADVERB.sub("", rest)
+    verb = next((v for m, v in _MARKER_VERB if marker.lower().endswith(m)), "")
+    rest = _CUT.split(rest, maxsplit=1)[0].strip(" ,.-")
+    rest = re.sub(r"\s*,?\s*\band\s*$", "", rest)
+    due = ""
+    if (m := _DUE.search(rest)) and content_words(rest[: m.start()]):
+        due = m.group(0).strip(" ,")
+        due = re.sub(r"^(?:by|on|before|until|due|no later than)\s+", "", due, flags=re.IGNORECASE)
+        rest = rest[: m.start()]
+    rest = _FILLER.sub("", rest).strip(" ,.")
+    task = f"{verb} {rest}".strip() if verb else rest
+    if not task or _NOT_A_TASK.match(task):
+        return None
+    if len(content_words(task) - content_words(claim.person)) < 2:
+        return None
+    return SaidTask(claim.person, task[:1].upper() + task[1:], due, claim)
+
+
+def said_tasks(segments: Sequence[Segment], new_from: int = -1) -> list[SaidTask]:
+    """The tasks the segments give people in so many words (see `said_task`), those said in a sentence
+    that ends at or after segment `new_from`."""
+    out = []
+    for claim in claims(segments):
+        if claim.sentence.segments[-1].seq >= new_from and (task := said_task(claim)) is not None:
+            out.append(task)
+    return out
