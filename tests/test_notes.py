@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.messages import Segment
+from pipeline.messages import Segment, Word
 from stages.summarize import answers, owners
 from stages.summarize.grounding import Sources, normalise
 from stages.summarize.notes import Notes, parse_extraction
@@ -434,3 +434,29 @@ def test_a_line_that_leaves_a_matter_open_states_no_decision_about_it() -> None:
                                           "after the release"), segs[1:], sources(segs), segs[:1])  # fmt: skip
     assert [i.kind for i in notes.items] == ["open"]
     assert "no statement says it" in report.dropped_ungrounded[0]
+
+
+def _asr(*lines: tuple[str, str]) -> list[Segment]:
+    """Streaming ASR segments with live speaker labels: fragments, with word times."""
+    out = []
+    for i, (who, text) in enumerate(lines):
+        words = tuple(Word(w, 3.0 * i, 3.0 * i + 2, 0.9) for w in text.split())
+        out.append(Segment("t", i, text, 3.0 * i, 3.0 * i + 2, words, who))
+    return out
+
+
+def test_labelled_asr_fragments_are_joined_per_speaker() -> None:
+    segs = _asr(("S1", "Great, David owns the"), ("S1", "database migration."), ("S2", "Okay, and the"),
+                ("S3", "payment fix?"))  # fmt: skip
+    assert [(s.text, set(s.speakers)) for s in owners.joined(segs)] == [
+        ("Great, David owns the database migration.", {"S1"}), ("Okay, and the", {"S2"}), ("payment fix?", {"S3"})]
+    assert owners.owner_of("Own the database migration", segs) == "David"
+
+
+def test_an_unnamed_speaker_who_accepts_a_request_is_the_person_asked() -> None:
+    segs = _asr(("S1", "Tom, can you write a short"), ("S1", "summary of the feedback for the team?"),
+                ("S2", "Sure, I will share the summary on Monday."),
+                ("S1", "Tom, can you move the campaign?"), ("S3", "I will fix the payment issues first."))  # fmt: skip
+    assert owners.owner_of("Write a short summary of the feedback", segs) == "Tom"
+    assert owners.owner_of("Share the summary on Monday", segs) == "Tom"
+    assert owners.owner_of("Fix the payment issues", segs) == "S3"  # no acceptance: the speaker it is

@@ -58,9 +58,16 @@ class Sentence:
     segments: tuple[Segment, ...]  # the committed segments it was joined from
 
 
+ANONYMOUS = re.compile(r"^S\d+$")  # a live speaker label (stages/speakers.py) not yet given a name
+# A reply that takes on the request before it: "Sure, I will share it on Monday."
+_ACCEPTS = re.compile(r"^\W*(?:sure|yes|yeah|yep|ok|okay|of course|absolutely|certainly|happy to|no problem|will do|"
+                      r"can do|fine|alright|all right)\b", re.IGNORECASE)
+
+
 def joined(segments: Sequence[Segment]) -> list[Sentence]:
     """Segments joined into sentences: streaming ASR commits fragments ("David owns the" / "database
-    migration."); a labelled line (text input, speaker labels) is a whole utterance already."""
+    migration."), labelled by speaker or not; a labelled line of text input (no word times) is a whole
+    utterance already. A sentence never spans two speakers."""
     out: list[Sentence] = []
     part: list[Segment] = []
 
@@ -71,10 +78,11 @@ def joined(segments: Sequence[Segment]) -> list[Sentence]:
             part.clear()
 
     for seg in sorted({s.seq: s for s in segments}.values(), key=lambda s: s.seq):
-        if seg.speaker:  # an utterance of its own: unlabelled fragments before it are not part of it
+        utterance = bool(seg.speaker) and not seg.words  # text input: one line, one utterance
+        if utterance or (part and part[-1].speaker != seg.speaker):
             close()
         part.append(seg)
-        if seg.speaker or seg.text.rstrip()[-1:] in ".?!":
+        if utterance or seg.text.rstrip()[-1:] in ".?!":
             close()
     close()
     return out
@@ -116,6 +124,8 @@ def claims(segments: Sequence[Segment]) -> list[Claim]:
                 asked_here = person
         for m in _FIRST_PERSON.finditer(text):
             speaker = next(iter(who)) if len(who) == 1 else asked
+            if speaker and ANONYMOUS.match(speaker) and asked and _ACCEPTS.match(text):
+                speaker = asked  # "Tom, can you ...?" / S2: "Sure, I will": S2 is Tom, the name reads better
             if speaker and not any(abs(m.start() - p) < 3 for p, _, _ in marks):
                 marks.append((m.start(), speaker, m.group(0)))
         marks.sort()
