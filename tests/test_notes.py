@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.messages import Segment, Word
 from stages.summarize import answers, owners
+from stages.summarize import notes as notes_module
 from stages.summarize.grounding import Sources, normalise
 from stages.summarize.notes import Notes, parse_extraction
 from stages.summarize.prompts import NOT_DISCUSSED
@@ -460,3 +461,20 @@ def test_an_unnamed_speaker_who_accepts_a_request_is_the_person_asked() -> None:
     assert owners.owner_of("Write a short summary of the feedback", segs) == "Tom"
     assert owners.owner_of("Share the summary on Monday", segs) == "Tom"
     assert owners.owner_of("Fix the payment issues", segs) == "S3"  # no acceptance: the speaker it is
+
+
+def test_a_question_parked_in_passing_is_an_open_question() -> None:
+    segs = segments([("Elena", "Can we talk about the take-home exercise? Senior people keep dropping out."),
+                     ("Priya", "Fair. Let's leave the take-home question open and come back to it next time."),
+                     ("Tom", "Another one. Are we keeping the premium plan at ten dollars a month?"),
+                     ("Maria", "We have not decided that. Let's leave it open until we see the pilot numbers."),
+                     ("Helen", "So author order stays open until we see who wrote what."),
+                     ("Ana", "The library stays open until five on Thursdays.")])  # fmt: skip
+    assert notes_module.left_open(segs) == [
+        "The take-home question", "Are we keeping the premium plan at ten dollars a month?",
+        "Author order (open until we see who wrote what)"]  # not the library's opening hours
+    notes = Notes()
+    notes.merge([], segs, sources(segs))
+    assert [(i.kind, i.text) for i in notes.items] == [
+        ("open", "The take-home question"), ("open", "Are we keeping the premium plan at ten dollars a month?"),
+        ("open", "Author order (open until we see who wrote what)")]  # fmt: skip

@@ -31,7 +31,7 @@ from stages.summarize.grounding import (
     numbers,
     stem,
 )
-from stages.summarize.owners import as_action, owner_of, people_in, said_tasks, sentences
+from stages.summarize.owners import as_action, joined, owner_of, people_in, said_tasks, sentences
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +162,7 @@ class Notes:
         # ...?") that the model's lines do not already hold: a small model misses some in a dense stretch.
         said = [Extracted("action", t.task, t.person, t.due)
                 for t in (said_tasks([*context, *stretch], stretch[0].seq) if stretch else [])]  # fmt: skip
+        said += [Extracted("open", q) for q in (left_open([*context, *stretch], stretch[0].seq) if stretch else [])]
         for new in [*extracted, *said]:
             from_claim = new in said and extracted.count(new) == 0
             check = sources.check(" ".join((new.text, new.owner, new.due)))
@@ -387,6 +388,45 @@ def _raised(new: Extracted, segments: Sequence[Segment]) -> bool:
         ("?" in text or _OPENNESS.search(text)) and len(words & content_words(text)) >= need
         for text, _ in sentences(segments)
     )
+
+
+# "Let's leave the take-home question open", "author order stays open until we see who wrote what".
+_LEFT_OPEN = re.compile(
+    r"\b(?:leave|keep|park)\s+(?P<a>[\w' -]{2,60}?)\s+open\b(?P<ua>[^.;!?]*)|"
+    r"(?P<b>[\w' -]{2,60}?)\s+(?:stays|remains|is still|is left)\s+open\b(?P<ub>[^.;!?]*)", re.IGNORECASE)
+# Open for business, not undecided: "the library stays open until five on Thursdays".
+_OPEN_HOURS = re.compile(
+    r"\b(?:library|office|door|window|store|shop|building|registration|application|portal|room|gym|cafeteria|"
+    r"site|pool|park|kitchen|line|poll|form)s?\b|\buntil\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|noon|midnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end)", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:it|that|this|them|those|these|the question|that question|this one)$", re.IGNORECASE)
+_LEAD = re.compile(r"^.*?\b(?:so|and|but|then|let's|lets|we|i think|okay|ok)\s+", re.IGNORECASE)
+
+
+def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
+    """Questions the meeting says it leaves open, in sentences ending at or after segment `new_from`:
+    "Let's leave the take-home question open" -> "The take-home question"; "leave it open" -> the
+    question asked just before. A small model notes a question asked outright, less often one that is
+    parked in passing."""
+    out: list[str] = []
+    said = list(joined(segments))
+    for k, sentence in enumerate(said):
+        if sentence.segments[-1].seq < new_from or sentence.text.rstrip().endswith("?"):
+            continue
+        for m in _LEFT_OPEN.finditer(sentence.text):
+            what = (m.group("a") or m.group("b") or "").strip()
+            what = _LEAD.sub("", what.split(",")[-1]).strip()
+            until = (m.group("ua") or m.group("ub") or "").strip(" ,")
+            if _PRONOUN.match(what):
+                asked = [s.text for s in said[max(0, k - 3): k + 1] if s.text.rstrip().endswith("?")]
+                if asked:  # "Are we keeping the premium plan at ten dollars?" / "Let's leave it open"
+                    out.append(re.split(r"(?<=[.!])\s+", asked[-1])[-1].strip())
+                continue
+            if len(content_words(what)) < 1 or len(what.split()) > 8 or _OPEN_HOURS.search(f"{what} {until}"):
+                continue
+            text = what[:1].upper() + what[1:]
+            out.append(f"{text} (open {until})" if until.lower().startswith("until") else text)
+    return out
 
 
 # Greetings and goodbyes that small models file as decisions or facts ("DECISION: See you next week").
