@@ -478,3 +478,16 @@ def test_a_question_parked_in_passing_is_an_open_question() -> None:
     assert [(i.kind, i.text) for i in notes.items] == [
         ("open", "The take-home question"), ("open", "Are we keeping the premium plan at ten dollars a month?"),
         ("open", "Author order (open until we see who wrote what)")]  # fmt: skip
+
+
+def test_a_decision_announced_as_one_is_noted_in_its_words() -> None:
+    segs = segments([("Priya", "Okay. Since Claire wants fully remote, we're agreed: the backend offer goes to Ravi."),
+                     ("Maria", "We have not decided that. Let's leave it open."),
+                     ("Maria", "Okay, then let's make it official. We have decided to move the release date to "
+                               "March twenty fourth.")])  # fmt: skip
+    assert notes_module.decided(segs) == ["The backend offer goes to Ravi",
+                                          "Move the release date to March twenty fourth"]  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("DECISION: The release moves to March 24"), segs, sources(segs))
+    assert [i.text for i in notes.items if i.kind == "decision"] == [
+        "The release moves to March 24", "The backend offer goes to Ravi"]  # the model's wording stands

@@ -163,6 +163,7 @@ class Notes:
         said = [Extracted("action", t.task, t.person, t.due)
                 for t in (said_tasks([*context, *stretch], stretch[0].seq) if stretch else [])]  # fmt: skip
         said += [Extracted("open", q) for q in (left_open([*context, *stretch], stretch[0].seq) if stretch else [])]
+        said += [Extracted("decision", d) for d in (decided(stretch) if stretch else [])]
         for new in [*extracted, *said]:
             from_claim = new in said and extracted.count(new) == 0
             check = sources.check(" ".join((new.text, new.owner, new.due)))
@@ -394,6 +395,24 @@ def _raised(new: Extracted, segments: Sequence[Segment]) -> bool:
 _LEFT_OPEN = re.compile(
     r"\b(?:leave|keep|park)\s+(?P<a>[\w' -]{2,60}?)\s+open\b(?P<ua>[^.;!?]*)|"
     r"(?P<b>[\w' -]{2,60}?)\s+(?:stays|remains|is still|is left)\s+open\b(?P<ub>[^.;!?]*)", re.IGNORECASE)
+# A decision announced as one: "we're agreed: the backend offer goes to Ravi", "Okay, decided: the designer
+# role becomes remote", "We have decided to move the release date ...". Negated forms never match.
+_DECIDED = re.compile(
+    r"\b(?:we(?:'re| are) agreed|(?:it's |it is |okay, |ok, )?decided|agreed|the decision is|final decision)\s*:\s*"
+    r"(?P<colon>[^.;!?]+)|\bwe(?:'ve| have)? (?:decided|agreed) (?:to |that )(?P<verb>[^.;!?]+)", re.IGNORECASE)
+
+
+def decided(segments: Sequence[Segment]) -> list[str]:
+    """Decisions the segments announce as decisions (see `_DECIDED`), in their words."""
+    out = []
+    for sentence in joined(segments):
+        for m in _DECIDED.finditer(sentence.text):
+            what = (m.group("colon") or m.group("verb") or "").strip(" ,")
+            if len(content_words(what)) >= 2 and not _NEGATION.search(sentence.text[max(0, m.start() - 12): m.start()]):
+                out.append(what[:1].upper() + what[1:])
+    return out
+
+
 # Open for business, not undecided: "the library stays open until five on Thursdays".
 _OPEN_HOURS = re.compile(
     r"\b(?:library|office|door|window|store|shop|building|registration|application|portal|room|gym|cafeteria|"
