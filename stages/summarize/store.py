@@ -89,6 +89,16 @@ def keywords(question: str, limit: int = 12) -> list[str]:
     return seen[:limit]
 
 
+@dataclass(frozen=True)
+class SpeakerLines:
+    label: str  # as committed (S2), or as text input named them
+    name: str  # given later, "" if none
+    lines: int
+    seconds: float
+    first: float  # audio time of their first line
+    sample: str  # their longest line
+
+
 class SessionStore:
     """One session's SQLite file. Not shared between threads: open one per thread."""
 
@@ -113,6 +123,7 @@ class SessionStore:
             raise InputError(f"{self.path}: session schema v{version}, this build reads v{SCHEMA_VERSION}")
         if stream and self._meta("stream") is None:
             self._set_meta("stream", stream)
+        self._names = self.speaker_names()
 
     @classmethod
     def open_existing(cls, path: str | Path) -> SessionStore:
@@ -174,6 +185,47 @@ class SessionStore:
         row = self.db.execute("SELECT end FROM segments ORDER BY seq DESC LIMIT 1").fetchone()
         return float(row[0]) if row else 0.0
 
+    # -- speaker names ------------------------------------------------------------------------------------
+    # Segments keep the label they were committed with (S2); a name given later (S2 -> Maria) is applied
+    # when segments are read, so exports, the model's transcript, the notes and the pages show the name,
+    # and the labels stay the record of who the clustering heard.
+    def speaker_names(self) -> dict[str, str]:
+        value = self._meta("speaker_names")
+        return json.loads(value) if value else {}
+
+    def name_speaker(self, label: str, name: str | None) -> None:
+        """Give `label` a name (None: take it away again)."""
+        names = self.speaker_names()
+        if name:
+            names[label] = name
+        else:
+            names.pop(label, None)
+        self._set_meta("speaker_names", json.dumps(names, sort_keys=True))
+        self._names = names
+
+    def refresh_names(self) -> dict[str, str]:
+        """Names given since this store was opened (by `sinkscribe speakers`, another process)."""
+        self._names = self.speaker_names()
+        return self._names
+
+    def named(self, speaker: str | None) -> str | None:
+        return self._names.get(speaker, speaker) if speaker else speaker
+
+    def speakers(self) -> list[SpeakerLines]:
+        """Each speaker label of the session, in order of first line, with how much they said."""
+        rows = self.db.execute(
+            "SELECT speaker, COUNT(*), SUM(end - start), MIN(start) FROM segments "
+            "WHERE speaker IS NOT NULL AND speaker != '' GROUP BY speaker ORDER BY MIN(seq)"
+        ).fetchall()
+        out = []
+        for label, lines, seconds, first in rows:
+            sample = self.db.execute(  # the longest line says most about who it is
+                "SELECT text FROM segments WHERE speaker = ? ORDER BY length(text) DESC, seq LIMIT 1", (label,)
+            ).fetchone()[0]
+            out.append(SpeakerLines(label, self._names.get(label, ""), int(lines), float(seconds or 0.0),
+                                    float(first), sample))  # fmt: skip
+        return out
+
     # -- segments -----------------------------------------------------------------------------------------
     def add_segment(self, seg: Segment) -> bool:
         """Write and commit one segment; False if its seq is already stored (a replay after a restart)."""
@@ -224,7 +276,7 @@ class SessionStore:
     def _segment(self, row: tuple) -> Segment:
         seq, start, end, speaker, text, words, wall, clock = row
         parsed = tuple(Word(t, s, e, p) for t, s, e, p in json.loads(words))
-        return Segment(self.stream or "session", seq, text, start, end, parsed, speaker, wall, clock)
+        return Segment(self.stream or "session", seq, text, start, end, parsed, self.named(speaker), wall, clock)
 
     def search(self, question: str, limit: int = 4, before_seq: int | None = None) -> list[Citation]:
         """Segments that best match the question, best first.

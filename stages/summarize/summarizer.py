@@ -10,7 +10,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.messages import Citation, Segment
 from stages.settings import SummarizeConfig
@@ -104,6 +104,7 @@ class Summarizer:
         """Store each segment in order (durably, one commit each), then append all the accepted ones to
         the window in one prefill (a backlog after a stall or a fast replay). Returns the accepted."""
         accepted: list[Segment] = []
+        names = self.store.refresh_names()  # `sinkscribe speakers --name` may have named one meanwhile
         for seg in segs:
             if seg.seq > self.last_seq + 1:
                 self.counters.out_of_order += 1
@@ -114,7 +115,8 @@ class Summarizer:
             if seg.seq <= self.last_seq or not self.store.add_segment(seg):
                 self.counters.duplicates += 1
                 continue
-            accepted.append(seg)
+            # Stored with its label; read, written for the model and published with its name from now on.
+            accepted.append(replace(seg, speaker=names[seg.speaker]) if seg.speaker in names else seg)
             self.last_seq, self.last_end = seg.seq, seg.end
         if not accepted:
             return []
