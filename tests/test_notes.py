@@ -10,7 +10,7 @@ from pipeline.messages import Segment, Word
 from stages.summarize import answers, owners
 from stages.summarize import notes as notes_module
 from stages.summarize.grounding import Sources, normalise
-from stages.summarize.notes import Notes, parse_extraction
+from stages.summarize.notes import Item, Notes, parse_extraction
 from stages.summarize.prompts import NOT_DISCUSSED
 from stages.summarize.store import SessionStore
 
@@ -491,3 +491,10 @@ def test_a_decision_announced_as_one_is_noted_in_its_words() -> None:
     notes.merge(parse_extraction("DECISION: The release moves to March 24"), segs, sources(segs))
     assert [i.text for i in notes.items if i.kind == "decision"] == [
         "The release moves to March 24", "The backend offer goes to Ravi"]  # the model's wording stands
+
+
+def test_a_due_date_the_task_already_says_is_not_repeated() -> None:
+    assert Item("action", "Send the plan to the team by Friday", "David", "Friday").line() == \
+        "- David: Send the plan to the team by Friday"  # fmt: skip
+    assert Item("action", "Send the plan to the team", "David", "Friday").line() == \
+        "- David: Send the plan to the team (due Friday)"  # fmt: skip

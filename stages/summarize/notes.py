@@ -72,7 +72,8 @@ class Item:
 
     def line(self) -> str:
         who = (f"{self.owner}: " if self.owner else f"{UNCLEAR_OWNER}: ") if self.kind == "action" else ""
-        due = f" (due {self.due})" if self.kind == "action" and self.due else ""
+        said = self.due and _norm(self.due) in _norm(self.text)  # "Send the plan by Friday": no "(due Friday)"
+        due = f" (due {self.due})" if self.kind == "action" and self.due and not said else ""
         refs = ", ".join(clock(start) for _, start in self.refs[:2])
         return f"- {who}{self.text}{due}" + (f" [{refs}]" if refs else "")
 
