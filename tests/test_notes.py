@@ -498,3 +498,15 @@ def test_a_due_date_the_task_already_says_is_not_repeated() -> None:
         "- David: Send the plan to the team by Friday"  # fmt: skip
     assert Item("action", "Send the plan to the team", "David", "Friday").line() == \
         "- David: Send the plan to the team (due Friday)"  # fmt: skip
+
+
+def test_the_running_order_and_status_requests_are_not_items() -> None:
+    segs = segments([("Priya", "Okay, let's turn to the plan for the summer interns now."),
+                     ("Elena", "Where are we with the welcome week?"),
+                     ("Marcus", "Nearly done; the schedule goes out Friday.")])  # fmt: skip
+    notes = Notes()
+    report = notes.merge(parse_extraction("DECISION: Turn to the plan for the summer interns now\n"
+                                          "ACTION: Priya | Let's turn to the plan for the summer interns now | none\n"
+                                          "OPEN: Where are we with the welcome week?"), segs, sources(segs))  # fmt: skip
+    assert notes.items == []
+    assert all("running order" in why for why in report.dropped_ungrounded), report.dropped_ungrounded

@@ -177,6 +177,9 @@ class Notes:
                 continue
             if _SOCIAL.match(new.text):  # "See you next week" is not a decision
                 continue
+            if _AGENDA.match(new.text) or (new.kind == "open" and _STATUS_QUERY.match(new.text)):
+                report.dropped_ungrounded.append(f"{new.kind}: {new.text} (the meeting's running order, not an item)")
+                continue
             if new.kind == "decision":
                 new = _as_task(new, [*context, *stretch])
             if new.kind == "action":
@@ -447,6 +450,18 @@ def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
             text = what[:1].upper() + what[1:]
             out.append(f"{text} (open {until})" if until.lower().startswith("until") else text)
     return out
+
+
+# The running order of a meeting, which the 1.5B model filed as decisions and tasks on the dev meetings
+# ("Turn to the plan for the summer interns now", "Let's move on to the budget").
+_AGENDA = re.compile(r"^(?:let's |let us |we (?:can |should |will )?|now,? |okay,? |so,? )*(?:turn to|move on|moving on|"
+                     r"talk about|go over|go through|start with|get to|come back to|look at|discuss|next up|"
+                     r"switch to|pick up)\b", re.IGNORECASE)
+# A request for a status, which the meeting answers on the spot: not an open question ("What is the latest
+# on the debugging interview?", "Where are we with the welcome week?").
+_STATUS_QUERY = re.compile(r"^(?:so,? |and,? |okay,? )*(?:what(?:'s| is) the (?:latest|status|update)|where are we (?:with|on)|"
+                           r"how(?:'s| is| are) (?:it|things|that|the \w+) going|any (?:news|update|updates) on|"
+                           r"what(?:'s| is) new)\b", re.IGNORECASE)
 
 
 # Greetings and goodbyes that small models file as decisions or facts ("DECISION: See you next week").
