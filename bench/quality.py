@@ -157,11 +157,12 @@ def pool_splits(run: dict[str, Any]) -> None:
             run["splits"][split] = {"meetings": chosen, "metrics": pooled, "targets": targets(pooled)}
 
 
-def measure(preset: str, gold_paths: list[Path], audio: list[tuple[Path, Path]]) -> dict[str, Any]:
+def measure(preset: str, gold_paths: list[Path], audio: list[tuple[Path, Path]],
+            settings: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
     """Run every meeting (and audio file) through the real stages with `preset`, then score."""
     every_s = SummarizeConfig().summary_every_s
     run: dict[str, Any] = {"preset": preset, "config": dataclasses.asdict(SummarizeConfig(model=preset)),
-                           "meetings": {}, "splits": {}, "audio": {}}  # fmt: skip
+                           "meetings": {}, "splits": {}, "audio": {}, "audio_settings": settings or {}}  # fmt: skip
     for path in gold_paths:
         raw = json.loads(path.read_text(encoding="utf-8"))
         log.info("%s: %s (%s, %d words)", preset, raw["meeting"], raw["split"], raw.get("words", 0))
@@ -175,7 +176,7 @@ def measure(preset: str, gold_paths: list[Path], audio: list[tuple[Path, Path]])
     pool_splits(run)
     for audio_path, gold_path in audio:
         raw = json.loads(gold_path.read_text(encoding="utf-8"))
-        rec = run_audio(audio_path, raw, preset)
+        rec = run_audio(audio_path, raw, preset, settings)
         entry = {"gold": gold_path.name, "file": str(audio_path), "realtime": timing(rec, every_s),
                  "summaries": rec.summaries, "answers": rec.answers, "segments": rec.segments,
                  "transcript": " ".join(s["text"] for s in rec.segments)}  # fmt: skip
@@ -268,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help="Folder of NAME.txt + NAME.gold.json.")
     parser.add_argument("--audio", action="append", default=[], metavar="FILE=NAME",
                         help="Also replay FILE through capture + transcribe + summarize, scored on NAME's gold.")
+    parser.add_argument("--audio-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="A config setting for the --audio replays, e.g. transcribe.speakers=false (speaker "
+                             "labels off, to compare owners with and without them); JSON values, else a string.")
     parser.add_argument("--rescore", type=Path, metavar="JSON",
                         help="Score a JSON written by bench.quality again with the current rules; no model runs.")
     args = parser.parse_args(argv)
@@ -287,6 +291,19 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def audio_settings(specs: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for spec in specs:
+        key, sep, value = spec.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"--audio-set takes KEY=VALUE, got {spec!r}")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
 def run_all(args: argparse.Namespace, argv: list[str] | None) -> dict[str, Any]:
     gold_paths = discover(args.data, args.split, [m for m in args.meetings.split(",") if m] or None)
     audio = []
@@ -297,7 +314,7 @@ def run_all(args: argparse.Namespace, argv: list[str] | None) -> dict[str, Any]:
     machine = {"platform": platform.platform(), "cpu_count": os.cpu_count(), "loadavg_1min": round(os.getloadavg()[0], 2)}
     report: dict[str, Any] = {"benchmark": "quality", "command": command, "machine": machine, "presets": {}}
     for preset in [p for p in args.presets.split(",") if p]:
-        report["presets"][preset] = measure(preset, gold_paths, audio)
+        report["presets"][preset] = measure(preset, gold_paths, audio, audio_settings(args.audio_set))
     return report
 
 

@@ -215,8 +215,9 @@ def _wait_stored(cfg: AppConfig, sup: Supervisor, sub: transport.Receiver, monit
     _status_where(sub, monitor, lambda c: c.get("stored_seq", -1) >= seq, STATUS_WAIT_S)  # current counters
 
 
-def run_audio(audio: Path, gold: dict, preset: str) -> Recording:
-    """capture + transcribe + summarize on `audio` at speed 0; the gold questions after the final summary."""
+def run_audio(audio: Path, gold: dict, preset: str, settings: dict | None = None) -> Recording:
+    """capture + transcribe + summarize on `audio` at speed 0; the gold questions after the final summary.
+    `settings`: config overrides (transcribe.speakers=false ...)."""
     from pipeline.cli import load_app_config
     from pipeline.live import run_summarization
 
@@ -225,7 +226,8 @@ def run_audio(audio: Path, gold: dict, preset: str) -> Recording:
     t_start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="quality-audio-") as tmp:
         cfg = load_app_config("replay", {"capture.source": str(audio), "capture.speed": 0.0, "summarize.model": preset,
-                                         "summarize.session_dir": tmp, "summarize.session": "audio"})  # fmt: skip
+                                         "summarize.session_dir": tmp, "summarize.session": "audio",
+                                         **(settings or {})})  # fmt: skip
         cfg = replace(cfg, endpoints=free_endpoints(), heartbeat_s=1.0)
         sub_holder: list = []
         sups: list[Supervisor] = []
