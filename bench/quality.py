@@ -39,7 +39,9 @@ DATA = ROOT / "bench" / "data" / "quality"
 
 
 def discover(data: Path, split: str, names: list[str] | None) -> list[Path]:
-    paths = []
+    paths: list[Path] = []
+    if split == "none":  # only the --audio replays
+        return paths
     for path in sorted(data.glob("*.gold.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
         if names and raw["meeting"] not in names or not names and split != "all" and raw["split"] != split:
@@ -263,7 +265,8 @@ def markdown(run: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--presets", default="smollm2-135m", help="Comma-separated presets (or model ids).")
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
+    parser.add_argument("--split", choices=("dev", "test", "all", "none"), default="dev",
+                        help="Text meetings to run (none: only the --audio replays).")
     parser.add_argument("--meetings", default="", help="Comma-separated meeting names (overrides --split).")
     parser.add_argument("--json", dest="json_out", type=Path, required=True)
     parser.add_argument("--data", type=Path, default=DATA, help="Folder of NAME.txt + NAME.gold.json.")
