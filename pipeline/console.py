@@ -12,6 +12,16 @@ from typing import TextIO
 from pipeline import wire
 from pipeline.messages import Answer, EndOfStream, Message, Partial, Segment, Status, Summary
 
+# Speaker labels in colour on a terminal: S1 cyan, S2 yellow, S3 magenta, S4 green, S5 blue, S6 red, then
+# again; a name (from a --text transcript) by a stable sum of its letters.
+SPEAKER_COLOURS = ("36", "33", "35", "32", "34", "31")
+
+
+def speaker_colour(speaker: str) -> str:
+    if speaker[:1] == "S" and speaker[1:].isdigit():
+        return SPEAKER_COLOURS[(int(speaker[1:]) - 1) % len(SPEAKER_COLOURS)]
+    return SPEAKER_COLOURS[sum(speaker.encode()) % len(SPEAKER_COLOURS)]
+
 
 def clock(seconds: float) -> str:
     """Audio time as [h:]mm:ss.s; rounded before it is split, so 179.96 s is 03:00.0, not 02:60.0."""
@@ -53,7 +63,8 @@ class CaptionView:
 
     def segment(self, msg: Segment) -> None:
         if not self.live:
-            self.line(f"[{clock(msg.start)}] {msg.text}")
+            who = f"{msg.speaker}: " if msg.speaker else ""
+            self.line(f"[{clock(msg.start)}] {who}{msg.text}")
             return
         if self._text and (msg.speaker != self._speaker or len(self._text) + len(msg.text) > self.MAX_LINE):
             self._close()
@@ -86,6 +97,10 @@ class CaptionView:
         """Go back to the first row of the block drawn last, erase to the end of the screen, redraw."""
         width = max(20, shutil.get_terminal_size((100, 20)).columns)
         head, words = self._text, self._partial
+        shown = head
+        if self._speaker and head:  # the label in its colour; escape codes take no columns
+            who = f"{self._speaker}: "
+            shown = head.replace(who, f"\033[1;{speaker_colour(self._speaker)}m{self._speaker}:\033[0m ", 1)
         if words and not head:
             prefix = f"[{clock(self._partial_start)}] "
             room = width - 1 - len(prefix)  # a partial alone stays on one row
@@ -97,7 +112,7 @@ class CaptionView:
         tail = prefix + words if words else ""
         up = f"\033[{self._rows}A" if self._rows else ""
         dim = f"\033[2m{tail}\033[0m" if tail else ""
-        self.out.write(f"\r{up}\033[J{head}{dim}")
+        self.out.write(f"\r{up}\033[J{shown}{dim}")
         self.out.flush()
         visible = len(head) + len(tail)
         self._rows = (visible - 1) // width if visible else 0

@@ -11,6 +11,8 @@ events out); `run` wires it to ZeroMQ. Per chunk:
 3. `silence_flush_s` of silence ends the utterance: a last decode commits everything.
 4. A buffer longer than `max_buffer_s` is trimmed at the last committed word, so memory is bounded even
    when nobody pauses.
+5. With `speakers` on, each committed segment is labelled (S1, S2 ...) from its audio in the buffer
+   before it leaves (`stages.speakers`): the label costs no extra caption delay.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 import zmq
 
 from pipeline import client, reliable, transport
-from pipeline.errors import TransportError
+from pipeline.errors import ModelError, TransportError
 from pipeline.messages import (
     SAMPLE_RATE,
     AudioChunk,
@@ -42,6 +44,7 @@ from pipeline.runner import StopFlag
 from stages import commit_policy as policy
 from stages.asr_models import load_whisper
 from stages.settings import AppConfig, TranscribeConfig, auto_threads
+from stages.speakers import labeler_for
 from stages.vad import FRAME_S, StreamingVad
 from stages.words import Piece, caption_text, written_words
 
@@ -69,15 +72,20 @@ class TranscribeCounters:
     gap_chunks: int = 0  # audio that did not continue the stream (sent before capture rewound): dropped
     duplicate_chunks: int = 0  # audio already transcribed (capture rewound further than needed)
     lost_seconds: float = 0.0  # audio capture could no longer resend after a restart
+    speaker_seconds: float = 0.0  # compute time spent embedding segments for speaker labels
+    speakers: int = 0  # speakers found so far (0 with labels off)
 
 
 class StreamingTranscriber:
     """The streaming policy for one stream; yields Partial and Segment messages."""
 
-    def __init__(self, cfg: TranscribeConfig, model, stream: str, first_seq: int = 0, position: float = 0.0) -> None:  # noqa: ANN001 - WhisperModel
-        """`first_seq`/`position`: where a resumed stream continues (the session store's last segment)."""
+    def __init__(self, cfg: TranscribeConfig, model, stream: str, first_seq: int = 0, position: float = 0.0,  # noqa: ANN001 - WhisperModel
+                 speaker_encoder=None) -> None:  # noqa: ANN001 - SpeakerEncoder
+        """`first_seq`/`position`: where a resumed stream continues (the session store's last segment).
+        `speaker_encoder`: label segments with it (None: no labels)."""
         self.cfg = cfg
         self.model = model
+        self.speakers = None if speaker_encoder is None else labeler_for(speaker_encoder, cfg)
         self.stream = stream
         self.vad = StreamingVad()
         self.agreement = policy.LocalAgreement(
@@ -317,8 +325,13 @@ class StreamingTranscriber:
         self._in_buffer += words
         self.counters.segments += 1
         self.counters.words += len(words)
+        speaker = None
+        if self.speakers is not None:  # its audio is still in the buffer: labelled before it leaves
+            speaker = self.speakers.label(self._buf, self._buf_start, words[0].start, words[-1].end, self._utt_start)
+            self.counters.speaker_seconds = self.speakers.counters.embed_seconds
+            self.counters.speakers = self.speakers.counters.speakers
         seg = Segment(
-            self.stream, self._seg_seq, text, words[0].start, words[-1].end, tuple(words),
+            self.stream, self._seg_seq, text, words[0].start, words[-1].end, tuple(words), speaker,
             wall=time.time(), clock=self.clock,
         )  # fmt: skip
         self._seg_seq += 1
@@ -329,6 +342,22 @@ class StreamingTranscriber:
         text = caption_text(words)
         start, end = (words[0].start, words[-1].end) if words else (self._buf_end, self._buf_end)
         return Partial(self.stream, self._partial_seq, text, start, end)
+
+
+def load_speaker_encoder(cfg: TranscribeConfig):  # noqa: ANN201 - SpeakerEncoder | None (torch stays unimported when off)
+    """The speaker encoder when labels are on and its weights load; else None, with one warning line:
+    missing speaker labels must not stop the captions."""
+    if not cfg.speakers:
+        return None
+    try:
+        from stages.speaker_model import SpeakerEncoder
+
+        encoder = SpeakerEncoder()
+    except (ModelError, ImportError, OSError) as exc:
+        log.warning("transcribe: no speaker labels: %s", exc)
+        return None
+    log.info("transcribe: speaker labels on (encoder loaded in %.2f s)", encoder.load_seconds)
+    return encoder
 
 
 def resume_point(cfg: AppConfig, stop: StopFlag) -> Snapshot | None:
@@ -361,6 +390,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     watch = reliable.PeerWatch(ep.summary, "summarize", cfg.security) if cfg.transcribe.acks else None
     sender = reliable.AckedSender(out, watch, stop.is_set)
     model = load_whisper(cfg.transcribe.model, cfg.transcribe.compute_type, auto_threads(cfg.transcribe.threads))
+    speaker_encoder = load_speaker_encoder(cfg.transcribe)
     snap = resume_point(cfg, stop)
     # Where this stream continues: a restarted transcribe (or a replay of a stored session) picks up
     # after the last stored segment, and capture rewinds to there.
@@ -433,7 +463,8 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             if st is None:
                 resumed = msg.stream == cfg.stream
                 st = states[msg.stream] = StreamingTranscriber(
-                    cfg.transcribe, model, msg.stream, first_seq if resumed else 0, position if resumed else 0.0
+                    cfg.transcribe, model, msg.stream, first_seq if resumed else 0, position if resumed else 0.0,
+                    speaker_encoder,
                 )  # fmt: skip
             if isinstance(msg, AudioChunk):
                 chunk = st.accept(msg)

@@ -38,8 +38,8 @@ class Terminal:
         return rows
 
 
-def seg(text: str, start: float, seq: int = 0) -> Segment:
-    return Segment("s", seq, text, start, start + 1.0)
+def seg(text: str, start: float, seq: int = 0, speaker: str | None = None) -> Segment:
+    return Segment("s", seq, text, start, start + 1.0, speaker=speaker)
 
 
 def part(text: str, start: float = 0.0) -> Partial:
@@ -121,6 +121,23 @@ def test_a_pipe_gets_one_plain_line_per_segment_and_no_partials():
         view.handle(msg)
     view.finish()
     assert out.getvalue() == "[00:00.0] the release plan\n[00:01.2] for version 3.\n"
+
+
+def test_speaker_labels_start_lines_in_their_colour(term):
+    t, view = term()
+    for msg in [seg("Can you own it?", 0.0, speaker="S1"), seg("Yes, I", 2.0, speaker="S2"), seg("will.", 3.0, speaker="S2")]:
+        view.handle(msg)
+    assert t.rows() == ["[00:00.0] S1: Can you own it?", "[00:02.0] S2: Yes, I will."]
+    colours = {t.screen.buffer[row][10].fg for row in (0, 1)}  # the first letter of each label
+    assert len(colours) == 2 and "default" not in colours
+    assert t.screen.buffer[1][14].fg == "default"  # the words are not coloured
+
+
+def test_a_pipe_shows_the_speaker_label():
+    out = io.StringIO()
+    view = LiveView(CaptionView(out, live=False))
+    view.handle(seg("Yes, I will.", 62.3, speaker="S2"))
+    assert out.getvalue() == "[01:02.3] S2: Yes, I will.\n"
 
 
 @pytest.mark.parametrize(("seconds", "shown"), [(0, "00:00.0"), (59.94, "00:59.9"), (179.96, "03:00.0"),

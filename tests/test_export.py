@@ -83,3 +83,28 @@ def test_markdown_names_the_recording(store):
 def test_cues_respect_length_limits(store):
     for cue in cues(store.segments()):
         assert len(cue.text) <= 200 and cue.end > cue.start
+
+
+@pytest.fixture
+def dialogue(tmp_path):
+    with SessionStore(tmp_path / "d.sqlite", "demo") as s:
+        frags = [(0.0, 1.0, "S1", "Can you own"), (1.0, 2.0, "S1", "the migration?"), (2.5, 3.5, "S2", "Yes, I"),
+                 (3.5, 4.0, "S1", "Great"), (4.0, 5.0, None, "and <then> R&D.")]  # fmt: skip
+        for i, (start, end, who, text) in enumerate(frags):
+            s.add_segment(Segment("demo", i, text, start, end, speaker=who))
+        s.set_ended("eof", 5.0)
+        yield s
+
+
+def test_a_new_speaker_starts_a_new_cue_with_their_label(dialogue):
+    assert [(c.speaker, c.text) for c in cues(dialogue.segments())] == [
+        ("S1", "Can you own the migration?"), ("S2", "Yes, I"), ("S1", "Great"), (None, "and <then> R&D.")]  # fmt: skip
+    vtt = export(dialogue, "vtt")
+    check_timings(vtt)
+    assert "\n<v S1>Can you own the migration?\n" in vtt and "\n<v S2>Yes, I\n" in vtt
+    assert "\nand &lt;then&gt; R&amp;D.\n" in vtt  # WebVTT parses < and &: escaped
+    srt = export(dialogue, "srt")
+    assert "\nS1: Can you own the migration?\n" in srt and "\nS2: Yes, I\n" in srt and "\nand <then> R&D.\n" in srt
+    assert "`00:02.5` **S2:** Yes, I" in export(dialogue, "md")
+    rows = [json.loads(line) for line in export(dialogue, "jsonl").splitlines()]
+    assert [r["speaker"] for r in rows if r["type"] == "segment"] == ["S1", "S1", "S2", "S1", None]

@@ -1,11 +1,14 @@
 """Export a stored session: Markdown report, SRT and WebVTT subtitles, JSON lines.
 
 Committed segments are fragments (whatever LocalAgreement committed at once); subtitles merge them into
-cues of readable length, with strictly increasing, non-overlapping times.
+cues of readable length, with strictly increasing, non-overlapping times. A cue is one speaker's: a new
+speaker starts a new cue, shown as a WebVTT voice tag (`<v S2>`), as `S2: ` in SRT (whose players know no
+voice tags and would show one as text) and in bold in Markdown.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from collections.abc import Iterable
@@ -27,6 +30,7 @@ class Cue:
     start: float
     end: float
     text: str
+    speaker: str | None = None
 
 
 def cues(segments: Iterable[Segment]) -> list[Cue]:
@@ -34,11 +38,12 @@ def cues(segments: Iterable[Segment]) -> list[Cue]:
     out: list[Cue] = []
     start = end = 0.0
     parts: list[str] = []
+    speaker: str | None = None
 
     def close() -> None:
         nonlocal parts
         if parts:
-            out.append(Cue(start, end, " ".join(parts)))
+            out.append(Cue(start, end, " ".join(parts), speaker))
             parts = []
 
     for seg in segments:
@@ -46,10 +51,10 @@ def cues(segments: Iterable[Segment]) -> list[Cue]:
         if not text:
             continue
         too_long = len(" ".join(parts)) + len(text) + 1 > CUE_MAX_CHARS or seg.end - start > CUE_MAX_SECONDS
-        if parts and too_long:
+        if parts and (too_long or seg.speaker != speaker):
             close()
         if not parts:
-            start = seg.start
+            start, speaker = seg.start, seg.speaker
         parts.append(text)
         end = seg.end
         if text[-1] in ".?!":
@@ -62,7 +67,7 @@ def cues(segments: Iterable[Segment]) -> list[Cue]:
         finish = max(cue.end, begin + CUE_MIN_SECONDS)
         if i + 1 < len(out):
             finish = min(finish, max(out[i + 1].start, begin + 0.001))
-        fixed.append(Cue(round(begin, 3), round(max(finish, begin + 0.001), 3), cue.text))
+        fixed.append(Cue(round(begin, 3), round(max(finish, begin + 0.001), 3), cue.text, cue.speaker))
     return fixed
 
 
@@ -76,14 +81,20 @@ def _stamp(seconds: float, sep: str) -> str:
 
 def to_srt(store: SessionStore) -> str:
     blocks = [
-        f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{c.text}\n"
+        f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{f'{c.speaker}: ' if c.speaker else ''}{c.text}\n"
         for i, c in enumerate(cues(store.segments()), 1)
     ]
     return "\n".join(blocks)
 
 
+def _vtt_text(c: Cue) -> str:
+    """Cue text is not HTML, but WebVTT parses `<` and `&`: escaped, in the voice name too."""
+    text = html.escape(c.text, quote=False)
+    return f"<v {html.escape(c.speaker, quote=False)}>{text}" if c.speaker else text
+
+
 def to_vtt(store: SessionStore) -> str:
-    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{c.text}\n" for c in cues(store.segments())]
+    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{_vtt_text(c)}\n" for c in cues(store.segments())]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
@@ -123,7 +134,8 @@ def to_markdown(store: SessionStore) -> str:
             lines.append("")
     lines += ["## Transcript", ""]
     for cue in cues(store.segments()):
-        lines.append(f"- `{clock(cue.start)}` {cue.text}")
+        who = f"**{cue.speaker}:** " if cue.speaker else ""
+        lines.append(f"- `{clock(cue.start)}` {who}{cue.text}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,459 @@
+"""Speaker labels against turn-level truth: a dev set to tune on, a separate test set to report (issue #15).
+
+    python -m bench.diarization --split dev --sweep          # choose thresholds on dev only
+    python -m bench.diarization --split dev --json bench/results/diarization_dev.json
+    python -m bench.diarization --split test --e2e --json bench/results/diarization_test.json
+
+Recordings are built here, deterministically (seeded), with the truth of who speaks when:
+- meetings: excerpts of the quality-set meetings (bench/data/quality) spoken by espeak-ng, one voice
+  variant, rate and pitch per speaker (bench.asr_sets' voices: dev and test share none), pauses as in
+  bench.asr_sets, plus overlaps (a turn starting before the previous one ended, mixed) and short turns;
+- conversation: real people, Debian's Asterisk prompt packages (each language is another speaker; the
+  English and Mexican-Spanish sets are the same woman, Allison, so only the English one is used), in
+  turns of one to three prompts, with overlaps;
+- monologue: one real voice for ten minutes (its label must not split).
+dev and test share no voice, synthesized or human.
+
+Each recording goes through the same `SpeakerLabeler` as transcribe, fed the way transcribe feeds it: the
+audio is cut into unbroken stretches (pauses under transcribe's silence_flush_s join stretches, as its
+VAD does), each stretch into committed fragments of 0.3-3 s (LocalAgreement commits a few words at a
+time), and each fragment is labelled with the stretch's audio up to 1 s past it in the buffer (what
+transcribe holds at commit time). With `--e2e`, the first meeting also goes through the real capture
+and transcribe processes (bench.asr's harness), so the labels come from real segments and word times.
+
+DER (diarization error rate): the share of reference speaker time that is missed, falsely labelled or
+given the wrong speaker, on 10-ms frames, after the optimal one-to-one mapping of labels to speakers
+(Hungarian), with the usual 0.25-s collar around every reference turn boundary (the exact boundaries
+are not what is measured); overlapped speech counts for each speaker in it. Without the collar too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import json
+import logging
+import random
+import statistics
+import sys
+import time
+import wave
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from bench import asr_sets
+from bench.asr_sets import DEV_VOICES, TEST_VOICES, Voice
+from pipeline.messages import SAMPLE_RATE
+from stages.settings import TranscribeConfig
+from stages.speakers import labeler_for
+
+RATE = SAMPLE_RATE
+ROOT = Path(__file__).resolve().parents[1]
+SOUNDS = Path("/usr/share/asterisk/sounds")
+OUT = ROOT / "bench" / "out" / "diarization"
+FRAME = 0.01
+COLLAR = 0.25
+log = logging.getLogger("bench.diarization")
+
+# Real people (Debian packages): folder, file extension. Each is one person.
+HUMANS = {
+    "allison_en": ("en_US_f_Allison", "wav"),  # asterisk-core-sounds-en-wav
+    "carlo_it": ("it_IT_m_Carlo", "wav"),  # asterisk-core-sounds-it-wav
+    "armelle_fr": ("fr", "gsm"),  # asterisk-prompt-fr-armelle (8-kHz GSM: telephone quality)
+    "june_fr": ("fr_CA_f_June", "wav"),  # asterisk-core-sounds-fr-wav
+    "ivr_ru": ("ru_RU_f_IvrvoiceRU", "wav"),  # asterisk-core-sounds-ru-wav
+    "menardi_it": ("it_IT_f_Menardi", "wav"),  # asterisk-prompt-it-menardi-wav
+    "colombia_es": ("es", "gsm"),  # asterisk-prompt-es-co
+}
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    name: str
+    source: str  # bench/data/quality/SOURCE.txt
+    first_line: int
+    words: int
+    voices: tuple[Voice, ...]
+    gap_s: tuple[float, float] = (0.3, 1.2)
+    overlap_p: float = 0.1  # share of turns that start before the previous one ends
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ConversationSpec:
+    name: str
+    people: tuple[str, ...]
+    seconds: float
+    overlap_p: float = 0.1
+    gap_s: tuple[float, float] = (0.2, 1.0)
+    seed: int = 0
+
+
+SETS: dict[str, list[MeetingSpec | ConversationSpec]] = {
+    "dev": [
+        MeetingSpec("hiring", "hiring_committee", 0, 700, DEV_VOICES["hiring"], seed=21),
+        MeetingSpec("research_fast", "research_group", 250, 700, DEV_VOICES["research"], gap_s=(0.2, 0.7), seed=22),
+        MeetingSpec("quarterly_slow", "quarterly_planning", 1000, 600, DEV_VOICES["quarterly"], gap_s=(0.6, 1.5), seed=23),
+        ConversationSpec("people3", ("allison_en", "carlo_it", "armelle_fr"), 240, seed=24),
+        ConversationSpec("monologue_allison", ("allison_en",), 600, seed=25),
+    ],
+    "test": [
+        MeetingSpec("incident", "incident_postmortem", 0, 700, TEST_VOICES["incident"], seed=31),
+        MeetingSpec("budget_slow", "budget_review", 350, 600, TEST_VOICES["budget"], gap_s=(0.6, 1.6), seed=32),
+        MeetingSpec("school_fast", "school_board", 500, 800, TEST_VOICES["school"], gap_s=(0.2, 0.6), seed=33),
+        ConversationSpec("people4", ("june_fr", "ivr_ru", "menardi_it", "colombia_es"), 300, seed=34),
+        ConversationSpec("monologue_menardi", ("menardi_it",), 600, seed=35),
+    ],
+}
+
+
+@dataclass
+class Recording:
+    name: str
+    audio: np.ndarray
+    turns: list[tuple[float, float, str]] = field(default_factory=list)  # (start, end, speaker)
+
+    @property
+    def speakers(self) -> int:
+        return len({s for _, _, s in self.turns})
+
+
+# -- building the recordings ------------------------------------------------------------------------------
+def _trim(x: np.ndarray) -> np.ndarray:
+    """Cut leading/trailing silence (and a prompt's line noise) at 2% of the peak."""
+    idx = np.flatnonzero(np.abs(x) > 0.02 * max(float(np.abs(x).max()), 1e-6))
+    return x[idx[0] : idx[-1] + 1] if idx.size else x[:0]
+
+
+def _place(pieces: list[tuple[np.ndarray, str]], rng: random.Random, gap_s: tuple[float, float], overlap_p: float,
+           name: str) -> Recording:  # fmt: skip
+    """Lay turns one after another with pauses; some start before the previous one ended (mixed)."""
+    t = 0.5
+    placed = []
+    prev_end = 0.5
+    for x, who in pieces:
+        dur = len(x) / RATE
+        if placed and rng.random() < overlap_p and dur > 1.0:
+            start = max(placed[-1][0] + 0.2, prev_end - rng.uniform(0.3, 1.0))  # overlap up to 1 s
+        else:
+            start = prev_end + (rng.uniform(*gap_s) if placed else 0.0)
+        placed.append((start, start + dur, who, x))
+        prev_end = max(prev_end, start + dur)
+        t = prev_end
+    audio = np.zeros(int((t + 0.5) * RATE) + 1, np.float32)
+    for start, _end, _who, x in placed:
+        i = int(round(start * RATE))
+        audio[i : i + len(x)] += x
+    peak = float(np.abs(audio).max())
+    if peak > 0.99:
+        audio *= 0.99 / peak
+    turns = [(round(s, 3), round(s + len(x) / RATE, 3), who) for s, _e, who, x in placed]
+    return Recording(name, audio, turns)
+
+
+def build_meeting(m: MeetingSpec) -> Recording:
+    rng = random.Random(m.seed)
+    lines = asr_sets.excerpt(asr_sets.Meeting(m.name, m.source, m.first_line, m.words, m.voices))
+    cast: dict[str, Voice] = {}
+    for speaker, _ in lines:
+        cast.setdefault(speaker, m.voices[len(cast) % len(m.voices)])
+    gain = {s: 0.6 + 0.4 * rng.random() for s in cast}  # speakers are not equally loud
+    pieces = []
+    for speaker, text in lines:
+        v = cast[speaker]
+        x, rate = asr_sets.speech.synthesize(text, v.espeak, v.wpm, v.pitch)
+        x = _trim(asr_sets.speech.resample(x, rate))
+        pieces.append((x * gain[speaker] * 0.7 / max(float(np.abs(x).max()), 1e-6), f"{speaker}:{v.espeak}"))
+    return _place(pieces, rng, m.gap_s, m.overlap_p, m.name)
+
+
+def _prompts(person: str) -> list[Path]:
+    folder, ext = HUMANS[person]
+    files = sorted((SOUNDS / folder).glob(f"*.{ext}"))
+    if not files:
+        raise SystemExit(f"no {ext} prompts in {SOUNDS / folder}: install the Debian package named in bench/diarization.py")
+    return files
+
+
+def _read(path: Path) -> np.ndarray:
+    from stages.audio_io import read_file
+
+    return np.concatenate(list(read_file(path)))
+
+
+def build_conversation(c: ConversationSpec) -> Recording:
+    rng = random.Random(c.seed)
+    pools = {p: _prompts(p) for p in c.people}
+    for files in pools.values():
+        rng.shuffle(files)
+    gain = {p: 0.6 + 0.4 * rng.random() for p in c.people}
+    pieces, total, previous = [], 0.0, None
+    while total < c.seconds:
+        who = rng.choice([p for p in c.people if p != previous] or list(c.people))
+        previous = who
+        for _ in range(rng.randint(1, 3)):  # a turn: one to three prompts, short pauses between
+            if not pools[who]:
+                break
+            x = _trim(_read(pools[who].pop()))
+            if len(x) < 0.25 * RATE:
+                continue
+            pieces.append((x * gain[who] * 0.7 / max(float(np.abs(x).max()), 1e-6), who))
+            total += len(x) / RATE + 0.5
+    gap = (0.2, 0.45) if len(c.people) == 1 else c.gap_s  # a monologue keeps talking
+    return _place(pieces, rng, gap, c.overlap_p if len(c.people) > 1 else 0.0, c.name)
+
+
+def build(split: str) -> list[Recording]:
+    out = []
+    for spec in SETS[split]:
+        rec = build_meeting(spec) if isinstance(spec, MeetingSpec) else build_conversation(spec)
+        log.info("%s: %.1f min, %d speakers, %d turns", rec.name, len(rec.audio) / RATE / 60, rec.speakers, len(rec.turns))
+        out.append(rec)
+    return out
+
+
+# -- labelling as transcribe does ---------------------------------------------------------------------------
+def stretches(turns: list[tuple[float, float, str]], join_s: float) -> list[tuple[float, float]]:
+    """Unbroken stretches of speech: turns closer than `join_s` (transcribe's silence_flush_s) join."""
+    out: list[list[float]] = []
+    for start, end, _ in sorted(turns):
+        if out and start - out[-1][1] < join_s:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [(a, b) for a, b in out]
+
+
+class CachedEncoder:
+    """The encoder with its embeddings remembered by audio content: a threshold sweep embeds once."""
+
+    def __init__(self, encoder) -> None:  # noqa: ANN001 - SpeakerEncoder
+        self.encoder = encoder
+        self.cache: dict[bytes, np.ndarray] = {}
+        self.times: list[float] = []  # seconds per embedding actually computed
+        self.lengths: list[float] = []
+
+    def embed(self, audio: np.ndarray) -> np.ndarray:
+        key = hashlib.blake2b(audio.tobytes(), digest_size=16).digest()
+        if key not in self.cache:
+            t0 = time.perf_counter()
+            self.cache[key] = self.encoder.embed(audio)
+            self.times.append(time.perf_counter() - t0)
+            self.lengths.append(len(audio) / RATE)
+        return self.cache[key]
+
+
+def label_recording(rec: Recording, encoder, cfg: TranscribeConfig, seed: int = 0) -> list[tuple[float, float, str | None]]:  # noqa: ANN001
+    """(start, end, label) of committed fragments, labelled as transcribe labels them."""
+    rng = random.Random(seed)
+    labeler = labeler_for(encoder, cfg)
+    out = []
+    for run_start, run_end in stretches(rec.turns, cfg.silence_flush_s):
+        buf_from = max(0.0, run_start - cfg.pre_roll_s)
+        a = run_start
+        while a < run_end - 1e-3:
+            b = min(run_end, a + rng.uniform(0.3, 3.0))
+            if run_end - b < 0.3:
+                b = run_end
+            lo = max(buf_from, b - cfg.max_buffer_s)
+            hi = min(run_end, b + 1.0)
+            buf = rec.audio[int(lo * RATE) : int(hi * RATE)]
+            out.append((a, b, labeler.label(buf, lo, a, b, run_start)))
+            a = b
+    return out
+
+
+# -- scoring --------------------------------------------------------------------------------------------
+def _best_mapping(co: np.ndarray) -> float:
+    """Largest total of `co[h, r]` over one-to-one maps of hypothesis rows to reference columns."""
+
+    @functools.cache
+    def best(i: int, used: int) -> float:
+        if i == co.shape[0]:
+            return 0.0
+        value = best(i + 1, used)
+        for r in range(co.shape[1]):
+            if not used >> r & 1:
+                value = max(value, co[i, r] + best(i + 1, used | 1 << r))
+        return value
+
+    return best(0, 0)
+
+
+def der(turns: list[tuple[float, float, str]], hyp: list[tuple[float, float, str | None]], collar: float = COLLAR) -> dict:
+    """Frame-level diarization error (see the module docstring) and its parts, in reference seconds."""
+    end = max([e for _, e, _ in turns] + [e for _, e, _ in hyp]) + 1.0
+    n = int(end / FRAME) + 1
+    speakers = sorted({s for _, _, s in turns})
+    ref = np.zeros((len(speakers), n), bool)
+    scored = np.ones(n, bool)
+    for s, e, who in turns:
+        ref[speakers.index(who), int(round(s / FRAME)) : int(round(e / FRAME))] = True
+        for edge in (s, e):
+            scored[max(0, int(round((edge - collar) / FRAME))) : int(round((edge + collar) / FRAME))] = False
+    labels = sorted({lab for _, _, lab in hyp if lab is not None})
+    h = np.full(n, -1)
+    for s, e, lab in hyp:
+        if lab is not None:
+            h[int(round(s / FRAME)) : int(round(e / FRAME))] = labels.index(lab)
+    ref, h = ref[:, scored], h[scored]
+    n_ref = ref.sum(axis=0)
+    n_hyp = (h >= 0).astype(int)
+    co = np.array([[float(np.sum(ref[r] & (h == i))) for r in range(len(speakers))] for i in range(len(labels))])
+    correct = _best_mapping(co) if len(labels) else 0.0
+    total = float(n_ref.sum())
+    miss = float(np.maximum(0, n_ref - n_hyp).sum())
+    fa = float(np.maximum(0, n_hyp - n_ref).sum())
+    confusion = float(np.minimum(n_ref, n_hyp).sum()) - correct
+    return {"der": (miss + fa + confusion) / max(total, 1.0), "missed": miss * FRAME, "false_alarm": fa * FRAME,
+            "confusion": confusion * FRAME, "reference_seconds": total * FRAME,
+            "speakers_true": len(speakers), "speakers_found": len(labels)}  # fmt: skip
+
+
+def evaluate(recs: list[Recording], encoder, cfg: TranscribeConfig) -> dict:  # noqa: ANN001
+    per = {}
+    for rec in recs:
+        hyp = label_recording(rec, encoder, cfg)
+        d = der(rec.turns, hyp)
+        d["der_no_collar"] = der(rec.turns, hyp, 0.0)["der"]
+        d["fragments"] = len(hyp)
+        d["unlabelled_fragments"] = sum(1 for _, _, lab in hyp if lab is None)
+        d["minutes"] = round(len(rec.audio) / RATE / 60, 2)
+        per[rec.name] = d
+    total = sum(d["reference_seconds"] for d in per.values())
+    errors = sum(d["missed"] + d["false_alarm"] + d["confusion"] for d in per.values())
+    return {"der": errors / max(total, 1e-9), "recordings": per}
+
+
+def sweep(recs: list[Recording], encoder, base: TranscribeConfig) -> list[dict]:  # noqa: ANN001
+    rows = []
+    keys = ("speaker_threshold", "speaker_switch_margin", "speaker_context_s", "speaker_reliable_s", "speaker_new_after")
+    for new_after in (1, 2):
+        for reliable in (0.0, 2.0):
+            for margin in (0.0, 0.05):
+                for threshold in (0.76, 0.78, 0.80, 0.82, 0.84, 0.86):
+                    cfg = replace(base, speaker_threshold=threshold, speaker_switch_margin=margin, speaker_context_s=4.0,
+                                  speaker_reliable_s=reliable, speaker_new_after=new_after)  # fmt: skip
+                    r = evaluate(recs, encoder, cfg)
+                    rows.append({k: getattr(cfg, k) for k in keys} | {"der": r["der"],
+                                "per": {k: round(v["der"], 3) for k, v in r["recordings"].items()},
+                                "found": {k: v["speakers_found"] for k, v in r["recordings"].items()}})  # fmt: skip
+                    log.info("%s: DER %.1f%% %s", {k: getattr(cfg, k) for k in keys}, 100 * r["der"], rows[-1]["found"])
+    return sorted(rows, key=lambda r: r["der"])
+
+
+# -- the real transcribe stage ----------------------------------------------------------------------------
+def write_wav(path: Path, audio: np.ndarray) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(np.clip(audio * 32767, -32768, 32767).astype("<i2").tobytes())
+    return path
+
+
+def end_to_end(rec: Recording, cfg: TranscribeConfig, speed: float) -> dict:
+    """The recording through real capture and transcribe processes; DER of the labelled segments."""
+    from bench.asr import free_endpoints
+    from pipeline.live import run_transcription
+    from pipeline.messages import Segment, Status
+    from stages.settings import AppConfig, CaptureConfig
+
+    path = write_wav(OUT / f"{rec.name}.wav", rec.audio)
+    app = AppConfig(stream=rec.name, endpoints=free_endpoints(), capture=CaptureConfig(source=str(path), speed=speed),
+                    transcribe=cfg, exit_after_eos=True)  # fmt: skip
+    segments, statuses = [], []
+
+    def handle(msg) -> None:  # noqa: ANN001
+        if isinstance(msg, Segment):
+            segments.append(msg)
+        elif isinstance(msg, Status):
+            statuses.append(msg)
+
+    t0 = time.monotonic()
+    result = run_transcription(app, handle)
+    wall = time.monotonic() - t0
+    counters = next((s.counters[rec.name] for s in reversed(statuses) if rec.name in s.counters), {})
+    hyp = [(s.start, s.end, s.speaker) for s in segments]
+    d = der(rec.turns, hyp)
+    d["der_no_collar"] = der(rec.turns, hyp, 0.0)["der"]
+    audio_s = result.audio_seconds or len(rec.audio) / RATE
+    latencies = [s.wall - (w.end + s.clock) for s in segments for w in s.words]
+    return d | {
+        "recording": rec.name, "speed": speed, "segments": len(segments),
+        "labelled_segments": sum(1 for s in segments if s.speaker), "wall_seconds": round(wall, 1),
+        "audio_seconds": round(audio_s, 1), "asr_rtf": counters.get("asr_seconds", 0.0) / audio_s,
+        "speaker_rtf": counters.get("speaker_seconds", 0.0) / audio_s,
+        "speaker_seconds_per_segment": counters.get("speaker_seconds", 0.0) / max(1, len(segments)),
+        "word_latency_median_s": statistics.median(latencies) if latencies else None,
+    }  # fmt: skip
+
+
+# -- the command -------------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", choices=tuple(SETS), default="dev")
+    ap.add_argument("--sweep", action="store_true", help="try thresholds (dev only: never tune on test)")
+    ap.add_argument("--e2e", action="store_true", help="also run the first recording through real capture + transcribe")
+    ap.add_argument("--speed", type=float, default=1.0, help="--e2e replay pacing (1 = real time, for latency)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a TranscribeConfig field")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.sweep and args.split != "dev":
+        ap.error("--sweep tunes: dev only")
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        default = getattr(TranscribeConfig(), key)
+        overrides[key] = type(default)(value) if not isinstance(default, bool) else value == "true"
+    cfg = replace(TranscribeConfig(speakers=True), **overrides)
+
+    from stages.speaker_model import SpeakerEncoder
+
+    t0 = time.perf_counter()
+    encoder = CachedEncoder(SpeakerEncoder())
+    load_s = time.perf_counter() - t0
+    recs = build(args.split)
+    report: dict = {"split": args.split, "command": "python -m bench.diarization " + " ".join(sys.argv[1:] if argv is None else argv),
+                    "encoder_load_seconds": round(load_s, 2)}  # fmt: skip
+    if args.sweep:
+        report["sweep"] = sweep(recs, encoder, cfg)
+        best = report["sweep"][0]
+        print("best on dev:", {k: v for k, v in best.items() if k.startswith("speaker_")}, f"DER {100 * best['der']:.1f}%")
+    result = evaluate(recs, encoder, cfg)
+    report["settings"] = {k: getattr(cfg, k) for k in ("speaker_threshold", "speaker_switch_margin", "speaker_weight_cap",
+                                                       "speaker_min_speech_s", "speaker_context_s", "speaker_reliable_s",
+                                                       "speaker_merge_threshold", "speaker_new_after", "max_speakers")}  # fmt: skip
+    report |= result
+    times = encoder.times
+    report["embedding"] = {"count": len(times), "median_s": statistics.median(times), "p95_s": float(np.percentile(times, 95)),
+                           "max_s": max(times), "median_audio_s": statistics.median(encoder.lengths),
+                           "cpu_per_audio_second": sum(times) / sum(len(r.audio) / RATE for r in recs)}  # fmt: skip
+    report["minutes"] = round(sum(len(r.audio) for r in recs) / RATE / 60, 1)
+    print(f"{args.split}: {report['minutes']} min, DER {100 * result['der']:.1f}% (collar {COLLAR} s)")
+    for name, d in result["recordings"].items():
+        print(f"  {name:20s} DER {100 * d['der']:5.1f}% (no collar {100 * d['der_no_collar']:5.1f}%)  speakers "
+              f"{d['speakers_found']} found / {d['speakers_true']} true  missed {d['missed']:.0f} s  "
+              f"false alarm {d['false_alarm']:.0f} s  confusion {d['confusion']:.0f} s")  # fmt: skip
+    e = report["embedding"]
+    print(f"  embedding: median {1000 * e['median_s']:.0f} ms, p95 {1000 * e['p95_s']:.0f} ms per segment; "
+          f"{e['cpu_per_audio_second']:.3f} s CPU per audio second")  # fmt: skip
+    if args.e2e:
+        report["end_to_end"] = end_to_end(recs[0], cfg, args.speed)
+        d = report["end_to_end"]
+        print(f"  end to end ({d['recording']}, real transcribe, speed {d['speed']}): DER {100 * d['der']:.1f}% "
+              f"(no collar {100 * d['der_no_collar']:.1f}%), {d['speakers_found']} found / {d['speakers_true']} true, "
+              f"ASR {d['asr_rtf']:.2f}x + speakers {d['speaker_rtf']:.3f}x real time")  # fmt: skip
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

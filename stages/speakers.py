@@ -1,0 +1,222 @@
+"""Online speaker labels for committed segments: embeddings clustered into a bounded set of centroids.
+
+`OnlineClustering` is the decision alone (embeddings in, speaker indices out): the nearest centroid by
+cosine when it is similar enough, else a new speaker (once `new_after` unlike embeddings agree) while
+fewer than `max_speakers` were founded, else the nearest anyway. A centroid is a running mean whose weight is capped, so it follows a voice that drifts
+(a microphone moved, a cold) instead of freezing after the first minutes. Inside one unbroken stretch of
+speech the current speaker is kept unless another is better by `switch_margin`: two embeddings of the same
+voice scatter, and a label flipping mid-sentence is worse than one that changes a segment late.
+
+`SpeakerLabeler` is what transcribe calls when it commits a segment: it picks the audio to embed from the
+utterance buffer (a short segment is widened to the encoder's 1.6-s window within the same speech; a
+segment with under `min_speech_s` of audio takes the label of the segment before it in the same stretch,
+or none), embeds it and clusters. Memory: (`max_speakers` + 4 pending) x 256 floats per stream; the
+audio is transcribe's own buffer, read and not kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.messages import SAMPLE_RATE
+from stages.settings import TranscribeConfig
+from stages.speaker_model import EMBED_DIM, PARTIAL_S
+
+log = logging.getLogger(__name__)
+
+MAX_EMBED_S = 8.0  # a longer segment is embedded from its last 8 s: bounded cost (~0.1 s) per segment
+
+
+def label(index: int) -> str:
+    return f"S{index + 1}"
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    threshold: float  # cosine to a centroid at or above which an embedding is that speaker
+    max_speakers: int
+    switch_margin: float  # inside one stretch of speech, another speaker must be better by this much
+    centroid_weight_cap: int  # a centroid is the running mean of at most this many embeddings' weight
+    # Two centroids this close are one voice found twice (early embeddings scatter): the younger is
+    # folded into the older and its label is not used again. 0: never.
+    merge_threshold: float = 0.0
+    # A voice unlike every speaker founds a new one only when this many such embeddings (the first
+    # included) are alike: one odd embedding (two voices at once, a cough) does not make a speaker.
+    # Until then the segment gets the nearest speaker. 1: at once.
+    new_after: int = 1
+
+
+PENDING = 4  # unconfirmed new-voice embeddings kept (new_after > 1): bounded memory
+
+
+class OnlineClustering:
+    """Speaker embeddings -> speaker indices (label numbers), online, in `max_speakers` x 256 floats.
+
+    Index i is the i-th speaker found; a merged speaker's index is retired, so a label never names two
+    voices, and at most `max_speakers` labels exist in a stream.
+    """
+
+    def __init__(self, settings: ClusterSettings) -> None:
+        self.s = settings
+        self.centroids = np.zeros((settings.max_speakers, EMBED_DIM), dtype=np.float32)
+        self.weights = np.zeros(settings.max_speakers, dtype=np.int64)  # embeddings folded in, capped
+        self.active = np.zeros(settings.max_speakers, dtype=bool)
+        self.count = 0  # speakers founded so far (merged ones included)
+        self.merged = 0
+        self.pending = np.zeros((PENDING, EMBED_DIM), dtype=np.float32)  # new-voice embeddings not yet confirmed
+        self.pending_n = np.zeros(PENDING, dtype=np.int64)  # how many embeddings each one stands for (0: empty)
+
+    def assign(self, emb: np.ndarray, current: int | None = None, reliable: bool = True) -> int | None:
+        """The speaker of unit embedding `emb`; `current`: the speaker of the stretch it continues.
+
+        An embedding of little audio (`reliable` False) scatters too much to found a speaker or move a
+        centroid: it only picks the nearest existing one (None while there is none).
+        """
+        s = self.s
+        if not self.active.any():
+            return self._new(emb) if reliable else None
+        sims = np.where(self.active, self.centroids @ emb, -np.inf)
+        best = int(np.argmax(sims))
+        if current is not None and current < self.count and self.active[current] and best != current:
+            if sims[current] >= sims[best] - s.switch_margin and sims[current] >= s.threshold - s.switch_margin:
+                best = current  # not clearly someone else: the stretch keeps its speaker
+        if not reliable:
+            return best
+        if sims[best] < s.threshold and self.count < s.max_speakers:
+            if s.new_after <= 1:
+                return self._new(emb)
+            confirmed = self._pend(emb)
+            if confirmed is not None:
+                return self._new(confirmed)
+            return best  # not confirmed yet: the nearest, whose centroid it does not move
+        self._update(best, emb)
+        return self._merge(best)
+
+    def _pend(self, emb: np.ndarray) -> np.ndarray | None:
+        """Keep a new-voice embedding; the centroid of `new_after` alike ones once there are that many."""
+        sims = np.where(self.pending_n > 0, self.pending @ emb, -np.inf)
+        k = int(np.argmax(sims))
+        if sims[k] >= self.s.threshold:
+            n = int(self.pending_n[k])
+            mean = self.pending[k] * n + emb
+            mean /= max(float(np.linalg.norm(mean)), 1e-12)
+            if n + 1 >= self.s.new_after:
+                self.pending_n[k] = 0
+                return mean
+            self.pending[k], self.pending_n[k] = mean, n + 1
+            return None
+        k = int(np.argmin(self.pending_n))  # an empty slot, else the one that stands for least
+        self.pending[k], self.pending_n[k] = emb, 1
+        return None
+
+    def _new(self, emb: np.ndarray) -> int:
+        i = self.count
+        self.centroids[i] = emb
+        self.weights[i] = 1
+        self.active[i] = True
+        self.count += 1
+        return i
+
+    def _update(self, i: int, emb: np.ndarray) -> None:
+        w = min(int(self.weights[i]), self.s.centroid_weight_cap)
+        mean = (self.centroids[i] * w + emb) / (w + 1)
+        self.centroids[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+        self.weights[i] = w + 1
+
+    def _merge(self, i: int) -> int:
+        """Fold centroid i and its nearest other into the older one if they are one voice; -> i's index now."""
+        if not self.s.merge_threshold:
+            return i
+        sims = np.where(self.active, self.centroids @ self.centroids[i], -np.inf)
+        sims[i] = -np.inf
+        j = int(np.argmax(sims))
+        if sims[j] < self.s.merge_threshold:
+            return i
+        keep, gone = min(i, j), max(i, j)
+        wk, wg = int(self.weights[keep]), int(self.weights[gone])
+        mean = self.centroids[keep] * wk + self.centroids[gone] * wg
+        self.centroids[keep] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+        self.weights[keep] = min(wk + wg, self.s.centroid_weight_cap)
+        self.active[gone] = False
+        self.centroids[gone] = 0.0
+        self.merged += 1
+        return keep
+
+
+@dataclass
+class LabelerCounters:
+    embedded: int = 0  # segments embedded
+    continued: int = 0  # short segments that took the label before them in the same stretch
+    unlabelled: int = 0  # too little speech and nothing to continue
+    embed_seconds: float = 0.0  # compute time in the encoder
+    speakers: int = 0
+
+
+class SpeakerLabeler:
+    """Labels the committed segments of one stream (transcribe holds one per stream)."""
+
+    def __init__(self, encoder, settings: ClusterSettings, min_speech_s: float = 1.0, context_s: float = 4.0,  # noqa: ANN001 - SpeakerEncoder
+                 reliable_s: float = 0.0) -> None:  # fmt: skip
+        """`context_s`: audio of the stretch up to the segment's end that is embedded (at least the
+        encoder's 1.6 s). `reliable_s`: an embedding of less audio only picks among known speakers."""
+        self.encoder = encoder
+        self.clustering = OnlineClustering(settings)
+        self.min_speech_s = min_speech_s
+        self.context_s = max(context_s, PARTIAL_S)
+        self.reliable_s = reliable_s
+        self.counters = LabelerCounters()
+        self._run: float | None = None  # identifies the stretch of speech of the last labelled segment
+        self._last: int | None = None  # its speaker
+
+    def label(self, buf: np.ndarray, buf_start: float, start: float, end: float, run: float) -> str | None:
+        """The label of the segment spoken from `start` to `end` (audio times).
+
+        `buf` is the audio of the unbroken stretch of speech the segment belongs to, from audio time
+        `buf_start` (transcribe's utterance buffer); `run` identifies that stretch (its start time), so
+        consecutive segments of one stretch continue each other.
+        """
+        current = self._last if run == self._run else None
+        if end - start < self.min_speech_s and current is not None:
+            self.counters.continued += 1
+            return label(current)
+        audio = self._window(buf, buf_start, start, end)
+        speaker = None
+        if len(audio) >= self.min_speech_s * SAMPLE_RATE:
+            t0 = time.perf_counter()
+            emb = self.encoder.embed(audio)
+            self.counters.embed_seconds += time.perf_counter() - t0
+            self.counters.embedded += 1
+            speaker = self.clustering.assign(emb, current, len(audio) >= self.reliable_s * SAMPLE_RATE)
+            self.counters.speakers = int(self.clustering.active.sum())
+        if speaker is None:
+            self.counters.unlabelled += 1
+        self._run, self._last = run, speaker
+        return None if speaker is None else label(speaker)
+
+    def _window(self, buf: np.ndarray, buf_start: float, start: float, end: float) -> np.ndarray:
+        """What is embedded: the segment and the stretch before it, `context_s` up to its end (one
+        voice, unless the turn changed inside the stretch), widened forward within the buffer (words
+        heard, not yet committed) to the encoder's 1.6 s, or `reliable_s`, when the stretch has no more
+        behind it."""
+        n = len(buf)
+        a = max(0, int(round((start - buf_start) * SAMPLE_RATE)))
+        b = min(n, int(round((end - buf_start) * SAMPLE_RATE)))
+        a = min(a, max(0, b - int(self.context_s * SAMPLE_RATE)))
+        want = int(max(PARTIAL_S, self.reliable_s) * SAMPLE_RATE)
+        if b - a < want:
+            b = min(n, a + want)
+        cap = int(MAX_EMBED_S * SAMPLE_RATE)
+        if b - a > cap:
+            a = b - cap
+        return buf[a:b] if b > a else buf[:0]
+
+
+def labeler_for(encoder, cfg: TranscribeConfig) -> SpeakerLabeler:  # noqa: ANN001 - SpeakerEncoder
+    """A stream's labeler with the settings of the `transcribe` config section."""
+    clustering = ClusterSettings(cfg.speaker_threshold, cfg.max_speakers, cfg.speaker_switch_margin, cfg.speaker_weight_cap,
+                                 cfg.speaker_merge_threshold, cfg.speaker_new_after)  # fmt: skip
+    return SpeakerLabeler(encoder, clustering, cfg.speaker_min_speech_s, cfg.speaker_context_s, cfg.speaker_reliable_s)
