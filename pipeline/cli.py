@@ -17,6 +17,7 @@ import click
 from pipeline.cli_common import CONFIG_DIR, ROOT, UserError, load_app_config, user_errors  # noqa: F401
 from pipeline.cli_sessions import forget_if_empty, open_run_session, pick, session_label, sessions
 from pipeline.cli_speakers import speakers
+from pipeline.cli_voices import voices
 from pipeline.errors import SinkscribeError
 
 log = logging.getLogger("sinkscribe")
@@ -470,6 +471,7 @@ def export(session: str | None, fmt: str, output: str | None, session_dir: str |
 
 main.add_command(sessions)
 main.add_command(speakers)
+main.add_command(voices)
 
 
 @main.group()

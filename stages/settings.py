@@ -172,6 +172,12 @@ class TranscribeConfig:
     # A new speaker is founded once this many embeddings unlike every known speaker are alike (1: at
     # once; dev: 2 found 2-7 speakers for 1-6 true where 1 found 3-8, DER 13.1% vs 13.4%).
     speaker_new_after: int = 2
+    # Enrolled voices (`sinkscribe voices add`): a speaker whose centroid is at least this like a profile
+    # (and the profile's best match) is labelled with its name. 0.80: above every cosine between
+    # different real people in bench.diarization's dev set (at most 0.67 on 2-4 s windows; a centroid
+    # and a profile average many), below the same person's usual 0.82-0.95.
+    voices: bool = True
+    voice_threshold: float = 0.80
 
     def __post_init__(self) -> None:
         _check(self.beam_size >= 1, f"beam_size must be >= 1, got {self.beam_size}")
@@ -200,6 +206,7 @@ class TranscribeConfig:
         _check(0 <= self.speaker_reliable_s <= 8, f"speaker_reliable_s must be 0..8, got {self.speaker_reliable_s}")
         _check(0 <= self.speaker_merge_threshold < 1, f"speaker_merge_threshold must be in [0, 1), got {self.speaker_merge_threshold}")
         _check(1 <= self.speaker_new_after <= 4, f"speaker_new_after must be 1..4, got {self.speaker_new_after}")
+        _check(0 < self.voice_threshold < 1, f"voice_threshold must be in (0, 1), got {self.voice_threshold}")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ import numpy as np
 from pipeline.messages import SAMPLE_RATE
 from stages.settings import TranscribeConfig
 from stages.speaker_model import EMBED_DIM, PARTIAL_S
+from stages.voices import Voice, assign_names, load_all
 
 log = logging.getLogger(__name__)
 
@@ -160,10 +161,14 @@ class SpeakerLabeler:
     """Labels the committed segments of one stream (transcribe holds one per stream)."""
 
     def __init__(self, encoder, settings: ClusterSettings, min_speech_s: float = 1.0, context_s: float = 4.0,  # noqa: ANN001 - SpeakerEncoder
-                 reliable_s: float = 0.0) -> None:  # fmt: skip
+                 reliable_s: float = 0.0, voices: list[Voice] | None = None, voice_threshold: float = 0.8) -> None:  # fmt: skip
         """`context_s`: audio of the stretch up to the segment's end that is embedded (at least the
-        encoder's 1.6 s). `reliable_s`: an embedding of less audio only picks among known speakers."""
+        encoder's 1.6 s). `reliable_s`: an embedding of less audio only picks among known speakers.
+        `voices`: enrolled profiles (stages/voices.py); a speaker whose centroid matches one at
+        `voice_threshold` or more is labelled with its name instead of S1, S2 ..."""
         self.encoder = encoder
+        self.voices = voices or []
+        self.voice_threshold = voice_threshold
         self.clustering = OnlineClustering(settings)
         self.min_speech_s = min_speech_s
         self.context_s = max(context_s, PARTIAL_S)
@@ -195,7 +200,17 @@ class SpeakerLabeler:
         if speaker is None:
             self.counters.unlabelled += 1
         self._run, self._last = run, speaker
-        return None if speaker is None else label(speaker)
+        return None if speaker is None else self._named(speaker)
+
+    def _named(self, speaker: int) -> str:
+        """The speaker's enrolled name where its centroid and a profile are each other's best match at the
+        threshold (re-checked as the centroid moves: 8 x V dot products), else S1, S2 ..."""
+        if self.voices:
+            c = self.clustering
+            name = assign_names(c.centroids, c.active, self.voices, self.voice_threshold).get(speaker)
+            if name:
+                return name
+        return label(speaker)
 
     def _window(self, buf: np.ndarray, buf_start: float, start: float, end: float) -> np.ndarray:
         """What is embedded: the segment and the stretch before it, `context_s` up to its end (one
@@ -219,4 +234,8 @@ def labeler_for(encoder, cfg: TranscribeConfig) -> SpeakerLabeler:  # noqa: ANN0
     """A stream's labeler with the settings of the `transcribe` config section."""
     clustering = ClusterSettings(cfg.speaker_threshold, cfg.max_speakers, cfg.speaker_switch_margin, cfg.speaker_weight_cap,
                                  cfg.speaker_merge_threshold, cfg.speaker_new_after)  # fmt: skip
-    return SpeakerLabeler(encoder, clustering, cfg.speaker_min_speech_s, cfg.speaker_context_s, cfg.speaker_reliable_s)
+    voices = load_all() if cfg.voices else []
+    if voices:
+        log.info("speaker labels: %d enrolled voices (%s)", len(voices), ", ".join(v.name for v in voices))
+    return SpeakerLabeler(encoder, clustering, cfg.speaker_min_speech_s, cfg.speaker_context_s, cfg.speaker_reliable_s,
+                          voices, cfg.voice_threshold)  # fmt: skip

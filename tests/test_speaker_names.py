@@ -15,6 +15,7 @@ from pipeline import config as config_io
 from pipeline.cli import main
 from pipeline.messages import Segment, Word
 from stages.settings import AppConfig
+from stages.summarize.export import export
 from stages.summarize.store import SessionStore
 
 LINES = [("S1", "Good morning, everyone. Let's start with the release plan."),
@@ -46,6 +47,7 @@ def test_names_apply_when_segments_are_read_and_labels_stay(tmp_path: Path) -> N
         assert [s.speaker for s in live.segments()] == ["S1", "S2", "S1", "S3"]  # not yet re-read
         assert live.refresh_names() == {"S2": "Sarah"}
         assert [s.speaker for s in live.segments()] == ["S1", "Sarah", "S1", "S3"]
+        assert "Sarah" in export(live, "md") and "<v Sarah>" in export(live, "vtt")  # re-rendered with the name
         assert [(s.label, s.name, s.lines) for s in live.speakers()] == [("S1", "", 2), ("S2", "Sarah", 1),
                                                                           ("S3", "", 1)]  # fmt: skip
         other.name_speaker("S2", None)
