@@ -510,3 +510,15 @@ def test_the_running_order_and_status_requests_are_not_items() -> None:
                                           "OPEN: Where are we with the welcome week?"), segs, sources(segs))  # fmt: skip
     assert notes.items == []
     assert all("running order" in why for why in report.dropped_ungrounded), report.dropped_ungrounded
+
+
+def test_a_recap_names_the_owner_of_a_task_an_unnamed_speaker_took() -> None:
+    first = _asr(("S2", "I will fix the payment issues first."))
+    recap = _asr(("S1", "Thanks."), ("S1", "To summarize, Sarah will fix the payment issues by Wednesday."))
+    recap = [Segment("t", 5 + s.seq, s.text, s.start + 15, s.end + 15, s.words, s.speaker) for s in recap]
+    notes = Notes()
+    notes.merge([], first, sources(first))
+    assert [(i.owner, i.text) for i in notes.items] == [("S2", "Fix the payment issues")]
+    notes.merge([], recap, sources([*first, *recap]), first)
+    assert [(i.owner, i.text) for i in notes.items] == [("Sarah", "Fix the payment issues")]
+    assert notes.items[0].history == ["owner S2 -> Sarah at 00:15.0"]

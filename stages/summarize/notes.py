@@ -199,7 +199,14 @@ class Notes:
                 continue
             same = self._find(new)
             if from_claim and same is not None:
-                continue  # the model's wording (and due date) stands; a said task only fills a gap
+                # The model's wording (and due date) stands; a said task only fills a gap, or gives the task
+                # to whoever the latest line gives it to (a recap "Sarah will fix ..." after S2's "I will fix").
+                if same.kind == "action" and new.owner and _norm(new.owner) != _norm(same.owner):
+                    same.history.append(f"owner {same.owner or 'none'} -> {new.owner} at "
+                                        f"{clock(stretch[0].start) if stretch else '?'}")  # fmt: skip
+                    same.owner, same.updated_seq = new.owner, last_seq
+                    report.updated += 1
+                continue
             if same is None:
                 if new.kind != "action" and self._duplicate_elsewhere(new):
                     continue
