@@ -93,7 +93,8 @@ class Monitor:
                 "items": [vars(i) if hasattr(i, "__dict__") else i for i in getattr(msg, "items", ())],
             })  # fmt: skip
         elif isinstance(msg, Segment):
-            self.rec.segments.append({"seq": msg.seq, "text": msg.text, "start": msg.start, "end": msg.end})
+            self.rec.segments.append({"seq": msg.seq, "text": msg.text, "start": msg.start, "end": msg.end,
+                                      "speaker": msg.speaker})
 
 
 def _status_where(sub: transport.Receiver, monitor: Monitor, ok: Callable[[dict], bool], timeout_s: float) -> dict:
