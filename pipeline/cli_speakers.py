@@ -9,16 +9,11 @@ web page. Naming again replaces a name; an empty name takes it away.
 from __future__ import annotations
 
 import json
-import re
 
 import click
 
 from pipeline.cli_common import UserError, user_errors
 from pipeline.cli_sessions import pick
-
-NAME_MAX = 40
-# A person's name as people write it: letters (any script), spaces, hyphens, apostrophes, periods.
-_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .'\-])*$")
 
 
 def parse_naming(value: str, labels: set[str]) -> tuple[str, str | None]:
@@ -31,10 +26,9 @@ def parse_naming(value: str, labels: set[str]) -> tuple[str, str | None]:
         raise UserError(f"'{label}' is not a speaker of this session (its speakers: {have})")
     if not name:
         return label, None
-    if len(name) > NAME_MAX or not _NAME.match(name):
-        raise UserError(f"'{name}' is not a usable name: letters, spaces, hyphens, apostrophes and periods, "
-                        f"at most {NAME_MAX} characters")  # fmt: skip
-    return label, " ".join(name.split())
+    from stages.voices import check_name
+
+    return label, check_name(name)  # a person's name, as for voice profiles: InputError -> a one-line error
 
 
 @click.command()

@@ -8,8 +8,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.security import Security
+
+
+def data_home() -> Path:
+    """Where sinkscribe keeps the user's data (sessions, voice profiles): $SINKSCRIBE_HOME, else
+    $XDG_DATA_HOME/sinkscribe, else ~/.local/share/sinkscribe."""
+    home = os.environ.get("SINKSCRIBE_HOME")
+    if home:
+        return Path(home)
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "sinkscribe"
 
 # The language model when neither the config nor --preset names one: the best preset measured by
 # bench.quality that keeps real time beside transcribe on 2 cores (README, "Quality"). smollm2-135m is

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -23,10 +22,12 @@ import numpy as np
 
 from pipeline.errors import InputError
 from pipeline.messages import SAMPLE_RATE
+from stages.settings import data_home
 
 log = logging.getLogger(__name__)
 MIN_SPEECH_S = 5.0  # less speech than this makes a profile that matches the wrong people
 SPEECH_PROB = 0.5  # the VAD's speech probability above which a frame counts as speech
+# A person's name as people write it: letters (any script), spaces, hyphens, apostrophes, periods.
 _NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .'\-])*$")
 NAME_MAX = 40
 
@@ -41,11 +42,7 @@ class Voice:
 
 
 def voices_dir() -> Path:
-    home = os.environ.get("SINKSCRIBE_HOME")
-    if home:
-        return Path(home) / "voices"
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "sinkscribe" / "voices"
+    return data_home() / "voices"
 
 
 def check_name(name: str) -> str:

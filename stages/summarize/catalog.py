@@ -23,6 +23,7 @@ from typing import Any
 
 from pipeline.errors import ConfigError, InputError
 from stages.recording import Recording, label, minutes
+from stages.settings import data_home
 from stages.summarize.store import SessionStore
 
 log = logging.getLogger(__name__)
@@ -30,11 +31,7 @@ SUFFIX = ".sqlite"
 
 
 def default_session_dir() -> Path:
-    home = os.environ.get("SINKSCRIBE_HOME")
-    if home:
-        return Path(home) / "sessions"
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "sinkscribe" / "sessions"
+    return data_home() / "sessions"
 
 
 def session_dir(cfg: Any) -> Path:

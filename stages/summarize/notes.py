@@ -165,8 +165,7 @@ class Notes:
                 for t in (said_tasks([*context, *stretch], stretch[0].seq) if stretch else [])]  # fmt: skip
         said += [Extracted("open", q) for q in (left_open([*context, *stretch], stretch[0].seq) if stretch else [])]
         said += [Extracted("decision", d) for d in (decided(stretch) if stretch else [])]
-        for new in [*extracted, *said]:
-            from_claim = new in said and extracted.count(new) == 0
+        for new, from_claim in [*((e, False) for e in extracted), *((t, True) for t in said)]:
             check = sources.check(" ".join((new.text, new.owner, new.due)))
             if not check.grounded:
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} ({check.why()})")
