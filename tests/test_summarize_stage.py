@@ -172,6 +172,31 @@ def test_restart_resumes_from_the_store_without_duplicates(cfg, tmp_path):
         assert snap.ended and snap.final and snap.stored_seq == 11 and snap.end_reason == "eof"
 
 
+def test_the_end_is_confirmed_before_the_final_summary_and_a_restart_still_makes_it(cfg, tmp_path):
+    """The final summary can take minutes on a loaded CPU: the sender is told the end is stored first (it
+    would otherwise give up waiting), and a summarize that died in between makes the final summary when
+    it starts again."""
+    lines = meeting_lines(10)
+    with RunningStage(cfg) as st:
+        for seq, (speaker, text) in enumerate(lines):
+            st.send(Segment("t", seq, text, seq * 4.0, seq * 4.0 + 3.5, speaker=speaker))
+        st.send(EndOfStream("t", len(lines), "eof", 40.0))
+        st.wait_for(lambda m: isinstance(m, EndOfStream))
+    order = [m for m in st.seen if (isinstance(m, Status) and m.counters["ended"]) or (isinstance(m, Summary) and m.final)]
+    assert isinstance(order[0], Status) and any(isinstance(m, Summary) for m in order[1:])
+    # Died after storing the end, before the final summary: only the end is in the file.
+    with SessionStore.open_existing(tmp_path / "t.sqlite") as store:
+        store.db.execute("DELETE FROM summaries")
+        assert store.ended() is not None and store.latest_summary() is None
+    with RunningStage(dataclasses.replace(cfg)) as st:
+        final = st.wait_for(lambda m: isinstance(m, Summary), timeout_s=180)
+        assert final.final and final.upto_seq == len(lines) - 1
+        end = st.wait_for(lambda m: isinstance(m, EndOfStream))
+        assert end.reason == "eof" and end.audio_seconds == pytest.approx(40.0)
+        snap = client.snapshot(cfg.endpoints.requests, timeout_s=60)
+        assert snap.ended and snap.final and snap.summary == final.text
+
+
 def test_garbage_on_every_socket_is_counted_and_valid_traffic_still_served(cfg):
     with RunningStage(cfg) as st:
         st.wait_for(lambda m: isinstance(m, Status), timeout_s=120)

@@ -227,13 +227,21 @@ class SummarizeServer:
             if self.ended:  # a resent end of stream: already flushed
                 self.heartbeat(force=True)
                 return
-            self.publish_summary(final=True)
+            # The end is stored and confirmed before the final summary is made: that summary (and the
+            # answers after it) can take minutes on a loaded CPU, and the sender must not take that
+            # silence for a lost end of stream. A restart before the final summary makes it (see `run`).
             self.core.store.set_ended(msg.reason, msg.audio_seconds)
             self.ended = True
             self.heartbeat(force=True)
-            self.publish(EndOfStream(self.cfg.stream, self.next_seq(), msg.reason, msg.audio_seconds))
+            self.finish(msg.reason, msg.audio_seconds)
         else:
             self.inbox.counters.count_malformed("transcript", ValueError(f"unexpected {msg.type} message"))
+
+    def finish(self, reason: str, audio_seconds: float) -> None:
+        """After the stored end: the final summary, then the end of stream for subscribers."""
+        self.publish_summary(final=True)
+        self.heartbeat(force=True)
+        self.publish(EndOfStream(self.cfg.stream, self.next_seq(), reason, audio_seconds))
 
     def run(self) -> None:
         poller = zmq.Poller()
@@ -275,6 +283,9 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         log.info("summarize: %s -> %s (questions on %s), session %s%s", cfg.endpoints.transcript,
                  cfg.endpoints.summary, cfg.endpoints.requests, store.path,
                  f", resumed {resumed} segments" if resumed else "")  # fmt: skip
+        end = store.ended()
+        if end is not None and not core.summary_final:  # died between storing the end and its final summary
+            server.finish(str(end.get("reason") or "eof"), float(end.get("audio_seconds") or 0.0))
         server.run()
         if stop.is_set() and not server.ended and core.last_seq > core.summary_upto_seq:
             server.publish_summary(final=True)  # stopped mid-stream: still flush a final summary
