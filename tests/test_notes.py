@@ -500,6 +500,26 @@ def test_a_due_date_the_task_already_says_is_not_repeated() -> None:
         "- David: Send the plan to the team (due Friday)"  # fmt: skip
 
 
+def test_the_day_something_starts_is_not_a_due_date() -> None:
+    lines = [
+        ("Ingrid", "Luis, you're on leave from Monday, so I will update the runbook myself."),
+        ("Luis", "Thanks. I'm back on Thursday."),
+        ("Maria", "David, please send the plan by Friday."),
+    ]
+    segs = segments(lines)
+    notes = Notes()
+    report = notes.merge(parse_extraction("ACTION: Ingrid | Update the runbook | Monday\n"
+                                          "ACTION: David | Send the plan | Friday"), segs, sources(segs))
+    due = {i.owner: i.due for i in notes.items if i.kind == "action"}
+    assert due == {"Ingrid": "", "David": "Friday"}
+    assert report.dues_dropped == ["Update the runbook (due Monday)"]
+    # The same day given as a deadline elsewhere in the window stands.
+    segs = segments([*lines, ("Ingrid", "I will have the runbook done by Monday.")])
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Ingrid | Update the runbook | Monday"), segs, sources(segs))
+    assert [i.due for i in notes.items if i.owner == "Ingrid"] == ["Monday"]
+
+
 def test_the_running_order_and_status_requests_are_not_items() -> None:
     segs = segments([("Priya", "Okay, let's turn to the plan for the summer interns now."),
                      ("Elena", "Where are we with the welcome week?"),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from pipeline.console import clock
 from pipeline.messages import NoteItem, Segment
@@ -90,6 +90,7 @@ class MergeReport:
     dropped_ungrounded: list[str] = field(default_factory=list)  # items naming what the sources do not say
     owners_unclear: list[str] = field(default_factory=list)  # owners no sentence ties to their task
     owners_corrected: list[str] = field(default_factory=list)  # model's owner replaced by the line's claimant
+    dues_dropped: list[str] = field(default_factory=list)  # due dates the meeting never gave as a deadline
 
 
 def parse_extraction(text: str) -> list[Extracted]:
@@ -187,6 +188,9 @@ class Notes:
                     report.dropped_ungrounded.append(f"action: {new.text} (no line gives or says this task)")
                     continue
                 new = attributed
+                if new.due and not _deadline(new.due, [*context, *stretch]):
+                    report.dues_dropped.append(f"{new.text} (due {new.due})")
+                    new = replace(new, due="")
             if new.kind == "fact" and not _specific(new.text):
                 report.dropped_ungrounded.append(f"fact: {new.text} (no number or date)")
                 continue
@@ -324,6 +328,20 @@ def _as_extraction(item: Item) -> str:
     if item.kind == "action":
         return f"ACTION: {item.owner or 'none'} | {item.text} | {item.due or 'none'}"
     return f"{item.kind.upper()}: {item.text}"
+
+
+# A day after these words is when something starts or happened, not a deadline ("on leave from Monday").
+_NOT_DEADLINE = re.compile(r"\b(?:from|since|starting|started|after|last|leave|leaving|back|returns?)\s+$",
+                           re.IGNORECASE)
+
+
+def _deadline(due: str, segments: Sequence[Segment]) -> bool:
+    """Whether some line gives `due` as a deadline: it occurs there, and not only as the day something
+    starts ("you're on leave from Monday", "since Tuesday"). A due the lines never contain at all is
+    left to the grounding check (it may be a day written another way)."""
+    text = " ".join(seg.text for seg in segments)
+    found = list(re.finditer(rf"\b{re.escape(due.strip())}\b", text, re.IGNORECASE))
+    return not found or any(not _NOT_DEADLINE.search(text[max(0, m.start() - 24): m.start()]) for m in found)
 
 
 def _norm(text: str) -> str:

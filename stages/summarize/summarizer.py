@@ -227,6 +227,8 @@ class Summarizer:
         self.counters.owners_unclear += len(report.owners_unclear)
         for why in report.dropped_ungrounded:
             log.info("note item not shown: %s", why)
+        for why in report.dues_dropped:
+            log.info("due date not shown (not given as a deadline): %s", why)
 
     def _window_segments(self) -> list[Segment]:
         """The stored segments still in the model's window: what it read, for checking what it wrote."""
