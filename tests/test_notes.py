@@ -49,6 +49,8 @@ def test_normalise_reads_numbers_and_dates_either_way() -> None:
     assert normalise("one of them")[0] == "one"  # "one" alone is a pronoun, not a number
     assert normalise("two point four million") == normalise("2.4 million") == ["2400000"]
     assert normalise("one point five percent") == normalise("1.5 percent") == ["1.5", "percent"]
+    assert normalise("a hundred and fifty thousand") == normalise("150,000") == ["150000"]
+    assert normalise("a week") == ["a", "week"]  # "a" is 1 only before a scale word
 
 
 def test_parse_extraction_takes_the_forms_and_ignores_the_rest() -> None:

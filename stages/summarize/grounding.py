@@ -88,6 +88,8 @@ def _number_words(words: list[str]) -> list[str]:
                 else:
                     total += current * scale
                     current = 0
+            elif w == "a" and j == i and j + 1 < len(words) and words[j + 1] in _SCALES:
+                current = 1  # "a hundred and fifty thousand" is 150000, not "a" + 50000
             elif w == "and" and used and j + 1 < len(words) and (words[j + 1] in _UNITS or words[j + 1] in _TENS):
                 pass
             else:
