@@ -522,6 +522,31 @@ def test_the_day_something_starts_is_not_a_due_date() -> None:
     assert [i.due for i in notes.items if i.owner == "Ingrid"] == ["Monday"]
 
 
+def test_a_corrected_figure_and_a_calendar_date_are_key_facts_and_small_talk_is_not() -> None:
+    lines = [
+        ("Jonah", "I ran the marathon on Sunday. Two hours and five minutes."),
+        ("Marcus", "For Ravi's offer, I had one hundred forty-five thousand as the base salary."),
+        ("Priya", "Wait, the approved band for that level starts higher now."),
+        ("Marcus", "You're right, sorry, I used the old sheet. The base salary offer is a hundred and fifty "
+                   "thousand, which is the bottom of the new band."),
+        ("Marcus", "He told me he could start on June second if we're quick."),
+        ("Priya", "Could he start on May first instead?"),
+    ]
+    segs = segments(lines)
+    assert notes_module.stated_facts(segs) == [
+        "The base salary offer is a hundred and fifty thousand", "He told me he could start on June second"]
+    assert notes_module.stated_facts(segs, new_from=4) == ["He told me he could start on June second"]
+    # The model noted the first figure; the correction replaces it instead of standing beside it.
+    notes = Notes()
+    notes.merge(parse_extraction("FACT: The base salary offer is 145000"), segs[:2], sources(segs[:2]))
+    notes.merge([], segs[2:], sources(segs), segs[:2])
+    facts = [i for i in notes.items if i.kind == "fact"]
+    assert [f.text for f in facts] == ["The base salary offer is a hundred and fifty thousand",
+                                       "He told me he could start on June second"]
+    assert facts[0].history and "145000" in facts[0].history[0]
+    assert "marathon" not in notes.render().lower() and "two hours" not in notes.render().lower()
+
+
 def test_the_running_order_and_status_requests_are_not_items() -> None:
     segs = segments([("Priya", "Okay, let's turn to the plan for the summer interns now."),
                      ("Elena", "Where are we with the welcome week?"),

@@ -101,8 +101,8 @@ def _number_words(words: list[str]) -> list[str]:
             out.append(words[i])
             i += 1
             continue
-        if used == 1 and ordinal and words[i] in ("first", "second"):
-            out.append(words[i])  # "first" is an order far more often than a date
+        if used == 1 and ordinal and words[i] in ("first", "second") and not (out and out[-1] in MONTHS):
+            out.append(words[i])  # "first" is an order far more often than a date ("June second" is one)
             i += 1
             continue
         out.append(str(total + current))

@@ -166,6 +166,7 @@ class Notes:
                 for t in (said_tasks([*context, *stretch], stretch[0].seq) if stretch else [])]  # fmt: skip
         said += [Extracted("open", q) for q in (left_open([*context, *stretch], stretch[0].seq) if stretch else [])]
         said += [Extracted("decision", d) for d in (decided(stretch) if stretch else [])]
+        said += [Extracted("fact", f) for f in (stated_facts([*context, *stretch], stretch[0].seq) if stretch else [])]
         for new, from_claim in [*((e, False) for e in extracted), *((t, True) for t in said)]:
             check = sources.check(" ".join((new.text, new.owner, new.due)))
             if not check.grounded:
@@ -201,7 +202,7 @@ class Notes:
                 report.dropped_ungrounded.append(f"open: {new.text} (no line asks it or leaves it open)")
                 continue
             same = self._find(new)
-            if from_claim and same is not None:
+            if from_claim and same is not None and new.kind != "fact":  # a corrected figure updates its fact
                 # The model's wording (and due date) stands; a said task only fills a gap, or gives the task
                 # to whoever the latest line gives it to (a recap "Sarah will fix ..." after S2's "I will fix").
                 if same.kind == "action" and new.owner and _norm(new.owner) != _norm(same.owner):
@@ -438,6 +439,50 @@ def decided(segments: Sequence[Segment]) -> list[str]:
             what = (m.group("colon") or m.group("verb") or "").strip(" ,")
             if len(content_words(what)) >= 2 and not _NEGATION.search(sentence.text[max(0, m.start() - 12): m.start()]):
                 out.append(what[:1].upper() + what[1:])
+    return out
+
+
+# A speaker correcting a figure: "Sorry, I misspoke: the budget is forty five thousand", "You're right, sorry,
+# I used the old sheet. The base salary offer is ...".
+_CORRECTION = re.compile(r"\b(?:sorry|i misspoke|correction|my mistake|my bad|i mean|scratch that|let me correct|"
+                         r"i was wrong|i had it wrong|you're right|you are right)\b", re.IGNORECASE)
+_FACT_LEAD = re.compile(r"^(?:(?:so|okay|ok|and|but|well|sorry|actually|right|yes|yeah|no|then|anyway|also|oh)\b[,:]?\s*)+",
+                        re.IGNORECASE)
+_FACT_TAIL = re.compile(r",?\s+(?:which|if|but|because|unless|so that|though|although)\b.*$", re.IGNORECASE)
+_PARTS = re.compile(r"(?<=[.!?:;])\s+")
+
+
+def _fact_text(part: str) -> str:
+    text = _FACT_TAIL.sub("", _FACT_LEAD.sub("", part.strip())).strip(" ,.;:")
+    return text[:1].upper() + text[1:]
+
+
+def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
+    """Key facts the meeting states in a form that leaves no doubt, in sentences ending at or after
+    segment `new_from`: a figure a speaker corrects (a statement with a number, in a turn that says it
+    corrects, on the same matter as an earlier sentence with another number: the corrected value is
+    the fact, and it replaces the old one in the notes), and a calendar date given in a statement ("He
+    could start on June second"). The 1.5B model missed both kinds on the development meetings; every
+    other number stays the model's call (a marathon time is small talk, not a fact)."""
+    out: list[str] = []
+    said = joined(segments)
+    earlier: list[tuple[set[str], set[str]]] = []  # (content words, numbers) of each statement before
+    for sentence in said:
+        new = sentence.segments[-1].seq >= new_from
+        correcting = bool(_CORRECTION.search(sentence.text))
+        for part in _PARTS.split(sentence.text):
+            if part.rstrip().endswith("?"):
+                continue
+            words, nums, norm = content_words(part), numbers(part), normalise(part)
+            dated = any(w in MONTHS and k + 1 < len(norm) and norm[k + 1].isdigit() for k, w in enumerate(norm))
+            text = _fact_text(part)
+            if new and len(content_words(text)) >= 3 and (
+                (dated and not _NEGATION.search(part))
+                or (correcting and nums and any(len(words & w) >= 2 and n and n != nums for w, n in earlier))
+            ):  # fmt: skip
+                out.append(text)
+            if nums:
+                earlier.append((words, nums))
     return out
 
 
