@@ -48,7 +48,7 @@ $(NODE_CLIENT): examples/node/package.json examples/node/package-lock.json
 
 test: $(STAMP) $(NODE_CLIENT)
 	$(BIN)/ruff check pipeline stages bench tests examples
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
