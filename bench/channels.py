@@ -6,8 +6,9 @@
 A call: channel 0 ("Me") is the local microphone, an espeak-ng voice; channel 1 ("Remote") the other side,
 a real person (Allison, Debian's asterisk-core-sounds-en-wav prompts, 8-kHz telephone audio). They take
 turns of one or two sentences with pauses, and some turns start before the other side has finished
-(overlap). Each side leaks into the other channel at `bleed` dB (the remote side heard by the microphone
-from the speakers; the local voice echoed back), and the two sides are not equally loud.
+(overlap). Each side leaks into the other channel at `bleed` dB, 60 ms late (the remote side heard by
+the microphone from the speakers; the local voice echoed back), the two sides are not equally loud
+(-3 and -9 dBFS peaks), and both channels carry noise (the microphone -50 dBFS, the line -60 dBFS).
 
 Every call goes through transcribe's own streaming policy (`StreamingTranscriber`, real Whisper tiny.en)
 fed the chunks capture makes (`capture.rechunk`, `capture.split_channels`: the mono mix plus levels), so
@@ -109,10 +110,12 @@ def local_clips(folder: Path, count: int, voice: str) -> list[np.ndarray]:
 
 
 def build_call(name: str, local: list[np.ndarray], remote: list[np.ndarray], bleed_db: float, seed: int,
-               overlap_p: float = 0.25, gains: tuple[float, float] = (0.7, 0.35)) -> Call:  # fmt: skip
+               overlap_p: float = 0.25, gains: tuple[float, float] = (0.7, 0.35), echo_ms: float = 0.0,
+               noise_db: tuple[float, float] | None = None) -> Call:  # fmt: skip
     """Alternate turns (the local side first), each side's clips in order; `overlap_p` of the turns start
     0.3-0.8 s before the other side ends. Each channel carries its side at its gain plus the other
-    side `bleed_db` down (-inf: no bleed)."""
+    side `bleed_db` down (-inf: no bleed), `echo_ms` late (a room's path, a call's echo), and white noise
+    at `noise_db` dBFS RMS per channel (a room's hum on the microphone, the line's hiss)."""
     rng = random.Random(seed)
     sides = [list(local), list(remote)]
     placed: list[tuple[float, int, np.ndarray]] = []
@@ -129,16 +132,26 @@ def build_call(name: str, local: list[np.ndarray], remote: list[np.ndarray], ble
         placed.append((start, side, x))
         t = max(t, start + len(x) / SAMPLE_RATE)
         side = 1 - side
-    audio = np.zeros((int((t + 1.0) * SAMPLE_RATE), 2), np.float32)
     bleed = 0.0 if bleed_db == float("-inf") else 10 ** (bleed_db / 20)
+    delay = int(echo_ms * SAMPLE_RATE / 1000)
+    audio = np.zeros((int((t + 1.0) * SAMPLE_RATE) + delay, 2), np.float32)
     for start, s, x in placed:
         i = int(round(start * SAMPLE_RATE))
         y = x * gains[s] / max(float(np.abs(x).max()), 1e-6)
         audio[i : i + len(y), s] += y
-        audio[i : i + len(y), 1 - s] += bleed * y
+        audio[i + delay : i + delay + len(y), 1 - s] += bleed * y
+    if noise_db is not None:
+        noise = np.random.default_rng(seed).standard_normal(audio.shape).astype(np.float32)
+        audio += noise * (10 ** (np.array(noise_db, dtype=np.float32) / 20))
     audio = np.clip(audio, -1.0, 1.0)
     turns = [(round(st, 3), round(st + len(x) / SAMPLE_RATE, 3), NAMES[s]) for st, s, x in placed]
     return Call(name, audio, turns)
+
+
+# The bench's calls are harder than the tests' clean one: the bleed arrives 60 ms late (the room, the
+# call's round trip), and both channels carry noise: the microphone a room's -50 dBFS, the line -60 dBFS.
+ECHO_MS = 60.0
+NOISE_DB = (-50.0, -60.0)
 
 
 def make_calls(count: int, bleed_db: float, folder: Path, turns_per_side: int = 6) -> list[Call]:
@@ -146,7 +159,8 @@ def make_calls(count: int, bleed_db: float, folder: Path, turns_per_side: int = 
     for k in range(count):
         local = local_clips(folder / "local", turns_per_side, VOICES[k % len(VOICES)])
         remote = remote_clips(turns_per_side, seed=100 + k)
-        calls.append(build_call(f"call{k + 1}", local, remote, bleed_db, seed=200 + k))
+        calls.append(build_call(f"call{k + 1}", local, remote, bleed_db, seed=200 + k, echo_ms=ECHO_MS,
+                                noise_db=NOISE_DB))  # fmt: skip
     return calls
 
 
@@ -244,13 +258,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bleeds", type=float, nargs="+", default=[-30.0, -20.0, -10.0, -6.0],
                     help="dB of each side heard on the other channel")  # fmt: skip
     ap.add_argument("--margins", type=float, nargs="+", default=[0.0, 3.0, 6.0, 10.0, 15.0])
+    ap.add_argument("--margin", type=float, default=TranscribeConfig().channel_margin_db, help="transcribe's margin")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from stages.asr_models import load_whisper
     from stages.settings import auto_threads
 
-    cfg = TranscribeConfig()
+    cfg = TranscribeConfig(channel_margin_db=args.margin)
     model = load_whisper(cfg.model, cfg.compute_type, auto_threads(cfg.threads))
     folder = ROOT / "bench" / "out" / "channels"
     report: dict = {"command": "python -m bench.channels " + " ".join(sys.argv[1:] if argv is None else argv),

@@ -261,3 +261,43 @@ def test_a_stereo_call_is_labelled_by_channel_end_to_end(call, tmp_path, app_con
     # missed: 2.5 s), no confusion. The bounds leave room for a word or two at an overlapping turn's edge.
     assert got["segment_accuracy"] >= 0.9 and got["word_accuracy"] >= 0.95, (got, shown)
     assert got["der_parts"]["confusion"] < 1.0 and got["der"] < 0.25, (got, shown)
+
+
+@pytest.mark.slow
+def test_a_restarted_transcribe_still_labels_by_channel(call, tmp_path, app_config):
+    """kill -9 of transcribe mid-replay: capture resends its ring (the levels travel in the chunks) and
+    the new transcribe labels the rest of the call; every stored segment has its side's name."""
+    import dataclasses
+    import os
+    import signal
+
+    from bench.channels import score
+    from pipeline.live import run_summarization
+    from pipeline.supervisor import RestartPolicy, Supervisor
+    from stages.summarize.store import SessionStore
+    from tests.test_crash import wait_for_segments
+    from tests.test_summarize_stage import SMALL
+
+    rec, wav = call
+    cfg = app_config(stream="call", capture__source=str(wav), capture__speed=2.0, capture__channels=["Me", "Remote"],
+                     summarize=dataclasses.replace(SMALL, session_dir=str(tmp_path), session="call"))  # fmt: skip
+    killed: list[float] = []
+
+    def on_start(sup: Supervisor) -> None:
+        def go() -> None:
+            wait_for_segments(tmp_path / "call.sqlite", 3)
+            with SessionStore(tmp_path / "call.sqlite") as store:
+                killed.append(max(s.end for s in store.segments()))
+            os.kill(sup.children["transcribe"].proc.pid, signal.SIGKILL)
+
+        threading.Thread(target=go, daemon=True).start()
+
+    result = run_summarization(cfg, lambda _m: None, on_start=on_start, restart=RestartPolicy(backoff_s=0.5))
+    assert killed and result.reason == "eof"
+    with SessionStore.open_existing(tmp_path / "call.sqlite") as store:
+        segments = list(store.segments())
+    shown = "\n".join(f"{s.start:6.2f}-{s.end:6.2f} {s.speaker}: {s.text}" for s in segments)
+    after = [s for s in segments if s.start >= killed[0]]
+    assert len(after) >= 4 and {s.speaker for s in after} == {"Me", "Remote"}, shown
+    got = score(rec, segments)
+    assert got["segment_accuracy"] >= 0.9 and got["word_accuracy"] >= 0.95, (got, shown)
