@@ -117,7 +117,8 @@ class CaptureConfig:
                        "apostrophes and periods (at most 40 characters), or S1, S2 ...")  # fmt: skip
             _check(len(set(self.channels)) == len(self.channels), f"channels: the names must differ, got {self.channels}")
             _check(self.source != "-" or self.stdin_channels == len(self.channels),
-                   f"channels names {len(self.channels)} channels but stdin_channels is {self.stdin_channels}")  # fmt: skip
+                   f"channels names {len(self.channels)} channels but stdin_channels is {self.stdin_channels} "
+                   f"(raw PCM on stdin: set capture.stdin_channels = {len(self.channels)})")  # fmt: skip
         _check(10 <= self.level_ms <= 1000, f"level_ms must be 10..1000, got {self.level_ms}")
 
 
@@ -222,7 +223,8 @@ class TranscribeConfig:
     # Labels by input channel (capture.channels): a word is given to the channel louder than every other
     # by at least this many dB, else it goes with its neighbours. 6: far below the 20 dB a -20 dB bleed
     # (the remote side heard by the local microphone) leaves between the channels, above the few dB two
-    # sides talking at once differ by; bench.channels measured 3-15 dB (README, "Labels by channel").
+    # sides talking at once differ by. Set beforehand, not tuned: bench.channels' sweep (0-15 dB) gives the
+    # same accuracy within a point down to a -10 dB bleed; at -3 dB, 6 is best (README, "Labels by input channel").
     channel_margin_db: float = 6.0
 
     def __post_init__(self) -> None:
