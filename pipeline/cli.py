@@ -78,9 +78,12 @@ def devices() -> None:
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @click.option("--json", "as_json", is_flag=True, help="Print committed segments as JSON lines.")
 @click.option("--speakers/--no-speakers", default=None, help="Label who speaks (S1, S2 ...); default: transcribe.speakers.")
+@click.option("--channels", "channels", default=None, metavar="call|N|NAMES", help="Label who speaks by input channel "
+              "(a call: one channel per side, no voice model): `call` = Me, Remote; N = S1..SN; or names, "
+              "comma-separated, in channel order; `off`. Default: capture.channels.")
 @user_errors
 def transcribe(file: str | None, mic: bool, device: str, speed: float | None, config: str | None, as_json: bool,
-               speakers: bool | None) -> None:  # fmt: skip
+               speakers: bool | None, channels: str | None) -> None:  # fmt: skip
     """Live captions of FILE (replayed) or the microphone, via capture + transcribe processes.
 
     Committed lines are printed as they become final; on a terminal the words still being decided are
@@ -92,11 +95,12 @@ def transcribe(file: str | None, mic: bool, device: str, speed: float | None, co
       sinkscribe transcribe samples/meeting.ogg --speed 0 --json > captions.jsonl
       sinkscribe transcribe --mic --device 2
       sinkscribe transcribe meeting.wav --speakers     # [00:01.2] S1: ..., [00:04.0] S2: ...
+      sinkscribe transcribe call.wav --channels call   # stereo call: [00:01.2] Me: ..., Remote: ...
     """
     from pipeline.console import CaptionView, LiveView
     from pipeline.live import run_transcription
 
-    overrides = _source_overrides(file, mic, device, speed) | _speaker_overrides(speakers)
+    overrides = _source_overrides(file, mic, device, speed) | _speaker_overrides(speakers) | _channel_overrides(channels)
     cfg = load_app_config(config or ("default" if mic else "replay"), overrides)
     _preflight_source(cfg)
     view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json)
@@ -126,7 +130,7 @@ def _preflight_source(cfg: Any) -> None:
     if source == "mic":
         audio_io.check_input_device(cfg.capture.device)
     elif not audio_io.is_stdin(source):
-        audio_io.probe_file(source)
+        audio_io.check_channels(audio_io.probe_file(source), cfg.capture.channels)
 
 
 def _log_level() -> str:
@@ -207,6 +211,23 @@ def _say_session(snap: Any) -> None:
 def _speaker_overrides(speakers: bool | None) -> dict[str, Any]:
     """--speakers / --no-speakers; neither: the config decides (transcribe.speakers)."""
     return {} if speakers is None else {"transcribe.speakers": speakers}
+
+
+CALL = ["Me", "Remote"]  # `--channels call`: the local microphone first, the remote side second
+
+
+def _channel_overrides(channels: str | None) -> dict[str, Any]:
+    """--channels call | N | NAME,NAME... | off; not given: the config decides (capture.channels)."""
+    if channels is None:
+        return {}
+    value = channels.strip()
+    if value.lower() in ("off", "none", ""):
+        return {"capture.channels": []}
+    if value.lower() == "call":
+        return {"capture.channels": list(CALL)}
+    if value.isdigit():
+        return {"capture.channels": [f"S{i + 1}" for i in range(int(value))]}
+    return {"capture.channels": [" ".join(n.split()) for n in value.split(",")]}
 
 
 def _summarize_overrides(preset: str | None, session_dir: str | None) -> dict[str, Any]:
@@ -293,9 +314,13 @@ def summary_options(fn: Callable) -> Callable:
 @click.option("--text", "text_input", is_flag=True, help="FILE is a transcript: one utterance per line, optional 'Speaker: '.")
 @click.option("--serve", is_flag=True, help="Keep answering questions after the stream ends, until Ctrl-C.")
 @click.option("--speakers/--no-speakers", default=None, help="Label who speaks (S1, S2 ...); default: transcribe.speakers.")
+@click.option("--channels", "channels", default=None, metavar="call|N|NAMES", help="Label who speaks by input channel "
+              "(a call: one channel per side, no voice model): `call` = Me, Remote; N = S1..SN; or names, "
+              "comma-separated, in channel order; `off`. Default: capture.channels.")
 @summary_options
 @user_errors
-def replay(file: str, speed: float | None, text_input: bool, serve: bool, speakers: bool | None, preset: str | None,
+def replay(file: str, speed: float | None, text_input: bool, serve: bool, speakers: bool | None, channels: str | None,
+           preset: str | None,
            session: str | None, resume: str | None, session_dir: str | None, questions: tuple[str, ...],
            ask_timeout: float, as_json: bool, config: str | None, web_port: int | None) -> None:  # fmt: skip
     """Replay a recording (or a transcript) through capture, transcribe and summarize.
@@ -313,10 +338,12 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
       sinkscribe replay samples/meeting.ogg --resume 2026-12-01_1405_meeting   # after a crash
       sinkscribe replay samples/meeting.ogg --web      # and in a browser: http://127.0.0.1:8765/
       sinkscribe replay meeting.wav --speakers         # label who speaks: S1, S2 ...
+      sinkscribe replay call.wav --channels call       # a stereo call: Me (left), Remote (right)
 
     With --web the page stays (as with --serve) until Ctrl-C.
     """
-    overrides = {"capture.source": file, **_summarize_overrides(preset, session_dir), **_speaker_overrides(speakers)}
+    overrides = {"capture.source": file, **_summarize_overrides(preset, session_dir), **_speaker_overrides(speakers),
+                 **_channel_overrides(channels)}  # fmt: skip
     if speed is not None:
         overrides["capture.speed"] = speed
     cfg = load_app_config(config or "replay", overrides)
@@ -334,9 +361,12 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
 @main.command()
 @click.option("--device", default="", help="Input device index or name part (see `sinkscribe devices`).")
 @click.option("--speakers/--no-speakers", default=None, help="Label who speaks (S1, S2 ...); default: transcribe.speakers.")
+@click.option("--channels", "channels", default=None, metavar="call|N|NAMES", help="Label who speaks by input channel "
+              "(a call: one channel per side, no voice model): `call` = Me, Remote; N = S1..SN; or names, "
+              "comma-separated, in channel order; `off`. Default: capture.channels.")
 @summary_options
 @user_errors
-def run(device: str, speakers: bool | None, preset: str | None, session: str | None, resume: str | None,
+def run(device: str, speakers: bool | None, channels: str | None, preset: str | None, session: str | None, resume: str | None,
         session_dir: str | None, questions: tuple[str, ...], ask_timeout: float, as_json: bool, config: str | None,
         web_port: int | None) -> None:  # fmt: skip
     """Live: microphone -> captions, rolling summaries and answers, until Ctrl-C.
@@ -351,8 +381,10 @@ def run(device: str, speakers: bool | None, preset: str | None, session: str | N
       sinkscribe run --device 2 --preset qwen2.5-coder-0.5b --session standup
       sinkscribe run --resume 2026-12-01_0930_mic
       sinkscribe run --web                # and in a browser: http://127.0.0.1:8765/
+      sinkscribe run --device 3 --channels call   # a stereo device: the mic left, the call right
     """
-    overrides = {"capture.source": "mic", **_summarize_overrides(preset, session_dir), **_speaker_overrides(speakers)}
+    overrides = {"capture.source": "mic", **_summarize_overrides(preset, session_dir), **_speaker_overrides(speakers),
+                 **_channel_overrides(channels)}  # fmt: skip
     if device:
         overrides["capture.device"] = device
     cfg = load_app_config(config or "default", overrides)

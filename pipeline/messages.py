@@ -15,6 +15,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 SAMPLE_RATE = 16_000  # every AudioChunk on the wire is 16 kHz mono float32
+# Field metadata: `pipeline.wire.encode` leaves the field out while it holds its default, so a receiver
+# from before the field (which refuses unknown fields) still takes the messages that do not use it.
+OMIT_DEFAULT = {"omit_default": True}
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,11 @@ class AudioChunk(Message):
     # Capture rewound or skipped (after a transcribe restart): take this chunk's `start` as the stream
     # position even if it leaves a gap; without it, a chunk that does not continue the stream is dropped.
     resync: bool = False
+    # Speaker labels by input channel (capture.channels, stages/channels.py): per frame (the chunk divided
+    # into len(levels) equal frames), per channel, the RMS level in dBFS; `channels` names the columns.
+    # The samples stay the mono mix. Empty (and left off the wire) when capture measures no channels.
+    levels: tuple[tuple[float, ...], ...] = field(default=(), metadata=OMIT_DEFAULT)
+    channels: tuple[str, ...] = field(default=(), metadata=OMIT_DEFAULT)
 
     @property
     def duration(self) -> float:

@@ -60,6 +60,8 @@ def encode(msg: Message) -> list[bytes]:
         if isinstance(msg, AudioChunk) and f.name == "samples":
             payload = np.ascontiguousarray(value, dtype="<f4").tobytes()
             continue
+        if f.metadata.get("omit_default") and value == f.default:
+            continue  # a field added within v1 that this message does not use: old receivers take it
         header[f.name] = _to_json(value)
     # allow_nan=False: NaN/inf are not JSON and would be refused by the receiver anyway.
     frames = [json.dumps(header, separators=(",", ":"), allow_nan=False).encode()]

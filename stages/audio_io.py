@@ -22,6 +22,7 @@ import numpy as np
 
 from pipeline.errors import DeviceError, InputError
 from pipeline.messages import SAMPLE_RATE
+from stages.channels import default_names
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +30,22 @@ log = logging.getLogger(__name__)
 TRUNCATION_TOLERANCE = 0.9
 
 
-class Resampler:
-    """Any rate / channel count -> 16 kHz mono float32, statefully across blocks (no clicks at seams)."""
+def _layout(channels: int) -> str:
+    return "mono" if channels == 1 else "stereo" if channels == 2 else f"{channels}c"
 
-    def __init__(self, rate: int, channels: int) -> None:
+
+class Resampler:
+    """Any rate / channel count -> 16 kHz mono float32, statefully across blocks (no clicks at seams).
+
+    `keep_channels`: 16 kHz with the channels kept, [samples, channels] (labels by input channel)."""
+
+    def __init__(self, rate: int, channels: int, keep_channels: bool = False) -> None:
         self.rate = rate
         self.channels = channels
-        layout = "mono" if channels == 1 else "stereo" if channels == 2 else f"{channels}c"
-        self._layout = layout
-        self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        self.keep = keep_channels and channels > 1
+        self._layout = _layout(channels)
+        out = self._layout if self.keep else "mono"
+        self._resampler = av.AudioResampler(format="flt", layout=out, rate=SAMPLE_RATE)
 
     def __call__(self, block: np.ndarray | None) -> np.ndarray:
         """`block`: [samples, channels] float32 in -1..1, or None to flush the resampler's tail."""
@@ -49,9 +57,11 @@ class Resampler:
             frame = av.AudioFrame.from_ndarray(packed, format="flt", layout=self._layout)
             frame.sample_rate = self.rate
             frames = self._resampler.resample(frame)
+        width = self.channels if self.keep else 1
         if not frames:
-            return np.zeros(0, dtype=np.float32)
-        return np.concatenate([f.to_ndarray().reshape(-1) for f in frames]).astype(np.float32)
+            return np.zeros((0, width) if self.keep else 0, dtype=np.float32)
+        out = np.concatenate([f.to_ndarray().reshape(-1) for f in frames]).astype(np.float32)
+        return out.reshape(-1, width) if self.keep else out
 
 
 @dataclass(frozen=True)
@@ -147,25 +157,41 @@ def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
 
 
-def read_file(path: str | Path) -> Iterator[np.ndarray]:
+def check_channels(info: FileInfo, names: list[str] | tuple[str, ...]) -> None:
+    """Labels by input channel need one channel per name: a one-line InputError otherwise (a mono file
+    has no sides to tell apart; mixing more channels into fewer names would guess)."""
+    if names and info.channels != len(names):
+        raise InputError(
+            f"{info.path} has {info.channels} audio channel{'s' if info.channels != 1 else ''}; labels by channel "
+            f"({', '.join(names)}) need {len(names)}, one per side: give a recording with a channel per side, "
+            "or leave --channels off"
+        )
+
+
+def read_file(path: str | Path, channels: int = 0) -> Iterator[np.ndarray]:
     """Decode any PyAV-readable audio file into 16 kHz mono float32 blocks.
 
+    `channels` > 1: keep the file's channels (it must have exactly that many, see `check_channels`):
+    blocks are [samples, channels].
     Raises InputError after yielding what was decoded if the file turns out truncated or corrupt, so
     the caller can send what it has and still report the problem.
     """
     info = probe_file(path)
+    if channels > 1:
+        check_channels(info, default_names(channels))
+    width = channels if channels > 1 else 1
     decoded = 0
     try:
         with av.open(str(info.path)) as container:
             stream = container.streams.audio[0]
-            resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+            resampler = av.AudioResampler(format="flt", layout=_layout(width), rate=SAMPLE_RATE)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
-                    block = _finite(out.to_ndarray().reshape(-1))
+                    block = _finite(_shaped(out, width))
                     decoded += len(block)
                     yield block
             for out in resampler.resample(None):
-                block = _finite(out.to_ndarray().reshape(-1))
+                block = _finite(_shaped(out, width))
                 decoded += len(block)
                 yield block
     except (av.FFmpegError, OSError, ValueError) as exc:
@@ -183,6 +209,12 @@ def read_file(path: str | Path) -> Iterator[np.ndarray]:
         )
 
 
+def _shaped(frame: av.AudioFrame, width: int) -> np.ndarray:
+    """A packed float frame -> [samples] (mono) or [samples, width]."""
+    flat = frame.to_ndarray().reshape(-1)
+    return flat if width == 1 else flat.reshape(-1, width)
+
+
 def _finite(block: np.ndarray) -> np.ndarray:
     """NaN/inf samples (a broken float WAV) become silence; loud samples are clipped to -1..1."""
     block = block.astype(np.float32, copy=False)
@@ -191,10 +223,13 @@ def _finite(block: np.ndarray) -> np.ndarray:
     return np.clip(block, -1.0, 1.0)
 
 
-def read_pcm(stream: BinaryIO, rate: int, channels: int, block_frames: int = 1600) -> Iterator[np.ndarray]:
-    """Raw interleaved signed 16-bit little-endian PCM (e.g. `arecord -f S16_LE`) -> 16 kHz mono blocks."""
+def read_pcm(stream: BinaryIO, rate: int, channels: int, block_frames: int = 1600,
+             keep_channels: bool = False) -> Iterator[np.ndarray]:  # fmt: skip
+    """Raw interleaved signed 16-bit little-endian PCM (e.g. `arecord -f S16_LE`) -> 16 kHz mono blocks
+    ([samples, channels] blocks with `keep_channels`)."""
     frame_bytes = 2 * channels
-    resample = None if (rate == SAMPLE_RATE and channels == 1) else Resampler(rate, channels)
+    keep = keep_channels and channels > 1
+    resample = None if (rate == SAMPLE_RATE and (channels == 1 or keep)) else Resampler(rate, channels, keep)
     leftover = b""
     while True:
         data = stream.read(block_frames * frame_bytes)
@@ -207,7 +242,10 @@ def read_pcm(stream: BinaryIO, rate: int, channels: int, block_frames: int = 160
             continue
         pcm = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0  # [S*C]
         pcm = pcm.reshape(-1, channels)  # [S, C]
-        yield pcm[:, 0].copy() if resample is None else resample(pcm)
+        if resample is not None:
+            yield resample(pcm)
+        else:
+            yield pcm.copy() if keep else pcm[:, 0].copy()
     if leftover:
         log.warning("stdin: ignored %d trailing bytes (not a whole %d-channel frame)", len(leftover), channels)
     if resample is not None:
@@ -304,8 +342,11 @@ class Microphone:
     (delivers far faster than real time), after yielding what it delivered before.
     """
 
-    def __init__(self, device: str, block_ms: int, queue_seconds: float) -> None:
+    def __init__(self, device: str, block_ms: int, queue_seconds: float, channels: int = 1) -> None:
+        """`channels` > 1: record that many channels and keep them (blocks [samples, channels]), for
+        labels by input channel; 1: mono."""
         self.device = parse_device(device)
+        self.channels = channels
         self.name = device or "the default input"
         self.block_ms = block_ms
         self.queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=max(1, int(queue_seconds * 1000 / block_ms)))
@@ -360,18 +401,22 @@ class Microphone:
             raise DeviceError(f"no usable audio input device ({_short(exc)}); try `sinkscribe devices`") from None
         self.name = str(info["name"])
         rate = SAMPLE_RATE
+        channels = self.channels
+        if channels > 1 and int(info.get("max_input_channels", channels)) < channels:
+            raise DeviceError(f"audio input {self.name!r} has {info['max_input_channels']} channels; labels by "
+                              f"channel need {channels} (one per side)")  # fmt: skip
         try:
-            pa(lambda: sd.check_input_settings(device=self.device, samplerate=SAMPLE_RATE, channels=1, dtype="float32"),
-               f"checking {self.name!r}")  # fmt: skip
+            pa(lambda: sd.check_input_settings(device=self.device, samplerate=SAMPLE_RATE, channels=channels,
+                                               dtype="float32"), f"checking {self.name!r}")  # fmt: skip
         except (sd.PortAudioError, ValueError):
             # The device cannot do 16 kHz itself: record at its own rate and resample here.
             rate = int(info["default_samplerate"])
-            self._resample = Resampler(rate, 1)
+            self._resample = Resampler(rate, channels, keep_channels=channels > 1)
         try:
             self._stream = pa(lambda: sd.InputStream(
                 device=self.device,
                 samplerate=rate,
-                channels=1,
+                channels=channels,
                 dtype="float32",
                 blocksize=int(rate * self.block_ms / 1000),
                 callback=self._callback,
@@ -411,7 +456,10 @@ class Microphone:
                 self._check_alive()
                 continue
             self._check_pace()
-            yield block[:, 0] if self._resample is None else self._resample(block)
+            if self._resample is not None:
+                yield self._resample(block)
+            else:
+                yield block if self.channels > 1 else block[:, 0]
 
     def _check_alive(self) -> None:
         """Nothing queued: has the stream ended (the queue is drained, so all it gave was yielded) or

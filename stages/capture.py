@@ -22,7 +22,7 @@ from pipeline import reliable, runner, transport
 from pipeline.errors import DeviceError, InputError, TransportError
 from pipeline.messages import SAMPLE_RATE, AudioChunk, EndOfStream, Status
 from pipeline.runner import StopFlag
-from stages import audio_io
+from stages import audio_io, channels
 from stages.settings import AppConfig
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,14 @@ class AudioRing:
         return sum(ch.duration for ch in self.chunks)
 
 
+def split_channels(block: np.ndarray, level_frame: int) -> tuple[np.ndarray, tuple[tuple[float, ...], ...]]:
+    """A chunk from the source -> the mono samples sent, and (for a multichannel chunk: labels by
+    channel) every channel's levels, which travel with it (and with it in the resend ring)."""
+    if block.ndim == 1:
+        return block, ()
+    return channels.mixdown(block, level_frame)
+
+
 def skip_to(blocks: Iterator[np.ndarray], samples: int) -> Iterator[np.ndarray]:
     """Drop the first `samples` samples (a file replay resumed where its session ends)."""
     for block in blocks:
@@ -110,6 +118,8 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     # Transcribe's heartbeats say where to start, how far it got (flow control) and when it restarted.
     watch = reliable.PeerWatch(cfg.endpoints.captions, "transcribe", cfg.security) if c.resume_wait_s > 0 else None
     chunk = int(SAMPLE_RATE * c.chunk_ms / 1000)
+    level_frame = int(SAMPLE_RATE * c.level_ms / 1000)
+    names = tuple(c.channels)  # labels by input channel: each chunk carries the channels' levels
     seq = 0
     sent_samples = 0
     reason = "eof"
@@ -186,7 +196,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
 
     try:
         if c.source == "mic":
-            mic = audio_io.Microphone(c.device, c.chunk_ms, c.queue_seconds)
+            mic = audio_io.Microphone(c.device, c.chunk_ms, c.queue_seconds, max(1, len(c.channels)))
         try:
             blocks, pacer = open_source(cfg, mic, stop)
         except (InputError, DeviceError) as exc:
@@ -220,14 +230,16 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 blocks = iter(())
         log.info("capture: %s -> %s", c.source, cfg.endpoints.audio)
         try:
-            for samples in rechunk(blocks, chunk):
+            for block in rechunk(blocks, chunk):
+                samples, levels = split_channels(block, level_frame)
                 start = sent_samples / SAMPLE_RATE
                 pacer.wait(start + len(samples) / SAMPLE_RATE, stop)
                 if stop.is_set() or not follow(start + len(samples) / SAMPLE_RATE):
                     reason = "interrupted"
                     break
                 # wall = when the last sample of this chunk was available (for latency measurements)
-                msg = AudioChunk(cfg.stream, seq, start, time.time(), samples, resync=resync)
+                msg = AudioChunk(cfg.stream, seq, start, time.time(), samples, resync=resync, levels=levels,
+                                 channels=names if levels else ())  # fmt: skip
                 if not transport.send_waiting(out, msg, stop.is_set):
                     reason = "interrupted"
                     break
@@ -274,10 +286,12 @@ def open_source(cfg: AppConfig, mic: audio_io.Microphone | None, stop: StopFlag)
         if not mic.open(stop.is_set):
             return iter(()), Pacer(0)  # stopped while the device was still opening
         return mic.blocks(stop.is_set), Pacer(0)  # the microphone paces itself
+    keep = bool(c.channels)  # labels by input channel: blocks keep their channels, [samples, channels]
     if audio_io.is_stdin(c.source):
-        return audio_io.read_pcm(audio_io.stdin_binary(), c.stdin_rate, c.stdin_channels), Pacer(0)  # a pipe paces itself
-    audio_io.probe_file(c.source)  # fail before sending anything
-    return audio_io.read_file(c.source), Pacer(c.speed)
+        return (audio_io.read_pcm(audio_io.stdin_binary(), c.stdin_rate, c.stdin_channels, keep_channels=keep),
+                Pacer(0))  # a pipe paces itself  # fmt: skip
+    audio_io.check_channels(audio_io.probe_file(c.source), c.channels)  # fail before sending anything
+    return audio_io.read_file(c.source, len(c.channels)), Pacer(c.speed)
 
 
 def confirm_end(watch: reliable.PeerWatch, stream: str, timeout_s: float, rewind, out: zmq.Socket,  # noqa: ANN001

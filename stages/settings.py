@@ -7,6 +7,7 @@ bad value is a one-line ConfigError naming the key (pipeline.config prefixes the
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,19 @@ def auto_threads(threads: int) -> int:
     """0 = half the cores: transcribe and summarize run side by side, and two thread pools that each
     want every core spin against each other (measured: a 21-token append went from 0.13 s to 4 s)."""
     return threads if threads > 0 else max(1, (os.cpu_count() or 2) // 2)
+
+
+def channel_name_ok(name: str) -> bool:
+    """A channel's label: a name as `sinkscribe speakers --name` takes it, or S1, S2 ..."""
+    from pipeline.errors import InputError
+    from stages.voices import check_name
+
+    if re.fullmatch(r"S[1-9][0-9]?", name):
+        return True
+    try:
+        return check_name(name) == name
+    except InputError:
+        return False
 
 
 def _check(cond: bool, message: str) -> None:
@@ -79,6 +93,13 @@ class CaptureConfig:
     resend_s: float = 120.0
     resume_wait_s: float = 120.0  # wait this long for transcribe's first heartbeat (where to start); 0 = start at 0
     confirm_timeout_s: float = 600.0  # after the end of stream, wait this long for transcribe to confirm it
+    # Speaker labels by input channel (a call: the local microphone on one channel, the remote side on
+    # the other; stages/channels.py): one name per channel of the source, in channel order, e.g.
+    # ["Me", "Remote"] (`--channels call`). The audio is still mixed to mono for ASR; each chunk also
+    # carries every channel's level and transcribe labels words by the channel that carried them. The
+    # source must have exactly this many channels (a mono file is an error). [] = off: mono only.
+    channels: list[str] = field(default_factory=list)
+    level_ms: int = 50  # the channels' levels are measured per frame of this much audio (a word is 200-500 ms)
 
     def __post_init__(self) -> None:
         _check(self.speed >= 0, f"speed must be >= 0 (0 = as fast as possible), got {self.speed}")
@@ -89,6 +110,16 @@ class CaptureConfig:
         _check(self.hwm >= 1, f"hwm must be >= 1, got {self.hwm}")
         _check(self.resend_s == 0 or self.resend_s >= 30, f"resend_s must be 0 (off) or >= 30, got {self.resend_s}")
         _check(self.resume_wait_s >= 0 and self.confirm_timeout_s > 0, "resume_wait_s and confirm_timeout_s must be >= 0")
+        if self.channels:
+            _check(2 <= len(self.channels) <= 8, f"channels must name 2..8 channels (or none), got {len(self.channels)}")
+            for name in self.channels:
+                _check(channel_name_ok(name), f"channels: {name!r} is not a usable name: letters, spaces, hyphens, "
+                       "apostrophes and periods (at most 40 characters), or S1, S2 ...")  # fmt: skip
+            _check(len(set(self.channels)) == len(self.channels), f"channels: the names must differ, got {self.channels}")
+            _check(self.source != "-" or self.stdin_channels == len(self.channels),
+                   f"channels names {len(self.channels)} channels but stdin_channels is {self.stdin_channels} "
+                   f"(raw PCM on stdin: set capture.stdin_channels = {len(self.channels)})")  # fmt: skip
+        _check(10 <= self.level_ms <= 1000, f"level_ms must be 10..1000, got {self.level_ms}")
 
 
 @dataclass(frozen=True)
@@ -189,6 +220,12 @@ class TranscribeConfig:
     # and a profile average many), below the same person's usual 0.82-0.95.
     voices: bool = True
     voice_threshold: float = 0.80
+    # Labels by input channel (capture.channels): a word is given to the channel louder than every other
+    # by at least this many dB, else it goes with its neighbours. 6: far below the 20 dB a -20 dB bleed
+    # (the remote side heard by the local microphone) leaves between the channels, above the few dB two
+    # sides talking at once differ by. Set beforehand, not tuned: bench.channels' sweep (0-15 dB) gives the
+    # same accuracy within a point down to a -10 dB bleed; at -3 dB, 6 is best (README, "Labels by input channel").
+    channel_margin_db: float = 6.0
 
     def __post_init__(self) -> None:
         _check(self.beam_size >= 1, f"beam_size must be >= 1, got {self.beam_size}")
@@ -218,6 +255,7 @@ class TranscribeConfig:
         _check(0 <= self.speaker_merge_threshold < 1, f"speaker_merge_threshold must be in [0, 1), got {self.speaker_merge_threshold}")
         _check(1 <= self.speaker_new_after <= 4, f"speaker_new_after must be 1..4, got {self.speaker_new_after}")
         _check(0 < self.voice_threshold < 1, f"voice_threshold must be in (0, 1), got {self.voice_threshold}")
+        _check(0 <= self.channel_margin_db <= 40, f"channel_margin_db must be 0..40, got {self.channel_margin_db}")
 
 
 @dataclass(frozen=True)
@@ -298,3 +336,6 @@ class AppConfig:
         _check(0 < len(self.stream) <= 128, "stream must be 1..128 characters")
         _check(self.log_level in ("debug", "info", "warning", "error"), f"log_level {self.log_level!r} unknown")
         _check(0.1 <= self.heartbeat_s <= 60, f"heartbeat_s must be 0.1..60, got {self.heartbeat_s}")
+        _check(not (self.capture.channels and self.transcribe.speakers),
+               "labels by input channel (capture.channels, --channels) and by voice (transcribe.speakers, --speakers) "
+               "are exclusive: choose one")  # fmt: skip

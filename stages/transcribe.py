@@ -12,7 +12,9 @@ events out); `run` wires it to ZeroMQ. Per chunk:
 4. A buffer longer than `max_buffer_s` is trimmed at the last committed word, so memory is bounded even
    when nobody pauses.
 5. With `speakers` on, each committed segment is labelled (S1, S2 ...) from its audio in the buffer
-   before it leaves (`stages.speakers`): the label costs no extra caption delay.
+   before it leaves (`stages.speakers`): the label costs no extra caption delay. Chunks that carry
+   their channels' levels (capture.channels) are labelled by channel instead (`stages.channels`): the
+   channel of most of a segment's words, the segment split where the channel clearly changes.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from pipeline.messages import (
 from pipeline.runner import StopFlag
 from stages import commit_policy as policy
 from stages.asr_models import load_whisper
+from stages.channels import ChannelTrack, default_names
 from stages.settings import AppConfig, TranscribeConfig, auto_threads
 from stages.speakers import labeler_for
 from stages.vad import FRAME_S, StreamingVad
@@ -74,6 +77,11 @@ class TranscribeCounters:
     lost_seconds: float = 0.0  # audio capture could no longer resend after a restart
     speaker_seconds: float = 0.0  # compute time spent embedding segments for speaker labels
     speakers: int = 0  # speakers found so far (0 with labels off)
+    # Labels by input channel (stages/channels.py): words without a clear channel, extra segments cut
+    # where the channel changed, segments with no channel
+    channel_ambiguous_words: int = 0
+    channel_splits: int = 0
+    channel_unlabelled: int = 0
 
 
 class StreamingTranscriber:
@@ -86,6 +94,7 @@ class StreamingTranscriber:
         self.cfg = cfg
         self.model = model
         self.speakers = None if speaker_encoder is None else labeler_for(speaker_encoder, cfg)
+        self.channels: ChannelTrack | None = None  # made by the first chunk that carries channel levels
         self.stream = stream
         self.vad = StreamingVad()
         self.agreement = policy.LocalAgreement(
@@ -140,11 +149,28 @@ class StreamingTranscriber:
         if chunk.end <= self.position + 1e-6:
             self.counters.duplicate_chunks += 1
             return None
+        self._track(chunk)  # whole: the track keeps only the frames it does not have yet
         skip = int(round((self.position - chunk.start) * SAMPLE_RATE))
         if skip > 0:
             chunk = AudioChunk(chunk.stream, chunk.seq, self.position, chunk.wall, chunk.samples[skip:])
         self.position = chunk.end
         return chunk
+
+    def _track(self, chunk: AudioChunk) -> None:
+        """Keep the channel levels an accepted chunk carries (labels by input channel)."""
+        if not chunk.levels:
+            return
+        if self.speakers is not None:
+            if self.channels is None:  # said once: the two kinds of labels are exclusive
+                log.warning("%s: audio carries channel levels, but labels by voice are on: labelling by voice",
+                            self.stream)  # fmt: skip
+                self.channels = ChannelTrack((), self.cfg.channel_margin_db)
+            return
+        if self.channels is None:
+            names = chunk.channels if len(chunk.channels) == len(chunk.levels[0]) else default_names(len(chunk.levels[0]))
+            self.channels = ChannelTrack(tuple(names), self.cfg.channel_margin_db)
+            log.info("%s: labels by input channel: %s", self.stream, ", ".join(names))
+        self.channels.add(chunk)
 
     # -- steps ------------------------------------------------------------------------------------------
     def feed(self, chunk: AudioChunk) -> Iterator[Message]:
@@ -321,21 +347,32 @@ class StreamingTranscriber:
     def _emit(self, words: list[Word]) -> Iterator[Message]:
         if not words:
             return
-        text = caption_text(words)
         self._in_buffer += words
-        self.counters.segments += 1
         self.counters.words += len(words)
+        if self.speakers is None and self.channels is not None and self.channels.names:
+            # Labels by channel: one segment per run of words on one channel.
+            track = self.channels
+            for run, name in track.runs(words):
+                yield self._segment(run, name)
+            self.counters.channel_ambiguous_words = track.counters.ambiguous_words
+            self.counters.channel_splits = track.counters.splits
+            self.counters.channel_unlabelled = track.counters.unlabelled
+            return
         speaker = None
         if self.speakers is not None:  # its audio is still in the buffer: labelled before it leaves
             speaker = self.speakers.label(self._buf, self._buf_start, words[0].start, words[-1].end, self._utt_start)
             self.counters.speaker_seconds = self.speakers.counters.embed_seconds
             self.counters.speakers = self.speakers.counters.speakers
+        yield self._segment(words, speaker)
+
+    def _segment(self, words: list[Word], speaker: str | None) -> Segment:
+        self.counters.segments += 1
         seg = Segment(
-            self.stream, self._seg_seq, text, words[0].start, words[-1].end, tuple(words), speaker,
+            self.stream, self._seg_seq, caption_text(words), words[0].start, words[-1].end, tuple(words), speaker,
             wall=time.time(), clock=self.clock,
         )  # fmt: skip
         self._seg_seq += 1
-        yield seg
+        return seg
 
     def _partial(self, words: list[Word]) -> Partial:
         self._partial_seq += 1

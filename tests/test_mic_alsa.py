@@ -252,3 +252,36 @@ def test_a_flooding_device_counts_overflow_then_fails(tmp_path, speech_wav):
     assert "'flood' delivers audio" in lines[0] and "faster than real time" in lines[0], out.stdout
     _, dropped, _, after = lines[1].split()
     assert int(dropped) > 10 and float(after) < 10, out.stdout
+
+
+def test_a_stereo_device_is_labelled_by_channel(tmp_path, config, sinkscribe):
+    """A 48-kHz stereo device (like hw:, it refuses 16 kHz: capture resamples, keeping both channels) that
+    carries a call, the local side on the left, the remote side on the right, each leaking into the other
+    20 dB down: `transcribe --mic --channels call` labels each segment with its side."""
+    import json
+
+    from bench.channels import build_call, local_clips, remote_clips, score, write_stereo
+    from pipeline.messages import Segment, Word
+
+    rec = build_call("call", local_clips(tmp_path / "local", 4, "en-us"), remote_clips(4, seed=7), -20.0, seed=3)
+    wav = write_stereo(tmp_path / "call.wav", rec.audio)
+    last_start = rec.turns[-1][0]
+
+    def segments() -> list[Segment]:
+        rows = [json.loads(line) for line in list(cmd.out) if line.startswith("{")]
+        return [Segment(r["stream"], r["seq"], r["text"], r["start"], r["end"], tuple(Word(**w) for w in r["words"]),
+                        r["speaker"]) for r in rows if r.get("type") == "segment"]  # fmt: skip
+
+    with fake_alsa(tmp_path, [FakeDevice("call48", 48_000, 2, exact=True)], wav) as alsa:
+        cmd = sinkscribe(alsa.env, "--log-level", "info", "transcribe", "--mic", "--device", "call48", "--channels",
+                         "call", "--json", "--config", config)  # fmt: skip
+        cmd.wait_for(lambda: any(s.end > last_start for s in segments()), 120, "the call's last turn")
+        time.sleep(2)  # its last words
+        took, left = cmd.ctrl_c()
+    assert left == [] and cmd.proc.returncode == 0, cmd.stderr[-3000:]
+    assert "microphone 'call48' open at 48000 Hz" in cmd.stderr
+    got = segments()
+    shown = "\n".join(f"{s.start:6.2f}-{s.end:6.2f} {s.speaker}: {s.text}" for s in got)
+    assert {s.speaker for s in got} == {"Me", "Remote"}, shown
+    result = score(rec, got)
+    assert result["segment_accuracy"] >= 0.9 and result["word_accuracy"] >= 0.95, (result, shown)
