@@ -254,7 +254,7 @@ def _start_web(cfg: Any, port: int | None) -> Any:
     from pipeline.web import WebOptions, WebThread, check_options
     from stages.summarize import catalog
 
-    web = WebThread(cfg, catalog.session_dir(cfg), check_options(WebOptions(port=port), cfg.security))
+    web = WebThread(cfg, catalog.shelf(cfg), check_options(WebOptions(port=port), cfg.security))
     click.echo(f"-- web page: {web.start()}", err=True)
     return web
 
@@ -282,7 +282,7 @@ def _run_pipeline(cfg: Any, text_input: bool, questions: tuple[str, ...], serve:
     view.finish()
     if not as_json:
         click.echo(f"-- {result.counts.get('segment', 0)} segments, {result.counts.get('summary', 0)} summaries, "
-                   f"{result.audio_seconds:.0f} s ({result.reason}); {label}: {opened.path}", err=True)  # fmt: skip
+                   f"{result.audio_seconds:.0f} s ({result.reason}); {label}: {opened.ref}", err=True)  # fmt: skip
 
 
 SUMMARY_OPTIONS = [
@@ -425,7 +425,7 @@ def web(host: str, port: int, token: str | None, certfile: str | None, keyfile: 
         raise UserError("--token must be at least 16 printable ASCII characters without spaces")
     cfg = load_app_config(config, {"summarize.session_dir": session_dir} if session_dir else None)
     options = check_options(WebOptions(host, port, token or "", certfile or "", keyfile or "", insecure), cfg.security)
-    run_forever(cfg, catalog.session_dir(cfg), options,
+    run_forever(cfg, catalog.shelf(cfg), options,
                 started=lambda url: click.echo(f"-- serving the page on {url} (Ctrl-C stops)", err=True))
 
 
@@ -490,10 +490,9 @@ def export(session: str | None, fmt: str, output: str | None, session_dir: str |
       sinkscribe export ~/.local/share/sinkscribe/sessions/live.sqlite --format srt -o live.srt
     """
     from stages.summarize.export import export as render
-    from stages.summarize.store import SessionStore
 
-    path = pick(config, session_dir, session, "exporting")
-    with SessionStore.open_existing(path) as store:
+    ref = pick(config, session_dir, session, "exporting")
+    with ref.open_existing() as store:
         text = render(store, fmt)
     if output:
         Path(output).write_text(text, encoding="utf-8")

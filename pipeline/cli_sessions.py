@@ -29,14 +29,15 @@ def open_run_session(cfg: Any, text_input: bool, session: str | None, resume: st
     recording = identify(cfg.capture.source, text_input)
     if session is None and resume is None and cfg.summarize.session:
         session = cfg.summarize.session  # a config file that names the session: as if --session
-    opened = catalog.open_session(catalog.session_dir(cfg), recording, session=session, resume=resume)
+    shelf = catalog.shelf(cfg)
+    opened = catalog.open_session(shelf, recording, session=session, resume=resume)
     cfg = dataclasses.replace(cfg, summarize=dataclasses.replace(cfg.summarize, session=opened.name))
     if opened.resumed:
         click.echo(f"-- session {opened.name}: continues at {clock(opened.resume_at)} of {recording.name}", err=True)
     else:
         click.echo(f"-- session {opened.name}: new, from {recording.name} "
                    f"(to continue it after a crash: --resume {opened.name})", err=True)  # fmt: skip
-        for other in catalog.unfinished(catalog.session_dir(cfg), recording, exclude=opened.name)[-3:]:
+        for other in catalog.unfinished(shelf, recording, exclude=opened.name)[-3:]:
             click.echo(f"-- note: session {other.name} of this recording stopped at {clock(other.audio_seconds)} "
                        f"({other.state}); --resume {other.name} would have continued it", err=True)  # fmt: skip
     return cfg, opened
@@ -46,28 +47,29 @@ def forget_if_empty(opened: Any) -> None:
     """A new session that a failed start left without a word is deleted: there is nothing to continue."""
     from stages.summarize import catalog
 
-    if not opened.resumed and opened.path.exists() and catalog.info(opened.path).segments == 0:
-        catalog.delete(opened.path)
+    if not opened.resumed and opened.ref.exists() and catalog.info(opened.ref).segments == 0:
+        opened.ref.delete()
 
 
 def session_label(opened: Any) -> str:
     return f"session {opened.name} ({opened.recording.name})"
 
 
-def pick(config: str | None, session_dir: str | None, name: str | None, what: str) -> Path:
-    """The session file a command means: NAME (a name, its unique start, or a .sqlite path), else the
-    latest one. When that is not what the user typed, say on stderr which session it is."""
+def pick(config: str | None, session_dir: str | None, name: str | None, what: str) -> Any:
+    """The session a command means (a `catalog.SessionRef`): NAME (a name, its unique start, or a .sqlite
+    path), else the latest one, on the configured shelf (session files, or `summarize.store`'s database).
+    When that is not what the user typed, say on stderr which session it is."""
     from stages.summarize import catalog
 
-    directory = catalog.session_dir(_config(config, session_dir))
+    shelf = catalog.shelf(_config(config, session_dir))
     if name:
-        path = catalog.resolve(directory, name)
-        if path.stem != name and Path(name).expanduser() != path:
-            click.echo(f"-- {what} {catalog.info(path).describe()}", err=True)
-        return path
-    latest = catalog.latest(directory)
+        ref = catalog.resolve(shelf, name)
+        if ref.name != name and str(Path(name).expanduser()) != str(ref):
+            click.echo(f"-- {what} {catalog.info(ref).describe()}", err=True)
+        return ref
+    latest = catalog.latest(shelf)
     click.echo(f"-- {what} {latest.describe()}, the latest", err=True)
-    return latest.path
+    return catalog.SessionRef(shelf, latest.name)
 
 
 def _config(config: str | None, session_dir: str | None) -> Any:
@@ -98,7 +100,8 @@ def dir_options(fn: Callable) -> Callable:
 def sessions(ctx: click.Context, as_json: bool, session_dir: str | None, config: str | None) -> None:
     """Stored sessions: list them (the default), show one's notes, delete one.
 
-    A session is one SQLite file holding a recording's transcript, summaries and answers. `replay` and
+    A session is one SQLite file (or, with summarize.store set, rows of a PostgreSQL database) holding a
+    recording's transcript, summaries and answers. `replay` and
     `run` start a new one each time, named DATE_TIME_SOURCE; `--resume NAME` continues one.
 
     \b
@@ -131,14 +134,14 @@ def _list(cfg: Any, as_json: bool) -> None:
     from pipeline.console import clock
     from stages.summarize import catalog
 
-    directory = catalog.session_dir(cfg)
-    found = catalog.list_sessions(directory)
+    shelf = catalog.shelf(cfg)
+    found = catalog.list_sessions(shelf)
     if as_json:
         for info in found:
             click.echo(json.dumps(info.to_json()))
         return
     if not found:
-        click.echo(f"no sessions in {directory}", err=True)
+        click.echo(f"no sessions in {shelf.where}", err=True)
         return
     rows = [("NAME", "SOURCE", "STARTED", "AUDIO", "SEGMENTS", "LAST SUMMARY", "STATE")]
     rows += [(s.name, s.source_name, _local(s.created), clock(s.audio_seconds), str(s.segments),
@@ -164,10 +167,9 @@ def show(name: str | None, as_json: bool, session_dir: str | None, config: str |
     """
     from pipeline.console import clock
     from stages.summarize import catalog
-    from stages.summarize.store import SessionStore
 
-    path = pick(config, session_dir, name, "showing")
-    with SessionStore.open_existing(path) as store:
+    ref = pick(config, session_dir, name, "showing")
+    with ref.open_existing() as store:
         info = catalog.read_info(store)
         summary = store.latest_summary()
         answers = store.answers()
@@ -196,7 +198,7 @@ def show(name: str | None, as_json: bool, session_dir: str | None, config: str |
 @dir_options
 @user_errors
 def delete(name: str, yes: bool, session_dir: str | None, config: str | None) -> None:
-    """Delete a stored session (its SQLite file): transcript, summaries and answers.
+    """Delete a stored session (its SQLite file, or its rows): transcript, summaries and answers.
 
     \b
     Example:
@@ -204,9 +206,9 @@ def delete(name: str, yes: bool, session_dir: str | None, config: str | None) ->
     """
     from stages.summarize import catalog
 
-    path = catalog.resolve(catalog.session_dir(_config(config, session_dir)), name)
-    info = catalog.info(path)
+    ref = catalog.resolve(catalog.shelf(_config(config, session_dir)), name)
+    info = catalog.info(ref)
     if not yes:
         click.confirm(f"Delete {info.describe()}, {info.segments} segments?", abort=True, err=True)
-    catalog.delete(path)
+    ref.delete()
     click.echo(f"deleted {info.describe()}", err=True)

@@ -54,10 +54,9 @@ def speakers(session: str | None, namings: tuple[str, ...], as_json: bool, sessi
       sinkscribe speakers --name S2=          # S2 again
     """
     from pipeline.console import clock
-    from stages.summarize.store import SessionStore
 
-    path = pick(config, session_dir, session, "speakers of")
-    with SessionStore.open_existing(path) as store:
+    ref = pick(config, session_dir, session, "speakers of")
+    with ref.open_existing() as store:
         found = store.speakers()
         labels = {s.label for s in found}
         for label, name in [parse_naming(v, labels) for v in namings]:  # all checked before any is stored

@@ -185,12 +185,12 @@ def make_app(bridge: Bridge, options: WebOptions) -> web.Application:
     async def sessions(_request: web.Request) -> web.Response:
         from stages.summarize import catalog
 
-        found = await asyncio.to_thread(catalog.list_sessions, bridge.session_dir)
+        found = await asyncio.to_thread(catalog.list_sessions, bridge.shelf)
         return web.json_response([{"name": s.name, "source": s.source_name, "created": s.created,
                                    "audio_seconds": s.audio_seconds, "segments": s.segments, "state": s.state}
                                   for s in reversed(found)])  # fmt: skip
 
-    def stored(request: web.Request) -> Path:
+    async def stored(request: web.Request) -> Any:
         from stages.summarize import catalog
 
         name = request.match_info["name"]
@@ -198,19 +198,17 @@ def make_app(bridge: Bridge, options: WebOptions) -> web.Application:
             catalog.check_name(name)
         except ConfigError as exc:
             raise web.HTTPNotFound(reason=str(exc)) from None
-        path = bridge.session_dir / f"{name}{catalog.SUFFIX}"
-        if not path.is_file():
-            path = bridge.stored_path(name) or path
-        if not path.is_file():
+        ref = await asyncio.to_thread(bridge.stored_ref, name)  # a database shelf answers over the network
+        if ref is None:
             raise web.HTTPNotFound(reason=f"no session {name!r} is stored here")
-        return path
+        return ref
 
     async def session(request: web.Request) -> web.Response:
-        path = stored(request)
-        return web.json_response(await asyncio.to_thread(_session_view, path))
+        ref = await stored(request)
+        return web.json_response(await asyncio.to_thread(_session_view, ref))
 
     async def lines(request: web.Request) -> web.Response:
-        path = stored(request)
+        ref = await stored(request)
         try:
             limit = min(MAX_LINES, max(1, int(request.query.get("limit", "100"))))
             spots = {k: int(request.query[k]) for k in ("before", "after", "around") if k in request.query}
@@ -218,20 +216,20 @@ def make_app(bridge: Bridge, options: WebOptions) -> web.Application:
             return _error(400, "before, after, around and limit are whole numbers")
         if "around" in spots:
             first = max(0, spots["around"] - limit // 2)
-            found = await asyncio.to_thread(read_lines, path, after=first - 1, limit=limit)
+            found = await asyncio.to_thread(read_lines, ref, after=first - 1, limit=limit)
         else:
-            found = await asyncio.to_thread(read_lines, path, before=spots.get("before"), after=spots.get("after"),
+            found = await asyncio.to_thread(read_lines, ref, before=spots.get("before"), after=spots.get("after"),
                                             limit=limit)  # fmt: skip
-        return web.json_response({"session": path.stem, "lines": found})
+        return web.json_response({"session": ref.name, "lines": found})
 
     async def export(request: web.Request) -> web.Response:
-        path = stored(request)
+        ref = await stored(request)
         fmt = request.query.get("format", "md")
         if fmt not in EXPORT_TYPES:
             return _error(400, f"format {fmt!r}: one of {', '.join(EXPORT_TYPES)}")
-        text = await asyncio.to_thread(_export, path, fmt)
+        text = await asyncio.to_thread(_export, ref, fmt)
         return web.Response(text=text, content_type=EXPORT_TYPES[fmt], charset="utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{path.stem}.{fmt}"'})  # fmt: skip
+                            headers={"Content-Disposition": f'attachment; filename="{ref.name}.{fmt}"'})  # fmt: skip
 
     app.add_routes([web.get("/", index), web.get("/events", events), web.get("/api/state", state),
                     web.post("/api/ask", ask), web.get("/api/sessions", sessions),
@@ -245,12 +243,11 @@ async def _send(response: web.StreamResponse, event_id: int, name: str, data: di
     await response.write(f"id: {event_id}\nevent: {name}\ndata: {payload}\n\n".encode())
 
 
-def _session_view(path: Path) -> dict[str, Any]:
+def _session_view(ref: Any) -> dict[str, Any]:
     from stages.summarize import catalog
     from stages.summarize.notes import Notes
-    from stages.summarize.store import SessionStore
 
-    with SessionStore.open_existing(path) as store:
+    with ref.open_existing() as store:
         info = catalog.read_info(store)
         summary = store.latest_summary()
         items = Notes.from_json(store.latest_notes() or []).messages()
@@ -260,21 +257,20 @@ def _session_view(path: Path) -> dict[str, Any]:
         notes = {"text": summary.text, "items": items_json(items), "upto_seq": summary.upto_seq,
                  "upto": summary.upto, "final": summary.final}  # fmt: skip
     return {"session": info.name, "source": info.source_name, "state": info.state, "segments": info.segments,
-            "audio_seconds": info.audio_seconds, "notes": notes, "lines": read_lines(path, limit=200),
+            "audio_seconds": info.audio_seconds, "notes": notes, "lines": read_lines(ref, limit=200),
             "answers": [{"request_id": a["request_id"], "question": a["question"], "text": a["answer"],
                          "citations": [{"seq": c[0], "start": c[1], "end": c[2], "text": c[3]} for c in a["citations"]]}
                         for a in answers]}  # fmt: skip
 
 
-def _export(path: Path, fmt: str) -> str:
+def _export(ref: Any, fmt: str) -> str:
     from stages.summarize.export import export
-    from stages.summarize.store import SessionStore
 
-    with SessionStore.open_existing(path) as store:
+    with ref.open_existing() as store:
         return export(store, fmt)
 
 
-async def serve(cfg: Any, session_dir: Path, options: WebOptions, stopped: asyncio.Event,
+async def serve(cfg: Any, shelf: Any, options: WebOptions, stopped: asyncio.Event,
                 started: Any = None) -> None:  # fmt: skip
     """Serve until `stopped` is set; `started(url)` is called once listening. A port that cannot be
     bound is a one-line TransportError."""
@@ -288,7 +284,7 @@ async def serve(cfg: Any, session_dir: Path, options: WebOptions, stopped: async
     if not options.local and not options.certfile:
         log.warning("serving %s over plain HTTP (--insecure): the token and the meeting travel unencrypted",
                     options.host)  # fmt: skip
-    bridge = Bridge(cfg, session_dir)
+    bridge = Bridge(cfg, shelf)
     runner = web.AppRunner(make_app(bridge, options), access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, options.host, options.port, ssl_context=context)
@@ -310,7 +306,7 @@ async def serve(cfg: Any, session_dir: Path, options: WebOptions, stopped: async
         await runner.cleanup()
 
 
-def run_forever(cfg: Any, session_dir: Path, options: WebOptions, started: Any = None) -> None:
+def run_forever(cfg: Any, shelf: Any, options: WebOptions, started: Any = None) -> None:
     """`sinkscribe web`: until Ctrl-C or SIGTERM."""
     import signal
 
@@ -319,7 +315,7 @@ def run_forever(cfg: Any, session_dir: Path, options: WebOptions, started: Any =
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stopped.set)
-        await serve(cfg, session_dir, options, stopped, started)
+        await serve(cfg, shelf, options, stopped, started)
 
     asyncio.run(main())
 
@@ -327,8 +323,8 @@ def run_forever(cfg: Any, session_dir: Path, options: WebOptions, started: Any =
 class WebThread:
     """The page beside `replay --web` / `run --web`: the same server in a thread of the command."""
 
-    def __init__(self, cfg: Any, session_dir: Path, options: WebOptions) -> None:
-        self.args = (cfg, session_dir, options)
+    def __init__(self, cfg: Any, shelf: Any, options: WebOptions) -> None:
+        self.args = (cfg, shelf, options)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopped: asyncio.Event | None = None
         self.ready = threading.Event()

@@ -83,12 +83,12 @@ def answer_json(a: Answer) -> dict[str, Any]:
 class Bridge:
     """Follows one summarize stage (and its transcribe) for the pages. One asyncio loop, one thread."""
 
-    def __init__(self, cfg: Any, session_dir: Path) -> None:
+    def __init__(self, cfg: Any, shelf: Any) -> None:
         self.cfg = cfg
-        self.session_dir = session_dir
+        self.shelf = shelf  # where sessions are (catalog.shelf: a folder of files, or a database), or a folder
         self.ctx = zmq.asyncio.Context()
         self.session = ""
-        self.session_path: Path | None = None
+        self.session_ref: Any = None  # the followed session in the store (catalog.SessionRef), if it is reachable
         self.source = ""
         self.ended = False
         self.end_reason = ""
@@ -136,7 +136,7 @@ class Bridge:
         """Everything a page shows, for its first event (and after it reconnects)."""
         recent = list(self.lines)[-STATE_LINES:]
         return {"session": self.session, "source": self.source, "ended": self.ended, "end_reason": self.end_reason,
-                "connected": self.snapshot_at > 0, "stored": self.session_path is not None, "notes": self.notes,
+                "connected": self.snapshot_at > 0, "stored": self.session_ref is not None, "notes": self.notes,
                 "lines": recent, "partial": self.partial, "health": self.health()}  # fmt: skip
 
     def health(self) -> dict[str, Any]:
@@ -166,14 +166,18 @@ class Bridge:
                 "summary_endpoint": self.cfg.endpoints.summary}  # fmt: skip
 
     # -- the store (read only) ------------------------------------------------------------------------------
-    def stored_path(self, name: str) -> Path | None:
-        """The session file of `name` on this machine, if it is here."""
-        candidate = self.session_dir / f"{name}.sqlite"
-        if candidate.is_file():
-            return candidate
+    def stored_ref(self, name: str) -> Any:
+        """Session `name` in the store this page reads (a catalog.SessionRef), if it is there: on the
+        configured shelf, or the session file the stage reports, when that file is on this machine."""
+        from stages.summarize import catalog
+
+        shelf = catalog.as_shelf(self.shelf)
+        if shelf.exists(name):
+            return catalog.SessionRef(shelf, name)
         reported = self.stages.get("summarize", {}).get("counters", {}).get("session", "")
-        if reported and Path(reported).stem == name and Path(reported).is_file():
-            return Path(reported)
+        path = Path(reported)
+        if reported and path.suffix == catalog.SUFFIX and path.stem == name and path.is_file():
+            return catalog.as_ref(path)
         return None
 
     # -- ZeroMQ ---------------------------------------------------------------------------------------------
@@ -268,10 +272,10 @@ class Bridge:
         then those that arrived live since (`self.lines` holds only the current summarize process's)."""
         if snap.session != self.session:
             self.session, self.notes = snap.session, None
-        self.session_path = self.stored_path(snap.session)
+        self.session_ref = await asyncio.to_thread(self.stored_ref, snap.session)
         stored: list[dict[str, Any]] = []
-        if self.session_path is not None:
-            stored = await asyncio.to_thread(read_lines, self.session_path, limit=LINES_KEPT)
+        if self.session_ref is not None:
+            stored = await asyncio.to_thread(read_lines, self.session_ref, limit=LINES_KEPT)
         newest = stored[-1]["seq"] if stored else -1
         self.lines = deque(stored + [entry for entry in self.lines if entry["seq"] > newest], maxlen=LINES_KEPT)
 
@@ -325,12 +329,12 @@ class Bridge:
         so a page's transcript stays contiguous (it stops following at a hole). A hole larger than the
         lines kept is a snapshot's job: it reloads the newest lines and the pages start over."""
         after = self.lines[-1]["seq"]
-        if self.session_path is None:
+        if self.session_ref is None:
             return
         if upto - after > LINES_KEPT:
             self._want_snapshot.set()
             return
-        missing = await asyncio.to_thread(read_lines, self.session_path, after=after, limit=upto - after)
+        missing = await asyncio.to_thread(read_lines, self.session_ref, after=after, limit=upto - after)
         for entry in missing:
             if entry["seq"] > self.lines[-1]["seq"]:
                 self.lines.append(entry)
@@ -349,12 +353,13 @@ class Bridge:
                 self.stages["capture"] = {"counters": capture, "seen": time.monotonic()}
 
 
-def read_lines(path: Path, *, before: int | None = None, after: int | None = None, limit: int = 100) -> list[dict]:
+def read_lines(ref: Any, *, before: int | None = None, after: int | None = None, limit: int = 100) -> list[dict]:
     """Up to `limit` stored transcript lines just before `before` (older ones) or just after `after`
-    (newer ones), in order. Segment numbers in a store are contiguous from 0 (it stores in order)."""
-    from stages.summarize.store import SessionStore
+    (newer ones), in order. Segment numbers in a store are contiguous from 0 (it stores in order).
+    `ref`: a catalog.SessionRef, or a session file's path."""
+    from stages.summarize.catalog import as_ref
 
-    with SessionStore.open_existing(path) as store:
+    with as_ref(ref).open_existing() as store:
         if after is not None:
             return [line(s) for s in store.segments(after_seq=after, limit=limit)]
         end = store.last_seq() + 1 if before is None else before

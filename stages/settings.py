@@ -285,12 +285,17 @@ class SummarizeConfig:
     # the one given with --session / --resume (stages/summarize/catalog.py). "" = the stream id: a stage
     # run alone writes to that session until it is given another name.
     session: str = ""
+    # Where sessions are kept: "" = SQLite files in session_dir (one machine); "postgresql://user@host:port/db"
+    # = rows of that database, which every node can reach (stages/summarize/store_pg.py; extra `postgres`).
+    store: str = ""
     hwm: int = 1000  # queued questions / published messages per peer
     ingest_batch: int = 32  # queued segments appended in one prefill (a backlog costs one forward per chunk)
 
     def __post_init__(self) -> None:
         _check(self.dtype in ("auto", "float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
         _check(1 <= self.prefill_chunk <= 4096, f"prefill_chunk must be 1..4096, got {self.prefill_chunk}")
+        _check(not self.store or self.store.startswith(("postgresql://", "postgres://")),
+               "store must be empty (SQLite files in session_dir) or a postgresql://user@host:port/db URL")
         _check(self.sink_tokens >= 4, f"sink_tokens must be >= 4 (StreamingLLM), got {self.sink_tokens}")
         # 64: the sink cache's own minimum (re-rotating the keys of every eviction costs a pass over the cache)
         _check(self.evict_block >= 64, f"evict_block must be >= 64 (one re-rotation per block), got {self.evict_block}")

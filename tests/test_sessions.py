@@ -78,9 +78,9 @@ def test_a_new_run_gets_a_new_session_with_its_recording(tmp_path):
     second = catalog.open_session(tmp_path, rec, now=NOON)  # the same file again, no --resume: new
     assert (first.name, second.name) == ("2026-12-01_1405_a", "2026-12-01_1405_a-2")
     assert not first.resumed and not second.resumed
-    assert catalog.info(first.path).recording == rec
+    assert catalog.info(first.ref).recording == rec
     named = catalog.open_session(tmp_path, rec, session="standup")  # --session naming no session: made
-    assert named.name == "standup" and not named.resumed and named.path.exists()
+    assert named.name == "standup" and not named.resumed and named.ref.exists()
 
 
 def test_resume_checks_the_recording_and_continues(tmp_path):

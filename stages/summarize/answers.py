@@ -18,7 +18,7 @@ from pipeline.messages import Citation, Segment
 from stages.summarize.grounding import Sources, content_words, names, normalise
 from stages.summarize.owners import Claim, best_claim, claims, joined
 from stages.summarize.prompts import NOT_DISCUSSED
-from stages.summarize.store import SessionStore
+from stages.summarize.store import StoreBase
 
 _ABSTAINS = re.compile(
     r"not (?:been )?(?:discussed|mentioned|specified|stated|covered|said|addressed)|no (?:information|mention)|"
@@ -56,7 +56,7 @@ def ground(
     question: str,
     reply: str,
     sources: Sources,
-    store: SessionStore,
+    store: StoreBase,
     passages: Sequence[Citation],
     window: Sequence[Segment],
 ) -> Grounded:
@@ -88,7 +88,7 @@ def ground(
 GIVER_SHARE = 0.6  # of a "who" question's content words the line giving the task must hold to overrule
 
 
-def _giver(question: str, store: SessionStore, window: Sequence[Segment]) -> Claim | None:
+def _giver(question: str, store: StoreBase, window: Sequence[Segment]) -> Claim | None:
     """For a "who ...?" question: the line that gives the asked task to someone (owners.py), among the
     window and the stored lines that match the question, if it holds most of the question's words."""
     if not question.strip().lower().startswith("who"):
@@ -100,7 +100,7 @@ def _giver(question: str, store: SessionStore, window: Sequence[Segment]) -> Cla
     return best_claim(question, list(lines.values()), share=GIVER_SHARE)
 
 
-def _unsupported_names(question: str, reply: str, store: SessionStore, window: Sequence[Segment]) -> str:
+def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequence[Segment]) -> str:
     """A person the answer names must be tied to what it says about them by some line: one that
     names them or that they spoke, sharing at least two of the answer's other content words. Every
     name occurring somewhere is not enough: "Sarah owns the migration" is not grounded by Sarah speaking
@@ -124,7 +124,7 @@ def _unsupported_names(question: str, reply: str, store: SessionStore, window: S
     return ""
 
 
-def _closest(question: str, store: SessionStore) -> Citation | None:
+def _closest(question: str, store: StoreBase) -> Citation | None:
     """The stored sentence that shares most content words with the question, if it shares enough. For
     a "who ...?" question a sentence that gives the task to someone ("Sarah will ... write the test
     plan") comes first: it is the line that answers it (owners.py reads who a line gives a task to)."""
@@ -144,7 +144,7 @@ def _closest(question: str, store: SessionStore) -> Citation | None:
     return best
 
 
-def _whole_sentence(hit: Citation, store: SessionStore, reach: int = 3) -> Citation:
+def _whole_sentence(hit: Citation, store: StoreBase, reach: int = 3) -> Citation:
     """The hit widened to the sentence it is part of (at most `reach` segments each way): streaming ASR
     commits fragments, and "[02:14] a test plan for" quoted alone tells a person nothing."""
     for sentence in joined(store.around(hit.seq, reach, reach)):
@@ -154,7 +154,7 @@ def _whole_sentence(hit: Citation, store: SessionStore, reach: int = 3) -> Citat
     return hit
 
 
-def _support(question: str, reply: str, store: SessionStore, passages: Sequence[Citation]) -> tuple[Citation, ...]:
+def _support(question: str, reply: str, store: StoreBase, passages: Sequence[Citation]) -> tuple[Citation, ...]:
     """Up to two sentences the answer rests on: those sharing most of the answer's content words (and the
     question's, to break ties), among the search hits for both and the passages the model was given.
     Each is widened to its whole sentence first: on the demo's ASR transcript a citation read "[00:58.2]

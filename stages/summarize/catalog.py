@@ -1,7 +1,8 @@
 """The session catalogue: where session files live, how a new one is named, which one a command
 means, and whether a recording may continue a stored one.
 
-One SQLite file per session (stages/summarize/store.py). `run` and `replay` decide the session once,
+Sessions are kept on a shelf (stages/summarize/shelves.py): a folder of SQLite files, or one PostgreSQL
+database when `summarize.store` names one; every rule here is the same for both. `run` and `replay` decide the session once,
 before any stage starts, and hand its name to every stage as `summarize.session`, so a stage that the
 supervisor restarts writes on where it stopped (crash recovery). A new recording or a new live run gets
 a new session by default, named `YYYY-MM-DD_HHMM_SOURCE` (local time; `-2`, `-3` on a collision).
@@ -15,7 +16,6 @@ What the session was recorded from is kept in its meta table (the `source*` keys
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,10 +24,12 @@ from typing import Any
 from pipeline.errors import ConfigError, InputError
 from stages.recording import Recording, label, minutes
 from stages.settings import data_home
-from stages.summarize.store import SessionStore
+from stages.summarize.shelves import SUFFIX, FileShelf, SessionRef, Shelf, for_config
+from stages.summarize.store import StoreBase
 
 log = logging.getLogger(__name__)
-SUFFIX = ".sqlite"
+__all__ = ["SUFFIX", "SessionRef", "Shelf"]  # re-exported: callers name them through the catalogue
+Where = Path | Shelf  # a folder of session files, or any shelf
 
 
 def default_session_dir() -> Path:
@@ -38,6 +40,21 @@ def session_dir(cfg: Any) -> Path:
     """`summarize.session_dir`, or the default."""
     configured = cfg.summarize.session_dir
     return Path(configured).expanduser() if configured else default_session_dir()
+
+
+def shelf(cfg: Any) -> Shelf:
+    """Where this configuration's sessions are: `summarize.store`'s database, else `session_dir(cfg)`."""
+    return for_config(cfg, session_dir(cfg))
+
+
+def as_shelf(where: Where) -> Shelf:
+    """A folder of session files as a shelf; a shelf as it is."""
+    return FileShelf(where) if isinstance(where, Path) else where
+
+
+def as_ref(where: Path | SessionRef) -> SessionRef:
+    """A session file's path (`sinkscribe export x.sqlite`) as a reference; a reference as it is."""
+    return SessionRef(FileShelf(where.parent), where.stem) if isinstance(where, Path) else where
 
 
 def check_name(name: str) -> str:
@@ -52,11 +69,16 @@ def session_path(cfg: Any) -> Path:
     return session_dir(cfg) / f"{check_name(cfg.summarize.session or cfg.stream)}{SUFFIX}"
 
 
+def session_ref(cfg: Any) -> SessionRef:
+    """The session of this configuration on its shelf (a file as `session_path`, or database rows)."""
+    return SessionRef(shelf(cfg), check_name(cfg.summarize.session or cfg.stream))
+
+
 # -- what a stored session holds -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SessionInfo:
     name: str
-    path: Path
+    path: str  # where it is: its file, or the database (without password) and its name
     recording: Recording | None  # None: the session does not say (an older build, or a stage run alone)
     created: float  # wall clock
     audio_seconds: float  # the recording's length if it ended, else where its transcript ends
@@ -87,7 +109,6 @@ class SessionInfo:
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out["path"] = str(self.path)
         out["state"] = self.state
         return out
 
@@ -109,67 +130,67 @@ def _recording(meta: dict[str, str]) -> Recording | None:
                      meta.get("fingerprint", ""), float(seconds) if seconds else None)  # fmt: skip
 
 
-def read_info(store: SessionStore, name: str | None = None) -> SessionInfo:
+def read_info(store: StoreBase, name: str | None = None) -> SessionInfo:
     meta = store.meta()
     ended = store.ended()
     summary = store.latest_summary()
     audio = float(ended.get("audio_seconds", 0.0)) if ended else store.last_end()
     return SessionInfo(
-        name=name or store.path.stem, path=store.path, recording=_recording(meta), created=store.created,
+        name=name or store.name, path=store.where, recording=_recording(meta), created=store.created,
         audio_seconds=audio, segments=store.count_segments(), summaries=len(store.summaries()),
         last_summary=summary.wall if summary else None, summary_upto=summary.upto if summary else 0.0,
         final=bool(summary and summary.final), ended=(ended.get("reason") or "eof") if ended else "",
     )  # fmt: skip
 
 
-def info(path: Path) -> SessionInfo:
-    with SessionStore.open_existing(path) as store:
-        return read_info(store)
+def info(where: Path | SessionRef) -> SessionInfo:
+    """What the session holds; `where` is a session file or a reference."""
+    ref = as_ref(where)
+    with ref.open_existing() as store:
+        return read_info(store, ref.name)
 
 
-def list_sessions(directory: Path) -> list[SessionInfo]:
-    """Every readable session in `directory`, oldest first; unreadable files are logged and skipped."""
+def list_sessions(where: Where) -> list[SessionInfo]:
+    """Every readable session on the shelf, oldest first; unreadable ones are logged and skipped."""
     found = []
-    for path in sorted(directory.glob(f"*{SUFFIX}")) if directory.is_dir() else []:
+    place = as_shelf(where)
+    for name in place.names():
         try:
-            found.append(info(path))
+            found.append(info(SessionRef(place, name)))
         except InputError as exc:
-            log.warning("skipped %s: %s", path.name, exc)
+            log.warning("skipped %s: %s", place.locate(name), exc)
     return sorted(found, key=lambda s: (s.created, s.name))
 
 
-def resolve(directory: Path, name: str) -> Path:
+def resolve(where: Where, name: str) -> SessionRef:
     """A session by name, by a .sqlite path, or by the unique start of its name."""
+    place = as_shelf(where)
     as_path = Path(name).expanduser()
     if as_path.suffix == SUFFIX and as_path.is_file():
-        return as_path
-    exact = directory / f"{name}{SUFFIX}"
-    if exact.is_file():
-        return exact
-    matches = sorted(directory.glob(f"{name}*{SUFFIX}")) if name and "/" not in name and directory.is_dir() else []
+        return as_ref(as_path)
+    if name and place.exists(name):
+        return SessionRef(place, name)
+    matches = [n for n in place.names() if n.startswith(name)] if name and "/" not in name else []
     if len(matches) == 1:
-        return matches[0]
+        return SessionRef(place, matches[0])
     if matches:
-        names = ", ".join(m.stem for m in matches[:5]) + (", ..." if len(matches) > 5 else "")
+        names = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
         raise InputError(f"{name!r} names {len(matches)} sessions ({names}): give more of the name")
-    raise InputError(f"no session {name!r} in {directory} (`sinkscribe sessions` lists them)")
+    raise InputError(f"no session {name!r} in {place.where} (`sinkscribe sessions` lists them)")
 
 
-def latest(directory: Path) -> SessionInfo:
+def latest(where: Where) -> SessionInfo:
     """The session started last (what `export` and `sessions show` mean without a name)."""
-    sessions = list_sessions(directory)
+    sessions = list_sessions(where)
     if not sessions:
-        raise InputError(f"no sessions in {directory} yet (`sinkscribe replay FILE` or `sinkscribe run` makes one)")
+        raise InputError(f"no sessions in {as_shelf(where).where} yet (`sinkscribe replay FILE` or `sinkscribe run` "
+                         "makes one)")  # fmt: skip
     return sessions[-1]
 
 
-def delete(path: Path) -> None:
-    """Remove a session file with its WAL and shared-memory companions."""
-    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        try:
-            companion.unlink(missing_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot delete {companion}: {exc.strerror or exc}") from None
+def delete(where: Path | SessionRef) -> None:
+    """Remove a session: its file with its WAL and shared-memory companions, or its rows."""
+    as_ref(where).delete()
 
 
 # -- choosing the session of a run ------------------------------------------------------------------------
@@ -178,59 +199,57 @@ class Opened:
     """The session a run writes to."""
 
     name: str
-    path: Path
+    ref: SessionRef
     resumed: bool  # an existing session continues
     resume_at: float  # where its transcript ends (audio seconds)
     recording: Recording
 
 
-def new_name(directory: Path, recording: Recording, now: float | None = None) -> str:
-    """`YYYY-MM-DD_HHMM_SOURCE` in local time, unique in `directory`; the file is created (reserved)
+def new_name(where: Where, recording: Recording, now: float | None = None) -> str:
+    """`YYYY-MM-DD_HHMM_SOURCE` in local time, unique on the shelf; the session is made (reserved)
     atomically, so two runs started in the same minute get two names."""
     base = f"{time.strftime('%Y-%m-%d_%H%M', time.localtime(now))}_{label(recording)}"
-    directory.mkdir(parents=True, exist_ok=True)
+    place = as_shelf(where)
     for n in range(1, 10_000):
         name = base if n == 1 else f"{base}-{n}"
-        try:
-            os.close(os.open(directory / f"{name}{SUFFIX}", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
-        except FileExistsError:
-            continue
-        return name
-    raise InputError(f"{directory} already holds 9999 sessions named {base}*")
+        if place.reserve(name):
+            return name
+    raise InputError(f"{place.where} already holds 9999 sessions named {base}*")
 
 
-def open_session(directory: Path, recording: Recording, *, session: str | None = None,
+def open_session(where: Where, recording: Recording, *, session: str | None = None,
                  resume: str | None = None, now: float | None = None) -> Opened:  # fmt: skip
     """The session a run of `recording` writes to: a new one (no name, or `session` naming none yet),
     or the stored one `resume` (or an existing `session`) names, once checked that it may continue."""
     if session and resume:
         raise ConfigError("give --session or --resume, not both")
+    place = as_shelf(where)
     name = resume or session
     if name:
-        path = directory / f"{check_name(name)}{SUFFIX}"
-        if path.exists():
-            with SessionStore.open_existing(path) as store:
+        ref = SessionRef(place, check_name(name))
+        if ref.exists():
+            with ref.open_existing() as store:
                 found = read_info(store, name)
                 check_resumable(found, recording, "--resume" if resume else "--session")
                 store.reopen()
-                return Opened(name, path, True, store.last_end(), recording)
+                return Opened(name, ref, True, store.last_end(), recording)
         if resume:
-            raise InputError(f"no session {resume!r} in {directory} to resume (`sinkscribe sessions` lists them; "
+            raise InputError(f"no session {resume!r} in {place.where} to resume (`sinkscribe sessions` lists them; "
                              "without --resume a new session starts)")  # fmt: skip
     else:
-        name = new_name(directory, recording, now)
-    path = directory / f"{name}{SUFFIX}"
-    with SessionStore(path) as store:
+        name = new_name(place, recording, now)
+    ref = SessionRef(place, name)
+    with ref.open() as store:
         store.set_meta(recording_meta(recording))
-    return Opened(name, path, False, 0.0, recording)
+    return Opened(name, ref, False, 0.0, recording)
 
 
-def unfinished(directory: Path, recording: Recording, exclude: str = "") -> list[SessionInfo]:
+def unfinished(where: Where, recording: Recording, exclude: str = "") -> list[SessionInfo]:
     """Sessions of this very recording that stopped before its end (a crash, Ctrl-C): `--resume` would
     continue them. Never for a live source (a new run of the microphone is a new meeting)."""
     if recording.live:
         return []
-    return [s for s in list_sessions(directory) if s.name != exclude and s.recording is not None
+    return [s for s in list_sessions(where) if s.name != exclude and s.recording is not None
             and s.recording.fingerprint == recording.fingerprint and s.ended != "eof"]  # fmt: skip
 
 

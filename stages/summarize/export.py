@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pipeline.console import clock
 from pipeline.messages import Segment
 from stages.summarize.catalog import read_info
-from stages.summarize.store import SessionStore
+from stages.summarize.store import StoreBase
 
 FORMATS = ("md", "srt", "vtt", "jsonl")
 CUE_MAX_CHARS = 84  # two subtitle lines of 42 characters
@@ -79,7 +79,7 @@ def _stamp(seconds: float, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
-def to_srt(store: SessionStore) -> str:
+def to_srt(store: StoreBase) -> str:
     blocks = [
         f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{f'{c.speaker}: ' if c.speaker else ''}{c.text}\n"
         for i, c in enumerate(cues(store.segments()), 1)
@@ -93,12 +93,12 @@ def _vtt_text(c: Cue) -> str:
     return f"<v {html.escape(c.speaker, quote=False)}>{text}" if c.speaker else text
 
 
-def to_vtt(store: SessionStore) -> str:
+def to_vtt(store: StoreBase) -> str:
     blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{_vtt_text(c)}\n" for c in cues(store.segments())]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
-def to_jsonl(store: SessionStore) -> str:
+def to_jsonl(store: StoreBase) -> str:
     lines = []
     for seg in store.segments():
         words = [[w.text, w.start, w.end, w.prob] for w in seg.words]
@@ -112,7 +112,7 @@ def to_jsonl(store: SessionStore) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def to_markdown(store: SessionStore) -> str:
+def to_markdown(store: StoreBase) -> str:
     """The notes, named after the session and the recording they belong to, then answers, transcript."""
     summary = store.latest_summary()
     info = read_info(store)
@@ -139,6 +139,6 @@ def to_markdown(store: SessionStore) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export(store: SessionStore, fmt: str) -> str:
+def export(store: StoreBase, fmt: str) -> str:
     writers = {"md": to_markdown, "srt": to_srt, "vtt": to_vtt, "jsonl": to_jsonl}
     return writers[fmt](store)

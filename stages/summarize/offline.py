@@ -4,7 +4,7 @@ The same path as a live question: the summarizer resumes the session (its notes 
 from the newest stored lines, as after a restart), answers from the window, the notes and the store, and
 grounds the reply (answers.py). The answer is stored with the session, so exports list it.
 
-    answer = ask_stored(cfg, Path("~/.local/share/sinkscribe/sessions/NAME.sqlite"), "Who owns it?")
+    answer = ask_stored(cfg, catalog.resolve(catalog.shelf(cfg), "NAME"), "Who owns it?")
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.messages import Answer
@@ -21,23 +22,24 @@ from stages.settings import AppConfig
 log = logging.getLogger(__name__)
 
 
-def ask_stored(cfg: AppConfig, path: Path, question: str) -> Answer:
-    """Answer `question` from the stored session at `path` (see the module docstring)."""
+def ask_stored(cfg: AppConfig, where: Path | Any, question: str) -> Answer:
+    """Answer `question` from the stored session `where` (a catalog.SessionRef, or a session file)."""
+    from stages.summarize.catalog import as_ref
     from stages.summarize.stage import build_summarizer
-    from stages.summarize.store import SessionStore
 
+    ref = as_ref(where)
     text = question.strip()
     limit = cfg.summarize.question_max_chars
     if len(text) > limit:
         raise InputError(f"the question is {len(text)} characters; the limit is {limit}")
-    with SessionStore.open_existing(path) as store:
+    with ref.open_existing() as store:
         if store.count_segments() == 0:
-            raise InputError(f"session {path.stem} has no transcript yet: nothing to answer from")
+            raise InputError(f"session {ref.name} has no transcript yet: nothing to answer from")
         summarizer = build_summarizer(cfg, store)
         summarizer.resume()
         reply, citations = summarizer.answer(text)
         request_id = uuid.uuid4().hex
         store.add_answer(request_id, text, reply, citations)
         stream = store.stream
-    log.info("answered from stored session %s", path.stem)
-    return Answer(stream, 0, request_id, text, reply, citations, time.time(), session=path.stem)
+    log.info("answered from stored session %s", ref.name)
+    return Answer(stream, 0, request_id, text, reply, citations, time.time(), session=ref.name)

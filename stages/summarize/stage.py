@@ -36,14 +36,14 @@ from pipeline.messages import (
 )  # fmt: skip
 from pipeline.runner import StopFlag
 from stages.settings import AppConfig, auto_threads
-from stages.summarize.catalog import default_session_dir, session_path  # noqa: F401 (their old home)
-from stages.summarize.store import SessionStore
+from stages.summarize.catalog import default_session_dir, session_path, session_ref  # noqa: F401 (their old home)
+from stages.summarize.store import StoreBase
 from stages.summarize.summarizer import Summarizer
 
 log = logging.getLogger(__name__)
 
 
-def build_summarizer(cfg: AppConfig, store: SessionStore) -> Summarizer:
+def build_summarizer(cfg: AppConfig, store: StoreBase) -> Summarizer:
     """Load the model and open its sink-window session framed by the system prompt."""
     from stages.summarize import ModelConfig, SessionConfig, chat_frame, load_model, prompts
     from stages.summarize.session import LMSession
@@ -119,7 +119,7 @@ class SummarizeServer:
             "instance": reliable.INSTANCE,
             "rss_bytes": rss_bytes(),
             "malformed": self.inbox.counters.malformed + self.requests.counters.malformed,
-            "session": str(self.core.store.path),
+            "session": self.core.store.where,
             "ended": self.ended,
         }
         self.publish(Status(self.cfg.stream, self.next_seq(), "summarize", time.time(), counters))
@@ -270,18 +270,18 @@ class SummarizeServer:
 
 
 def run(cfg: AppConfig, stop: StopFlag) -> int:
-    store = SessionStore(session_path(cfg), cfg.stream)
+    store = session_ref(cfg).open(cfg.stream)
     # Bind before loading the model (seconds): upstream connects and its segments wait in our queue
     # instead of in the sender's, which gives up on them when it exits.
     server = SummarizeServer(cfg, stop)
     # A stored end stays the truth across a restart (`run`/`replay` reopen a session they resume).
     server.ended = store.ended() is not None
-    server.session, server.source = store.path.stem, store.meta().get("source_name", "")
+    server.session, server.source = store.name, store.meta().get("source_name", "")
     try:
         core = server.core = build_summarizer(cfg, store)
         resumed = core.resume()
         log.info("summarize: %s -> %s (questions on %s), session %s%s", cfg.endpoints.transcript,
-                 cfg.endpoints.summary, cfg.endpoints.requests, store.path,
+                 cfg.endpoints.summary, cfg.endpoints.requests, store.where,
                  f", resumed {resumed} segments" if resumed else "")  # fmt: skip
         end = store.ended()
         if end is not None and not core.summary_final:  # died between storing the end and its final summary

@@ -1,5 +1,9 @@
 """The session store: one SQLite file per session holding everything that left the model's window.
 
+`StoreBase` is what every backend shares (the meta keys, speaker names, decoding segments, how a
+question becomes a search); `SessionStore` is the SQLite file, `store_pg.PgSessionStore` the same
+session as rows of a PostgreSQL database (`summarize.store`, stages/summarize/shelves.py).
+
 Every committed segment is written (and committed to disk) before it is acked into the model, so
 nothing accepted is lost if any process dies. FTS5 indexes the segments; questions retrieve evicted
 passages with it. Summaries and answers are kept too, for late joiners, restarts and export.
@@ -14,7 +18,8 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,66 +104,57 @@ class SpeakerLines:
     sample: str  # their longest line
 
 
-class SessionStore:
-    """One session's SQLite file. Not shared between threads: open one per thread."""
+SegmentRow = tuple  # (seq, start, end, speaker, text, words JSON, wall, clock), as both backends select it
 
-    def __init__(self, path: str | Path, stream: str = "") -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=10.0)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
-            self.db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
-            self.db.executescript(_SCHEMA)
-            version = self._meta("schema_version")
-        except sqlite3.DatabaseError as exc:
-            raise InputError(f"{self.path} is not a sinkscribe session file ({exc})") from None
-        except OSError as exc:
-            raise InputError(f"cannot open session file {self.path}: {exc}") from None
+
+class StoreBase(ABC):
+    """One session, whatever holds it. Subclasses give the storage primitives (the abstract methods);
+    everything here is the same for every backend. Not shared between threads: open one per thread."""
+
+    name: str  # the session's name
+    where: str  # where it is kept, for messages: the file, or the database (never its password) and name
+
+    def _start(self, stream: str) -> None:
+        """Check or write the schema version, the creation time and the stream id; read the names."""
+        version = self._meta("schema_version")
         if version is None:
             self._set_meta("schema_version", str(SCHEMA_VERSION))
             self._set_meta("created", str(time.time()))
         elif version != str(SCHEMA_VERSION):
-            raise InputError(f"{self.path}: session schema v{version}, this build reads v{SCHEMA_VERSION}")
+            raise InputError(f"{self.where}: session schema v{version}, this build reads v{SCHEMA_VERSION}")
         if stream and self._meta("stream") is None:
             self._set_meta("stream", stream)
         self._names = self.speaker_names()
 
-    @classmethod
-    def open_existing(cls, path: str | Path) -> SessionStore:
-        if not Path(path).is_file():
-            raise InputError(f"no such session file: {path}")
-        return cls(path)
+    @abstractmethod
+    def close(self) -> None: ...
 
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> SessionStore:
+    def __enter__(self) -> StoreBase:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- meta ---------------------------------------------------------------------------------------------
-    def _meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+    # -- meta: the backend's primitives ---------------------------------------------------------------
+    @abstractmethod
+    def _meta(self, key: str) -> str | None: ...
 
-    def _set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+    @abstractmethod
+    def _set_meta(self, key: str, value: str) -> None: ...
 
+    @abstractmethod
+    def _delete_meta(self, key: str) -> None: ...
+
+    @abstractmethod
     def meta(self) -> dict[str, str]:
         """Every meta key: schema_version, created, stream, ended, and what the session catalogue
         records (stages/summarize/catalog.py: the recording it holds)."""
-        return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
 
+    @abstractmethod
     def set_meta(self, values: dict[str, str]) -> None:
-        with self.db:  # one transaction: a reader sees all of them or none
-            self.db.execute("BEGIN")
-            for key, value in values.items():
-                self._set_meta(key, value)
+        """Several keys in one transaction: a reader sees all of them or none."""
 
+    # -- meta: what the keys mean -----------------------------------------------------------------------
     @property
     def created(self) -> float:
         return float(self._meta("created") or 0.0)
@@ -178,12 +174,7 @@ class SessionStore:
 
     def reopen(self) -> None:
         """The session continues (an explicit resume): it has not ended any more."""
-        self.db.execute("DELETE FROM meta WHERE key = 'ended'")
-
-    def last_end(self) -> float:
-        """Audio time where the stored transcript ends."""
-        row = self.db.execute("SELECT end FROM segments ORDER BY seq DESC LIMIT 1").fetchone()
-        return float(row[0]) if row else 0.0
+        self._delete_meta("ended")
 
     # -- speaker names ------------------------------------------------------------------------------------
     # Segments keep the label they were committed with (S2); a name given later (S2 -> Maria) is applied
@@ -213,6 +204,194 @@ class SessionStore:
 
     def speakers(self) -> list[SpeakerLines]:
         """Each speaker label of the session, in order of first line, with how much they said."""
+        return [SpeakerLines(label, self._names.get(label, ""), int(lines), float(seconds or 0.0), float(first),
+                             sample) for label, lines, seconds, first, sample in self._speaker_rows()]  # fmt: skip
+
+    @abstractmethod
+    def _speaker_rows(self) -> list[tuple[str, int, float, float, str]]:
+        """(label, lines, seconds, first start, longest line) per label, in order of first line."""
+
+    # -- segments -----------------------------------------------------------------------------------------
+    @abstractmethod
+    def add_segment(self, seg: Segment) -> bool:
+        """Write and commit one segment; False if its seq is already stored (a replay after a restart)."""
+
+    @abstractmethod
+    def last_seq(self) -> int: ...
+
+    @abstractmethod
+    def last_end(self) -> float:
+        """Audio time where the stored transcript ends."""
+
+    @abstractmethod
+    def count_segments(self) -> int: ...
+
+    @abstractmethod
+    def _seqs(self) -> Iterable[int]: ...
+
+    @abstractmethod
+    def _segment_rows(self, after_seq: int, limit: int | None, newest_first: bool = False) -> Iterable[SegmentRow]: ...
+
+    @abstractmethod
+    def _segment_rows_between(self, first: int, last: int) -> Iterable[SegmentRow]: ...
+
+    def missing_seqs(self) -> list[int]:
+        """Sequence numbers absent between 0 and the last stored one (should always be empty)."""
+        present = set(self._seqs())
+        return [s for s in range(self.last_seq() + 1) if s not in present]
+
+    def segments(self, after_seq: int = -1, limit: int | None = None) -> Iterator[Segment]:
+        for row in self._segment_rows(after_seq, limit):
+            yield self._segment(row)
+
+    def recent_segments(self, max_chars: int) -> list[Segment]:
+        """The newest segments whose text adds up to about `max_chars` (to rebuild a window)."""
+        out: list[Segment] = []
+        total = 0
+        for row in self._segment_rows(-1, None, newest_first=True):
+            seg = self._segment(row)
+            if total + len(seg.text) > max_chars and out:
+                break
+            out.append(seg)
+            total += len(seg.text) + 1
+        return out[::-1]
+
+    def _segment(self, row: SegmentRow) -> Segment:
+        seq, start, end, speaker, text, words, wall, clock = row
+        parsed = tuple(Word(t, s, e, p) for t, s, e, p in json.loads(words))
+        return Segment(self.stream or "session", seq, text, start, end, parsed, self.named(speaker), wall, clock)
+
+    def around(self, seq: int, before: int = 1, after: int = 1) -> list[Segment]:
+        """A segment with its neighbours: committed segments can split a sentence."""
+        return [self._segment(r) for r in self._segment_rows_between(seq - before, seq + after)]
+
+    def search(self, question: str, limit: int = 4, before_seq: int | None = None) -> list[Citation]:
+        """Segments that best match the question, best first.
+
+        Segments holding one of the question's word pairs as a phrase come first, then the rest by the
+        backend's ranking over the content words (SQLite: BM25; PostgreSQL: ts_rank): a planted fact
+        shares its pair ("badge readers") with the question, its distractors mostly share single words
+        (bench.streameval: fact in the top 4 for 7 of 24 questions with words alone).
+        """
+        terms = keywords(question)
+        if not terms:
+            return []
+        ranked: list[Citation] = []
+        for alternatives in (phrases(question), terms):
+            if not alternatives:
+                continue
+            for hit in self._match(alternatives, limit, before_seq):
+                if all(hit.seq != r.seq for r in ranked):
+                    ranked.append(hit)
+        return ranked[:limit]
+
+    @abstractmethod
+    def _match(self, alternatives: list[str], limit: int, before_seq: int | None) -> list[Citation]:
+        """Segments holding any of `alternatives` (words, or word pairs as phrases), best ranked first.
+        The alternatives are plain words ([A-Za-z0-9'-]): each backend quotes them for its own syntax."""
+
+    # -- summaries and answers ------------------------------------------------------------------------
+    @abstractmethod
+    def add_summary(self, upto_seq: int, upto: float, text: str, final: bool) -> None: ...
+
+    @abstractmethod
+    def save_notes(self, upto_seq: int, items: list[dict]) -> None:
+        """The notes' items as of segment `upto_seq` (one row per summary, like the summaries)."""
+
+    @abstractmethod
+    def latest_notes(self) -> list[dict] | None: ...
+
+    @abstractmethod
+    def latest_summary(self) -> StoredSummary | None: ...
+
+    @abstractmethod
+    def summaries(self) -> list[StoredSummary]: ...
+
+    @abstractmethod
+    def add_answer(self, request_id: str, question: str, text: str, citations: tuple[Citation, ...]) -> None: ...
+
+    @abstractmethod
+    def _answer_rows(self) -> Iterable[tuple]:
+        """(request_id, question, text, citations JSON, wall), oldest first."""
+
+    def answers(self) -> list[dict]:
+        return [
+            {
+                "request_id": r[0],
+                "question": r[1],
+                "answer": r[2],
+                "citations": json.loads(r[3]),
+                "wall": r[4],
+            }
+            for r in self._answer_rows()
+        ]
+
+
+def citations_json(citations: tuple[Citation, ...]) -> str:
+    return json.dumps([[c.seq, c.start, c.end, c.text] for c in citations])
+
+
+def words_json(seg: Segment) -> str:
+    return json.dumps([[w.text, w.start, w.end, w.prob] for w in seg.words])
+
+
+_SEGMENT_COLUMNS = "seq, start, end, speaker, text, words, wall, clock"
+
+
+class SessionStore(StoreBase):
+    """One session's SQLite file. Not shared between threads: open one per thread."""
+
+    def __init__(self, path: str | Path, stream: str = "") -> None:
+        self.path = Path(path)
+        self.name, self.where = self.path.stem, str(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=10.0)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
+            self.db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
+            self.db.executescript(_SCHEMA)
+            self._meta("schema_version")
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{self.path} is not a sinkscribe session file ({exc})") from None
+        except OSError as exc:
+            raise InputError(f"cannot open session file {self.path}: {exc}") from None
+        self._start(stream)
+
+    @classmethod
+    def open_existing(cls, path: str | Path) -> SessionStore:
+        if not Path(path).is_file():
+            raise InputError(f"no such session file: {path}")
+        return cls(path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta ---------------------------------------------------------------------------------------------
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def _delete_meta(self, key: str) -> None:
+        self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self.db:  # one transaction: a reader sees all of them or none
+            self.db.execute("BEGIN")
+            for key, value in values.items():
+                self._set_meta(key, value)
+
+    def last_end(self) -> float:
+        row = self.db.execute("SELECT end FROM segments ORDER BY seq DESC LIMIT 1").fetchone()
+        return float(row[0]) if row else 0.0
+
+    def _speaker_rows(self) -> list[tuple[str, int, float, float, str]]:
         rows = self.db.execute(
             "SELECT speaker, COUNT(*), SUM(end - start), MIN(start) FROM segments "
             "WHERE speaker IS NOT NULL AND speaker != '' GROUP BY speaker ORDER BY MIN(seq)"
@@ -222,18 +401,15 @@ class SessionStore:
             sample = self.db.execute(  # the longest line says most about who it is
                 "SELECT text FROM segments WHERE speaker = ? ORDER BY length(text) DESC, seq LIMIT 1", (label,)
             ).fetchone()[0]
-            out.append(SpeakerLines(label, self._names.get(label, ""), int(lines), float(seconds or 0.0),
-                                    float(first), sample))  # fmt: skip
+            out.append((label, lines, seconds, first, sample))
         return out
 
     # -- segments -----------------------------------------------------------------------------------------
     def add_segment(self, seg: Segment) -> bool:
-        """Write and commit one segment; False if its seq is already stored (a replay after a restart)."""
-        words = json.dumps([[w.text, w.start, w.end, w.prob] for w in seg.words])
         cur = self.db.execute(
             "INSERT OR IGNORE INTO segments(seq, start, end, speaker, text, words, wall, clock, stored) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seg.seq, seg.start, seg.end, seg.speaker, seg.text, words, seg.wall, seg.clock, time.time()),
+            (seg.seq, seg.start, seg.end, seg.speaker, seg.text, words_json(seg), seg.wall, seg.clock, time.time()),
         )
         return cur.rowcount == 1
 
@@ -244,62 +420,25 @@ class SessionStore:
     def count_segments(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM segments").fetchone()[0])
 
-    def missing_seqs(self) -> list[int]:
-        """Sequence numbers absent between 0 and the last stored one (should always be empty)."""
-        present = {r[0] for r in self.db.execute("SELECT seq FROM segments")}
-        return [s for s in range(self.last_seq() + 1) if s not in present]
+    def _seqs(self) -> Iterable[int]:
+        return (r[0] for r in self.db.execute("SELECT seq FROM segments"))
 
-    def segments(self, after_seq: int = -1, limit: int | None = None) -> Iterator[Segment]:
-        query = "SELECT seq, start, end, speaker, text, words, wall, clock FROM segments WHERE seq > ? ORDER BY seq"
+    def _segment_rows(self, after_seq: int, limit: int | None, newest_first: bool = False) -> Iterable[SegmentRow]:
+        query = f"SELECT {_SEGMENT_COLUMNS} FROM segments WHERE seq > ? ORDER BY seq"
+        query += " DESC" if newest_first else ""
         params: tuple = (after_seq,)
         if limit is not None:
             query += " LIMIT ?"
             params += (limit,)
-        for row in self.db.execute(query, params):
-            yield self._segment(row)
+        return self.db.execute(query, params)
 
-    def recent_segments(self, max_chars: int) -> list[Segment]:
-        """The newest segments whose text adds up to about `max_chars` (to rebuild a window)."""
-        out: list[Segment] = []
-        total = 0
-        rows = self.db.execute(
-            "SELECT seq, start, end, speaker, text, words, wall, clock FROM segments ORDER BY seq DESC"
+    def _segment_rows_between(self, first: int, last: int) -> Iterable[SegmentRow]:
+        return self.db.execute(
+            f"SELECT {_SEGMENT_COLUMNS} FROM segments WHERE seq BETWEEN ? AND ? ORDER BY seq", (first, last)
         )
-        for row in rows:
-            seg = self._segment(row)
-            if total + len(seg.text) > max_chars and out:
-                break
-            out.append(seg)
-            total += len(seg.text) + 1
-        return out[::-1]
 
-    def _segment(self, row: tuple) -> Segment:
-        seq, start, end, speaker, text, words, wall, clock = row
-        parsed = tuple(Word(t, s, e, p) for t, s, e, p in json.loads(words))
-        return Segment(self.stream or "session", seq, text, start, end, parsed, self.named(speaker), wall, clock)
-
-    def search(self, question: str, limit: int = 4, before_seq: int | None = None) -> list[Citation]:
-        """Segments that best match the question, best first.
-
-        Segments holding one of the question's word pairs as a phrase come first, then the rest by BM25
-        over the content words: a planted fact shares its pair ("badge readers") with the question, its
-        distractors mostly share single words (bench.streameval: fact in the top 4 for 7 of 24 questions
-        with words alone).
-        """
-        terms = keywords(question)
-        if not terms:
-            return []
-        quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
-        ranked: list[Citation] = []
-        for match in (" OR ".join('"' + p + '"' for p in phrases(question)), " OR ".join(quoted)):
-            if not match:
-                continue
-            for hit in self._match(match, limit, before_seq):
-                if all(hit.seq != r.seq for r in ranked):
-                    ranked.append(hit)
-        return ranked[:limit]
-
-    def _match(self, match: str, limit: int, before_seq: int | None) -> list[Citation]:
+    def _match(self, alternatives: list[str], limit: int, before_seq: int | None) -> list[Citation]:
+        match = " OR ".join('"' + a.replace('"', '""') + '"' for a in alternatives)  # FTS5 strings: no syntax
         query = (
             "SELECT s.seq, s.start, s.end, s.text FROM segments_fts f JOIN segments s ON s.seq = f.rowid "
             "WHERE segments_fts MATCH ?"
@@ -312,15 +451,6 @@ class SessionStore:
         params += (limit,)
         return [Citation(seq, start, end, text) for seq, start, end, text in self.db.execute(query, params)]
 
-    def around(self, seq: int, before: int = 1, after: int = 1) -> list[Segment]:
-        """A segment with its neighbours: committed segments can split a sentence."""
-        rows = self.db.execute(
-            "SELECT seq, start, end, speaker, text, words, wall, clock FROM segments "
-            "WHERE seq BETWEEN ? AND ? ORDER BY seq",
-            (seq - before, seq + after),
-        )
-        return [self._segment(r) for r in rows]
-
     # -- summaries and answers ------------------------------------------------------------------------
     def add_summary(self, upto_seq: int, upto: float, text: str, final: bool) -> None:
         self.db.execute(
@@ -329,7 +459,6 @@ class SessionStore:
         )
 
     def save_notes(self, upto_seq: int, items: list[dict]) -> None:
-        """The notes' items as of segment `upto_seq` (one row per summary, like the summaries)."""
         self.db.execute(
             "INSERT OR REPLACE INTO notes(upto_seq, items, wall) VALUES (?, ?, ?)",
             (upto_seq, json.dumps(items), time.time()),
@@ -350,21 +479,10 @@ class SessionStore:
         return [StoredSummary(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
     def add_answer(self, request_id: str, question: str, text: str, citations: tuple[Citation, ...]) -> None:
-        cites = json.dumps([[c.seq, c.start, c.end, c.text] for c in citations])
         self.db.execute(
             "INSERT INTO answers(request_id, question, text, citations, wall) VALUES (?, ?, ?, ?, ?)",
-            (request_id, question, text, cites, time.time()),
+            (request_id, question, text, citations_json(citations), time.time()),
         )
 
-    def answers(self) -> list[dict]:
-        rows = self.db.execute("SELECT request_id, question, text, citations, wall FROM answers ORDER BY id")
-        return [
-            {
-                "request_id": r[0],
-                "question": r[1],
-                "answer": r[2],
-                "citations": json.loads(r[3]),
-                "wall": r[4],
-            }
-            for r in rows
-        ]
+    def _answer_rows(self) -> Iterable[tuple]:
+        return self.db.execute("SELECT request_id, question, text, citations, wall FROM answers ORDER BY id")

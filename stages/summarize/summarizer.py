@@ -20,7 +20,7 @@ from stages.summarize.grounding import Sources
 from stages.summarize.notes import Notes, parse_extraction
 from stages.summarize.owners import joined
 from stages.summarize.session import LMSession
-from stages.summarize.store import SessionStore
+from stages.summarize.store import StoreBase
 
 log = logging.getLogger(__name__)
 Piece = Callable[[str], None]
@@ -49,7 +49,7 @@ class SummarizerCounters:
 
 class Summarizer:
     def __init__(
-        self, cfg: SummarizeConfig, session: LMSession, frame: ChatFrame, store: SessionStore
+        self, cfg: SummarizeConfig, session: LMSession, frame: ChatFrame, store: StoreBase
     ) -> None:
         self.cfg = cfg
         self.session = session
