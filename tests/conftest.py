@@ -130,3 +130,19 @@ def spoken_meeting(tmp_path_factory) -> tuple[Path, str]:
         parts.append(np.zeros(int(1.2 * SAMPLE_RATE), np.float32))
     path = write_audio(folder / "meeting.wav", np.concatenate(parts))
     return path, " ".join(t for _, t in SENTENCES)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for this test session (tests/pg_support.py), stopped and removed after."""
+    from tests.pg_support import start_server
+
+    yield from start_server(free_port())
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh database on the test server, dropped after the test: its URL (with the password)."""
+    name = pg_server.new_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)

@@ -1,23 +1,55 @@
-"""Session store on a real SQLite file: durability, dedupe, full-text retrieval, gaps, reopen."""
+"""The session store, one module run against both backends: a real SQLite file, and a real PostgreSQL
+server the test session starts (tests/pg_support.py). Durability, dedupe, full-text retrieval and its
+ranking, gaps, reopen, speaker names, ended state, the catalogue's rules, and a writer and a reader in
+two processes. What only one backend has (a file that is not a database, a URL) is tested on that one."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from pipeline.errors import InputError
 from pipeline.messages import Segment, Word
+from stages.recording import Recording
+from stages.summarize import catalog
+from stages.summarize.shelves import FileShelf, PgShelf
 from stages.summarize.store import SessionStore, keywords
+from tests.conftest import ROOT
 
 
-def seg(seq: int, text: str, start: float | None = None) -> Segment:
+def seg(seq: int, text: str, start: float | None = None, speaker: str = "Ann") -> Segment:
     start = seq * 3.0 if start is None else start
-    return Segment("s", seq, text, start, start + 2.5, (Word(text.split()[0], start, start + 0.3, 0.9),), "Ann")
+    return Segment("s", seq, text, start, start + 2.5, (Word(text.split()[0], start, start + 0.3, 0.9),), speaker)
+
+
+def shelf_from(spec: str):  # noqa: ANN201 (FileShelf | PgShelf)
+    """A shelf from one string (a folder, or a postgresql:// URL): what a second process is handed."""
+    return PgShelf(spec) if spec.startswith("postgresql://") else FileShelf(Path(spec))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shelf(request, tmp_path):
+    """Where sessions are kept: a folder of SQLite files, or a fresh database on the test server."""
+    if request.param == "sqlite":
+        yield FileShelf(tmp_path / "sessions")
+        return
+    place = PgShelf(request.getfixturevalue("pg_url"))
+    yield place
+    place.close()
 
 
 @pytest.fixture
-def store(tmp_path):
-    with SessionStore(tmp_path / "s.sqlite", "meeting") as s:
+def store(shelf):
+    with shelf.open("s", "meeting") as s:
         yield s
+
+
+def spec_of(shelf) -> str:
+    return shelf.url if isinstance(shelf, PgShelf) else str(shelf.directory)
 
 
 def test_segments_round_trip_and_duplicates_are_ignored(store):
@@ -26,8 +58,9 @@ def test_segments_round_trip_and_duplicates_are_ignored(store):
     assert not store.add_segment(seg(1, "The vendor is Kestrel Systems."))  # re-sent after a restart
     got = list(store.segments())
     assert [s.seq for s in got] == [0, 1] and got[1].text == "The vendor is Kestrel Systems."
-    assert got[0].words[0].text == "Hello" and got[0].speaker == "Ann"
+    assert got[0].words[0].text == "Hello" and got[0].speaker == "Ann" and got[0].stream == "meeting"
     assert store.last_seq() == 1 and store.count_segments() == 2 and store.missing_seqs() == []
+    assert store.last_end() == 5.5
 
 
 def test_gaps_are_reported(store):
@@ -43,32 +76,180 @@ def test_full_text_search_ranks_and_respects_the_window(store):
         store.add_segment(seg(i, t))
     hits = store.search("Where will the offsite be held?", limit=2)
     assert hits and hits[0].seq == 1 and "Lisbon" in hits[0].text  # best first
+    assert hits[0].start == 3.0 and hits[0].end == 5.5
     assert all(h.seq < 4 for h in store.search("Lisbon offsite", before_seq=4))
     assert store.search("the and of") == []  # stop words only: nothing to search for
-    assert store.search('"; DROP TABLE segments; --') == []  # quoted safely, no FTS syntax error
+    assert store.search('"; DROP TABLE segments; --') == []  # quoted safely, no query syntax error
+    assert store.search("it's O'Brien's e-mail | & ! <-> :* (x)") == []  # nor in the other backend's syntax
     assert [s.seq for s in store.around(2)] == [1, 2, 3]
+
+
+def test_search_puts_the_phrase_first_then_ranks_words_and_stems(store):
+    texts = ["The badge is red and the card readers are old.",  # both words, not as a phrase
+             "Readers of the newsletter liked it.",
+             "New badge readers arrive on Monday.",  # the phrase
+             "We decided to move the release.",
+             "Badge photos are taken at reception.",
+             "Card readers, card readers everywhere: the readers fail."]  # fmt: skip
+    for i, t in enumerate(texts):
+        store.add_segment(seg(i, t))
+    hits = store.search("When do the badge readers arrive?", limit=6)
+    assert hits[0].seq == 2  # the question's word pair as a phrase comes first
+    assert {h.seq for h in hits} == {0, 1, 2, 4, 5}  # then every segment holding a content word, once each
+    assert store.search("What was the decision they decided?")[0].seq == 3  # stemmed: decided ~ decide
+    assert {h.seq for h in store.search("badge readers", before_seq=2)} == {0, 1}  # only what was said before
+    more = store.search("card readers readers")  # more of the words ranks higher than fewer
+    assert [h.seq for h in more][:2] == [5, 0]
 
 
 def test_keywords_drop_stop_words():
     assert keywords("Who will own the billing migration?") == ["own", "billing", "migration"]
 
 
-def test_summaries_answers_and_reopen(tmp_path):
-    path = tmp_path / "s.sqlite"
-    with SessionStore(path, "meeting") as store:
+def test_summaries_notes_answers_and_reopen(shelf):
+    with shelf.open("s", "meeting") as store:
         store.add_segment(seg(0, "Hello."))
         store.add_summary(0, 2.5, "Overview: greetings.", final=False)
         store.add_summary(0, 2.5, "Overview: greetings, final.", final=True)
+        store.save_notes(0, [{"tag": "decision", "text": "greet"}])
+        store.save_notes(0, [{"tag": "decision", "text": "greet everyone"}])  # the same summary again: replaced
         store.add_answer("r1", "Who spoke?", "Ann [00:00].", ())
         store.set_ended("eof", 2.5)
-    with SessionStore.open_existing(path) as again:
-        assert again.stream == "meeting"
+    with shelf.open_existing("s") as again:
+        assert again.stream == "meeting" and again.name == "s" and again.created > 0
         assert again.latest_summary().text == "Overview: greetings, final." and again.latest_summary().final
-        assert again.answers()[0]["request_id"] == "r1"
+        assert [s.final for s in again.summaries()] == [False, True]
+        assert again.latest_notes() == [{"tag": "decision", "text": "greet everyone"}]
+        assert again.answers()[0]["request_id"] == "r1" and again.answers()[0]["citations"] == []
         assert again.ended()["reason"] == "eof"
         assert again.recent_segments(1000)[0].text == "Hello."
 
 
+def test_sessions_on_one_shelf_never_see_each_other(shelf):
+    with shelf.open("a", "m") as a, shelf.open("b", "m") as b:
+        a.add_segment(seg(0, "The Falcon budget is approved."))
+        b.add_segment(seg(0, "Hiring in Lisbon."))
+        assert not b.add_segment(seg(0, "a duplicate in b"))
+        a.name_speaker("Ann", "Anna")
+        a.add_summary(0, 2.5, "A's notes", final=True)
+        assert [s.text for s in b.segments()] == ["Hiring in Lisbon."] and b.search("Falcon budget") == []
+        assert b.speaker_names() == {} and b.latest_summary() is None and a.latest_summary().text == "A's notes"
+    assert sorted(shelf.names()) == ["a", "b"]
+
+
+def test_many_segments_are_read_in_order_and_in_pieces(store):
+    for i in range(1234):
+        store.add_segment(seg(i, f"line {i} about item{i}"))
+    assert [s.seq for s in store.segments()] == list(range(1234))
+    assert [s.seq for s in store.segments(after_seq=99, limit=700)] == list(range(100, 800))
+    assert [s.seq for s in store.recent_segments(50)] == [1232, 1233]  # 24 characters each
+    assert store.missing_seqs() == [] and store.search("item1000")[0].seq == 1000
+
+
+def test_speaker_names_apply_when_read_and_labels_stay(shelf):
+    with shelf.open("m", "t") as live, shelf.open_existing("m") as other:
+        for i, (who, text) in enumerate([("S1", "Good morning."), ("S2", "I will fix the payment issues today."),
+                                          ("S1", "Thanks."), ("S2", "Done.")]):  # fmt: skip
+            live.add_segment(seg(i, text, speaker=who))
+        other.name_speaker("S2", "Sarah")  # another process: `sinkscribe speakers` during the meeting
+        assert [s.speaker for s in live.segments()] == ["S1", "S2", "S1", "S2"]  # not yet re-read
+        assert live.refresh_names() == {"S2": "Sarah"}
+        assert [s.speaker for s in live.segments()] == ["S1", "Sarah", "S1", "Sarah"]
+        got = [(s.label, s.name, s.lines, s.seconds, s.first, s.sample) for s in live.speakers()]
+        assert got == [("S1", "", 2, 5.0, 0.0, "Good morning."),
+                       ("S2", "Sarah", 2, 5.0, 3.0, "I will fix the payment issues today.")]  # fmt: skip
+        other.name_speaker("S2", None)
+        assert live.refresh_names() == {} and list(live.segments())[1].speaker == "S2"
+
+
+def test_ended_state_and_reopen(shelf):
+    with shelf.open("m", "t") as store:
+        assert store.ended() is None
+        store.add_segment(seg(0, "Hello."))
+        store.set_ended("interrupted", 2.5)
+    with shelf.open_existing("m") as store:
+        ended = store.ended()
+        assert ended["reason"] == "interrupted" and ended["audio_seconds"] == 2.5 and ended["wall"] > 0
+        store.reopen()  # an explicit resume: not ended any more
+    with shelf.open_existing("m") as store:
+        assert store.ended() is None and store.meta()["stream"] == "t" and store.meta()["schema_version"] == "1"
+
+
+def test_the_catalogue_rules_hold_on_the_shelf(shelf):
+    rec = Recording("text", "/x/a.txt", "a.txt", "ab" * 32, 6.0)
+    noon = 1796133900.0
+    first = catalog.open_session(shelf, rec, now=noon)
+    second = catalog.open_session(shelf, rec, now=noon)  # the same minute: a name of its own
+    assert second.name == first.name + "-2" and not second.resumed and second.ref.exists()
+    assert catalog.new_name(shelf, rec, noon) == first.name + "-3"  # reserved at once
+    with second.ref.open() as store:
+        store.add_segment(seg(0, "the Falcon budget"))
+        store.set_ended("interrupted", 3.0)
+    assert catalog.info(second.ref).recording == rec and catalog.info(second.ref).state == "interrupted"
+    assert [s.name for s in catalog.unfinished(shelf, rec)][-1] == second.name
+    resumed = catalog.open_session(shelf, rec, resume=second.name)
+    assert resumed.resumed and resumed.resume_at == 2.5 and catalog.info(resumed.ref).ended == ""
+    other = Recording("text", "/x/b.txt", "b.txt", "cd" * 32, 6.0)
+    with pytest.raises(InputError, match="b.txt differs"):
+        catalog.open_session(shelf, other, resume=second.name)
+    with pytest.raises(InputError, match="no session 'nope'"):
+        catalog.open_session(shelf, rec, resume="nope")
+    assert catalog.resolve(shelf, second.name).name == second.name
+    with pytest.raises(InputError, match="names 3 sessions"):
+        catalog.resolve(shelf, first.name[:10])
+    listed = catalog.list_sessions(shelf)
+    assert [s.name for s in listed] == [first.name, second.name, first.name + "-3"]
+    assert catalog.latest(shelf).name == first.name + "-3"
+    catalog.delete(second.ref)
+    assert not second.ref.exists() and second.name not in shelf.names()
+    with pytest.raises(InputError):
+        second.ref.open_existing()
+    assert catalog.open_session(shelf, rec, session=second.name).resumed is False  # the name is free again
+
+
+WRITER = """
+import sys
+from pipeline.messages import Segment
+from tests.test_store import shelf_from
+spec, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with shelf_from(spec).open(name, "w") as store:
+    for i in range(n):
+        if i == n // 2:
+            print("half", flush=True)
+            sys.stdin.readline()  # the reader looks now
+        store.add_segment(Segment("w", i, f"line {i} from the writer", 3.0 * i, 3.0 * i + 2.5))
+    store.set_ended("eof", 3.0 * n)
+print("done", flush=True)
+"""
+
+
+def test_a_writer_and_a_reader_in_two_processes(shelf):
+    """The stage writes while `sinkscribe export`/`ask` read: committed segments are seen at once,
+    nothing is half-written, and neither blocks the other."""
+    with shelf.open("live", "w"):
+        pass
+    with shelf.open_existing("live") as reader:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, spec_of(shelf), "live", "40"], cwd=ROOT, env=env,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        try:
+            assert reader.count_segments() == 0
+            assert writer.stdout.readline().strip() == "half"  # the writer holds its store open, mid-meeting
+            assert reader.count_segments() == 20 and reader.last_seq() == 19 and reader.ended() is None
+            assert reader.search("line writer", limit=1) and reader.missing_seqs() == []
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+            assert writer.stdout.readline().strip() == "done"
+            assert writer.wait(60) == 0
+        finally:
+            if writer.poll() is None:
+                writer.kill()
+                writer.wait()
+        assert reader.count_segments() == 40 and reader.missing_seqs() == [] and reader.ended()["reason"] == "eof"
+        assert [s.seq for s in reader.segments(after_seq=35)] == [36, 37, 38, 39]
+
+
+# -- what only one backend has ---------------------------------------------------------------------------
 def test_not_a_session_file(tmp_path):
     bad = tmp_path / "notes.sqlite"
     bad.write_text("these are notes, not a database" * 100)
@@ -78,9 +259,17 @@ def test_not_a_session_file(tmp_path):
         SessionStore.open_existing(tmp_path / "missing.sqlite")
 
 
-def test_wal_lets_a_reader_see_committed_segments_while_the_writer_is_open(tmp_path):
-    path = tmp_path / "s.sqlite"
-    with SessionStore(path, "m") as writer:
-        writer.add_segment(seg(0, "written before any reader"))
-        with SessionStore.open_existing(path) as reader:
-            assert reader.count_segments() == 1
+def test_bad_or_unreachable_databases_are_one_line_errors_without_the_password(pg_url):
+    from tests.conftest import free_port
+    from tests.pg_support import PASSWORD
+
+    with pytest.raises(InputError, match="no session 'missing'"):
+        PgShelf(pg_url).open_existing("missing")
+    cases = [pg_url.replace(":5", ":x5", 1).replace("@127.0.0.1:", "@127.0.0.1:port"),  # not a port
+             pg_url.rsplit(":", 1)[0].rsplit(":", 1)[0] + f":{PASSWORD}@127.0.0.1:{free_port()}/db",  # nobody there
+             pg_url.replace(PASSWORD, "wrong-" + PASSWORD)]  # refused  # fmt: skip
+    for url in cases:
+        with pytest.raises(InputError) as exc:
+            PgShelf(url).names()
+        message = str(exc.value)
+        assert "\n" not in message and PASSWORD not in message and "postgresql://sinkscribe@127.0.0.1" in message, message

@@ -17,6 +17,7 @@ psycopg (3) is imported here only: the SQLite default never needs it (extra `pos
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -116,8 +117,8 @@ def _password(url: str) -> str:
 def _redact(message: str, url: str) -> str:
     """A driver message as one line, the password taken out should the server or libpq echo it."""
     line = " ".join(message.split())
-    secret = _password(url)
-    return line.replace(secret, "***") if secret else line
+    secret = _password(url)  # as a whole word: a one-letter password must not eat every "p" of the message
+    return re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", "***", line) if secret else line
 
 
 def _psycopg() -> Any:
