@@ -95,3 +95,42 @@ def test_a_replay_into_postgresql_is_listed_exported_named_and_asked(tmp_path, a
 
     deleted = cli("sessions", "delete", name, "--yes", "--config", config)
     assert deleted.exit_code == 0 and "no sessions in" in cli("sessions", "--config", config).output
+
+
+def test_the_web_page_reads_sessions_from_postgresql(app_config, pg_url):
+    """`sinkscribe web` with the database shelf: the picker lists its sessions, a session's view, its
+    lines and its export come from PostgreSQL (no stage running: the stored sessions alone)."""
+    import urllib.error
+    import urllib.request
+
+    from pipeline.messages import Segment
+    from pipeline.web import WebOptions, WebThread
+    from stages.summarize.shelves import PgShelf
+
+    shelf = PgShelf(pg_url)
+    with shelf.open("2026-12-01_1000_web", "t") as store:
+        for seq in range(30):
+            store.add_segment(Segment("t", seq, f"Line {seq} of the meeting.", seq * 3.0, seq * 3.0 + 2.5))
+        store.add_summary(29, 90.0, "Overview: thirty lines.", final=True)
+        store.set_ended("eof", 90.0)
+
+    def get(url: str):  # noqa: ANN202
+        with urllib.request.urlopen(url, timeout=30) as response:
+            body = response.read().decode()
+        return json.loads(body) if response.headers.get_content_type() == "application/json" else body
+
+    page = WebThread(app_config(), shelf, WebOptions(port=free_port()))
+    base = page.start()
+    try:
+        assert [s["name"] for s in get(base + "api/sessions")] == ["2026-12-01_1000_web"]
+        view = get(base + "api/sessions/2026-12-01_1000_web")
+        assert view["state"] == "complete" and view["notes"]["text"] == "Overview: thirty lines." and len(view["lines"]) == 30
+        lines = get(base + "api/sessions/2026-12-01_1000_web/lines?before=10&limit=5")["lines"]
+        assert [line["seq"] for line in lines] == [5, 6, 7, 8, 9]
+        assert "Line 29 of the meeting." in get(base + "api/sessions/2026-12-01_1000_web/export?format=srt")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            get(base + "api/sessions/nope")
+        assert missing.value.code == 404
+    finally:
+        page.stop()
+        shelf.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -24,11 +23,6 @@ from tests.conftest import ROOT
 def seg(seq: int, text: str, start: float | None = None, speaker: str = "Ann") -> Segment:
     start = seq * 3.0 if start is None else start
     return Segment("s", seq, text, start, start + 2.5, (Word(text.split()[0], start, start + 0.3, 0.9),), speaker)
-
-
-def shelf_from(spec: str):  # noqa: ANN201 (FileShelf | PgShelf)
-    """A shelf from one string (a folder, or a postgresql:// URL): what a second process is handed."""
-    return PgShelf(spec) if spec.startswith("postgresql://") else FileShelf(Path(spec))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -49,6 +43,7 @@ def store(shelf):
 
 
 def spec_of(shelf) -> str:
+    """The shelf as one string (a folder, or the URL) for a second process."""
     return shelf.url if isinstance(shelf, PgShelf) else str(shelf.directory)
 
 
@@ -209,10 +204,12 @@ def test_the_catalogue_rules_hold_on_the_shelf(shelf):
 
 WRITER = """
 import sys
+from pathlib import Path
 from pipeline.messages import Segment
-from tests.test_store import shelf_from
+from stages.summarize.shelves import FileShelf, PgShelf
 spec, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-with shelf_from(spec).open(name, "w") as store:
+shelf = PgShelf(spec) if spec.startswith("postgresql://") else FileShelf(Path(spec))
+with shelf.open(name, "w") as store:
     for i in range(n):
         if i == n // 2:
             print("half", flush=True)
