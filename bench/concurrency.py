@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
                 log.info("%d streams, %s ...", n, mode)
                 result = run(files, args.preset, folder / f"{mode}{n}", args.timeout)
                 log.info("%d streams, %s: %s", n, mode, json.dumps(result))
-                report["runs"].append({"streams": n, "mode": mode} | result)
+                report["runs"].append({"count": n, "mode": mode} | result)
                 report["load_after"] = os.getloadavg()
                 args.json.parent.mkdir(parents=True, exist_ok=True)
                 args.json.write_text(json.dumps(report, indent=2) + "\n")  # after every run: partial is kept
