@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from pipeline.cli_common import CONFIG_DIR, ROOT, UserError, load_app_config, user_errors  # noqa: F401
+from pipeline.cli_serve import connect_options, refuse_with_connect, run_connected, serve
 from pipeline.cli_sessions import forget_if_empty, open_run_session, pick, session_label, sessions
 from pipeline.cli_speakers import speakers
 from pipeline.cli_voices import voices
@@ -176,10 +177,11 @@ def stage(name: str, config: str | None, error_file: str | None, insecure: bool)
 @click.option("--timeout", type=float, default=0.0, help="Exit with code 1 after this many seconds without a message (0 = wait forever).")
 @click.option("--requests", default=None, help="With --from summary: the stage's request endpoint for the snapshot.")
 @click.option("--no-snapshot", is_flag=True, help="With --from summary: do not ask for the current summary first.")
+@click.option("--stream", default=None, help="Only this stream's messages (on a `sinkscribe serve`): its topics, its snapshot.")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @user_errors
 def subscribe(source: str, endpoint: str | None, topics: tuple[str, ...], as_json: bool, count: int, timeout: float,
-              requests: str | None, no_snapshot: bool, config: str | None) -> None:  # fmt: skip
+              requests: str | None, no_snapshot: bool, stream: str | None, config: str | None) -> None:  # fmt: skip
     """Watch a publishing socket: captions from transcribe, or summaries and answers.
 
     \b
@@ -196,7 +198,7 @@ def subscribe(source: str, endpoint: str | None, topics: tuple[str, ...], as_jso
         snapshot_from = requests or cfg.endpoints.requests
     endpoint = endpoint or getattr(cfg.endpoints, source)
     shown = watch(endpoint, topics, as_json, count, timeout, sys.stdout, snapshot_from, cfg.security,
-                  on_snapshot=None if as_json else _say_session)  # fmt: skip
+                  on_snapshot=None if as_json else _say_session, stream=stream)  # fmt: skip
     if timeout and (count == 0 or shown < count):
         sys.exit(1)
 
@@ -318,11 +320,13 @@ def summary_options(fn: Callable) -> Callable:
               "(a call: one channel per side, no voice model): `call` = Me, Remote; N = S1..SN; or names, "
               "comma-separated, in channel order; `off`. Default: capture.channels.")
 @summary_options
+@connect_options
 @user_errors
 def replay(file: str, speed: float | None, text_input: bool, serve: bool, speakers: bool | None, channels: str | None,
            preset: str | None,
            session: str | None, resume: str | None, session_dir: str | None, questions: tuple[str, ...],
-           ask_timeout: float, as_json: bool, config: str | None, web_port: int | None) -> None:  # fmt: skip
+           ask_timeout: float, as_json: bool, config: str | None, web_port: int | None, address: str | None,
+           stream: str | None) -> None:  # fmt: skip
     """Replay a recording (or a transcript) through capture, transcribe and summarize.
 
     Captions, rolling summaries and answers are printed as they come. Each replay is a new session
@@ -339,14 +343,25 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
       sinkscribe replay samples/meeting.ogg --web      # and in a browser: http://127.0.0.1:8765/
       sinkscribe replay meeting.wav --speakers         # label who speaks: S1, S2 ...
       sinkscribe replay call.wav --channels call       # a stereo call: Me (left), Remote (right)
+      sinkscribe replay meeting.wav --connect tcp://127.0.0.1:5550   # to a `sinkscribe serve`
 
     With --web the page stays (as with --serve) until Ctrl-C.
     """
+    if stream and not address:
+        raise UserError("--stream names a stream on a service: give --connect too")
+    if address:
+        refuse_with_connect(address, {"--text": text_input, "--serve": serve, "--speakers/--no-speakers": speakers is not None,
+                             "--preset": bool(preset), "--session": bool(session), "--resume": bool(resume),
+                             "--session-dir": bool(session_dir), "--web": web_port is not None})  # fmt: skip
     overrides = {"capture.source": file, **_summarize_overrides(preset, session_dir), **_speaker_overrides(speakers),
                  **_channel_overrides(channels)}  # fmt: skip
     if speed is not None:
         overrides["capture.speed"] = speed
     cfg = load_app_config(config or "replay", overrides)
+    if address:
+        _preflight_source(cfg)
+        run_connected(cfg, address, stream, questions, ask_timeout, as_json)
+        return
     if text_input:
         from stages.text_ingest import validate
 
@@ -365,10 +380,11 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
               "(a call: one channel per side, no voice model): `call` = Me, Remote; N = S1..SN; or names, "
               "comma-separated, in channel order; `off`. Default: capture.channels.")
 @summary_options
+@connect_options
 @user_errors
 def run(device: str, speakers: bool | None, channels: str | None, preset: str | None, session: str | None, resume: str | None,
         session_dir: str | None, questions: tuple[str, ...], ask_timeout: float, as_json: bool, config: str | None,
-        web_port: int | None) -> None:  # fmt: skip
+        web_port: int | None, address: str | None, stream: str | None) -> None:  # fmt: skip
     """Live: microphone -> captions, rolling summaries and answers, until Ctrl-C.
 
     Ctrl-C stops the microphone first; what was captured is still transcribed and a final summary is
@@ -382,13 +398,23 @@ def run(device: str, speakers: bool | None, channels: str | None, preset: str | 
       sinkscribe run --resume 2026-12-01_0930_mic
       sinkscribe run --web                # and in a browser: http://127.0.0.1:8765/
       sinkscribe run --device 3 --channels call   # a stereo device: the mic left, the call right
+      sinkscribe run --connect tcp://10.0.0.5:5550 --stream standup   # to a `sinkscribe serve`
     """
+    if stream and not address:
+        raise UserError("--stream names a stream on a service: give --connect too")
+    if address:
+        refuse_with_connect(address, {"--speakers/--no-speakers": speakers is not None, "--preset": bool(preset),
+                             "--session": bool(session), "--resume": bool(resume),
+                             "--session-dir": bool(session_dir), "--web": web_port is not None})  # fmt: skip
     overrides = {"capture.source": "mic", **_summarize_overrides(preset, session_dir), **_speaker_overrides(speakers),
                  **_channel_overrides(channels)}  # fmt: skip
     if device:
         overrides["capture.device"] = device
     cfg = load_app_config(config or "default", overrides)
     _preflight_source(cfg)
+    if address:
+        run_connected(cfg, address, stream, questions, ask_timeout, as_json)
+        return
     _run_pipeline(cfg, False, questions, False, as_json, ask_timeout, session, resume, web_port)
 
 
@@ -438,10 +464,11 @@ def web(host: str, port: int, token: str | None, certfile: str | None, keyfile: 
               "not the running stage.")
 @click.option("--preset", default=None, help="With --session: the model preset (default: the config's).")
 @click.option("--session-dir", default=None, help="Where session files are (default: summarize.session_dir).")
+@click.option("--stream", default=None, help="On a `sinkscribe serve`: ask about this stream (its name).")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @user_errors
 def ask(question: str, timeout: float, endpoint: str | None, as_json: bool, session: str | None, preset: str | None,
-        session_dir: str | None, config: str | None) -> None:  # fmt: skip
+        session_dir: str | None, stream: str | None, config: str | None) -> None:  # fmt: skip
     """Ask the running summarize stage a question about the meeting so far, or (--session) a stored
     meeting after it ended.
 
@@ -450,6 +477,7 @@ def ask(question: str, timeout: float, endpoint: str | None, as_json: bool, sess
       sinkscribe ask "What was decided about the release date?"
       sinkscribe ask "Who owns the database migration?" --timeout 120 --json
       sinkscribe ask --session 2026-12-01_1405_meeting "Who owns the database migration?"
+      sinkscribe ask --stream standup --endpoint tcp://10.0.0.5:5554 "What was decided?"   # on a service
     """
     from pipeline.client import ask as ask_question
     from pipeline.console import as_json as to_json
@@ -457,6 +485,8 @@ def ask(question: str, timeout: float, endpoint: str | None, as_json: bool, sess
 
     if not question.strip():
         raise UserError("the question is empty")
+    if stream and session:
+        raise UserError("--stream asks a running service, --session a stored session: give one")
     cfg = load_app_config(config, _summarize_overrides(preset, session_dir))
     if session:
         from stages.summarize.offline import ask_stored
@@ -464,7 +494,8 @@ def ask(question: str, timeout: float, endpoint: str | None, as_json: bool, sess
         answer = ask_stored(cfg, pick(config, session_dir, session, "asking"), question)
         click.echo(to_json(answer) if as_json else as_text(answer))
         return
-    answer = ask_question(endpoint or cfg.endpoints.requests, question, timeout, security=cfg.security)
+    answer = ask_question(endpoint or cfg.endpoints.requests, question, timeout, security=cfg.security,
+                          **({"stream": stream} if stream else {}))  # fmt: skip
     if answer.session and not as_json:
         click.echo(f"-- session {answer.session}", err=True)  # the running stage's: not named by the user
     click.echo(to_json(answer) if as_json else as_text(answer))
@@ -475,9 +506,12 @@ def ask(question: str, timeout: float, endpoint: str | None, as_json: bool, sess
 @click.option("--format", "fmt", type=click.Choice(["md", "srt", "vtt", "jsonl"]), default="md", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write here instead of stdout.")
 @click.option("--session-dir", default=None, help="Where session files are (default: summarize.session_dir).")
+@click.option("--stream", default=None, help="The session of this stream of a `sinkscribe serve` on this host "
+              "(the service names each stream's session after it).")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @user_errors
-def export(session: str | None, fmt: str, output: str | None, session_dir: str | None, config: str | None) -> None:
+def export(session: str | None, fmt: str, output: str | None, session_dir: str | None, stream: str | None,
+           config: str | None) -> None:  # fmt: skip
     """Export a stored session as Markdown, SRT, WebVTT or JSON lines.
 
     SESSION is a name from `sinkscribe sessions` (or the unique start of one, or a .sqlite path);
@@ -491,7 +525,9 @@ def export(session: str | None, fmt: str, output: str | None, session_dir: str |
     """
     from stages.summarize.export import export as render
 
-    ref = pick(config, session_dir, session, "exporting")
+    if stream and session:
+        raise UserError("give SESSION or --stream, not both")
+    ref = pick(config, session_dir, stream or session, "exporting")
     with ref.open_existing() as store:
         text = render(store, fmt)
     if output:
@@ -501,6 +537,7 @@ def export(session: str | None, fmt: str, output: str | None, session_dir: str |
 
 
 main.add_command(sessions)
+main.add_command(serve)
 main.add_command(speakers)
 main.add_command(voices)
 

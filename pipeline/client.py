@@ -68,6 +68,8 @@ def snapshot(
     endpoint: str, timeout_s: float = 5.0, stream: str = "client", security: Security | None = None
 ) -> Snapshot:
     reply = request(endpoint, SnapshotRequest(stream, 0, uuid.uuid4().hex), timeout_s, security)
+    if isinstance(reply, Error):  # a service hosting many streams: no such stream, or it was refused
+        raise InputError(reply.message)
     if not isinstance(reply, Snapshot):
         raise TransportError(f"unexpected {reply.type} reply from {endpoint}")
     return reply

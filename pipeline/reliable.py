@@ -45,6 +45,11 @@ class PeerWatch:
         self.receiver = transport.Receiver(sock, f"{stage} status")
         self.instance: str | None = None  # the peer process we last heard from
         self.counters: dict[str, Any] = {}
+        # A summarize hosting many streams (`summarize.max_streams`) acknowledges per stream: its service
+        # heartbeat carries `streams` {id: {stored_seq, stored_end, ended[, error]}} and each stream's
+        # own heartbeat its counters. Its top-level counters are then no one stream's acknowledgement.
+        self.hosting = False
+        self.acks: dict[str, dict[str, Any]] = {}
 
     def poll(self, timeout_s: float = 0.0) -> bool:
         """Read what arrived (waiting at most `timeout_s` for the first); True if the peer restarted."""
@@ -57,9 +62,27 @@ class PeerWatch:
                 if self.instance is not None and instance != self.instance:
                     restarted = True
                     log.warning("%s restarted (instance %s -> %s)", self.stage, self.instance, instance)
-                self.instance, self.counters = instance, msg.counters
+                    self.acks.clear()  # the new process's acknowledgements only
+                self.instance = instance
+                self._take(msg)
             got = self.receiver.recv(timeout_s=0)
         return restarted
+
+    def _take(self, msg: Status) -> None:
+        c = msg.counters
+        if not c.get("hosting"):
+            self.hosting, self.counters = False, c
+            return
+        self.hosting = True
+        streams = c.get("streams")
+        if isinstance(streams, dict):  # the service heartbeat: every stream's acknowledgement
+            self.acks.update({k: v for k, v in streams.items() if isinstance(v, dict)})
+        else:  # one stream's heartbeat
+            self.acks[msg.stream] = {k: c.get(k) for k in ("stored_seq", "stored_end", "ended")}
+
+    def ack(self, stream: str) -> dict[str, Any]:
+        """The acknowledgement that applies to `stream`: its own when the peer hosts many streams."""
+        return self.acks.get(stream, {}) if self.hosting else self.counters
 
     def wait_heard(self, timeout_s: float, should_stop: Callable[[], bool]) -> bool:
         """Wait until one Status of the peer arrived; False on timeout or stop."""
@@ -91,6 +114,7 @@ class AckedSender:
         self.unacked: deque[Message] = deque()
         self.resent = 0
         self.given_up = 0  # messages dropped from `unacked` because the bound was reached
+        self.failed: dict[str, str] = {}  # streams a hosting summarize gave up on, and why
 
     def send(self, msg: Message, timeout_s: float | None = None) -> bool:
         """Send losslessly (waiting while the consumer is busy or absent, or at most `timeout_s` even
@@ -124,18 +148,33 @@ class AckedSender:
                 self.resent += 1
 
     def _prune(self) -> None:
-        c = self.watch.counters if self.watch else {}
-        stored = c.get("stored_seq")
-        if not isinstance(stored, int):
+        if self.watch is None:
             return
-        while self.unacked:
-            msg = self.unacked[0]
-            if isinstance(msg, Segment) and msg.seq <= stored:
+        if not self.watch.hosting:  # one stream: confirmations come in order
+            while self.unacked and self._confirmed(self.unacked[0], self.watch.counters):
                 self.unacked.popleft()
-            elif isinstance(msg, EndOfStream) and c.get("ended") and stored >= msg.seq - 1:
-                self.unacked.popleft()
-            else:
-                break
+            return
+        # Many streams: each is confirmed on its own, so a confirmed message may follow an unconfirmed one.
+        kept: deque[Message] = deque()
+        for msg in self.unacked:
+            ack = self.watch.ack(msg.stream)
+            if ack.get("error"):
+                if msg.stream not in self.failed:
+                    self.failed[msg.stream] = str(ack["error"])
+                    log.error("summarize gave up on stream %s: %s", msg.stream, ack["error"])
+                continue
+            if not self._confirmed(msg, ack):
+                kept.append(msg)
+        self.unacked = kept
+
+    @staticmethod
+    def _confirmed(msg: Message, ack: dict[str, Any]) -> bool:
+        stored = ack.get("stored_seq")
+        if not isinstance(stored, int):
+            return False
+        if isinstance(msg, Segment):
+            return msg.seq <= stored
+        return isinstance(msg, EndOfStream) and bool(ack.get("ended")) and stored >= msg.seq - 1
 
     def wait_confirmed(self, timeout_s: float) -> bool:
         """After the end of stream: wait until everything is confirmed (resending after restarts)."""
@@ -148,9 +187,14 @@ class AckedSender:
             self.poll(0.2)
         return True
 
-    def oldest_unacked_start(self) -> float | None:
-        """Audio time of the oldest segment not yet confirmed (audio before it is never needed again)."""
+    def oldest_unacked_start(self, stream: str | None = None) -> float | None:
+        """Audio time of the oldest segment (of `stream`, or of any) not yet confirmed (audio before it
+        is never needed again)."""
         for msg in self.unacked:
-            if isinstance(msg, Segment):
+            if isinstance(msg, Segment) and (stream is None or msg.stream == stream):
                 return msg.start
         return None
+
+    def holds(self, stream: str) -> bool:
+        """Something of `stream` is not confirmed yet (its end included)."""
+        return any(msg.stream == stream for msg in self.unacked)

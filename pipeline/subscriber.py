@@ -16,6 +16,7 @@ from pipeline.security import Security
 
 # Messages the summarize stage numbers with its own publisher sequence (see stages/summarize/stage.py).
 PUBLISHER_SEQ_TYPES = frozenset({"summary", "answer", "status", "eos"})
+STREAM_TOPICS = frozenset({"partial", "segment", "summary", "answer", "status", "eos"})  # published per stream
 SUBSCRIPTION_SETTLE_S = 0.3  # PUB/SUB: a subscription takes a moment to reach the publisher
 
 
@@ -31,11 +32,11 @@ def state_messages(snap: Snapshot, topics: tuple[str, ...]) -> list[Message]:
     return shown
 
 
-def _snapshot(endpoint: str, security: Security | None) -> Snapshot:
+def _snapshot(endpoint: str, security: Security | None, stream: str | None = None) -> Snapshot:
     from pipeline.client import snapshot
 
     time.sleep(SUBSCRIPTION_SETTLE_S)  # subscribe first, then ask: nothing falls between the two
-    return snapshot(endpoint, security=security)
+    return snapshot(endpoint, security=security, **({"stream": stream} if stream else {}))
 
 
 def watch(
@@ -48,6 +49,7 @@ def watch(
     snapshot_endpoint: str | None = None,
     security: Security | None = None,
     on_snapshot: Callable[[Snapshot], None] | None = None,
+    stream: str | None = None,
 ) -> int:
     """Print messages until `count` were shown or `timeout_s` passed without one; returns how many.
 
@@ -60,9 +62,13 @@ def watch(
     for topic in topics:
         if topic not in MESSAGE_TYPES:
             raise ConfigError(f"unknown topic {topic!r}; known: {', '.join(sorted(MESSAGE_TYPES))}")
-    prefixes = tuple(wire.topic_prefix(t) for t in topics) or (b"",)
+    if stream is not None:  # one stream of a service: its topics only (every type it is published with)
+        prefixes = tuple(wire.topic_prefix(t, stream) for t in topics or sorted(STREAM_TOPICS))
+    else:
+        prefixes = tuple(wire.topic_prefix(t) for t in topics) or (b"",)
     if snapshot_endpoint and topics and "status" not in topics:
-        prefixes += (wire.topic_prefix("status"),)  # summarize's heartbeat says when it restarted (not shown)
+        # summarize's heartbeat says when it restarted (not shown)
+        prefixes += (wire.topic_prefix("status", stream),)
     ctx = zmq.Context.instance()
     receiver = transport.Receiver(
         transport.open_socket(ctx, "sub", endpoint, bind=False, subscribe=prefixes, security=security), endpoint
@@ -72,7 +78,7 @@ def watch(
     instance = None  # summarize's process id (counters.instance): its publisher seq restarts with it
     try:
         if snapshot_endpoint:
-            snap = _snapshot(snapshot_endpoint, security)
+            snap = _snapshot(snapshot_endpoint, security, stream)
             covered = snap.pub_seq
             if on_snapshot is not None:
                 on_snapshot(snap)

@@ -35,11 +35,19 @@ class WireError(ValueError):
     """A frame sequence that is not a valid message."""
 
 
-def topic_prefix(type_name: str) -> bytes:
-    """The SUB subscription prefix that selects one message type (see module docstring)."""
+def topic_prefix(type_name: str, stream: str | None = None) -> bytes:
+    """The SUB subscription prefix that selects one message type (see module docstring), and with
+    `stream` only that stream's: the header's second and third keys are always `v` and `stream`, so
+    `{"type":"summary","v":1,"stream":"room-a",` is a plain prefix too (the closing quote and comma
+    keep "room-a" from matching "room-ab")."""
     if type_name not in MESSAGE_TYPES:
         raise ValueError(f"unknown message type {type_name!r}; known: {', '.join(sorted(MESSAGE_TYPES))}")
-    return b'{"type":' + json.dumps(type_name).encode() + b","
+    prefix = b'{"type":' + json.dumps(type_name).encode() + b","
+    if stream is None:
+        return prefix
+    if not stream or len(stream) > MAX_STREAM_ID:
+        raise ValueError(f"stream id must be 1..{MAX_STREAM_ID} characters")
+    return prefix + b'"v":' + str(VERSION).encode() + b',"stream":' + json.dumps(stream).encode() + b","
 
 
 # ---------------------------------------------------------------------------------------------- encode

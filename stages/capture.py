@@ -211,7 +211,12 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                         "(is it running? capture.resume_wait_s = 0 starts without waiting)"
                     )
             pacer.t0 = time.monotonic()  # real-time pacing starts now, not while we waited
-            resume_at = float(where(watch, cfg.stream)["position"])
+            # A `--connect` client was told by the service where its stream starts (start_at >= 0): that
+            # decides, not what transcribe remembers of an earlier run of the stream (it may have ended
+            # "lost"); its first chunk is marked resync so transcribe takes its start as the position.
+            admitted = c.start_at >= 0
+            resume_at = c.start_at if admitted else float(where(watch, cfg.stream)["position"])
+            resync = admitted
             if resume_at > 0:
                 # A stored session continues: a file resumes where the session ends (`run`/`replay` have
                 # checked it is the same recording: stages/summarize/catalog.py); a live source continues
@@ -222,7 +227,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                     pacer.offset = resume_at
                 sent_samples = int(round(resume_at * SAMPLE_RATE))
                 resync = True
-            if where(watch, cfg.stream).get("ended"):
+            if not admitted and where(watch, cfg.stream).get("ended"):
                 # Restarted after the end, or stages run alone on a finished session: transcribe takes no
                 # more audio for it, so none is read (a microphone would be dropped unheard until Ctrl-C).
                 log.warning("capture: stream %s has already ended in its session: nothing more is sent "

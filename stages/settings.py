@@ -100,6 +100,10 @@ class CaptureConfig:
     # source must have exactly this many channels (a mono file is an error). [] = off: mono only.
     channels: list[str] = field(default_factory=list)
     level_ms: int = 50  # the channels' levels are measured per frame of this much audio (a word is 200-500 ms)
+    # Audio time where this stream starts, as a service said when it admitted the stream (`--connect`:
+    # 0 for a new stream, where its session ends for one that continues). -1 = where transcribe's
+    # heartbeat says (a resumed session of `run`/`replay`), else 0.
+    start_at: float = -1.0
 
     def __post_init__(self) -> None:
         _check(self.speed >= 0, f"speed must be >= 0 (0 = as fast as possible), got {self.speed}")
@@ -109,6 +113,7 @@ class CaptureConfig:
         _check(1 <= self.stdin_channels <= 32, f"stdin_channels must be 1..32, got {self.stdin_channels}")
         _check(self.hwm >= 1, f"hwm must be >= 1, got {self.hwm}")
         _check(self.resend_s == 0 or self.resend_s >= 30, f"resend_s must be 0 (off) or >= 30, got {self.resend_s}")
+        _check(self.start_at >= 0 or self.start_at == -1, f"start_at must be >= 0 (or -1: unset), got {self.start_at}")
         _check(self.resume_wait_s >= 0 and self.confirm_timeout_s > 0, "resume_wait_s and confirm_timeout_s must be >= 0")
         if self.channels:
             _check(2 <= len(self.channels) <= 8, f"channels must name 2..8 channels (or none), got {len(self.channels)}")
@@ -226,6 +231,12 @@ class TranscribeConfig:
     # sides talking at once differ by. Set beforehand, not tuned: bench.channels' sweep (0-15 dB) gives the
     # same accuracy within a point down to a -10 dB bleed; at -3 dB, 6 is best (README, "Labels by input channel").
     channel_margin_db: float = 6.0
+    # Serve (many streams that come and go): nothing is resumed at start; each stream seen for the first
+    # time asks summarize where its session continues (and is refused if summarize does not admit it),
+    # a stream's end does not hold the others up, and a stream whose client sends nothing (not even its
+    # heartbeat) for stream_idle_s ends with reason "lost" (its session can be continued later).
+    hosting: bool = False
+    stream_idle_s: float = 30.0
 
     def __post_init__(self) -> None:
         _check(self.beam_size >= 1, f"beam_size must be >= 1, got {self.beam_size}")
@@ -254,6 +265,7 @@ class TranscribeConfig:
         _check(0 <= self.speaker_reliable_s <= 8, f"speaker_reliable_s must be 0..8, got {self.speaker_reliable_s}")
         _check(0 <= self.speaker_merge_threshold < 1, f"speaker_merge_threshold must be in [0, 1), got {self.speaker_merge_threshold}")
         _check(1 <= self.speaker_new_after <= 4, f"speaker_new_after must be 1..4, got {self.speaker_new_after}")
+        _check(self.stream_idle_s >= 1, f"stream_idle_s must be >= 1, got {self.stream_idle_s}")
         _check(0 < self.voice_threshold < 1, f"voice_threshold must be in (0, 1), got {self.voice_threshold}")
         _check(0 <= self.channel_margin_db <= 40, f"channel_margin_db must be 0..40, got {self.channel_margin_db}")
 
@@ -290,6 +302,11 @@ class SummarizeConfig:
     store: str = ""
     hwm: int = 1000  # queued questions / published messages per peer
     ingest_batch: int = 32  # queued segments appended in one prefill (a backlog costs one forward per chunk)
+    # 0: one session, whatever stream id arrives (run, replay, stage summarize). N >= 1: host up to N
+    # streams at once, each its own session named after its stream id, over one loaded model (serve).
+    # Each live stream costs its sink cache (cache_bound tokens of keys and values, allocated when it
+    # opens) and its notes; ARCHITECTURE.md "Many streams".
+    max_streams: int = 0
 
     def __post_init__(self) -> None:
         _check(self.dtype in ("auto", "float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
@@ -321,6 +338,7 @@ class SummarizeConfig:
             f"headroom_tokens ({self.headroom_tokens}) cannot hold a question request ({need_q} tokens: "
             "instruction, summary, passages, question, answer)",
         )
+        _check(0 <= self.max_streams <= 256, f"max_streams must be 0..256, got {self.max_streams}")
         _check(1 <= self.ingest_batch <= 1000, f"ingest_batch must be 1..1000, got {self.ingest_batch}")
         _check(1 <= self.question_max_chars <= 4000, f"question_max_chars must be 1..4000, got {self.question_max_chars}")
 

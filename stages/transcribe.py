@@ -34,6 +34,7 @@ from pipeline.messages import (
     SAMPLE_RATE,
     AudioChunk,
     EndOfStream,
+    Error,
     Message,
     Partial,
     Segment,
@@ -417,6 +418,21 @@ def resume_point(cfg: AppConfig, stop: StopFlag) -> Snapshot | None:
     return reply
 
 
+def stream_start(cfg: AppConfig, stream: str, stop: StopFlag) -> tuple[int, float, bool] | str:
+    """Hosting (`transcribe.hosting`): where a stream seen for the first time continues, asked of
+    summarize (which admits it): (first segment number, audio position, already ended), or the reason
+    it was refused."""
+    reply = client.request(cfg.endpoints.requests, SnapshotRequest(stream, 0, uuid.uuid4().hex, resume=True),
+                           cfg.transcribe.ack_timeout_s, cfg.security, should_stop=stop.is_set)  # fmt: skip
+    if isinstance(reply, Error):
+        return reply.message
+    if not isinstance(reply, Snapshot):
+        return "stopped" if reply is None else f"unexpected {reply.type} reply from {cfg.endpoints.requests}"
+    # A session that ended by a lost client may continue; one that ended otherwise takes nothing more.
+    done = reply.ended and reply.end_reason != "lost"
+    return reply.stored_seq + 1, reply.stored_end, done
+
+
 def run(cfg: AppConfig, stop: StopFlag) -> int:
     """Serve the audio socket until stopped (or, with exit_after_eos, until one stream has ended)."""
     ctx = zmq.Context.instance()
@@ -428,7 +444,8 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     sender = reliable.AckedSender(out, watch, stop.is_set)
     model = load_whisper(cfg.transcribe.model, cfg.transcribe.compute_type, auto_threads(cfg.transcribe.threads))
     speaker_encoder = load_speaker_encoder(cfg.transcribe)
-    snap = resume_point(cfg, stop)
+    hosting = cfg.transcribe.hosting  # streams come and go (serve): each asks where it starts
+    snap = None if hosting else resume_point(cfg, stop)
     # Where this stream continues: a restarted transcribe (or a replay of a stored session) picks up
     # after the last stored segment, and capture rewinds to there.
     first_seq, position = (snap.stored_seq + 1, snap.stored_end) if snap else (0, 0.0)
@@ -438,21 +455,28 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     states: dict[str, StreamingTranscriber] = {}
     # Streams that ended: audio end and last counters (None for one that ended before this process).
     ended: dict[str, tuple[float, dict | None]] = {cfg.stream: (position, None)} if snap and snap.ended else {}
+    # Hosting: streams summarize refused (and why), streams whose end waits for summarize's confirmation
+    # (with its deadline), and when each live stream was last heard from (a client that vanished).
+    refused: dict[str, str] = {}
+    ending: dict[str, tuple[StreamingTranscriber, float, str]] = {}
+    heard: dict[str, float] = {}
     status_seq = 0
     last_status = 0.0
     upstream: dict = {}
     code = 0
 
     def stream_state(name: str) -> dict:
+        if name in refused:
+            return {"position": 0.0, "needed_from": 0.0, "ended": True, "refused": refused[name]}
         if name in ended:
             end = ended[name][0]
             return {"position": end, "needed_from": end, "ended": True}
-        st = states.get(name)
+        st = states.get(name) or (ending[name][0] if name in ending else None)
         if st is None:  # not started yet: where it will start
             pos = position if name == cfg.stream else 0.0
             return {"position": pos, "needed_from": pos, "ended": False}
         needed = st.needed_from
-        oldest = sender.oldest_unacked_start()
+        oldest = sender.oldest_unacked_start(name if hosting else None)
         if oldest is not None:
             needed = min(needed, oldest)
         return {"position": st.position, "needed_from": needed, "ended": False}
@@ -465,7 +489,8 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             counters[name] = vars(st.counters).copy()
         counters |= {name: c for name, (_end, c) in ended.items() if c is not None}  # final counts stay visible
         counters["capture"] = upstream
-        counters["positions"] = {name: stream_state(name) for name in {cfg.stream, *states, *ended}}
+        shown = {*states, *ended, *ending, *refused} if hosting else {cfg.stream, *states, *ended}
+        counters["positions"] = {name: stream_state(name) for name in shown}
         transport.send(pub, Status(cfg.stream, status_seq, "transcribe", time.time(), counters))
         status_seq += 1
 
@@ -476,33 +501,96 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         elif isinstance(msg, EndOfStream) and not sender.send(msg, timeout_s=FLUSH_TIMEOUT_S):
             log.error("transcribe: summarize did not take the end of stream within %.0f s", FLUSH_TIMEOUT_S)
 
+    def remember_end(name: str, st: StreamingTranscriber) -> None:
+        ended[name] = (st.position, vars(st.counters).copy())
+        while len(ended) > 64:  # bounded: only recent streams can be resent
+            del ended[next(iter(ended))]
+
+    def finish(st: StreamingTranscriber, reason: str, audio_seconds: float) -> None:
+        """Commit what is left of a stream and send its end downstream."""
+        for event in st.finish():
+            forward(event)
+        c = st.counters
+        log.info(
+            "transcribe: %s ended (%s): %.1f s audio, %d segments, ASR %.2f x real time",
+            st.stream, reason, c.audio_seconds, c.segments, c.asr_seconds / max(c.audio_seconds, 1e-9),
+        )  # fmt: skip
+        publish_status()  # before the end of stream, so a consumer that stops there has the counters
+        forward(EndOfStream(st.stream, st.segments_sent, reason, audio_seconds))
+
+    def tend_hosted() -> None:
+        """Hosting: a stream whose end summarize confirmed has ended (capture may stop waiting); a
+        stream not heard from for `stream_idle_s` lost its client: it ends with reason "lost"."""
+        now = time.monotonic()
+        for name, (st, deadline, _reason) in list(ending.items()):
+            if sender.holds(name) and now < deadline:
+                continue
+            if sender.holds(name):
+                log.error("transcribe: summarize did not confirm the end of %s within %.0f s", name,
+                          cfg.transcribe.ack_timeout_s)  # fmt: skip
+            del ending[name]
+            remember_end(name, st)
+            publish_status()
+        for name, st in list(states.items()):
+            if now - heard.get(name, now) > cfg.transcribe.stream_idle_s:
+                log.warning("transcribe: nothing from %s for %.0f s: its client is lost", name, now - heard[name])
+                del states[name]
+                heard.pop(name, None)
+                finish(st, "lost", st.position)
+                ending[name] = (st, now + cfg.transcribe.ack_timeout_s, "lost")
+
     try:
         while not stop.is_set():
             if time.monotonic() - last_status >= cfg.heartbeat_s:
                 last_status = time.monotonic()
                 publish_status()
             sender.poll()
+            if hosting:
+                tend_hosted()
             got = inbox.recv(timeout_s=0.2)
             if got is None:
                 continue
             msg = got[1]
             if isinstance(msg, Status):
                 upstream = msg.counters
+                if msg.stream in states:
+                    heard[msg.stream] = time.monotonic()  # a capture waiting on flow control is not lost
                 continue
             if not isinstance(msg, AudioChunk | EndOfStream):
                 inbox.counters.count_malformed("audio", ValueError(f"unexpected {msg.type} message"))
                 continue
+            if hosting and (msg.stream in refused or msg.stream in ending):
+                continue
+            if hosting and msg.stream in ended and isinstance(msg, AudioChunk) and msg.resync:
+                del ended[msg.stream]  # a client continues its stream (after a lost connection): ask again
             if msg.stream in ended:
                 if isinstance(msg, EndOfStream):  # capture resent it: say again that it is done
                     publish_status()
                 continue
             st = states.get(msg.stream)
-            if st is None:
+            if st is None and hosting:
+                start = stream_start(cfg, msg.stream, stop)
+                if isinstance(start, str):
+                    log.warning("transcribe: stream %s refused: %s", msg.stream, start)
+                    refused[msg.stream] = start
+                    while len(refused) > 64:
+                        del refused[next(iter(refused))]
+                    publish_status()
+                    continue
+                first, pos, done = start
+                if done:
+                    ended[msg.stream] = (pos, None)
+                    publish_status()
+                    continue
+                st = states[msg.stream] = StreamingTranscriber(cfg.transcribe, model, msg.stream, first, pos,
+                                                               speaker_encoder)  # fmt: skip
+            elif st is None:
                 resumed = msg.stream == cfg.stream
                 st = states[msg.stream] = StreamingTranscriber(
                     cfg.transcribe, model, msg.stream, first_seq if resumed else 0, position if resumed else 0.0,
                     speaker_encoder,
                 )  # fmt: skip
+            heard[msg.stream] = time.monotonic()
             if isinstance(msg, AudioChunk):
                 chunk = st.accept(msg)
                 if chunk is not None:
@@ -512,23 +600,17 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             if msg.audio_seconds > st.position + 0.05:  # audio before it was lost: wait for capture's resend
                 st.counters.gap_chunks += 1
                 continue
-            for event in st.finish():
-                forward(event)
-            c = st.counters
-            log.info(
-                "transcribe: %s ended (%s): %.1f s audio, %d segments, ASR %.2f x real time",
-                msg.stream, msg.reason, c.audio_seconds, c.segments, c.asr_seconds / max(c.audio_seconds, 1e-9),
-            )  # fmt: skip
-            publish_status()  # before the end of stream, so a consumer that stops there has the counters
-            forward(EndOfStream(msg.stream, st.segments_sent, msg.reason, msg.audio_seconds))
+            finish(st, msg.reason, msg.audio_seconds)
+            del states[msg.stream]
+            heard.pop(msg.stream, None)
+            if hosting:  # the others go on while summarize writes this one's final summary
+                ending[msg.stream] = (st, time.monotonic() + cfg.transcribe.ack_timeout_s, msg.reason)
+                continue
             if not sender.wait_confirmed(cfg.transcribe.ack_timeout_s):
                 log.error("transcribe: summarize did not confirm the end of %s within %.0f s", msg.stream,
                           cfg.transcribe.ack_timeout_s)  # fmt: skip
                 code = 1
-            ended[msg.stream] = (st.position, vars(st.counters).copy())
-            while len(ended) > 64:  # bounded: only recent streams can be resent
-                del ended[next(iter(ended))]
-            del states[msg.stream]
+            remember_end(msg.stream, st)
             publish_status()  # says `ended`: capture may stop waiting
             if cfg.exit_after_eos:
                 break

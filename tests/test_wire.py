@@ -58,7 +58,18 @@ def test_round_trip(msg):
     frames = wire.encode(msg)
     assert len(frames) == 1
     assert frames[0].startswith(wire.topic_prefix(msg.type))
+    assert frames[0].startswith(wire.topic_prefix(msg.type, msg.stream))  # one stream's topic
     assert wire.decode(frames) == msg
+
+
+def test_a_stream_topic_does_not_match_a_longer_stream_id():
+    from pipeline.messages import EndOfStream
+
+    frames = wire.encode(EndOfStream("room-ab", 3))
+    assert frames[0].startswith(wire.topic_prefix("eos"))
+    assert frames[0].startswith(wire.topic_prefix("eos", "room-ab"))
+    assert not frames[0].startswith(wire.topic_prefix("eos", "room-a"))
+    assert wire.topic_prefix("eos", "café") == b'{"type":"eos","v":1,"stream":"caf\\u00e9",'
 
 
 def test_a_snapshot_from_before_final_and_session_still_decodes():

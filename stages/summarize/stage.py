@@ -3,13 +3,21 @@
 Sockets, all used from this one thread:
 - PULL `transcript`: Segment and EndOfStream from transcribe (or from `replay --text`).
 - PUB `summary`: topics summary, answer, segment (the transcript, republished), status, eos. Summary,
-  Answer, Status and EndOfStream carry the publisher's own sequence number, so a late joiner can use
-  the Clone pattern: subscribe, request a Snapshot, drop updates whose seq <= Snapshot.pub_seq.
+  Answer, Status and EndOfStream carry the publisher's own sequence number (one per stream), so a late
+  joiner can use the Clone pattern: subscribe, request a Snapshot, drop updates whose seq <= Snapshot.pub_seq.
 - ROUTER `requests`: Question and SnapshotRequest from DEALER clients; the reply goes to the asker
   (Answer, Snapshot or a one-line Error) and answers are also published.
 
-A question waits while a summary is being generated (one model, one thread); its client decides how
-long it waits. Heartbeats continue during generation (between generated pieces).
+Two modes (`summarize.max_streams`):
+- 0, one session (`run`, `replay`, `stage summarize`): everything received goes to the one session,
+  whatever its `stream`; what is published carries the configured stream id.
+- N >= 1, hosting (`serve`): each stream id is its own session (`HostedStream`: store, sink cache,
+  notes) over the one loaded model, at most N live at once; requests are routed by their `stream`;
+  ended streams are closed (their cache freed). ARCHITECTURE.md "Many streams".
+
+Work is taken in turns: a batch of one stream's queued transcript (and the summary it makes due), then
+the next stream's, questions first between turns. A question waits while a summary is being generated
+(one model, one thread); its client decides how long it waits. Heartbeats continue during generation.
 """
 
 from __future__ import annotations
@@ -18,12 +26,14 @@ import logging
 import os
 import resource
 import time
+from collections import OrderedDict
+from typing import Any
 
 import zmq
 
 from pipeline import reliable, transport
+from pipeline.errors import ConfigError
 from pipeline.messages import (
-    Answer,
     EndOfStream,
     Error,
     Message,
@@ -32,38 +42,23 @@ from pipeline.messages import (
     Snapshot,
     SnapshotRequest,
     Status,
-    Summary,
 )  # fmt: skip
 from pipeline.runner import StopFlag
-from stages.settings import AppConfig, auto_threads
-from stages.summarize.catalog import default_session_dir, session_path, session_ref  # noqa: F401 (their old home)
+from stages.settings import AppConfig
+from stages.summarize.catalog import check_name, default_session_dir, session_dir, session_path, session_ref  # noqa: F401
+from stages.summarize.catalog import shelf as shelf_of
+from stages.summarize.hosted import HostedStream, SharedModel, question_problem
+from stages.summarize.notes import Notes
 from stages.summarize.store import StoreBase
 from stages.summarize.summarizer import Summarizer
 
 log = logging.getLogger(__name__)
+REMEMBERED_ENDS = 64  # ended streams whose acknowledgement is still published (a sender may resend its end)
 
 
 def build_summarizer(cfg: AppConfig, store: StoreBase) -> Summarizer:
     """Load the model and open its sink-window session framed by the system prompt."""
-    from stages.summarize import ModelConfig, SessionConfig, chat_frame, load_model, prompts
-    from stages.summarize.session import LMSession
-
-    s = cfg.summarize
-    loaded = load_model(ModelConfig(s.model, dtype=s.dtype, threads=auto_threads(s.threads)))
-    frame = chat_frame(loaded.tokenizer, prompts.SYSTEM, prompts.STREAM_HEADER)
-    session = LMSession(
-        loaded.model,
-        loaded.tokenizer,
-        frame.prefix,
-        SessionConfig(
-            sink_tokens=s.sink_tokens,
-            window_tokens=s.window_tokens,
-            headroom_tokens=s.headroom_tokens,
-            evict_block=s.evict_block,
-            prefill_chunk=s.prefill_chunk,
-        ),
-    )
-    return Summarizer(s, session, frame, store)
+    return SharedModel(cfg).summarizer(store)
 
 
 def rss_bytes() -> int:
@@ -76,12 +71,14 @@ def rss_bytes() -> int:
 
 
 class SummarizeServer:
-    """The socket side of the stage."""
+    """The socket side of the stage and the schedule between its streams."""
 
-    def __init__(self, cfg: AppConfig, stop: StopFlag) -> None:
+    def __init__(self, cfg: AppConfig, stop: StopFlag, model: SharedModel | None = None) -> None:
         self.cfg = cfg
-        self.core: Summarizer  # attached once the model is loaded: sockets are bound first (see run)
         self.stop = stop
+        self.model = model or SharedModel(cfg)
+        self.hosting = cfg.summarize.max_streams > 0
+        self.shelf = shelf_of(cfg)  # hosting: where each stream's session is kept (files or PostgreSQL)
         ctx = zmq.Context.instance()
         ep = cfg.endpoints
         self.inbox = transport.Receiver(
@@ -93,13 +90,22 @@ class SummarizeServer:
             "requests",
             envelope_frames=1,
         )
-        self.pub_seq = 0
+        self.streams: dict[str, HostedStream] = {}  # live sessions, in round-robin order
+        self.only: HostedStream | None = None  # the one session when not hosting
+        self.service_seq = 0  # hosting: the service heartbeat's own sequence
+        # Hosting: streams ended (or failed) here lately, with the acknowledgement their sender may still need.
+        self.done: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.refused: OrderedDict[str, str] = OrderedDict()  # hosting: streams not admitted, and why
+        self.failures = 0  # hosting: streams ended by an error in their own processing
         self._last_status = 0.0
-        self.ended = False  # the stream's end is stored (set from the store at start: a restart after it)
-        self.session = ""  # the session's name and what it was recorded from, for people (snapshot, answers)
-        self.source = ""
+        self._turn = 0  # round-robin position
 
     def close(self) -> None:
+        for st in list(self.streams.values()):
+            st.close()
+        self.streams.clear()
+        if (close := getattr(self.shelf, "close", None)) is not None:
+            close()
         for sock in (self.inbox.sock, self.pub, self.requests.sock):
             sock.close(linger=0)
 
@@ -107,190 +113,312 @@ class SummarizeServer:
     def publish(self, msg: Message) -> None:
         transport.send(self.pub, msg)
 
-    def next_seq(self) -> int:
-        self.pub_seq += 1
-        return self.pub_seq
+    def _common(self) -> dict[str, Any]:
+        return {
+            "instance": reliable.INSTANCE,
+            "rss_bytes": rss_bytes(),
+            "malformed": self.inbox.counters.malformed + self.requests.counters.malformed,
+        }
 
     def heartbeat(self, force: bool = False) -> None:
         if not force and time.monotonic() - self._last_status < self.cfg.heartbeat_s:
             return
         self._last_status = time.monotonic()
-        counters = self.core.stats() | {
-            "instance": reliable.INSTANCE,
-            "rss_bytes": rss_bytes(),
-            "malformed": self.inbox.counters.malformed + self.requests.counters.malformed,
-            "session": self.core.store.where,
-            "ended": self.ended,
-        }
-        self.publish(Status(self.cfg.stream, self.next_seq(), "summarize", time.time(), counters))
+        common = self._common()
+        if not self.hosting:
+            assert self.only is not None
+            self.publish(self.only.status(common))
+            return
+        # The service's heartbeat: every stream's acknowledgement (senders read theirs from it) ...
+        acks = {name: st.ack() for name, st in self.streams.items()} | dict(self.done)
+        self.service_seq += 1
+        self.publish(Status(self.cfg.stream, self.service_seq, "summarize", time.time(), common | {
+            "hosting": self.cfg.summarize.max_streams, "sessions": len(self.streams),
+            "model_loads": self.model.loads, "refused": len(self.refused), "failures": self.failures,
+            "streams": acks,
+        }))  # fmt: skip
+        # ... and each stream's own, on its topic, for whoever follows that one meeting.
+        for st in self.streams.values():
+            self.publish(st.status(common | {"hosting": self.cfg.summarize.max_streams}))
 
     def _on_piece(self, _piece: str) -> None:
         self.heartbeat()  # a long generation must not look like a dead stage
 
-    def publish_summary(self, final: bool) -> None:
-        """Generate and publish a summary; a final one whose summary already covers everything is the
-        last summary again, marked final (every stream ends with exactly one final summary)."""
-        if final and self.core.summary and self.core.last_seq <= self.core.summary_upto_seq:
-            text = self.core.mark_final()
-        else:
-            text = self.core.summarize(final=final, on_piece=self._on_piece)
-        c = self.core
-        self.publish(Summary(self.cfg.stream, self.next_seq(), text, c.summary_upto_seq, c.summary_upto,
-                             final=final, wall=time.time(), items=c.notes.messages()))  # fmt: skip
-        log.info("summary up to segment %d (%.1f s) in %.1f s", c.summary_upto_seq, c.summary_upto,
-                 c.counters.last_summary_s)  # fmt: skip
+    # -- streams --------------------------------------------------------------------------------------
+    def open_stream(self, name: str, store: StoreBase) -> HostedStream:
+        st = HostedStream(self.cfg, name, store, self.publish)
+        resumed = st.attach(self.model.summarizer(store))
+        self.streams[name] = st
+        log.info("summarize: stream %s in session %s%s (%d live)", name, store.where,
+                 f", resumed {resumed} segments" if resumed else "", len(self.streams))  # fmt: skip
+        return st
+
+    def _refuse(self, name: str, reason: str) -> None:
+        if name not in self.refused:
+            log.warning("summarize: stream %s refused: %s", name, reason)
+        self.refused[name] = reason
+        self.refused.move_to_end(name)
+        while len(self.refused) > REMEMBERED_ENDS:
+            self.refused.popitem(last=False)
+
+    def admit(self, name: str, resume: bool = False) -> HostedStream | None:
+        """The live session of stream `name`, opened (or resumed from its store) on first sight; None
+        when the stream has ended, or is refused (too many live streams, or a name that cannot be a
+        session name). `resume` (a sender asking where to start): a session that ended otherwise than
+        at the end of its recording (a lost client, a Ctrl-C) continues."""
+        if not self.hosting:
+            return self.only
+        if (st := self.streams.get(name)) is not None:
+            return st
+        if name in self.done and not resume:
+            return None
+        limit = self.cfg.summarize.max_streams
+        if len(self.streams) >= limit:
+            self._refuse(name, f"this service already holds {limit} live streams (--max-streams {limit})")
+            return None
+        try:
+            check_name(name)
+        except ConfigError as exc:  # not a plain name
+            self._refuse(name, str(exc))
+            return None
+        self.refused.pop(name, None)
+        store = self.shelf.open(name, name)
+        end = store.ended()
+        if end is not None and resume and end.get("reason") != "eof":
+            store.reopen()
+            log.info("summarize: stream %s continues its session (it ended: %s)", name, end.get("reason"))
+        elif end is not None:  # its session is over: nothing more is stored in it
+            self._remember_end(name, store, int(self.done.get(name, {}).get("pub_seq", 0)))
+            store.close()
+            return None
+        self.done.pop(name, None)
+        return self.open_stream(name, store)
+
+    def _remember_end(self, name: str, store: StoreBase, pub_seq: int, error: str = "") -> None:
+        ack = {"stored_seq": store.last_seq(), "stored_end": store.last_end(), "ended": not error,
+               "pub_seq": pub_seq}  # fmt: skip
+        if error:
+            ack["error"] = error
+        self.done[name] = ack
+        while len(self.done) > REMEMBERED_ENDS:
+            self.done.popitem(last=False)
+
+    def finish(self, st: HostedStream, error: str = "") -> None:
+        """Hosting: an ended (or failed) stream leaves: its cache is freed, its store closed."""
+        self._remember_end(st.stream, st.store, st.pub_seq, error)
+        del self.streams[st.stream]
+        st.close()
+        log.info("summarize: stream %s %s; %d live", st.stream, f"failed: {error}" if error else "ended",
+                 len(self.streams))  # fmt: skip
 
     # -- requests -------------------------------------------------------------------------------------
     def serve_request(self, envelope: list[bytes], msg: Message) -> None:
+        if isinstance(msg, SnapshotRequest | Question):
+            reply = self._route_request(msg)
+        else:
+            reply = Error(self._reply_stream(msg), self._reply_seq(msg), getattr(msg, "request_id", ""),
+                          f"unexpected {msg.type} request")  # fmt: skip
+        transport.send(self.requests.sock, reply, envelope=envelope, flags=zmq.NOBLOCK)
+
+    def _reply_stream(self, msg: Message) -> str:
+        return self.cfg.stream if not self.hosting else msg.stream
+
+    def _reply_seq(self, msg: Message) -> int:
+        st = self.only if not self.hosting else self.streams.get(msg.stream)
+        return st.pub_seq if st is not None else 0
+
+    def _route_request(self, msg: SnapshotRequest | Question) -> Message:
+        if not self.hosting:
+            assert self.only is not None
+            return self._serve(self.only, msg)
+        name = msg.stream
+        st = self.streams.get(name)
+        if st is None and isinstance(msg, SnapshotRequest) and msg.resume:
+            self.drain_transcript()  # a restarted sender: what it sent before is stored first
+            st = self.streams.get(name) or self.admit(name, resume=True)
+        if st is not None:
+            return self._serve(st, msg)
+        return self._serve_closed(name, msg)
+
+    def _serve(self, st: HostedStream, msg: SnapshotRequest | Question) -> Message:
         if isinstance(msg, SnapshotRequest):
             if msg.resume:
                 self.drain_transcript()
-            reply: Message = self.snapshot(msg.request_id)
-        elif isinstance(msg, Question):
-            reply = self.answer(msg)
-        else:
-            reply = Error(
-                self.cfg.stream,
-                self.pub_seq,
-                getattr(msg, "request_id", ""),
-                f"unexpected {msg.type} request",
-            )
-        transport.send(self.requests.sock, reply, envelope=envelope, flags=zmq.NOBLOCK)
+            return st.snapshot(msg.request_id)
+        return st.answer(msg, on_piece=self._on_piece)
 
-    def snapshot(self, request_id: str) -> Snapshot:
-        """The state a late joiner needs, and what a restarted sender needs to resume."""
-        c = self.core
-        end = (c.store.ended() or {}) if self.ended else {}
-        return Snapshot(self.cfg.stream, self.pub_seq, request_id, self.pub_seq, c.summary, c.summary_upto_seq,
-                        c.summary_upto, c.last_seq, c.last_end, self.ended, final=self.ended and c.summary_final,
-                        session=self.session, source=self.source, end_reason=end.get("reason", ""),
-                        audio_seconds=float(end.get("audio_seconds", 0.0)),
-                        items=c.notes.messages() if c.summary else ())  # fmt: skip
+    def _stored(self, name: str) -> StoreBase | None:
+        try:
+            check_name(name)
+        except ConfigError:
+            return None
+        return self.shelf.open_existing(name) if self.shelf.exists(name) else None
 
-    def answer(self, q: Question) -> Message:
-        text = q.text.strip()
-        limit = self.cfg.summarize.question_max_chars
-        problem = ""
-        if not text:
-            problem = "the question is empty"
-        elif len(text) > limit:
-            problem = f"the question is {len(text)} characters; the limit is {limit}"
-        elif any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
-            problem = "the question contains control characters"
-        if problem:
-            self.core.counters.refused_questions += 1
-            return Error(self.cfg.stream, self.pub_seq, q.request_id, problem)
-        reply_text, citations = self.core.answer(text, on_piece=self._on_piece)
-        self.core.store.add_answer(q.request_id, text, reply_text, citations)
-        answer = Answer(self.cfg.stream, self.next_seq(), q.request_id, text, reply_text, citations, time.time(),
-                        session=self.session)  # fmt: skip
-        self.publish(answer)
-        return answer
+    def _serve_closed(self, name: str, msg: SnapshotRequest | Question) -> Message:
+        """Hosting: a request about a stream that is not live: from its stored session (a snapshot read
+        from the store; a question answered by a summarizer opened for it alone), else an error."""
+        request_id = msg.request_id
+        if name in self.refused:
+            return Error(name, 0, request_id, f"stream {name} refused: {self.refused[name]}")
+        store = self._stored(name)
+        if store is None:
+            live = ", ".join(self.streams) or "none"
+            return Error(name, 0, request_id, f"no stream {name!r} on this service (live streams: {live})")
+        try:
+            pub_seq = int(self.done.get(name, {}).get("pub_seq", 0))
+            if isinstance(msg, SnapshotRequest):
+                return stored_snapshot(store, name, request_id, pub_seq)
+            text = msg.text.strip()
+            problem = question_problem(text, self.cfg.summarize.question_max_chars)
+            if problem:
+                return Error(name, pub_seq, request_id, problem)
+            if store.count_segments() == 0:
+                return Error(name, pub_seq, request_id, f"stream {name} has no transcript yet: nothing to answer from")
+            st = HostedStream(self.cfg, name, store, self.publish)
+            st.attach(self.model.summarizer(store))
+            st.pub_seq = pub_seq
+            reply = st.answer(msg, on_piece=self._on_piece)
+            st.close()
+            return reply
+        finally:
+            store.close()
 
     def drain_transcript(self, quiet_s: float = 0.2, limit: int = 100_000) -> None:
         """Store what is queued on the transcript socket (a dead sender's last segments) before telling
         a restarted sender where to resume: otherwise both would number the same segments."""
         for _ in range(limit):
-            got = self.inbox.recv(timeout_s=quiet_s)
+            self.read_transcript()
+            if not any(st.pending for st in self.streams.values()):
+                if not self.inbox.poll(quiet_s):
+                    return
+                continue
+            self.take_turn()
+
+    # -- transcript -----------------------------------------------------------------------------------
+    def read_transcript(self) -> None:
+        """Move what the socket holds into each stream's queue, up to a bound (the rest waits in the
+        socket: lossless back-pressure), so every stream with input gets its turn."""
+        bound = max(1, self.cfg.summarize.max_streams) * self.cfg.summarize.ingest_batch * 2
+        queued = sum(len(st.pending) for st in self.streams.values())
+        while queued < bound:
+            got = self.inbox.recv(timeout_s=0)
             if got is None:
                 return
-            self.handle_transcript(got[1])
+            msg = got[1]
+            if not isinstance(msg, Segment | EndOfStream):
+                self.inbox.counters.count_malformed("transcript", ValueError(f"unexpected {msg.type} message"))
+                continue
+            st = self.admit(msg.stream)
+            if st is None:
+                if self.hosting and msg.stream in self.done and isinstance(msg, EndOfStream):
+                    self.heartbeat(force=True)  # a resent end: say again that it is done
+                continue
+            st.pending.append(msg)
+            st.last_input = time.monotonic()
+            queued += 1
+
+    def take_turn(self) -> bool:
+        """One batch of the next stream (round robin) that has queued transcript; False if none has."""
+        waiting = [st for st in self.streams.values() if st.pending]
+        if not waiting:
+            return False
+        names = list(self.streams)
+        st = min(waiting, key=lambda s: (names.index(s.stream) - self._turn) % len(names))
+        self._turn = (names.index(st.stream) + 1) % max(1, len(names))
+        if not self.hosting:
+            self._process(st)
+            return True
+        try:
+            self._process(st)
+        except Exception as exc:  # one stream's failure must not end the others' (ARCHITECTURE "Many streams")
+            log.exception("summarize: stream %s failed", st.stream)
+            self.failures += 1
+            self.finish(st, error=f"{type(exc).__name__}: {exc}"[:200])
+            self.heartbeat(force=True)
+        return True
+
+    def _process(self, st: HostedStream) -> None:
+        """A backlog of segments (a fast replay, after a stall) goes into the model in one prefill."""
+        batch: list[Segment] = []
+        while st.pending and isinstance(st.pending[0], Segment) and len(batch) < self.cfg.summarize.ingest_batch:
+            batch.append(st.pending.popleft())  # type: ignore[arg-type]
+        if batch:
+            st.handle_segments(batch, on_piece=self._on_piece)
+            return
+        end = st.pending.popleft()
+        assert isinstance(end, EndOfStream)
+        if not st.handle_end(end):
+            self.heartbeat(force=True)
+            return
+        self.heartbeat(force=True)  # `ended`: the sender stops waiting before the final summary is made
+        st.finish(end.reason, end.audio_seconds, on_piece=self._on_piece)
+        self.heartbeat(force=True)
+        if self.hosting:
+            self.finish(st)
+            self.heartbeat(force=True)
 
     # -- loop -------------------------------------------------------------------------------------------
-    def handle_segments(self, segments: list[Segment]) -> None:
-        """Ingest a batch in as few prefills as the summary cadence allows (a batch is cut where a
-        summary falls due, so summaries stay on schedule)."""
-        pending: list[Segment] = []
-        for seg in segments:
-            pending.append(seg)
-            if self.core.due_after(pending):
-                self._ingest(pending)
-                pending = []
-        if pending:
-            self._ingest(pending)
-
-    def _ingest(self, segments: list[Segment]) -> None:
-        for seg in self.core.add_segments(segments):
-            self.publish(seg)
-        if self.core.summary_due():
-            self.publish_summary(final=False)
-
-    def handle_transcript(self, msg: Message) -> None:
-        if isinstance(msg, Segment):
-            self.handle_segments([msg])
-        elif isinstance(msg, EndOfStream):
-            if msg.seq - 1 > self.core.last_seq:  # segments before it were lost: they will be resent
-                self.core.counters.out_of_order += 1
-                log.warning("end of stream after segment %d, but only %d stored: waiting for the resend",
-                            msg.seq - 1, self.core.last_seq)  # fmt: skip
-                return
-            if self.ended:  # a resent end of stream: already flushed
-                self.heartbeat(force=True)
-                return
-            # The end is stored and confirmed before the final summary is made: that summary (and the
-            # answers after it) can take minutes on a loaded CPU, and the sender must not take that
-            # silence for a lost end of stream. A restart before the final summary makes it (see `run`).
-            self.core.store.set_ended(msg.reason, msg.audio_seconds)
-            self.ended = True
-            self.heartbeat(force=True)
-            self.finish(msg.reason, msg.audio_seconds)
-        else:
-            self.inbox.counters.count_malformed("transcript", ValueError(f"unexpected {msg.type} message"))
-
-    def finish(self, reason: str, audio_seconds: float) -> None:
-        """After the stored end: the final summary, then the end of stream for subscribers."""
-        self.publish_summary(final=True)
-        self.heartbeat(force=True)
-        self.publish(EndOfStream(self.cfg.stream, self.next_seq(), reason, audio_seconds))
-
     def run(self) -> None:
         poller = zmq.Poller()
         poller.register(self.inbox.sock, zmq.POLLIN)
         poller.register(self.requests.sock, zmq.POLLIN)
         while not self.stop.is_set():
             self.heartbeat()
-            ready = dict(poller.poll(100))
+            busy = any(st.pending for st in self.streams.values())
+            ready = dict(poller.poll(0 if busy else 100))
             # Questions first: a person is waiting; transcript waits losslessly in its queue.
             if self.requests.sock in ready and (got := self.requests.recv(timeout_s=0)) is not None:
                 self.serve_request(*got)
-            if self.inbox.sock in ready and (got := self.inbox.recv(timeout_s=0)) is not None:
-                # A backlog of segments (a fast replay, after a stall) goes into the model in one prefill.
-                batch = [got[1]]
-                while isinstance(batch[-1], Segment) and len(batch) < self.cfg.summarize.ingest_batch:
-                    if (more := self.inbox.recv(timeout_s=0)) is None:
-                        break
-                    batch.append(more[1])
-                segments = [m for m in batch if isinstance(m, Segment)]
-                if segments:
-                    self.handle_segments(segments)
-                if not isinstance(batch[-1], Segment):
-                    self.handle_transcript(batch[-1])
-                if self.ended and self.cfg.exit_after_eos:
-                    break
+            self.read_transcript()
+            if self.take_turn() and self.only is not None and self.only.ended and self.cfg.exit_after_eos:
+                break
+
+    def flush_on_stop(self) -> None:
+        """Stopped mid-stream: still flush a final summary of each live stream (no eos: it did not end)."""
+        for st in self.streams.values():
+            if not st.ended and st.core.last_seq > st.core.summary_upto_seq:
+                st.publish_summary(final=True)
+                time.sleep(0.2)  # PUB: let the last message leave before the socket closes
+
+
+def stored_snapshot(store: StoreBase, name: str, request_id: str, pub_seq: int) -> Snapshot:
+    """A snapshot of a stream that is not live, read from its session file (no model needed)."""
+    summary = store.latest_summary()
+    end = store.ended() or {}
+    items = Notes.from_json(store.latest_notes() or []).messages() if summary else ()
+    return Snapshot(name, pub_seq, request_id, pub_seq, summary.text if summary else "",
+                    summary.upto_seq if summary else -1, summary.upto if summary else 0.0, store.last_seq(),
+                    store.last_end(), bool(end), final=bool(end) and bool(summary and summary.final),
+                    session=store.name, source=store.meta().get("source_name", ""),
+                    end_reason=end.get("reason", ""), audio_seconds=float(end.get("audio_seconds", 0.0)),
+                    items=items)  # fmt: skip
 
 
 def run(cfg: AppConfig, stop: StopFlag) -> int:
-    store = session_ref(cfg).open(cfg.stream)
     # Bind before loading the model (seconds): upstream connects and its segments wait in our queue
     # instead of in the sender's, which gives up on them when it exits.
     server = SummarizeServer(cfg, stop)
-    # A stored end stays the truth across a restart (`run`/`replay` reopen a session they resume).
-    server.ended = store.ended() is not None
-    server.session, server.source = store.name, store.meta().get("source_name", "")
     try:
-        core = server.core = build_summarizer(cfg, store)
-        resumed = core.resume()
-        log.info("summarize: %s -> %s (questions on %s), session %s%s", cfg.endpoints.transcript,
-                 cfg.endpoints.summary, cfg.endpoints.requests, store.where,
-                 f", resumed {resumed} segments" if resumed else "")  # fmt: skip
-        end = store.ended()
-        if end is not None and not core.summary_final:  # died between storing the end and its final summary
-            server.finish(str(end.get("reason") or "eof"), float(end.get("audio_seconds") or 0.0))
+        if server.hosting:
+            server.model.load()
+            log.info("summarize: hosting up to %d streams: %s -> %s (questions on %s), sessions in %s",
+                     cfg.summarize.max_streams, cfg.endpoints.transcript, cfg.endpoints.summary,
+                     cfg.endpoints.requests, server.shelf.where)  # fmt: skip
+        else:
+            store = session_ref(cfg).open(cfg.stream)
+            server.only = HostedStream(cfg, cfg.stream, store, server.publish)
+            server.streams[cfg.stream] = server.only
+            resumed = server.only.attach(server.model.summarizer(store))
+            log.info("summarize: %s -> %s (questions on %s), session %s%s", cfg.endpoints.transcript,
+                     cfg.endpoints.summary, cfg.endpoints.requests, store.where,
+                     f", resumed {resumed} segments" if resumed else "")  # fmt: skip
+            if (end := server.only.unfinished_end()) is not None:  # died between the stored end and its summary
+                server.only.finish(str(end.get("reason") or "eof"), float(end.get("audio_seconds") or 0.0),
+                                   on_piece=server._on_piece)  # fmt: skip
+                server.heartbeat(force=True)
         server.run()
-        if stop.is_set() and not server.ended and core.last_seq > core.summary_upto_seq:
-            server.publish_summary(final=True)  # stopped mid-stream: still flush a final summary
-            time.sleep(0.2)  # PUB: let the last message leave before the socket closes
+        if stop.is_set():
+            server.flush_on_stop()
     finally:
         server.close()
-        store.close()
     return 0

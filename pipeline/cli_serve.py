@@ -1,0 +1,118 @@
+"""`sinkscribe serve`, and the `--connect` side of `replay` and `run` (pipeline/service.py does the work)."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from typing import Any
+
+import click
+
+from pipeline.cli_common import UserError, load_app_config, user_errors
+
+
+@click.command()
+@click.option("--listen", "address", default="tcp://127.0.0.1:5550", show_default=True, metavar="tcp://HOST:PORT",
+              help="Where clients connect: audio on PORT, captions PORT+2, summary PORT+3, requests PORT+4 "
+              "(PORT+1 is internal, on loopback).")
+@click.option("--max-streams", type=click.IntRange(1, 256), default=4, show_default=True,
+              help="Streams served at once; one more is refused (the client exits with code 2).")
+@click.option("--preset", default=None, help="Language model (as for replay); loaded once, shared by every stream.")
+@click.option("--session-dir", default=None, help="Where session files go (one per stream, named after it).")
+@click.option("--speakers/--no-speakers", default=None, help="Label who speaks; default: transcribe.speakers.")
+@click.option("--idle", "idle_s", type=click.FloatRange(1.0), default=None,
+              help="Seconds without anything from a client before its stream ends as lost (default: "
+              "transcribe.stream_idle_s, 30).")
+@click.option("--insecure", is_flag=True, help="Listen beyond loopback WITHOUT encryption (a warning is logged).")
+@click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
+@user_errors
+def serve(address: str, max_streams: int, preset: str | None, session_dir: str | None, speakers: bool | None,
+          idle_s: float | None, insecure: bool, config: str | None) -> None:  # fmt: skip
+    """Serve many meetings at once: one transcribe and one summarize (each model loaded once) for
+    every client's stream, until Ctrl-C.
+
+    Each stream is its own session, named after the stream (`sinkscribe sessions`, `export`).
+
+    \b
+    Examples:
+      sinkscribe serve --max-streams 4
+      sinkscribe replay meeting-a.wav --connect tcp://127.0.0.1:5550      # in another terminal
+      sinkscribe run --connect tcp://127.0.0.1:5550 --stream standup       # a microphone
+      sinkscribe subscribe --from summary --stream standup --endpoint tcp://127.0.0.1:5553 \\
+          --requests tcp://127.0.0.1:5554
+    """
+    from pipeline.cli import _log_level, _speaker_overrides, _summarize_overrides
+    from pipeline.runner import StopFlag
+    from pipeline.service import run_service, service_config
+    from stages.summarize import catalog
+
+    overrides: dict[str, Any] = {"stream": "serve", **_summarize_overrides(preset, session_dir),
+                                 **_speaker_overrides(speakers)}  # fmt: skip
+    if idle_s is not None:
+        overrides["transcribe.stream_idle_s"] = idle_s
+    if insecure:
+        overrides["security.insecure"] = True
+    cfg = service_config(load_app_config(config or "default", overrides), address, max_streams)
+    ep = cfg.endpoints
+
+    def ready() -> None:
+        click.echo(f"-- serving up to {max_streams} streams: audio {ep.audio}, captions {ep.captions}, summary "
+                   f"{ep.summary}, requests {ep.requests}; sessions in {catalog.shelf(cfg).where}; Ctrl-C stops",
+                   err=True)  # fmt: skip
+
+    run_service(cfg, StopFlag(), _log_level(), ready=ready)
+    click.echo("-- stopped", err=True)
+
+
+def connect_options(fn: Any) -> Any:
+    fn = click.option("--stream", default=None, help="With --connect: the stream's name (its session on the "
+                      "service); default: a new DATE_TIME_SOURCE-xxxx. An existing one that did not end "
+                      "(a lost client, Ctrl-C) continues.")(fn)
+    return click.option("--connect", "address", default=None, metavar="tcp://HOST:PORT",
+                        help="Send this stream to a running `sinkscribe serve` instead of running the "
+                        "stages here.")(fn)
+
+
+def refuse_with_connect(address: str, given: dict[str, bool]) -> None:
+    """Options that belong to the service, not to a client; and the address, before anything is read."""
+    from pipeline.service import endpoints_at
+    from stages.settings import Endpoints
+
+    endpoints_at(address, Endpoints())
+    for name, on in given.items():
+        if on:
+            raise UserError(f"{name} does not apply with --connect (a client sends its audio; the service decides the rest)")
+
+
+def run_connected(cfg: Any, address: str, stream: str | None, questions: tuple[str, ...], ask_timeout: float,
+                  as_json: bool) -> None:  # fmt: skip
+    """`replay FILE --connect` / `run --connect`: capture here, everything else on the service."""
+    from pipeline.cli import _log_level
+    from pipeline.client import ask
+    from pipeline.console import CaptionView, LiveView, clock
+    from pipeline.service import admit, endpoints_at, new_stream_name, run_client
+    from stages.summarize.catalog import check_name
+
+    name = check_name(stream or new_stream_name(cfg.capture.source))
+    cfg = dataclasses.replace(cfg, stream=name, endpoints=endpoints_at(address, cfg.endpoints))
+    snap = admit(cfg, name)
+    # Where the stream starts is the service's word: 0, or where the session of a stream that stopped
+    # (a lost client, Ctrl-C) ends.
+    cfg = dataclasses.replace(cfg, capture=dataclasses.replace(cfg.capture, start_at=snap.stored_end))
+    if snap.stored_end > 0:
+        click.echo(f"-- stream {name}: continues at {clock(snap.stored_end)} on {address}", err=True)
+    else:
+        click.echo(f"-- stream {name}: new on {address} (to continue it after a crash: --stream {name})", err=True)
+    label = f"stream {name}"
+    view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json, session=label)
+
+    def ask_all() -> None:
+        for question in questions:
+            view.handle(ask(cfg.endpoints.requests, question, ask_timeout, stream=name, security=cfg.security))
+
+    result = run_client(cfg, view.handle, log_level=_log_level(), after_end=ask_all if questions else None)
+    view.finish()
+    if not as_json:
+        click.echo(f"-- {result.counts.get('segment', 0)} segments, {result.counts.get('summary', 0)} summaries, "
+                   f"{result.audio_seconds:.0f} s ({result.reason}); {label}, session {snap.session} on the "
+                   "service", err=True)  # fmt: skip
