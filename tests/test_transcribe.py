@@ -103,7 +103,11 @@ def test_meeting_excerpt_streaming_close_to_offline(whisper):
     # Compare against the offline transcript of the same audio (the reference covers all 4 minutes).
     assert wer(offline, streamed) <= 0.15, (streamed, offline)
     assert reference_words > 50
-    assert st.counters.asr_seconds < st.counters.audio_seconds  # keeps up with real time here
+    # Work is bounded by the audio, not the machine: at most one decode per `step_s` of speech, plus an
+    # utterance's final decode and a redo when a decode wrote its prompt again. (Whether that keeps up with
+    # real time is the machine's business: bench.asr measures it, not a test.)
+    c = st.counters
+    assert c.asr_runs <= c.speech_seconds / TranscribeConfig().step_s + c.segments + c.prompt_copies + 2, vars(c)
 
 
 class ScriptedWhisper:
