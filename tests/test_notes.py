@@ -378,6 +378,24 @@ def test_a_reply_that_only_restates_the_question_is_an_abstention(store: Session
     assert yes_no.shown_as_generated
 
 
+def test_a_yes_no_reply_nobody_said_and_a_how_much_reply_without_a_number_are_no_answers(store: SessionStore) -> None:
+    window = segments()
+    never = answers.ground("Was the database restored from a backup?", "The database was not restored from a backup.",
+                           sources(window), store, (), window)  # fmt: skip
+    assert never.text.startswith(NOT_DISCUSSED) and not never.shown_as_generated
+    assert "no line says" in never.why
+    vague = answers.ground("How much revenue was lost?", "The delay caused a loss of revenue.",
+                           sources(window), store, (), window)  # fmt: skip
+    assert vague.text.startswith(NOT_DISCUSSED) and "without a number" in vague.why
+    # Said in the meeting: a yes/no reply in the question's words stands, and so does a figure.
+    said = answers.ground("Will Sarah write a test plan by Wednesday?", "Sarah will write a test plan by Wednesday.",
+                          sources(window), store, (), window)  # fmt: skip
+    assert said.shown_as_generated
+    budget = answers.ground("How much is the campaign budget?", "The campaign budget is forty five thousand dollars.",
+                            sources(window), store, (), window)  # fmt: skip
+    assert budget.shown_as_generated
+
+
 def test_a_fact_is_a_number_or_a_date_and_a_name_alone_gives_no_task() -> None:
     segs = segments([("Marcus", "Did everyone get a chance to read the interview notes before this?"),
                      ("Marcus", "One thing: Ravi has another offer, so he needs an answer from us by Friday."),

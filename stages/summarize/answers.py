@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.console import clock
 from pipeline.messages import Citation, Segment
-from stages.summarize.grounding import Sources, content_words, names, normalise
+from stages.summarize.grounding import Sources, content_words, names, normalise, numbers
 from stages.summarize.owners import Claim, best_claim, claims, joined
 from stages.summarize.prompts import NOT_DISCUSSED
 from stages.summarize.store import StoreBase
@@ -52,6 +52,30 @@ def _restates(question: str, reply: str) -> bool:
     return first in _WH and not (content_words(reply) - content_words(question))
 
 
+_YES_NO = ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "will", "would", "can", "could",
+           "should", "shall")
+_QUANTITY = re.compile(r"^\s*how (?:much|many|long|often|far|big|large|old)\b", re.IGNORECASE)
+
+
+def _unfounded(question: str, reply: str, store: StoreBase) -> str:
+    """Why a reply is no answer although it does not abstain ("" when it may be one): asked "How much
+    revenue was lost?", a reply without a number ("The outage caused a loss of revenue"); asked "Was the
+    database restored from a backup?", a reply in the question's own words ("The database was not
+    restored from a backup") that no stored sentence says (all but one of the question's content words,
+    two at least). The 1.5B model gave both to never-discussed questions."""
+    if _QUANTITY.match(question) and not numbers(reply):
+        return "a how-much question answered without a number"
+    first = question.strip().lower().split(" ", 1)[0]
+    if first in _YES_NO and not (content_words(reply) - content_words(question)):
+        words = content_words(question)
+        need = max(MIN_SUPPORT, len(words) - 1)
+        said = max((len(words & content_words(_whole_sentence(hit, store).text))
+                    for hit in store.search(question, limit=8)), default=0)  # fmt: skip
+        if said < need:
+            return "a yes/no reply in the question's own words that no line says"
+    return ""
+
+
 def ground(
     question: str,
     reply: str,
@@ -62,10 +86,11 @@ def ground(
 ) -> Grounded:
     """The answer a person is shown for `reply` (see the module docstring)."""
     reply = " ".join(reply.split())
-    if abstains(reply) or _restates(question, reply):
+    unfounded = "" if abstains(reply) or _restates(question, reply) else _unfounded(question, reply, store)
+    if abstains(reply) or _restates(question, reply) or unfounded:
         closest = _closest(question, store)
         text = NOT_DISCUSSED + (f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
-        return Grounded(text, (closest,) if closest else (), False, "the model abstained")
+        return Grounded(text, (closest,) if closest else (), False, unfounded or "the model abstained")
     check = sources.check(reply)
     why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window)
     claim = _giver(question, store, window)
