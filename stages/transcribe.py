@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 FLUSH_TIMEOUT_S = 30.0
 STEP_COST_FACTOR = 2.2
 SPEECH_TAIL_S = 0.2  # s of audio after the last speech frame kept for an utterance's final decode
+RECENT_WORDS = 64  # committed words kept to carry a prompt across utterances from (200 characters at most)
 HARD_LIMIT_S = 28.0  # Whisper sees 30 s at most: past this, commit the hypothesis and cut regardless
 
 
@@ -107,6 +108,7 @@ class StreamingTranscriber:
         self._partial_seq = 0
         self._scrolled = ""  # committed text whose audio has left the buffer: Whisper's prompt
         self._in_buffer: list[Word] = []  # committed words whose audio is still in the buffer
+        self._recent: list[Word] = []  # the last committed words, what an utterance's prompt is carried from
         self._reset_utterance(np.zeros(0, dtype=np.float32), position)
 
     # -- state ------------------------------------------------------------------------------------------
@@ -243,8 +245,18 @@ class StreamingTranscriber:
             yield self._partial([])  # clears the caption line
         self._reset_utterance(self._buf, self._buf_start)
         self._trim_idle()
-        if not self.cfg.prompt_across_utterances:
-            self._scrolled = ""
+        self._scrolled = self._carried() if self.cfg.prompt_across_utterances else ""
+
+    def _carried(self) -> str:
+        """The prompt the next utterance starts with: the committed text, with the words Whisper doubted
+        (`prompt_min_prob`) left out and only the last `prompt_across_words` (0: all that fit)."""
+        c = self.cfg
+        if not (c.prompt_min_prob or c.prompt_across_words):
+            return self._scrolled
+        words = [w for w in self._recent if w.prob >= c.prompt_min_prob]
+        if c.prompt_across_words:
+            words = words[-c.prompt_across_words :]
+        return caption_text(words)[-c.prompt_chars :] if c.prompt_chars and words else ""
 
     def _trim_idle(self) -> None:
         """Between utterances the buffer keeps only the pre-roll.
@@ -354,6 +366,7 @@ class StreamingTranscriber:
         if not words:
             return
         self._in_buffer += words
+        self._recent = (self._recent + words)[-RECENT_WORDS:]
         self.counters.words += len(words)
         if self.speakers is None and self.channels is not None and self.channels.names:
             # Labels by channel: one segment per run of words on one channel.
