@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 FLUSH_TIMEOUT_S = 30.0
 STEP_COST_FACTOR = 2.2
 SPEECH_TAIL_S = 0.2  # s of audio after the last speech frame kept for an utterance's final decode
+RECENT_WORDS = 64  # committed words kept to carry a prompt across utterances from (200 characters at most)
 HARD_LIMIT_S = 28.0  # Whisper sees 30 s at most: past this, commit the hypothesis and cut regardless
 
 
@@ -108,6 +109,7 @@ class StreamingTranscriber:
         self._partial_seq = 0
         self._scrolled = ""  # committed text whose audio has left the buffer: Whisper's prompt
         self._in_buffer: list[Word] = []  # committed words whose audio is still in the buffer
+        self._recent: list[Word] = []  # the last committed words, what an utterance's prompt is carried from
         self._reset_utterance(np.zeros(0, dtype=np.float32), position)
 
     # -- state ------------------------------------------------------------------------------------------
@@ -244,8 +246,18 @@ class StreamingTranscriber:
             yield self._partial([])  # clears the caption line
         self._reset_utterance(self._buf, self._buf_start)
         self._trim_idle()
-        if not self.cfg.prompt_across_utterances:
-            self._scrolled = ""
+        self._scrolled = self._carried() if self.cfg.prompt_across_utterances else ""
+
+    def _carried(self) -> str:
+        """The prompt the next utterance starts with: the committed text, with the words Whisper doubted
+        (`prompt_min_prob`) left out and only the last `prompt_across_words` (0: all that fit)."""
+        c = self.cfg
+        if not (c.prompt_min_prob or c.prompt_across_words):
+            return self._scrolled
+        words = [w for w in self._recent if w.prob >= c.prompt_min_prob]
+        if c.prompt_across_words:
+            words = words[-c.prompt_across_words :]
+        return caption_text(words)[-c.prompt_chars :] if c.prompt_chars and words else ""
 
     def _trim_idle(self) -> None:
         """Between utterances the buffer keeps only the pre-roll.
@@ -289,7 +301,7 @@ class StreamingTranscriber:
             # Whisper wrote its prompt again over new audio: decode once more without it.
             self.counters.prompt_copies += 1
             words = self._run(audio, final, None)
-        self.counters.asr_seconds += time.perf_counter() - t0
+        self.counters.asr_seconds += self._decode_seconds(time.perf_counter() - t0)
         self.counters.asr_runs += 1
         cut = policy.drop_squeezed_repeat(policy.cut_repetition(words))
         if len(cut) < len(words):
@@ -299,6 +311,12 @@ class StreamingTranscriber:
             self.counters.dropped_hallucinations += 1
             return []
         return cut
+
+    def _decode_seconds(self, measured: float) -> float:
+        """What one decode (both runs when the prompt was copied) counts as costing: its measured time.
+        It paces the decodes (`_step_floor`). bench.asr_sim's deterministic clock counts a fixed cost
+        model here instead, so its runs do not depend on how loaded the machine is."""
+        return measured
 
     def _prompt(self) -> str | None:
         """Whisper's prompt: the committed text whose audio has left the buffer, unless it loops (a
@@ -349,6 +367,7 @@ class StreamingTranscriber:
         if not words:
             return
         self._in_buffer += words
+        self._recent = (self._recent + words)[-RECENT_WORDS:]
         self.counters.words += len(words)
         if self.speakers is None and self.channels is not None and self.channels.names:
             # Labels by channel: one segment per run of words on one channel.

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 
+import numpy as np
 import pytest
 
 from bench import asr_sim
+from bench.metrics import wer
+from pipeline.messages import SAMPLE_RATE
+from stages.settings import TranscribeConfig
+from tests.conftest import SAMPLES, read_all
 
 pytestmark = pytest.mark.slow
 
@@ -42,3 +48,49 @@ def test_bad_override_is_a_one_line_usage_error(tmp_path, item, message, capsys)
     with pytest.raises(SystemExit) as info:
         asr_sim.main([str(tmp_path), "--set", item])
     assert info.value.code == 2 and message in capsys.readouterr().err
+
+
+class SlowedWhisper:
+    """The real model, made slower by a fixed sleep per decode: a machine under load, on demand."""
+
+    def __init__(self, model, delay_s: float) -> None:  # noqa: ANN001
+        self.model, self.delay_s = model, delay_s
+
+    def transcribe_window(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        time.sleep(self.delay_s)
+        return self.model.transcribe_window(*args, **kwargs)
+
+
+def two_prompts() -> np.ndarray:
+    """Two real Asterisk prompts with a pause between: two utterances, the second prompted by the first."""
+    pause = np.zeros(int(1.5 * SAMPLE_RATE), np.float32)
+    parts = [read_all(SAMPLES / "human" / f"{name}.flac") for name in ("followme-status", "queue-youarenext")]
+    return np.concatenate([parts[0], pause, parts[1], pause])
+
+
+def test_model_clock_commits_the_same_words_whatever_the_load():
+    """With the fixed decode-cost model, a decode that takes 0.4 s longer (a loaded machine) changes
+    nothing: same decodes, same committed words and times, same latencies."""
+    from stages.asr_models import load_whisper
+
+    model = load_whisper("tiny.en", "int8", 1)
+    cost = asr_sim.CostModel.load(asr_sim.COST_FILE)
+    cfg = TranscribeConfig()  # beam as configured
+    audio = two_prompts()
+    fast = asr_sim.simulate(audio, cfg, model, cost=cost)
+    slow = asr_sim.simulate(audio, cfg, SlowedWhisper(model, 0.4), cost=cost)
+    assert fast["words"], "nothing committed"
+    said = " ".join((SAMPLES / "human" / f"{n}.txt").read_text() for n in ("followme-status", "queue-youarenext"))
+    assert wer(said, fast["text"]) <= 0.2  # real decoding of both utterances
+    assert len(fast["finals"]) == 2 and fast["finals"][1]["prompt"]  # prompted across the pause
+    assert slow["words"] == fast["words"]
+    assert slow["asr_runs"] == fast["asr_runs"] and slow["latencies"] == fast["latencies"]
+    # The clock counted the model's cost, not the 0.4-s sleeps.
+    modelled = sum(cost.run_seconds(r["window_s"], r["words"], r["prompt_words"]) for r in slow["runs"])
+    assert slow["rtf_asr"] * len(audio) / SAMPLE_RATE == pytest.approx(modelled)
+
+
+def test_model_clock_needs_a_cost_model(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        asr_sim.main([str(tmp_path), "--cost", str(tmp_path / "none.json")])
+    assert info.value.code == 2 and "fit one with --fit-cost" in capsys.readouterr().err

@@ -114,16 +114,17 @@ class ScriptedWhisper:
     """Stands in for the model: every decode hears "alpha beta gamma" across the audio it is given,
     and the prompt of each decode is recorded."""
 
-    def __init__(self) -> None:
+    def __init__(self, probs: tuple[float, float, float] = (0.9, 0.9, 0.9)) -> None:
         self.prompts: list[str | None] = []
+        self.probs = probs  # Whisper's probability of each of the three words
 
     def transcribe_window(self, audio, pad_s, **options):  # noqa: ANN001, ANN003, ANN201
         from types import SimpleNamespace as NS
 
         self.prompts.append(options.get("initial_prompt"))
         third = len(audio) / SAMPLE_RATE / 3
-        words = [NS(word=f" {w}", start=i * third, end=(i + 1) * third - 0.05, probability=0.9)
-                 for i, w in enumerate(("alpha", "beta", "gamma"))]  # fmt: skip
+        words = [NS(word=f" {w}", start=i * third, end=(i + 1) * third - 0.05, probability=p)
+                 for i, (w, p) in enumerate(zip(("alpha", "beta", "gamma"), self.probs, strict=True))]  # fmt: skip
         return [NS(no_speech_prob=0.0, avg_logprob=-0.2, compression_ratio=1.2, words=words)]
 
 
@@ -140,6 +141,21 @@ def test_prompt_is_the_committed_text_within_an_utterance(speech_wav, across):
         assert all(p and "gamma" in p for p in second), model.prompts
     else:
         assert all(p is None for p in second), model.prompts  # a new utterance is decoded without the last one
+
+
+@pytest.mark.parametrize(("min_prob", "last_words", "carried"),
+                         [(0.0, 0, "alpha beta gamma"), (0.5, 0, "alpha gamma"), (0.5, 1, "gamma"), (0.0, 2, "beta gamma")])  # fmt: skip
+def test_prompt_carried_across_utterances_leaves_out_doubted_words_and_keeps_the_last(speech_wav, min_prob, last_words, carried):
+    """The next utterance's prompt: the last committed words, without those Whisper doubted ("beta" at
+    0.2: a word it invented at an utterance's end must not be carried into every utterance after it)."""
+    speech = read_all(speech_wav)[: 3 * SAMPLE_RATE]
+    pause = np.zeros(2 * SAMPLE_RATE, np.float32)
+    model = ScriptedWhisper(probs=(0.9, 0.2, 0.9))
+    cfg = TranscribeConfig(prompt_min_prob=min_prob, prompt_across_words=last_words, partials=False)
+    messages, _ = stream(model, np.concatenate([speech, pause, speech, pause]), cfg)
+    assert committed_text(messages).split() == ["alpha", "beta", "gamma"] * 2  # the transcript keeps every word
+    second = model.prompts[len(model.prompts) // 2 + 1 :]  # decodes of the second utterance
+    assert second and all(p == carried for p in second), model.prompts
 
 
 def test_short_encoder_window_hears_the_same_words(whisper, speech_wav):
