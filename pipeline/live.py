@@ -48,6 +48,7 @@ class LiveResult:
     audio_seconds: float = 0.0
     reason: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    last_heard: float = 0.0  # monotonic time of the last message about this stream from a service
 
 
 @dataclass

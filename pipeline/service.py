@@ -39,7 +39,10 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Message], None]
 _ADDRESS = re.compile(r"^tcp://(?P<host>[^/]+):(?P<port>\d{1,5})$")
 ADMIT_TIMEOUT_S = 120.0  # the service may be loading its models, or busy with a generation
-END_GRACE_S = 10.0  # after capture exits, how long the stream's end may take to be published
+# After capture exits, how long the service may go silent about this stream before its end counts as lost.
+# Not a bound on the final summary (that can take minutes on a loaded CPU): the stream's own heartbeat
+# (every `heartbeat_s`, also between a generation's pieces) says the service is still on it.
+END_GRACE_S = 60.0
 
 
 def endpoints_at(address: str, base: Any) -> Any:
@@ -122,7 +125,7 @@ def run_client(cfg: Any, handle: Handler, *, stop: StopFlag | None = None, log_l
     stop = stop or StopFlag()
     stream = cfg.stream
     ep = cfg.endpoints
-    topics = ("segment", "summary", "answer", "eos")
+    topics = ("segment", "summary", "answer", "eos", "status")
     summary = listen_stream(ep.summary, stream, topics, cfg.security)
     captions = listen_stream(ep.captions, stream, ("partial",), cfg.security)
     result = LiveResult()
@@ -145,7 +148,7 @@ def run_client(cfg: Any, handle: Handler, *, stop: StopFlag | None = None, log_l
                     raise StageFailed(f"capture: {failed[0].error()}")
                 if not sup.running("capture") and not sup.pending_restart():
                     capture_done = capture_done or time.monotonic()
-                    if time.monotonic() - capture_done > END_GRACE_S:
+                    if time.monotonic() - max(capture_done, result.last_heard) > END_GRACE_S:
                         raise StageFailed(f"capture ended but the service published no end of stream {stream}")
             check_exit(sup, ("capture",))
             if after_end is not None and not stop.is_set():
@@ -171,6 +174,8 @@ def _deliver(summary: transport.Receiver, captions: transport.Receiver, handle: 
         got = receiver.recv(timeout_s=0.1)
         while got is not None:
             msg = got[1]
+            if receiver is summary:
+                result.last_heard = time.monotonic()  # the service is still on this stream
             result.messages += 1
             result.counts[msg.type] = result.counts.get(msg.type, 0) + 1
             if isinstance(msg, EndOfStream) and receiver is summary:

@@ -537,9 +537,11 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         publish_status()  # before the end of stream, so a consumer that stops there has the counters
         forward(EndOfStream(st.stream, st.segments_sent, reason, audio_seconds))
 
-    def tend_hosted() -> None:
-        """Hosting: a stream whose end summarize confirmed has ended (capture may stop waiting); a
-        stream not heard from for `stream_idle_s` lost its client: it ends with reason "lost"."""
+    def tend_hosted(idle: bool) -> None:
+        """Hosting: a stream whose end summarize confirmed has ended (capture may stop waiting); when
+        nothing is queued (`idle`), a stream not heard from for `stream_idle_s` lost its client: it
+        ends with reason "lost". (With input queued, the silence may be this process's own: a slow
+        decode on a loaded CPU leaves a live client's chunks waiting in the socket.)"""
         now = time.monotonic()
         for name, (st, deadline, _reason) in list(ending.items()):
             if sender.holds(name) and now < deadline:
@@ -550,7 +552,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             del ending[name]
             remember_end(name, st)
             publish_status()
-        for name, st in list(states.items()):
+        for name, st in list(states.items()) if idle else ():
             if now - heard.get(name, now) > cfg.transcribe.stream_idle_s:
                 log.warning("transcribe: nothing from %s for %.0f s: its client is lost", name, now - heard[name])
                 del states[name]
@@ -564,9 +566,9 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 last_status = time.monotonic()
                 publish_status()
             sender.poll()
-            if hosting:
-                tend_hosted()
             got = inbox.recv(timeout_s=0.2)
+            if hosting:
+                tend_hosted(idle=got is None)
             if got is None:
                 continue
             msg = got[1]

@@ -112,7 +112,11 @@ def _words(text: str) -> set[str]:
 @pytest.fixture(scope="module")
 def recordings(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("serve")
-    return {"alpha": espeak(ALPHA, folder / "alpha.wav"), "beta": espeak(BETA, folder / "beta.wav", "en-us+m3")}
+    # 25 s of quiet after the talk keeps both streams live (replayed in real time) while a third client
+    # starts on a loaded machine: the refusal must not depend on how fast that client gets going.
+    quiet = np.zeros(25 * SAMPLE_RATE, np.float32)
+    return {name: write_audio(folder / f"{name}.wav", np.concatenate([read_all(espeak(text, folder / f"{name}_talk.wav", *voice)), quiet]))
+            for name, text, voice in (("alpha", ALPHA, ()), ("beta", BETA, ("en-us+m3",)))}  # fmt: skip
 
 
 @pytest.mark.slow
