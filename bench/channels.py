@@ -35,7 +35,6 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.diarization import write_wav
 from pipeline.messages import SAMPLE_RATE, AudioChunk, Segment
 from stages.channels import ChannelTrack
 from stages.settings import TranscribeConfig
@@ -165,6 +164,18 @@ def make_calls(count: int, bleed_db: float, folder: Path, turns_per_side: int = 
     return calls
 
 
+def write_stereo(path: Path, audio: np.ndarray) -> Path:
+    import wave
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(np.clip(audio * 32767, -32768, 32767).astype("<i2").tobytes())
+    return path
+
+
 # -- scoring -------------------------------------------------------------------------------------------------
 def side_of(turns: list[tuple[float, float, str]], start: float, end: float) -> str | None:
     """The side that spoke most of [start, end] (None: nobody did)."""
@@ -262,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     for bleed in args.bleeds:
         rows, sweep = [], {m: [] for m in args.margins}
         for call in make_calls(args.calls, bleed, folder):
-            write_wav(folder / f"{call.name}_{bleed:g}dB.wav", call.audio)
+            write_stereo(folder / f"{call.name}_{bleed:g}dB.wav", call.audio)
             t0 = time.perf_counter()
             segments, chunks = transcribe(call, model, replace(cfg))
             row = {"call": call.name, "seconds": round(len(call.audio) / SAMPLE_RATE, 1),

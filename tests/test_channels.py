@@ -221,12 +221,11 @@ def call(tmp_path_factory):
     """A stereo call: "Me" an espeak-ng voice on channel 0, "Remote" a real person (Allison, the Asterisk
     prompts) on channel 1; turns with pauses, a quarter of them overlapping the turn before; each side
     heard 20 dB down on the other channel (speakers, echo), the sides not equally loud."""
-    from bench.channels import build_call, local_clips, remote_clips
-    from bench.diarization import write_wav
+    from bench.channels import build_call, local_clips, remote_clips, write_stereo
 
     folder = tmp_path_factory.mktemp("call")
     c = build_call("call", local_clips(folder, 6, "en-us"), remote_clips(6, seed=7), bleed_db=-20.0, seed=3)
-    return c, write_wav(folder / "call.wav", c.audio)
+    return c, write_stereo(folder / "call.wav", c.audio)
 
 
 def segments_of(output: str) -> list:

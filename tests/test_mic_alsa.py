@@ -260,12 +260,11 @@ def test_a_stereo_device_is_labelled_by_channel(tmp_path, config, sinkscribe):
     20 dB down: `transcribe --mic --channels call` labels each segment with its side."""
     import json
 
-    from bench.channels import build_call, local_clips, remote_clips, score
-    from bench.diarization import write_wav
+    from bench.channels import build_call, local_clips, remote_clips, score, write_stereo
     from pipeline.messages import Segment, Word
 
     rec = build_call("call", local_clips(tmp_path / "local", 4, "en-us"), remote_clips(4, seed=7), -20.0, seed=3)
-    wav = write_wav(tmp_path / "call.wav", rec.audio)
+    wav = write_stereo(tmp_path / "call.wav", rec.audio)
     last_start = rec.turns[-1][0]
 
     def segments() -> list[Segment]:
