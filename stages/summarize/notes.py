@@ -478,7 +478,7 @@ def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
             text = _fact_text(part)
             if new and len(content_words(text)) >= 3 and (
                 (dated and not _NEGATION.search(part))
-                or (correcting and nums and any(len(words & w) >= 2 and n and n != nums for w, n in earlier))
+                or (correcting and nums and any(len(words & w) >= 2 and n != nums for w, n in earlier))
             ):  # fmt: skip
                 out.append(text)
             if nums:
