@@ -549,6 +549,7 @@ def test_a_corrected_figure_and_a_calendar_date_are_key_facts_and_small_talk_is_
                    "thousand, which is the bottom of the new band."),
         ("Marcus", "He told me he could start on June second if we're quick."),
         ("Priya", "Could he start on May first instead?"),
+        ("Priya", "So the real question is whether we keep March tenth or move the release."),
     ]
     segs = segments(lines)
     assert notes_module.stated_facts(segs) == [

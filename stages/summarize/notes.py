@@ -450,6 +450,9 @@ _FACT_LEAD = re.compile(r"^(?:(?:so|okay|ok|and|but|well|sorry|actually|right|ye
                         re.IGNORECASE)
 _FACT_TAIL = re.compile(r",?\s+(?:which|if|but|because|unless|so that|though|although)\b.*$", re.IGNORECASE)
 _PARTS = re.compile(r"(?<=[.!?:;])\s+")
+# A statement that poses a choice is a question, not a fact: "the real question is when we keep March 10 or
+# move the release" (the demo recording).
+_POSES = re.compile(r"\b(?:question|whether|wonder|wondering|not sure|unsure)\b", re.IGNORECASE)
 
 
 def _fact_text(part: str) -> str:
@@ -471,7 +474,7 @@ def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
         new = sentence.segments[-1].seq >= new_from
         correcting = bool(_CORRECTION.search(sentence.text))
         for part in _PARTS.split(sentence.text):
-            if part.rstrip().endswith("?"):
+            if part.rstrip().endswith("?") or _POSES.search(part):
                 continue
             words, nums, norm = content_words(part), numbers(part), normalise(part)
             dated = any(w in MONTHS and k + 1 < len(norm) and norm[k + 1].isdigit() for k, w in enumerate(norm))
