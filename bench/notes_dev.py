@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         out["meetings"][gold.meeting] = {"notes": notes, "trace": trace, "counters": counters, "score": score}
         print(f"{gold.meeting}: final recall {final.get('recall')}, owners {final.get('owner_attribution')}, "
               f"missing {final.get('missing')}, misfiled {final.get('misfiled')}, "
-              f"rolling {score.get('rolling', {}).get('recall')}, {counters['wall_s']:.0f} s")  # fmt: skip
+              f"rolling {score.get('rolling', {}).get('recall')}, on gold {final.get('on_gold')}, "
+              f"{counters['wall_s']:.0f} s")  # fmt: skip
     if args.json_out:
         Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json_out).write_text(json.dumps(out, indent=1), encoding="utf-8")

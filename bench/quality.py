@@ -213,7 +213,7 @@ def summary_line(name: str, score: dict, rt: dict) -> str:
 
 ROWS = [
     ("fact recall, final notes", "fact_recall_final"), ("fact recall, rolling notes", "fact_recall_rolling"),
-    ("owner attribution (final)", "owner_attribution"), ("due date with the action (final)", "due_final"),
+    ("final notes' items that are gold facts", "on_gold_final"), ("owner attribution (final)", "owner_attribution"), ("due date with the action (final)", "due_final"),
     ("notes without invented names/numbers/dates", "clean_notes"), ("notes with small talk", "small_talk_in_notes"),
     ("retention (kept to the next update)", "retention"), ("answers in window", "answers_in_window"),
     ("answers after eviction", "answers_evicted"), ("who", "answers_who"), ("what", "answers_what"),

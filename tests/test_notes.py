@@ -588,3 +588,50 @@ def test_a_recap_names_the_owner_of_a_task_an_unnamed_speaker_took() -> None:
     notes.merge([], recap, sources([*first, *recap]), first)
     assert [(i.owner, i.text) for i in notes.items] == [("Sarah", "Fix the payment issues")]
     assert notes.items[0].history == ["owner S2 -> Sarah at 00:15.0"]
+
+
+def test_a_remark_is_not_a_decision_but_a_figure_in_it_is_a_fact() -> None:
+    """A decision must be said as one (agreed, decided, a plan, a change of state); a "decision" that is a
+    plain statement with a figure is kept as a key fact; remarks and the agenda are neither."""
+    segs = segments([("Priya", "And we need to settle the offer details at the end."),
+                     ("Marcus", "Look, I think the equity guideline has been stable for months."),
+                     ("Helen", "Okay, you've convinced me. We skip the workshop and submit to the main conference."),
+                     ("Tom", "The status page was updated twenty minutes in, which is too late."),
+                     ("Maria", "Good, then the startup fix goes into the release.")])  # fmt: skip
+    notes = Notes()
+    report = notes.merge(parse_extraction("DECISION: Settle the offer details\n"
+                                          "DECISION: Update the equity guideline\n"
+                                          "DECISION: Skip the workshop and submit to the main conference\n"
+                                          "DECISION: The status page was updated twenty minutes in\n"
+                                          "DECISION: The startup fix goes into the release"), segs, sources(segs))  # fmt: skip
+    assert [(i.kind, i.text) for i in notes.items] == [
+        ("decision", "Skip the workshop and submit to the main conference"),
+        ("fact", "The status page was updated twenty minutes in"),
+        ("decision", "The startup fix goes into the release"),
+    ]
+    assert sum("no statement says it" in why for why in report.dropped_ungrounded) == 2, report.dropped_ungrounded
+
+
+def test_a_task_must_be_given_as_one_before_its_verb() -> None:
+    """"harder to explain than it should be" gives no task; "we'll pair them", "we re-post it" do."""
+    segs = segments([("Marcus", "I'd say the applicant tracker is harder to explain than it should be."),
+                     ("Elena", "Four is still fine. We'll pair them with the teams that have the clearest projects."),
+                     ("Priya", "Okay, decided: the designer role becomes remote and we re-post it.")])  # fmt: skip
+    notes = Notes()
+    report = notes.merge(parse_extraction("ACTION: none | Explain the applicant tracker to the team | none\n"
+                                          "ACTION: none | Pair the interns with the teams with the clearest projects | none\n"
+                                          "ACTION: none | Re-post the designer role | none"), segs, sources(segs))  # fmt: skip
+    assert [i.text for i in notes.items if i.kind == "action"] == [
+        "Pair the interns with the teams with the clearest projects", "Re-post the designer role"]
+    assert any(why.startswith("action: Explain the applicant tracker") for why in report.dropped_ungrounded)
+
+
+def test_a_status_question_answered_on_the_spot_leaves_nothing_open() -> None:
+    segs = segments([("Elena", "How is the applicant tracker going, by the way?"),
+                     ("Marcus", "Fine, the applicant tracker got simpler last month."),
+                     ("Lucia", "Should we pay the next round of participants fifteen or twenty euros?")])  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("OPEN: What should be done about the applicant tracker?\n"
+                                 "OPEN: Should we pay the next round of participants fifteen or twenty euros?"),
+                segs, sources(segs))  # fmt: skip
+    assert [i.text for i in notes.items] == ["Should we pay the next round of participants fifteen or twenty euros?"]

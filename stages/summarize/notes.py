@@ -192,6 +192,8 @@ class Notes:
                 if new.due and not _deadline(new.due, [*context, *stretch]):
                     report.dues_dropped.append(f"{new.text} (due {new.due})")
                     new = replace(new, due="")
+            if new.kind == "decision" and not _stated(new, [*context, *stretch]) and _specific(new.text):
+                new = replace(new, kind="fact")  # a figure said as a plain statement is a fact, not a choice
             if new.kind == "fact" and not _specific(new.text):
                 report.dropped_ungrounded.append(f"fact: {new.text} (no number or date)")
                 continue
@@ -388,10 +390,29 @@ def _specific(text: str) -> bool:
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|cannot|without)\b|n't\b", re.IGNORECASE)
 
 
+# What makes a statement a decision rather than a remark: a choice announced ("we're agreed", "decided"), a
+# plan in the first person plural ("we'll", "let's", "we skip the workshop", "we drop the dataset"), a
+# change of state ("goes to Ravi", "becomes remote", "moves to March 24", "from now on"). On the dev meetings
+# the 1.5B model filed remarks as decisions ("Update the equity guideline" from "the equity guideline has
+# been stable for months"; "Settle the offer details" from the agenda), none of which says any of these.
+_DECISION_CUE = re.compile(
+    r"\b(?:decid\w*|decision|agreed?|agreement|settled|approved?|approval|final|finally|official|officially|"
+    r"confirm(?:ed)?|let's|let us|we'll|we will|we shall|we(?:'re| are) (?:going to|not going to|not|going with)|"
+    r"we won't|we will not|go(?:ing|es)? (?:with|ahead)|goes (?:to|into)|going (?:to|into) the|becomes?|"
+    r"from now on|no more|no longer|going forward|instead|the plan is|plan is to|"
+    r"we (?:skip|drop|keep|move|stop|start|cancel|postpone|delay|push|switch|use|take|go|submit|hire|pick|choose|"
+    r"adopt|buy|launch|ship|freeze|stick|make|put|give|add|cut|raise|lower|split|merge|close|open|hold|run|"
+    r"do|don't|do not|can't|cannot)|"
+    r"(?:will|'ll) (?:move|be moved|stay|remain|go|become|launch|ship|start|end|happen|be held|take place|be)|"
+    r"(?:is|are) (?:moving|moved|going|cancell?ed|postponed|delayed|dropped|approved|confirmed|set)|"
+    r"moves? (?:to|from)|moved (?:to|from)|stays?|remains?)\b", re.IGNORECASE)
+
+
 def _stated(new: Extracted, segments: Sequence[Segment]) -> bool:
     """A decision or fact must be said, not asked: some sentence that is not a question holds at least
     half of its content words (two at least). Asked "Will we still support the old version?", a small
-    model noted the decision "We will not support the old version", which nobody made."""
+    model noted the decision "We will not support the old version", which nobody made. A decision's
+    sentence must also say it as one (`_DECISION_CUE`)."""
     words = content_words(new.text)
     need = max(min(2, len(words)), (len(words) + 1) // 2)
     negated = bool(_NEGATION.search(new.text))
@@ -404,6 +425,7 @@ def _stated(new: Extracted, segments: Sequence[Segment]) -> bool:
         # version will be available for one month after the release" (and so closed the open question).
         and not _OPENNESS.search(text)
         and specifics <= numbers(text)  # its numbers come from the same line
+        and (new.kind != "decision" or bool(_DECISION_CUE.search(text)))
         for text, _ in sentences(segments)
     )
 
@@ -415,9 +437,19 @@ def _raised(new: Extracted, segments: Sequence[Segment]) -> bool:
     words = content_words(new.text)
     need = min(2, len(words))
     return any(
-        ("?" in text or _OPENNESS.search(text)) and len(words & content_words(text)) >= need
+        (("?" in text and not _STATUS_ASKED.search(text)) or _OPENNESS.search(text))
+        and len(words & content_words(text)) >= need
         for text, _ in sentences(segments)
     )
+
+
+# A question asking how something stands, answered on the spot, leaves nothing open: from "How is the
+# applicant tracker going, by the way?" the 1.5B model noted the open question "What should be done about
+# the applicant tracker?" on a dev meeting.
+_STATUS_ASKED = re.compile(
+    r"\b(?:how(?:'s| is| are) (?:it|things|that|this|everything|the [\w' -]{1,40}?) (?:going|coming along|looking)|"
+    r"how did [\w' -]{1,40}? go|what(?:'s| is) the (?:latest|status|update)|where are we (?:with|on)|"
+    r"any (?:news|updates?) (?:on|about)|has anyone (?:looked at|checked|heard))\b", re.IGNORECASE)
 
 
 # "Let's leave the take-home question open", "author order stays open until we see who wrote what".
@@ -570,17 +602,46 @@ def _attribute(new: Extracted, segments: Sequence[Segment], report: MergeReport)
     return new
 
 
+# What makes a sentence give a task, in the few words before the task's verb: a commitment ("I'll", "we will",
+# "going to"), an obligation ("need to", "should", "must"), a request ("please", "can you"), a proposal
+# ("let's"). From "I'd say the applicant tracker is harder to explain than it should be" the 1.5B model
+# noted the task "Explain the applicant tracker to the team" on a dev meeting: its verb has none before it.
+_TASK_CUE = re.compile(
+    r"\b(?:will|'ll|shall|going to|gonna|need(?:s)? to|have to|has to|must|should|ought to|can|could|would|"
+    r"please|let's|let us|plan(?:s|ning)? to|try to|make sure|remember to|action item|to do|todo|"
+    r"i'm|i am|we're|we are|is to|are to|responsible for|in charge of|take care of|owns?|volunteer(?:ed)? to)\b",
+    re.IGNORECASE)
+_CUE_REACH = 6  # words before the verb in which the cue must occur
+_SUBJECTS = {"i", "we", "you", "he", "she", "they"}
+
+
 def _said(task: str, segments: Sequence[Segment]) -> bool:
     """Some sentence that is not a question holds the task's first content word (its verb, as models
-    write tasks) and at least half of its content words."""
+    write tasks) and at least half of its content words, and gives it as a task: a `_TASK_CUE` in the
+    words just before that verb."""
     words = [stem(w) for w in normalise(task) if stem(w) in content_words(w)]
     if not words:
         return False
     verb, need = words[0], max(min(2, len(set(words))), (len(set(words)) + 1) // 2)
     return any(
         not text.rstrip().endswith("?") and verb in (have := content_words(text)) and len(set(words) & have) >= need
+        and _tasked(text, verb)
         for text, _ in sentences(segments)
     )  # a question says no task ("Did everyone get a chance to read the notes?"); a request is a claim
+
+
+def _tasked(text: str, verb: str) -> bool:
+    """Whether a task cue comes within `_CUE_REACH` words before some occurrence of `verb` (a stem)."""
+    tokens = re.findall(r"[\w']+", text)
+    for k, token in enumerate(tokens):
+        if stem(normalise(token)[0] if normalise(token) else token.lower()) == verb:
+            before = " ".join(tokens[max(0, k - _CUE_REACH): k])
+            # "... and we re-post it", "David owns the migration": a plan or an assignment in the present,
+            # the verb right after its subject (a person's name or a personal pronoun)
+            subject = tokens[k - 1] if k else ""
+            if _TASK_CUE.search(before) or subject.lower() in _SUBJECTS or subject.istitle() and subject.isalpha():
+                return True
+    return False
 
 
 def _tied(owner: str, task: str, segments: Sequence[Segment]) -> bool:
