@@ -635,3 +635,35 @@ def test_a_status_question_answered_on_the_spot_leaves_nothing_open() -> None:
                                  "OPEN: Should we pay the next round of participants fifteen or twenty euros?"),
                 segs, sources(segs))  # fmt: skip
     assert [i.text for i in notes.items] == ["Should we pay the next round of participants fifteen or twenty euros?"]
+
+
+def test_an_answer_with_a_figure_corrected_later_gives_the_correction(tmp_path: Path) -> None:
+    """Lines of two dev meetings: the first figure of a corrected pair is not the answer, in a reply or as
+    the closest line; the corrected figure, and a figure nobody corrected, stand."""
+    lines = [("Lucia", "So, the data. After the first round we had a hundred and twenty participants."),
+             ("Yuki", "Plus the second round, which finished on Friday."),
+             ("Lucia", "Right, sorry, with the second round we're at a hundred and forty participants in total."),
+             ("Marcus", "For Ravi's offer, I had one hundred forty-five thousand as the base salary."),
+             ("Priya", "Wait, the approved band for that level starts higher now. It was updated in the spring."),
+             ("Marcus", "You're right, sorry, I used the old sheet. The base salary offer is a hundred and fifty "
+                        "thousand, which is the bottom of the new band."),
+             ("Yuki", "On money: we have three thousand euros left for cloud compute this year.")]  # fmt: skip
+    segs = segments(lines)
+    with SessionStore(tmp_path / "c.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+
+        def ask(question: str, reply: str) -> answers.Grounded:
+            return answers.ground(question, reply, sources(segs), s, (), segs)
+
+        old = ask("How many participants are in the study?", "There are a hundred and twenty participants.")
+        assert "a hundred and forty participants" in old.text and not old.shown_as_generated
+        assert [c.seq for c in old.citations] == [2]
+        salary = ask("What is the base salary in Ravi's offer?", "The base salary is one hundred forty-five thousand.")
+        assert "a hundred and fifty thousand" in salary.text and [c.seq for c in salary.citations] == [5]
+        right = ask("How many participants are in the study?", "A hundred and forty participants in total.")
+        assert right.shown_as_generated and right.text == "A hundred and forty participants in total."
+        compute = ask("How much money is left for cloud compute?", "Three thousand euros are left for cloud compute.")
+        assert compute.shown_as_generated
+        closest = ask("How many participants are in the data?", "The meeting does not say.")  # line 0 is closest
+        assert "a hundred and forty" in closest.text and closest.text.startswith(NOT_DISCUSSED)

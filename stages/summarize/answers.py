@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.console import clock
 from pipeline.messages import Citation, Segment
-from stages.summarize.grounding import Sources, content_words, names, normalise, numbers
+from stages.summarize.grounding import CORRECTION, Sources, content_words, names, normalise, numbers
 from stages.summarize.owners import Claim, best_claim, claims, joined
 from stages.summarize.prompts import NOT_DISCUSSED
 from stages.summarize.store import StoreBase
@@ -107,6 +107,10 @@ def ground(
             return Grounded(NOT_DISCUSSED, (), False, why)
         text = f"The meeting does not say that as such. The closest: [{clock(closest.start)}] {closest.text}"
         return Grounded(text, (closest,), False, why)
+    corrected = _correction_of(question, reply, store)
+    if corrected is not None:
+        return Grounded(f"The meeting corrected that figure: [{clock(corrected.start)}] {corrected.text}", (corrected,),
+                        False, "the reply's figure was corrected later")  # fmt: skip
     return Grounded(reply, _support(question, reply, store, passages), True)
 
 
@@ -149,6 +153,31 @@ def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequ
     return ""
 
 
+def _correction_of(question: str, text: str, store: StoreBase) -> Citation | None:
+    """The stored sentence that corrects a figure `text` gives, if one does: a later sentence on the same
+    matter (two content words shared with the one holding the figure, one with the question) with other
+    figures, said in a turn that corrects ("Sorry, with the second round we're at a hundred and forty").
+    Every quality-set meeting corrects a figure, as meetings do, and the 1.5B model answered with the
+    first figure from its retrieved passages (a dev meeting's "a hundred and twenty participants")."""
+    said = numbers(text)
+    if not said:
+        return None
+    asked = content_words(question)
+    hits = [_whole_sentence(hit, store) for hit in store.search(f"{question} {text}", limit=12)]
+    for first in hits:
+        if not numbers(first.text) & said:
+            continue
+        matter = content_words(first.text)
+        later = sorted((h for h in hits if h.seq > first.seq and numbers(h.text) and not numbers(h.text) & said
+                        and len(matter & content_words(h.text)) >= 2 and asked & content_words(h.text)),
+                       key=lambda h: -h.seq)  # fmt: skip
+        for fix in later:
+            turn = " ".join(seg.text for seg in store.around(fix.seq, 2, 0))
+            if CORRECTION.search(turn[-(len(fix.text) + 160):]):
+                return fix
+    return None
+
+
 def _closest(question: str, store: StoreBase) -> Citation | None:
     """The stored sentence that shares most content words with the question, if it shares enough. For
     a "who ...?" question a sentence that gives the task to someone ("Sarah will ... write the test
@@ -166,6 +195,8 @@ def _closest(question: str, store: StoreBase) -> Citation | None:
         score = (int(claimed), shared)
         if shared >= MIN_SUPPORT and score > best_score:
             best, best_score = sentence, score
+    if best is not None and numbers(best.text):  # "support first counted about nine hundred", corrected later
+        return _correction_of(question, best.text, store) or best
     return best
 
 

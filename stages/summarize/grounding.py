@@ -171,6 +171,10 @@ def names(text: str, sentence_initial: bool = True) -> set[str]:
         low = word.lower().removesuffix("'s")
         if low in COMMON_CAPITALISED or low in MONTHS or low in WEEKDAYS or low in _MONTH_ABBR:
             continue
+        # "Three thousand euros are left": a number word opening a sentence is a number (checked as one),
+        # not a name; taken as a name it failed every reply that starts with its figure.
+        if low in _UNITS or low in _TENS or low in _ORDINALS or low in _SCALES or low.split("-")[0] in _TENS:
+            continue
         found.add(low)
     return found
 
@@ -251,3 +255,10 @@ def stem(word: str) -> str:
             word = word[: -len(suffix)]
             break
     return word[:-1] if len(word) > 3 and word.endswith("e") and word[0].isalpha() else word
+
+
+# A speaker correcting what was said: "Sorry, I misspoke: the budget is forty five thousand", "You're right,
+# sorry, I used the old sheet." (notes: the corrected figure is the fact; answers: a figure later corrected is
+# not the answer).
+CORRECTION = re.compile(r"\b(?:sorry|i misspoke|correction|my mistake|my bad|i mean|scratch that|let me correct|"
+                        r"i was wrong|i had it wrong|you're right|you are right)\b", re.IGNORECASE)

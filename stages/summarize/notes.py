@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pipeline.console import clock
 from pipeline.messages import NoteItem, Segment
 from stages.summarize.grounding import (
+    CORRECTION,
     MONTHS,
     WEEKDAYS,
     Sources,
@@ -474,10 +475,6 @@ def decided(segments: Sequence[Segment]) -> list[str]:
     return out
 
 
-# A speaker correcting a figure: "Sorry, I misspoke: the budget is forty five thousand", "You're right, sorry,
-# I used the old sheet. The base salary offer is ...".
-_CORRECTION = re.compile(r"\b(?:sorry|i misspoke|correction|my mistake|my bad|i mean|scratch that|let me correct|"
-                         r"i was wrong|i had it wrong|you're right|you are right)\b", re.IGNORECASE)
 _FACT_LEAD = re.compile(r"^(?:(?:so|okay|ok|and|but|well|sorry|actually|right|yes|yeah|no|then|anyway|also|oh)\b[,:]?\s*)+",
                         re.IGNORECASE)
 _FACT_TAIL = re.compile(r",?\s+(?:which|if|but|because|unless|so that|though|although)\b.*$", re.IGNORECASE)
@@ -504,7 +501,7 @@ def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
     earlier: list[tuple[set[str], set[str]]] = []  # (content words, numbers) of each statement before
     for sentence in said:
         new = sentence.segments[-1].seq >= new_from
-        correcting = bool(_CORRECTION.search(sentence.text))
+        correcting = bool(CORRECTION.search(sentence.text))
         for part in _PARTS.split(sentence.text):
             if part.rstrip().endswith("?") or _POSES.search(part):
                 continue
