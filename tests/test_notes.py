@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.messages import Segment, Word
-from stages.summarize import answers, owners
-from stages.summarize import notes as notes_module
+from stages.summarize import answers, owners, said
 from stages.summarize.grounding import Sources, normalise
 from stages.summarize.notes import Item, Notes, parse_extraction
 from stages.summarize.prompts import NOT_DISCUSSED
@@ -490,7 +489,7 @@ def test_a_question_parked_in_passing_is_an_open_question() -> None:
                      ("Maria", "We have not decided that. Let's leave it open until we see the pilot numbers."),
                      ("Helen", "So author order stays open until we see who wrote what."),
                      ("Ana", "The library stays open until five on Thursdays.")])  # fmt: skip
-    assert notes_module.left_open(segs) == [
+    assert said.left_open(segs) == [
         "The take-home question", "Are we keeping the premium plan at ten dollars a month?",
         "Author order (open until we see who wrote what)"]  # not the library's opening hours
     notes = Notes()
@@ -505,7 +504,7 @@ def test_a_decision_announced_as_one_is_noted_in_its_words() -> None:
                      ("Maria", "We have not decided that. Let's leave it open."),
                      ("Maria", "Okay, then let's make it official. We have decided to move the release date to "
                                "March twenty fourth.")])  # fmt: skip
-    assert notes_module.decided(segs) == ["The backend offer goes to Ravi",
+    assert said.decided(segs) == ["The backend offer goes to Ravi",
                                           "Move the release date to March twenty fourth"]  # fmt: skip
     notes = Notes()
     notes.merge(parse_extraction("DECISION: The release moves to March 24"), segs, sources(segs))
@@ -552,9 +551,9 @@ def test_a_corrected_figure_and_a_calendar_date_are_key_facts_and_small_talk_is_
         ("Priya", "So the real question is whether we keep March tenth or move the release."),
     ]
     segs = segments(lines)
-    assert notes_module.stated_facts(segs) == [
+    assert said.stated_facts(segs) == [
         "The base salary offer is a hundred and fifty thousand", "He told me he could start on June second"]
-    assert notes_module.stated_facts(segs, new_from=4) == ["He told me he could start on June second"]
+    assert said.stated_facts(segs, new_from=4) == ["He told me he could start on June second"]
     # The model noted the first figure; the correction replaces it instead of standing beside it.
     notes = Notes()
     notes.merge(parse_extraction("FACT: The base salary offer is 145000"), segs[:2], sources(segs[:2]))

@@ -21,18 +21,25 @@ from dataclasses import asdict, dataclass, field, replace
 
 from pipeline.console import clock
 from pipeline.messages import NoteItem, Segment
+from stages.summarize.checks import (
+    AGENDA,
+    SOCIAL,
+    STATUS_QUERY,
+    gives_deadline,
+    is_raised,
+    is_said,
+    is_specific,
+    is_stated,
+    is_tied,
+)
 from stages.summarize.grounding import (
-    CORRECTION,
-    MONTHS,
-    WEEKDAYS,
     Sources,
     content_words,
     names,
-    normalise,
     numbers,
-    stem,
 )
-from stages.summarize.owners import as_action, joined, owner_of, people_in, said_tasks, sentences
+from stages.summarize.owners import as_action, owner_of, people_in, said_tasks
+from stages.summarize.said import decided, left_open, stated_facts
 
 log = logging.getLogger(__name__)
 
@@ -177,9 +184,9 @@ class Notes:
             if not refs:
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} (no transcript line supports it)")
                 continue
-            if _SOCIAL.match(new.text):  # "See you next week" is not a decision
+            if SOCIAL.match(new.text):  # "See you next week" is not a decision
                 continue
-            if _AGENDA.match(new.text) or (new.kind == "open" and _STATUS_QUERY.match(new.text)):
+            if AGENDA.match(new.text) or (new.kind == "open" and STATUS_QUERY.match(new.text)):
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} (the meeting's running order, not an item)")
                 continue
             if new.kind == "decision":
@@ -190,18 +197,18 @@ class Notes:
                     report.dropped_ungrounded.append(f"action: {new.text} (no line gives or says this task)")
                     continue
                 new = attributed
-                if new.due and not _deadline(new.due, [*context, *stretch]):
+                if new.due and not gives_deadline(new.due, [*context, *stretch]):
                     report.dues_dropped.append(f"{new.text} (due {new.due})")
                     new = replace(new, due="")
-            if new.kind == "decision" and not _stated(new, [*context, *stretch]) and _specific(new.text):
+            if new.kind == "decision" and not is_stated(new.kind, new.text, [*context, *stretch]) and is_specific(new.text):
                 new = replace(new, kind="fact")  # a figure said as a plain statement is a fact, not a choice
-            if new.kind == "fact" and not _specific(new.text):
+            if new.kind == "fact" and not is_specific(new.text):
                 report.dropped_ungrounded.append(f"fact: {new.text} (no number or date)")
                 continue
-            if new.kind in ("decision", "fact") and not _stated(new, [*context, *stretch]):
+            if new.kind in ("decision", "fact") and not is_stated(new.kind, new.text, [*context, *stretch]):
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} (no statement says it)")
                 continue
-            if new.kind == "open" and not _raised(new, [*context, *stretch]):
+            if new.kind == "open" and not is_raised(new.text, [*context, *stretch]):
                 report.dropped_ungrounded.append(f"open: {new.text} (no line asks it or leaves it open)")
                 continue
             same = self._find(new)
@@ -334,20 +341,6 @@ def _as_extraction(item: Item) -> str:
     return f"{item.kind.upper()}: {item.text}"
 
 
-# A day after these words is when something starts or happened, not a deadline ("on leave from Monday").
-_NOT_DEADLINE = re.compile(r"\b(?:from|since|starting|started|after|last|leave|leaving|back|returns?)\s+$",
-                           re.IGNORECASE)
-
-
-def _deadline(due: str, segments: Sequence[Segment]) -> bool:
-    """Whether some line gives `due` as a deadline: it occurs there, and not only as the day something
-    starts ("you're on leave from Monday", "since Tuesday"). A due the lines never contain at all is
-    left to the grounding check (it may be a day written another way)."""
-    text = " ".join(seg.text for seg in segments)
-    found = list(re.finditer(rf"\b{re.escape(due.strip())}\b", text, re.IGNORECASE))
-    return not found or any(not _NOT_DEADLINE.search(text[max(0, m.start() - 24): m.start()]) for m in found)
-
-
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -374,202 +367,6 @@ def _refs(new: Extracted, stretch: Sequence[Segment], limit: int = 2) -> list[tu
     return sorted((seq, start) for _, seq, start in scored[:limit])
 
 
-# What says a question stays open, when the line is not itself a question.
-_OPENNESS = re.compile(
-    r"\b(?:(?:stays?|remains?|left|leave (?:it|that|this)|keep (?:it|that|this)|still) open|open questions?|"
-    r"not (?:yet )?(?:decided|sure|clear)|undecided|(?:do not|don't|do n't) know|no answer|unclear|"
-    r"figure out|find out|depends|revisit|come back|later|tbd|to be (?:decided|confirmed))\b", re.IGNORECASE)
-
-
-def _specific(text: str) -> bool:
-    """A key fact is "an important number or date" (the form the model is given): one with neither is a
-    remark ("The interview calendar is a bit of a black box"), which the 1.5B model filed as facts by
-    the dozen on the development meetings."""
-    return bool(numbers(text)) or any(w in MONTHS or w in WEEKDAYS for w in normalise(text))
-
-
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|cannot|without)\b|n't\b", re.IGNORECASE)
-
-
-# What makes a statement a decision rather than a remark: a choice announced ("we're agreed", "decided"), a
-# plan in the first person plural ("we'll", "let's", "we skip the workshop", "we drop the dataset"), a
-# change of state ("goes to Ravi", "becomes remote", "moves to March 24", "from now on"). On the dev meetings
-# the 1.5B model filed remarks as decisions ("Update the equity guideline" from "the equity guideline has
-# been stable for months"; "Settle the offer details" from the agenda), none of which says any of these.
-_DECISION_CUE = re.compile(
-    r"\b(?:decid\w*|decision|agreed?|agreement|settled|approved?|approval|final|finally|official|officially|"
-    r"confirm(?:ed)?|let's|let us|we'll|we will|we shall|we(?:'re| are) (?:going to|not going to|not|going with)|"
-    r"we won't|we will not|go(?:ing|es)? (?:with|ahead)|goes (?:to|into)|going (?:to|into) the|becomes?|"
-    r"from now on|no more|no longer|going forward|instead|the plan is|plan is to|"
-    r"we (?:skip|drop|keep|move|stop|start|cancel|postpone|delay|push|switch|use|take|go|submit|hire|pick|choose|"
-    r"adopt|buy|launch|ship|freeze|stick|make|put|give|add|cut|raise|lower|split|merge|close|open|hold|run|"
-    r"do|don't|do not|can't|cannot)|"
-    r"(?:will|'ll) (?:move|be moved|stay|remain|go|become|launch|ship|start|end|happen|be held|take place|be)|"
-    r"(?:is|are) (?:moving|moved|going|cancell?ed|postponed|delayed|dropped|approved|confirmed|set)|"
-    r"moves? (?:to|from)|moved (?:to|from)|stays?|remains?)\b", re.IGNORECASE)
-
-
-def _stated(new: Extracted, segments: Sequence[Segment]) -> bool:
-    """A decision or fact must be said, not asked: some sentence that is not a question holds at least
-    half of its content words (two at least). Asked "Will we still support the old version?", a small
-    model noted the decision "We will not support the old version", which nobody made. A decision's
-    sentence must also say it as one (`_DECISION_CUE`)."""
-    words = content_words(new.text)
-    need = max(min(2, len(words)), (len(words) + 1) // 2)
-    negated = bool(_NEGATION.search(new.text))
-    specifics = numbers(new.text)
-    return any(
-        not text.rstrip().endswith("?") and len(words & content_words(text)) >= need
-        and (not negated or bool(_NEGATION.search(text)))  # "will not support" needs a line saying "not"
-        # A line that leaves the matter open states nothing about it: from "The open questions are support
-        # for the old version and the premium price" the 1.5B model noted the decision "Support for the old
-        # version will be available for one month after the release" (and so closed the open question).
-        and not _OPENNESS.search(text)
-        and specifics <= numbers(text)  # its numbers come from the same line
-        and (new.kind != "decision" or bool(_DECISION_CUE.search(text)))
-        for text, _ in sentences(segments)
-    )
-
-
-def _raised(new: Extracted, segments: Sequence[Segment]) -> bool:
-    """An open question must be one the meeting asked or left open: some sentence sharing at least two
-    of its content words is a question or says it stays open. A small model otherwise turns any topic
-    into a question ("What should we do about the payment screen issues?", asked by nobody)."""
-    words = content_words(new.text)
-    need = min(2, len(words))
-    return any(
-        (("?" in text and not _STATUS_ASKED.search(text)) or _OPENNESS.search(text))
-        and len(words & content_words(text)) >= need
-        for text, _ in sentences(segments)
-    )
-
-
-# A question asking how something stands, answered on the spot, leaves nothing open: from "How is the
-# applicant tracker going, by the way?" the 1.5B model noted the open question "What should be done about
-# the applicant tracker?" on a dev meeting.
-_STATUS_ASKED = re.compile(
-    r"\b(?:how(?:'s| is| are) (?:it|things|that|this|everything|the [\w' -]{1,40}?) (?:going|coming along|looking)|"
-    r"how did [\w' -]{1,40}? go|what(?:'s| is) the (?:latest|status|update)|where are we (?:with|on)|"
-    r"any (?:news|updates?) (?:on|about)|has anyone (?:looked at|checked|heard))\b", re.IGNORECASE)
-
-
-# "Let's leave the take-home question open", "author order stays open until we see who wrote what".
-_LEFT_OPEN = re.compile(
-    r"\b(?:leave|keep|park)\s+(?P<a>[\w' -]{2,60}?)\s+open\b(?P<ua>[^.;!?]*)|"
-    r"(?P<b>[\w' -]{2,60}?)\s+(?:stays|remains|is still|is left)\s+open\b(?P<ub>[^.;!?]*)", re.IGNORECASE)
-# A decision announced as one: "we're agreed: the backend offer goes to Ravi", "Okay, decided: the designer
-# role becomes remote", "We have decided to move the release date ...". Negated forms never match.
-_DECIDED = re.compile(
-    r"\b(?:we(?:'re| are) agreed|(?:it's |it is |okay, |ok, )?decided|agreed|the decision is|final decision)\s*:\s*"
-    r"(?P<colon>[^.;!?]+)|\bwe(?:'ve| have)? (?:decided|agreed) (?:to |that )(?P<verb>[^.;!?]+)", re.IGNORECASE)
-
-
-def decided(segments: Sequence[Segment]) -> list[str]:
-    """Decisions the segments announce as decisions (see `_DECIDED`), in their words."""
-    out = []
-    for sentence in joined(segments):
-        for m in _DECIDED.finditer(sentence.text):
-            what = (m.group("colon") or m.group("verb") or "").strip(" ,")
-            if len(content_words(what)) >= 2 and not _NEGATION.search(sentence.text[max(0, m.start() - 12): m.start()]):
-                out.append(what[:1].upper() + what[1:])
-    return out
-
-
-_FACT_LEAD = re.compile(r"^(?:(?:so|okay|ok|and|but|well|sorry|actually|right|yes|yeah|no|then|anyway|also|oh)\b[,:]?\s*)+",
-                        re.IGNORECASE)
-_FACT_TAIL = re.compile(r",?\s+(?:which|if|but|because|unless|so that|though|although)\b.*$", re.IGNORECASE)
-_PARTS = re.compile(r"(?<=[.!?:;])\s+")
-# A statement that poses a choice is a question, not a fact: "the real question is when we keep March 10 or
-# move the release" (the demo recording).
-_POSES = re.compile(r"\b(?:question|whether|wonder|wondering|not sure|unsure)\b", re.IGNORECASE)
-
-
-def _fact_text(part: str) -> str:
-    text = _FACT_TAIL.sub("", _FACT_LEAD.sub("", part.strip())).strip(" ,.;:")
-    return text[:1].upper() + text[1:]
-
-
-def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
-    """Key facts the meeting states in a form that leaves no doubt, in sentences ending at or after
-    segment `new_from`: a figure a speaker corrects (a statement with a number, in a turn that says it
-    corrects, on the same matter as an earlier sentence with another number: the corrected value is
-    the fact, and it replaces the old one in the notes), and a calendar date given in a statement ("He
-    could start on June second"). The 1.5B model missed both kinds on the development meetings; every
-    other number stays the model's call (a marathon time is small talk, not a fact)."""
-    out: list[str] = []
-    said = joined(segments)
-    earlier: list[tuple[set[str], set[str]]] = []  # (content words, numbers) of each statement before
-    for sentence in said:
-        new = sentence.segments[-1].seq >= new_from
-        correcting = bool(CORRECTION.search(sentence.text))
-        for part in _PARTS.split(sentence.text):
-            if part.rstrip().endswith("?") or _POSES.search(part):
-                continue
-            words, nums, norm = content_words(part), numbers(part), normalise(part)
-            dated = any(w in MONTHS and k + 1 < len(norm) and norm[k + 1].isdigit() for k, w in enumerate(norm))
-            text = _fact_text(part)
-            if new and len(content_words(text)) >= 3 and (
-                (dated and not _NEGATION.search(part))
-                or (correcting and nums and any(len(words & w) >= 2 and n != nums for w, n in earlier))
-            ):  # fmt: skip
-                out.append(text)
-            if nums:
-                earlier.append((words, nums))
-    return out
-
-
-# Open for business, not undecided: "the library stays open until five on Thursdays".
-_OPEN_HOURS = re.compile(
-    r"\b(?:library|office|door|window|store|shop|building|registration|application|portal|room|gym|cafeteria|"
-    r"site|pool|park|kitchen|line|poll|form)s?\b|\buntil\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|"
-    r"ten|eleven|twelve|noon|midnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end)", re.IGNORECASE)
-_PRONOUN = re.compile(r"^(?:it|that|this|them|those|these|the question|that question|this one)$", re.IGNORECASE)
-_LEAD = re.compile(r"^.*?\b(?:so|and|but|then|let's|lets|we|i think|okay|ok)\s+", re.IGNORECASE)
-
-
-def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
-    """Questions the meeting says it leaves open, in sentences ending at or after segment `new_from`:
-    "Let's leave the take-home question open" -> "The take-home question"; "leave it open" -> the
-    question asked just before. A small model notes a question asked outright, less often one that is
-    parked in passing."""
-    out: list[str] = []
-    said = list(joined(segments))
-    for k, sentence in enumerate(said):
-        if sentence.segments[-1].seq < new_from or sentence.text.rstrip().endswith("?"):
-            continue
-        for m in _LEFT_OPEN.finditer(sentence.text):
-            what = (m.group("a") or m.group("b") or "").strip()
-            what = _LEAD.sub("", what.split(",")[-1]).strip()
-            until = (m.group("ua") or m.group("ub") or "").strip(" ,")
-            if _PRONOUN.match(what):
-                asked = [s.text for s in said[max(0, k - 3): k + 1] if s.text.rstrip().endswith("?")]
-                if asked:  # "Are we keeping the premium plan at ten dollars?" / "Let's leave it open"
-                    out.append(re.split(r"(?<=[.!])\s+", asked[-1])[-1].strip())
-                continue
-            if len(content_words(what)) < 1 or len(what.split()) > 8 or _OPEN_HOURS.search(f"{what} {until}"):
-                continue
-            text = what[:1].upper() + what[1:]
-            out.append(f"{text} (open {until})" if until.lower().startswith("until") else text)
-    return out
-
-
-# The running order of a meeting, which the 1.5B model filed as decisions and tasks on the dev meetings
-# ("Turn to the plan for the summer interns now", "Let's move on to the budget").
-_AGENDA = re.compile(r"^(?:let's |let us |we (?:can |should |will )?|now,? |okay,? |so,? )*(?:turn to|move on|moving on|"
-                     r"talk about|go over|go through|start with|get to|come back to|look at|discuss|next up|"
-                     r"switch to|pick up)\b", re.IGNORECASE)
-# A request for a status, which the meeting answers on the spot: not an open question ("What is the latest
-# on the debugging interview?", "Where are we with the welcome week?").
-_STATUS_QUERY = re.compile(r"^(?:so,? |and,? |okay,? )*(?:what(?:'s| is) the (?:latest|status|update)|where are we (?:with|on)|"
-                           r"how(?:'s| is| are) (?:it|things|that|the \w+) going|any (?:news|update|updates) on|"
-                           r"what(?:'s| is) new)\b", re.IGNORECASE)
-
-
-# Greetings and goodbyes that small models file as decisions or facts ("DECISION: See you next week").
-_SOCIAL = re.compile(r"^(?:see you|thanks|thank you|good (?:morning|afternoon|evening|night)|bye|goodbye|"
-                     r"have a (?:good|nice|great)|welcome|hello|hi)\b", re.IGNORECASE)
-
-
 def _as_task(new: Extracted, segments: Sequence[Segment]) -> Extracted:
     """A "decision" that is someone's task is an action: "Sarah will write a short summary", or one
     whose words a clause gives to a person ("Move the campaign and share the pilot summary" from "Tom
@@ -591,65 +388,9 @@ def _attribute(new: Extracted, segments: Sequence[Segment], report: MergeReport)
         if _norm(claimant) != _norm(new.owner):
             report.owners_corrected.append(f"{new.owner or 'none'} -> {claimant}: {new.text}")
         return Extracted(new.kind, new.text, claimant, new.due)
-    if not _said(new.text, segments):
+    if not is_said(new.text, segments):
         return None
-    if new.owner and not _tied(new.owner, new.text, segments):
+    if new.owner and not is_tied(new.owner, new.text, segments):
         report.owners_unclear.append(f"{new.owner}: {new.text}")
         return Extracted(new.kind, new.text, "", new.due)
     return new
-
-
-# What makes a sentence give a task, in the few words before the task's verb: a commitment ("I'll", "we will",
-# "going to"), an obligation ("need to", "should", "must"), a request ("please", "can you"), a proposal
-# ("let's"). From "I'd say the applicant tracker is harder to explain than it should be" the 1.5B model
-# noted the task "Explain the applicant tracker to the team" on a dev meeting: its verb has none before it.
-_TASK_CUE = re.compile(
-    r"\b(?:will|'ll|shall|going to|gonna|need(?:s)? to|have to|has to|must|should|ought to|can|could|would|"
-    r"please|let's|let us|plan(?:s|ning)? to|try to|make sure|remember to|action item|to do|todo|"
-    r"i'm|i am|we're|we are|is to|are to|responsible for|in charge of|take care of|owns?|volunteer(?:ed)? to)\b",
-    re.IGNORECASE)
-_CUE_REACH = 6  # words before the verb in which the cue must occur
-_SUBJECTS = {"i", "we", "you", "he", "she", "they"}
-
-
-def _said(task: str, segments: Sequence[Segment]) -> bool:
-    """Some sentence that is not a question holds the task's first content word (its verb, as models
-    write tasks) and at least half of its content words, and gives it as a task: a `_TASK_CUE` in the
-    words just before that verb."""
-    words = [stem(w) for w in normalise(task) if stem(w) in content_words(w)]
-    if not words:
-        return False
-    verb, need = words[0], max(min(2, len(set(words))), (len(set(words)) + 1) // 2)
-    return any(
-        not text.rstrip().endswith("?") and verb in (have := content_words(text)) and len(set(words) & have) >= need
-        and _tasked(text, verb)
-        for text, _ in sentences(segments)
-    )  # a question says no task ("Did everyone get a chance to read the notes?"); a request is a claim
-
-
-def _tasked(text: str, verb: str) -> bool:
-    """Whether a task cue comes within `_CUE_REACH` words before some occurrence of `verb` (a stem)."""
-    tokens = re.findall(r"[\w']+", text)
-    for k, token in enumerate(tokens):
-        if stem(normalise(token)[0] if normalise(token) else token.lower()) == verb:
-            before = " ".join(tokens[max(0, k - _CUE_REACH): k])
-            # "... and we re-post it", "David owns the migration": a plan or an assignment in the present,
-            # the verb right after its subject (a person's name or a personal pronoun)
-            subject = tokens[k - 1] if k else ""
-            if _TASK_CUE.search(before) or subject.lower() in _SUBJECTS or subject.istitle() and subject.isalpha():
-                return True
-    return False
-
-
-def _tied(owner: str, task: str, segments: Sequence[Segment]) -> bool:
-    """Some sentence names the owner (or was said by them) and shares at least two of the task's
-    content words: a name the model put on a task must come from where the task was said. Owners are
-    what small models get wrong most (the demo's notes gave David's plan to Sarah)."""
-    task_words = content_words(task)
-    need = min(2, len(task_words))
-    people = {p for p in names(owner) | {owner.lower()} if p}
-    for text, who in sentences(list({s.seq: s for s in segments}.values())):
-        low = set(normalise(text))
-        if (people & low or people & {w.lower() for w in who}) and len(task_words & content_words(text)) >= need:
-            return True
-    return False

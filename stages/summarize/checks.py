@@ -1,0 +1,184 @@
+"""The checks an item must pass before it is kept in the notes (`Notes.merge`): what makes a line a
+deadline, a decision, a raised question or a given task, rather than a remark.
+
+A small model files remarks, the agenda and questions as items; each check here reads the transcript's
+own sentences to decide whether the meeting said the thing the item claims, in the form the item claims
+(a decision said as one, a task given as one). Each rule names the dev-meeting case that asked for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.messages import Segment
+from stages.summarize.grounding import MONTHS, WEEKDAYS, content_words, names, normalise, numbers, stem
+from stages.summarize.owners import sentences
+
+# A day after these words is when something starts or happened, not a deadline ("on leave from Monday").
+_NOT_DEADLINE = re.compile(r"\b(?:from|since|starting|started|after|last|leave|leaving|back|returns?)\s+$",
+                           re.IGNORECASE)
+
+
+def gives_deadline(due: str, segments: Sequence[Segment]) -> bool:
+    """Whether some line gives `due` as a deadline: it occurs there, and not only as the day something
+    starts ("you're on leave from Monday", "since Tuesday"). A due the lines never contain at all is
+    left to the grounding check (it may be a day written another way)."""
+    text = " ".join(seg.text for seg in segments)
+    found = list(re.finditer(rf"\b{re.escape(due.strip())}\b", text, re.IGNORECASE))
+    return not found or any(not _NOT_DEADLINE.search(text[max(0, m.start() - 24): m.start()]) for m in found)
+
+
+
+# What says a question stays open, when the line is not itself a question.
+_OPENNESS = re.compile(
+    r"\b(?:(?:stays?|remains?|left|leave (?:it|that|this)|keep (?:it|that|this)|still) open|open questions?|"
+    r"not (?:yet )?(?:decided|sure|clear)|undecided|(?:do not|don't|do n't) know|no answer|unclear|"
+    r"figure out|find out|depends|revisit|come back|later|tbd|to be (?:decided|confirmed))\b", re.IGNORECASE)
+
+
+def is_specific(text: str) -> bool:
+    """A key fact is "an important number or date" (the form the model is given): one with neither is a
+    remark ("The interview calendar is a bit of a black box"), which the 1.5B model filed as facts by
+    the dozen on the development meetings."""
+    return bool(numbers(text)) or any(w in MONTHS or w in WEEKDAYS for w in normalise(text))
+
+
+NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|cannot|without)\b|n't\b", re.IGNORECASE)
+
+
+# What makes a statement a decision rather than a remark: a choice announced ("we're agreed", "decided"), a
+# plan in the first person plural ("we'll", "let's", "we skip the workshop", "we drop the dataset"), a
+# change of state ("goes to Ravi", "becomes remote", "moves to March 24", "from now on"). On the dev meetings
+# the 1.5B model filed remarks as decisions ("Update the equity guideline" from "the equity guideline has
+# been stable for months"; "Settle the offer details" from the agenda), none of which says any of these.
+_DECISION_CUE = re.compile(
+    r"\b(?:decid\w*|decision|agreed?|agreement|settled|approved?|approval|final|finally|official|officially|"
+    r"confirm(?:ed)?|let's|let us|we'll|we will|we shall|we(?:'re| are) (?:going to|not going to|not|going with)|"
+    r"we won't|we will not|go(?:ing|es)? (?:with|ahead)|goes (?:to|into)|going (?:to|into) the|becomes?|"
+    r"from now on|no more|no longer|going forward|instead|the plan is|plan is to|"
+    r"we (?:skip|drop|keep|move|stop|start|cancel|postpone|delay|push|switch|use|take|go|submit|hire|pick|choose|"
+    r"adopt|buy|launch|ship|freeze|stick|make|put|give|add|cut|raise|lower|split|merge|close|open|hold|run|"
+    r"do|don't|do not|can't|cannot)|"
+    r"(?:will|'ll) (?:move|be moved|stay|remain|go|become|launch|ship|start|end|happen|be held|take place|be)|"
+    r"(?:is|are) (?:moving|moved|going|cancell?ed|postponed|delayed|dropped|approved|confirmed|set)|"
+    r"moves? (?:to|from)|moved (?:to|from)|stays?|remains?)\b", re.IGNORECASE)
+
+
+def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
+    """A decision or fact must be said, not asked: some sentence that is not a question holds at least
+    half of its content words (two at least). Asked "Will we still support the old version?", a small
+    model noted the decision "We will not support the old version", which nobody made. A decision's
+    sentence must also say it as one (`_DECISION_CUE`)."""
+    words = content_words(text_)
+    need = max(min(2, len(words)), (len(words) + 1) // 2)
+    negated = bool(NEGATION.search(text_))
+    specifics = numbers(text_)
+    return any(
+        not text.rstrip().endswith("?") and len(words & content_words(text)) >= need
+        and (not negated or bool(NEGATION.search(text)))  # "will not support" needs a line saying "not"
+        # A line that leaves the matter open states nothing about it: from "The open questions are support
+        # for the old version and the premium price" the 1.5B model noted the decision "Support for the old
+        # version will be available for one month after the release" (and so closed the open question).
+        and not _OPENNESS.search(text)
+        and specifics <= numbers(text)  # its numbers come from the same line
+        and (kind != "decision" or bool(_DECISION_CUE.search(text)))
+        for text, _ in sentences(segments)
+    )
+
+
+def is_raised(text_: str, segments: Sequence[Segment]) -> bool:
+    """An open question must be one the meeting asked or left open: some sentence sharing at least two
+    of its content words is a question or says it stays open. A small model otherwise turns any topic
+    into a question ("What should we do about the payment screen issues?", asked by nobody)."""
+    words = content_words(text_)
+    need = min(2, len(words))
+    return any(
+        (("?" in text and not _STATUS_ASKED.search(text)) or _OPENNESS.search(text))
+        and len(words & content_words(text)) >= need
+        for text, _ in sentences(segments)
+    )
+
+
+# A question asking how something stands, answered on the spot, leaves nothing open: from "How is the
+# applicant tracker going, by the way?" the 1.5B model noted the open question "What should be done about
+# the applicant tracker?" on a dev meeting.
+_STATUS_ASKED = re.compile(
+    r"\b(?:how(?:'s| is| are) (?:it|things|that|this|everything|the [\w' -]{1,40}?) (?:going|coming along|looking)|"
+    r"how did [\w' -]{1,40}? go|what(?:'s| is) the (?:latest|status|update)|where are we (?:with|on)|"
+    r"any (?:news|updates?) (?:on|about)|has anyone (?:looked at|checked|heard))\b", re.IGNORECASE)
+
+
+
+# The running order of a meeting, which the 1.5B model filed as decisions and tasks on the dev meetings
+# ("Turn to the plan for the summer interns now", "Let's move on to the budget").
+AGENDA = re.compile(r"^(?:let's |let us |we (?:can |should |will )?|now,? |okay,? |so,? )*(?:turn to|move on|moving on|"
+                     r"talk about|go over|go through|start with|get to|come back to|look at|discuss|next up|"
+                     r"switch to|pick up)\b", re.IGNORECASE)
+# A request for a status, which the meeting answers on the spot: not an open question ("What is the latest
+# on the debugging interview?", "Where are we with the welcome week?").
+STATUS_QUERY = re.compile(r"^(?:so,? |and,? |okay,? )*(?:what(?:'s| is) the (?:latest|status|update)|where are we (?:with|on)|"
+                           r"how(?:'s| is| are) (?:it|things|that|the \w+) going|any (?:news|update|updates) on|"
+                           r"what(?:'s| is) new)\b", re.IGNORECASE)
+
+
+# Greetings and goodbyes that small models file as decisions or facts ("DECISION: See you next week").
+SOCIAL = re.compile(r"^(?:see you|thanks|thank you|good (?:morning|afternoon|evening|night)|bye|goodbye|"
+                     r"have a (?:good|nice|great)|welcome|hello|hi)\b", re.IGNORECASE)
+
+
+
+# What makes a sentence give a task, in the few words before the task's verb: a commitment ("I'll", "we will",
+# "going to"), an obligation ("need to", "should", "must"), a request ("please", "can you"), a proposal
+# ("let's"). From "I'd say the applicant tracker is harder to explain than it should be" the 1.5B model
+# noted the task "Explain the applicant tracker to the team" on a dev meeting: its verb has none before it.
+_TASK_CUE = re.compile(
+    r"\b(?:will|'ll|shall|going to|gonna|need(?:s)? to|have to|has to|must|should|ought to|can|could|would|"
+    r"please|let's|let us|plan(?:s|ning)? to|try to|make sure|remember to|action item|to do|todo|"
+    r"i'm|i am|we're|we are|is to|are to|responsible for|in charge of|take care of|owns?|volunteer(?:ed)? to)\b",
+    re.IGNORECASE)
+_CUE_REACH = 6  # words before the verb in which the cue must occur
+_SUBJECTS = {"i", "we", "you", "he", "she", "they"}
+
+
+def is_said(task: str, segments: Sequence[Segment]) -> bool:
+    """Some sentence that is not a question holds the task's first content word (its verb, as models
+    write tasks) and at least half of its content words, and gives it as a task: a `_TASK_CUE` in the
+    words just before that verb."""
+    words = [stem(w) for w in normalise(task) if stem(w) in content_words(w)]
+    if not words:
+        return False
+    verb, need = words[0], max(min(2, len(set(words))), (len(set(words)) + 1) // 2)
+    return any(
+        not text.rstrip().endswith("?") and verb in (have := content_words(text)) and len(set(words) & have) >= need
+        and _tasked(text, verb)
+        for text, _ in sentences(segments)
+    )  # a question says no task ("Did everyone get a chance to read the notes?"); a request is a claim
+
+
+def _tasked(text: str, verb: str) -> bool:
+    """Whether a task cue comes within `_CUE_REACH` words before some occurrence of `verb` (a stem)."""
+    tokens = re.findall(r"[\w']+", text)
+    for k, token in enumerate(tokens):
+        if stem(normalise(token)[0] if normalise(token) else token.lower()) == verb:
+            before = " ".join(tokens[max(0, k - _CUE_REACH): k])
+            # "... and we re-post it", "David owns the migration": a plan or an assignment in the present,
+            # the verb right after its subject (a person's name or a personal pronoun)
+            subject = tokens[k - 1] if k else ""
+            if _TASK_CUE.search(before) or subject.lower() in _SUBJECTS or subject.istitle() and subject.isalpha():
+                return True
+    return False
+
+
+def is_tied(owner: str, task: str, segments: Sequence[Segment]) -> bool:
+    """Some sentence names the owner (or was said by them) and shares at least two of the task's
+    content words: a name the model put on a task must come from where the task was said. Owners are
+    what small models get wrong most (the demo's notes gave David's plan to Sarah)."""
+    task_words = content_words(task)
+    need = min(2, len(task_words))
+    people = {p for p in names(owner) | {owner.lower()} if p}
+    for text, who in sentences(list({s.seq: s for s in segments}.values())):
+        low = set(normalise(text))
+        if (people & low or people & {w.lower() for w in who}) and len(task_words & content_words(text)) >= need:
+            return True
+    return False

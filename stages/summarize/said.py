@@ -1,0 +1,114 @@
+"""Items the meeting states in so many words, found without the model: a question parked in passing, a
+decision announced as one, a figure a speaker corrects and a calendar date given in a statement. A
+1.5B model misses some of each in a dense stretch; these fill the gap and go through the same checks as
+the model's items (`Notes.merge`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.messages import Segment
+from stages.summarize.checks import NEGATION
+from stages.summarize.grounding import CORRECTION, MONTHS, content_words, normalise, numbers
+from stages.summarize.owners import joined
+
+# "Let's leave the take-home question open", "author order stays open until we see who wrote what".
+_LEFT_OPEN = re.compile(
+    r"\b(?:leave|keep|park)\s+(?P<a>[\w' -]{2,60}?)\s+open\b(?P<ua>[^.;!?]*)|"
+    r"(?P<b>[\w' -]{2,60}?)\s+(?:stays|remains|is still|is left)\s+open\b(?P<ub>[^.;!?]*)", re.IGNORECASE)
+# A decision announced as one: "we're agreed: the backend offer goes to Ravi", "Okay, decided: the designer
+# role becomes remote", "We have decided to move the release date ...". Negated forms never match.
+_DECIDED = re.compile(
+    r"\b(?:we(?:'re| are) agreed|(?:it's |it is |okay, |ok, )?decided|agreed|the decision is|final decision)\s*:\s*"
+    r"(?P<colon>[^.;!?]+)|\bwe(?:'ve| have)? (?:decided|agreed) (?:to |that )(?P<verb>[^.;!?]+)", re.IGNORECASE)
+
+
+def decided(segments: Sequence[Segment]) -> list[str]:
+    """Decisions the segments announce as decisions (see `_DECIDED`), in their words."""
+    out = []
+    for sentence in joined(segments):
+        for m in _DECIDED.finditer(sentence.text):
+            what = (m.group("colon") or m.group("verb") or "").strip(" ,")
+            if len(content_words(what)) >= 2 and not NEGATION.search(sentence.text[max(0, m.start() - 12): m.start()]):
+                out.append(what[:1].upper() + what[1:])
+    return out
+
+
+_FACT_LEAD = re.compile(r"^(?:(?:so|okay|ok|and|but|well|sorry|actually|right|yes|yeah|no|then|anyway|also|oh)\b[,:]?\s*)+",
+                        re.IGNORECASE)
+_FACT_TAIL = re.compile(r",?\s+(?:which|if|but|because|unless|so that|though|although)\b.*$", re.IGNORECASE)
+_PARTS = re.compile(r"(?<=[.!?:;])\s+")
+# A statement that poses a choice is a question, not a fact: "the real question is when we keep March 10 or
+# move the release" (the demo recording).
+_POSES = re.compile(r"\b(?:question|whether|wonder|wondering|not sure|unsure)\b", re.IGNORECASE)
+
+
+def _fact_text(part: str) -> str:
+    text = _FACT_TAIL.sub("", _FACT_LEAD.sub("", part.strip())).strip(" ,.;:")
+    return text[:1].upper() + text[1:]
+
+
+def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
+    """Key facts the meeting states in a form that leaves no doubt, in sentences ending at or after
+    segment `new_from`: a figure a speaker corrects (a statement with a number, in a turn that says it
+    corrects, on the same matter as an earlier sentence with another number: the corrected value is
+    the fact, and it replaces the old one in the notes), and a calendar date given in a statement ("He
+    could start on June second"). The 1.5B model missed both kinds on the development meetings; every
+    other number stays the model's call (a marathon time is small talk, not a fact)."""
+    out: list[str] = []
+    said = joined(segments)
+    earlier: list[tuple[set[str], set[str]]] = []  # (content words, numbers) of each statement before
+    for sentence in said:
+        new = sentence.segments[-1].seq >= new_from
+        correcting = bool(CORRECTION.search(sentence.text))
+        for part in _PARTS.split(sentence.text):
+            if part.rstrip().endswith("?") or _POSES.search(part):
+                continue
+            words, nums, norm = content_words(part), numbers(part), normalise(part)
+            dated = any(w in MONTHS and k + 1 < len(norm) and norm[k + 1].isdigit() for k, w in enumerate(norm))
+            text = _fact_text(part)
+            if new and len(content_words(text)) >= 3 and (
+                (dated and not NEGATION.search(part))
+                or (correcting and nums and any(len(words & w) >= 2 and n != nums for w, n in earlier))
+            ):  # fmt: skip
+                out.append(text)
+            if nums:
+                earlier.append((words, nums))
+    return out
+
+
+# Open for business, not undecided: "the library stays open until five on Thursdays".
+_OPEN_HOURS = re.compile(
+    r"\b(?:library|office|door|window|store|shop|building|registration|application|portal|room|gym|cafeteria|"
+    r"site|pool|park|kitchen|line|poll|form)s?\b|\buntil\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|noon|midnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end)", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:it|that|this|them|those|these|the question|that question|this one)$", re.IGNORECASE)
+_LEAD = re.compile(r"^.*?\b(?:so|and|but|then|let's|lets|we|i think|okay|ok)\s+", re.IGNORECASE)
+
+
+def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
+    """Questions the meeting says it leaves open, in sentences ending at or after segment `new_from`:
+    "Let's leave the take-home question open" -> "The take-home question"; "leave it open" -> the
+    question asked just before. A small model notes a question asked outright, less often one that is
+    parked in passing."""
+    out: list[str] = []
+    said = list(joined(segments))
+    for k, sentence in enumerate(said):
+        if sentence.segments[-1].seq < new_from or sentence.text.rstrip().endswith("?"):
+            continue
+        for m in _LEFT_OPEN.finditer(sentence.text):
+            what = (m.group("a") or m.group("b") or "").strip()
+            what = _LEAD.sub("", what.split(",")[-1]).strip()
+            until = (m.group("ua") or m.group("ub") or "").strip(" ,")
+            if _PRONOUN.match(what):
+                asked = [s.text for s in said[max(0, k - 3): k + 1] if s.text.rstrip().endswith("?")]
+                if asked:  # "Are we keeping the premium plan at ten dollars?" / "Let's leave it open"
+                    out.append(re.split(r"(?<=[.!])\s+", asked[-1])[-1].strip())
+                continue
+            if len(content_words(what)) < 1 or len(what.split()) > 8 or _OPEN_HOURS.search(f"{what} {until}"):
+                continue
+            text = what[:1].upper() + what[1:]
+            out.append(f"{text} (open {until})" if until.lower().startswith("until") else text)
+    return out
