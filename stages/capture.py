@@ -178,6 +178,9 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         while True:
             if watch.poll(0):
                 rewind()
+            refused = where(watch, cfg.stream).get("refused")
+            if refused:  # a service that would not take this stream: say why instead of sending into the void
+                raise InputError(str(refused))
             if c.resend_s <= 0:
                 ring.chunks.clear()
                 return True

@@ -240,3 +240,44 @@ def test_a_device_that_ends_its_stream_is_a_one_line_error_after_what_it_gave(mo
             got.append(block)
     assert len(got) == 5  # everything it delivered, then the error
     assert str(info.value) == "audio input 'usb mic' stopped delivering audio (unplugged, or its driver failed)"
+
+
+def test_a_stream_the_service_refuses_ends_the_sender_with_its_reason(tmp_path, app_config):
+    """A sender that pushes to a service without asking it first (PROTOCOL.md section 12) used to send its
+    whole recording into the void and exit 0 when transcribe refused the stream: it now stops with the
+    service's reason (an InputError: one line and exit 2 at the CLI), after ending the stream."""
+    path = write_audio(tmp_path / "t.wav", tone(20.0, SAMPLE_RATE))
+    cfg = app_config(stream="gamma", capture__source=str(path), capture__speed=1.0, capture__resume_wait_s=10.0)
+    why = "stream gamma refused: this service already holds 2 live streams (--max-streams 2)"
+    got: list = []
+    done = threading.Event()
+    consumer = threading.Thread(target=_collect, args=(cfg.endpoints.audio, got, done))
+    consumer.start()
+
+    def transcribe_heartbeats() -> None:
+        pub = transport.open_socket(zmq.Context.instance(), "pub", cfg.endpoints.captions, bind=True)
+        try:
+            seq = 0
+            while not done.is_set():
+                live = sum(isinstance(m, AudioChunk) for m in got) < 5  # refused once its first chunks arrive
+                state = ({"position": 0.0, "needed_from": 0.0, "ended": False} if live else
+                         {"position": 0.0, "needed_from": 0.0, "ended": True, "refused": why})  # fmt: skip
+                transport.send(pub, Status("gamma", seq, "transcribe", time.time(),
+                                           {"instance": "t1", "positions": {"gamma": state}}))  # fmt: skip
+                seq += 1
+                time.sleep(0.1)
+        finally:
+            pub.close(linger=0)
+
+    peer = threading.Thread(target=transcribe_heartbeats)
+    peer.start()
+    try:
+        with pytest.raises(InputError, match="refused: this service already holds 2 live streams"):
+            capture.run(cfg, StopFlag())
+        consumer.join(10)
+    finally:
+        done.set()
+        peer.join(5)
+    chunks = [m for m in got if isinstance(m, AudioChunk)]
+    assert 5 <= len(chunks) < 100  # stopped on the refusal: 20 s in real time is 200 chunks of 100 ms
+    assert isinstance(got[-1], EndOfStream) and got[-1].reason == "error"
