@@ -1,0 +1,165 @@
+"""The live page of a many-streams service (`sinkscribe serve --web`, issue #17), in a real browser (Debian's
+headless chromium) against a real `serve` (Whisper tiny.en, smollm2-135m) with two `replay --connect`
+clients on espeak recordings: the picker lists both streams with their state; a page opened on
+`/?stream=alpha` shows alpha; choosing beta (keyboard) shows only beta's captions and notes, none of
+alpha's words; a question asked on the page goes to beta and cites beta's lines. One service and one
+browser are shared by the checks (they run in order). And `web --connect` (issue #16) with bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import urllib.parse
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.messages import SAMPLE_RATE
+from stages.settings import AppConfig
+from tests.conftest import espeak, free_port, loopback_endpoints, read_all, write_audio
+from tests.test_serve import ALPHA, ALPHA_WORDS, BETA, BETA_WORDS, Service, _finish, _wait_service, _words
+from tests.test_web import cli, http
+from tests.web_support import browser, wait_for
+
+WAIT_S = 300  # a loaded 2-core machine: model loads and final summaries can take minutes
+
+
+def _config(**overrides) -> AppConfig:
+    return dataclasses.replace(AppConfig(endpoints=loopback_endpoints(), heartbeat_s=0.5), **overrides)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """`sinkscribe serve --web PORT` with alpha and beta replayed into it (real time, both live together),
+    and a browser; both clients have finished (final notes, answers possible) when the checks start."""
+    folder = tmp_path_factory.mktemp("web-serve")
+    quiet = np.zeros(2 * SAMPLE_RATE, np.float32)
+    wavs = {name: write_audio(folder / f"{name}.wav", np.concatenate([read_all(espeak(text, folder / f"{name}_t.wav",
+                                                                                       *voice)), quiet]))
+            for name, text, voice in (("alpha", ALPHA, ()), ("beta", BETA, ("en-us+m3",)))}  # fmt: skip
+    port = free_port()
+    service = Service(_config, folder, max_streams=2, extra=("--web", str(port)))
+    url = f"http://127.0.0.1:{port}/"
+    clients: list[subprocess.Popen] = []
+    driver = None
+    try:
+        _wait_service(service)
+        clients += [service.client(wavs[name], "--stream", name) for name in ("alpha", "beta")]
+        for name, proc in zip(("alpha", "beta"), clients, strict=True):
+            code, _out, err = _finish(proc, WAIT_S)
+            assert code == 0, f"{name}: {err[-3000:]}"
+        driver = browser(1280, 860)
+        yield driver, url, service
+    finally:
+        if driver is not None:
+            driver.quit()
+        for proc in clients:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        log = service.stop()
+        assert service.proc.returncode == 0, log[-3000:]
+        assert "Traceback" not in log, log[-3000:]
+
+
+def _text(driver, element_id: str) -> str:
+    return driver.find_element("id", element_id).text
+
+
+def _transcript_words(driver) -> set[str]:
+    return _words(" ".join(driver.execute_script(
+        "return [...document.querySelectorAll('#transcript .line')].map(l => l.textContent)")))  # fmt: skip
+
+
+def _final_notes(driver) -> str:
+    wait_for(lambda: "final" in _text(driver, "notes-upto"), WAIT_S, "the final notes")
+    return _text(driver, "notes")
+
+
+@pytest.mark.slow
+def test_a_stream_url_opens_on_that_stream_and_the_picker_lists_both(served):
+    driver, url, _service = served
+    driver.get(url + "?stream=alpha")
+    wait_for(lambda: _text(driver, "conn") == "connected", 60, "the page")
+    picker = driver.find_element("id", "stream-picker")
+    assert picker.is_displayed() and not driver.find_element("id", "session-box").is_displayed()
+    options = wait_for(lambda: (o := driver.execute_script(
+        "return [...document.querySelectorAll('#stream-picker option')].map(o => [o.value, o.textContent])"))
+        and len(o) == 2 and o, 30, "both streams in the picker")  # fmt: skip
+    assert [value for value, _ in options] == ["alpha", "beta"]
+    assert all("(ended, " in text for _, text in options), options  # both replays ended at their end (eof)
+    assert picker.get_attribute("value") == "alpha"
+    heard = wait_for(lambda: _transcript_words(driver), 30, "alpha's lines")
+    assert len(heard & ALPHA_WORDS) >= 2 and not heard & BETA_WORDS, heard
+    notes = _final_notes(driver)
+    assert not _words(notes) & BETA_WORDS, notes
+    assert "stream alpha" in _text(driver, "session-info")
+    link = driver.find_element("css selector", ".exports a[data-format='md']").get_attribute("href")
+    status, markdown = http(link)
+    assert status == 200 and markdown.startswith("# Session alpha"), markdown[:200]
+
+
+@pytest.mark.slow
+def test_choosing_a_stream_shows_only_its_captions_and_notes(served):
+    driver, url, _service = served
+    from selenium.webdriver.common.keys import Keys
+
+    if "stream=alpha" not in driver.current_url:
+        driver.get(url + "?stream=alpha")
+    wait_for(lambda: _transcript_words(driver) & ALPHA_WORDS, 60, "alpha's lines")
+    picker = driver.find_element("id", "stream-picker")
+    picker.send_keys(Keys.ARROW_DOWN)  # the keyboard alone: alpha -> beta
+    wait_for(lambda: "stream=beta" in driver.current_url, 10, "the URL of beta")
+    heard = wait_for(lambda: (w := _transcript_words(driver)) and not w & ALPHA_WORDS and w, 30, "beta's lines")
+    assert len(heard & BETA_WORDS) >= 2, heard
+    notes = _final_notes(driver)
+    assert not _words(notes) & ALPHA_WORDS, notes
+    assert "stream beta" in _text(driver, "session-info")
+    driver.back()  # the browser's history follows the picker
+    wait_for(lambda: _transcript_words(driver) & ALPHA_WORDS, 30, "alpha again")
+    assert picker.get_attribute("value") == "alpha" and not _transcript_words(driver) & BETA_WORDS
+
+
+@pytest.mark.slow
+def test_a_question_on_the_page_asks_about_the_stream_shown(served):
+    driver, url, _service = served
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(url + "?stream=beta")
+    wait_for(lambda: _transcript_words(driver) & BETA_WORDS, 60, "beta's lines")
+    box = driver.find_element("id", "ask-input")
+    wait_for(lambda: box.is_enabled(), 30, "the ask box")
+    box.send_keys("Who will file the customs manifest?", Keys.ENTER)
+    wait_for(lambda: driver.find_elements("css selector", "#answers .qa a.cite"), WAIT_S, "a cited answer")
+    cited = _words(" ".join(li.text for li in driver.find_elements("css selector", "#answers .qa li")))
+    assert cited & BETA_WORDS and not cited & ALPHA_WORDS, cited
+
+
+@pytest.mark.slow
+def test_the_http_side_names_streams(served):
+    _driver, url, _service = served
+    status, body = http(url + "api/streams")
+    assert status == 200 and body["service"] is True
+    assert [(s["name"], s["state"]) for s in body["streams"]] == [("alpha", "ended"), ("beta", "ended")]
+    assert all(s["lines"] > 0 for s in body["streams"])
+    assert http(url + "api/ask", {"question": "who?"}) == (
+        400, {"error": "this page server follows a service: say which stream (\"stream\": NAME)"})  # fmt: skip
+    status, body = http(url + "api/state?stream=" + urllib.parse.quote("../etc"))
+    assert status == 400 and "is not a stream id" in body["error"]
+    status, body = http(url + "api/state?stream=gamma")  # no such stream: said, not an error of the server
+    assert status == 200 and body["stream"] == "gamma" and body["lines"] == []
+    state = wait_for(lambda: (s := http(url + "api/state?stream=gamma")[1])["error"] and s, 30, "the refusal")
+    assert "no stream 'gamma'" in state["error"]
+    status, body = http(url + "api/state?stream=alpha")
+    assert status == 200 and body["stream"] == "alpha" and body["service"] is True
+    assert http(url + "api/sessions/gamma/lines")[0] == 404
+
+
+def test_web_connect_checks_its_address_in_one_line(tmp_path: Path):
+    for args, message in [(["web", "--connect", "http://127.0.0.1:5550"], "must be tcp://HOST:PORT"),
+                          (["web", "--connect", "tcp://127.0.0.1:65535"], "must be tcp://HOST:PORT"),
+                          (["serve", "--web", "0"], "0 is not in the range")]:  # fmt: skip
+        done = cli(*args)
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
