@@ -157,9 +157,67 @@ def test_the_http_side_names_streams(served):
     assert http(url + "api/sessions/gamma/lines")[0] == 404
 
 
-def test_web_connect_checks_its_address_in_one_line(tmp_path: Path):
-    for args, message in [(["web", "--connect", "http://127.0.0.1:5550"], "must be tcp://HOST:PORT"),
-                          (["web", "--connect", "tcp://127.0.0.1:65535"], "must be tcp://HOST:PORT"),
-                          (["serve", "--web", "0"], "0 is not in the range")]:  # fmt: skip
-        done = cli(*args)
-        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
+def test_web_connect_and_serve_web_check_their_options_in_one_line(tmp_path: Path):
+    import socket
+
+    with socket.socket() as busy:  # a page port in use: refused before the service starts anything
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = str(busy.getsockname()[1])
+        for args, message in [(["web", "--connect", "http://127.0.0.1:5550"], "must be tcp://HOST:PORT"),
+                              (["serve", "--listen", f"tcp://127.0.0.1:{free_port()}", "--web", taken],
+                               f"cannot listen on 127.0.0.1:{taken}"),
+                              (["serve", "--web", "--web-host", "0.0.0.0"], "not encrypted")]:  # fmt: skip
+            done = cli(*args)
+            assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
+            assert done.stderr.strip().startswith("Error: ") and "\n" not in done.stderr.strip(), done.stderr
+
+
+def test_the_bridge_sorts_a_services_messages_by_stream_and_lists_their_state(tmp_path: Path):
+    """The bridge alone (no sockets started): the service heartbeat's streams become the picker's list,
+    an `eos` says which ended as lost, and each stream's messages reach only the pages that follow it."""
+    import asyncio
+    import time
+
+    from pipeline.messages import EndOfStream, Segment, Status, Summary
+    from pipeline.web_bridge import Bridge
+
+    async def main() -> None:
+        bridge = Bridge(_config(), tmp_path, service=True)
+        try:
+            streams = {"a": {"stored_seq": 4, "stored_end": 9.0, "ended": False},
+                       "b": {"stored_seq": 2, "stored_end": 5.0, "ended": True, "pub_seq": 7},
+                       "c": {"stored_seq": 0, "stored_end": 1.0, "ended": False, "error": "model failed"},
+                       "d": {"stored_seq": 1, "stored_end": 2.0, "ended": True, "pub_seq": 3}}  # fmt: skip
+            await bridge.on_summary_socket(Status("serve", 1, "summarize", time.time(),
+                                                  {"instance": "x", "streams": streams}))  # fmt: skip
+            await bridge.on_summary_socket(EndOfStream("b", 8, "lost", 12.0))
+            assert [(s["name"], s["state"], s["lines"]) for s in bridge.streams()] == [
+                ("a", "live", 5), ("b", "lost", 3), ("c", "failed", 1), ("d", "ended", 2)]  # fmt: skip
+            lobby, none = bridge.listen("")
+            page_a, follow_a = bridge.listen("a")
+            page_b, follow_b = bridge.listen("b")
+            assert none is None and follow_a is not None and follow_b is not None and follow_a is not follow_b
+            await bridge.on_summary_socket(Segment("a", 0, "alpha speaks", 0.0, 1.0))
+            await bridge.on_summary_socket(Summary("b", 9, "beta notes", 2, 5.0))
+            await bridge.on_summary_socket(Status("serve", 2, "summarize", time.time(),
+                                                  {"instance": "x", "streams": {**streams, "e": {"ended": False}}}))  # fmt: skip
+
+            def drained(listener) -> list:
+                got = []
+                while not listener.queue.empty():
+                    event = listener.queue.get_nowait()
+                    got.append((event.name, event.data.get("text") if event.name in ("line", "notes") else None))
+                return got
+
+            a, b, lobby_events = drained(page_a), drained(page_b), drained(lobby)
+            assert ("line", "alpha speaks") in a and not any(name == "notes" for name, _ in a)
+            assert ("notes", "beta notes") in b and not any(name == "line" for name, _ in b)
+            assert ("streams", None) in lobby_events and ("streams", None) in a  # e joined: every page hears it
+            assert bridge.state(follow_a)["lines"] == [{"seq": 0, "start": 0.0, "end": 1.0, "speaker": None,
+                                                        "text": "alpha speaks"}]  # fmt: skip
+            assert not bridge.readable("a")  # no snapshot yet: the store is not read for it
+        finally:
+            bridge.ctx.term()
+
+    asyncio.run(main())
