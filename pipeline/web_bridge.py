@@ -76,6 +76,7 @@ class Bridge:
         self._asking: set[str] = set()
         self._shown_streams: list[dict[str, Any]] = []
         self._running = False
+        self._warned = False
         if not service:
             self.follows[""] = Follow(self, "")
 
@@ -347,6 +348,10 @@ class Bridge:
                     follow.restarted()
             self.instance = seen
             service_beat = self.service and isinstance(msg.counters.get("streams"), dict)
+            if not self.service and isinstance(msg.counters.get("streams"), dict) and not self._warned:
+                self._warned = True  # its streams would mix on one page
+                log.warning("web: %s is a service of many streams: follow it with `sinkscribe web --connect "
+                            "tcp://HOST:PORT` (a stream picker)", self.cfg.endpoints.summary)  # fmt: skip
             if service_beat:  # the service's own: every stream's acknowledgement, none of them its own
                 self.stages["summarize"] = {"counters": msg.counters, "seen": time.monotonic()}
                 self.listed, self.listed_at = dict(msg.counters["streams"]), time.monotonic()

@@ -11,6 +11,7 @@ import dataclasses
 import os
 import signal
 import subprocess
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -33,8 +34,9 @@ def _config(**overrides) -> AppConfig:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """`sinkscribe serve --web PORT` with alpha and beta replayed into it (real time, both live together),
-    and a browser; both clients have finished (final notes, answers possible) when the checks start."""
+    """`sinkscribe serve --web PORT`, a browser on its page before any stream exists, then alpha and beta
+    replayed into it (real time, both live together) while the page is watched; both clients have
+    finished (final notes, answers possible) when the checks start."""
     folder = tmp_path_factory.mktemp("web-serve")
     quiet = np.zeros(2 * SAMPLE_RATE, np.float32)
     wavs = {name: write_audio(folder / f"{name}.wav", np.concatenate([read_all(espeak(text, folder / f"{name}_t.wav",
@@ -46,13 +48,30 @@ def served(tmp_path_factory):
     clients: list[subprocess.Popen] = []
     driver = None
     try:
+        driver = browser(1280, 860)  # while the service loads its models
         _wait_service(service)
+        driver.get(url)
+        wait_for(lambda: _options(driver) == [("", "no streams yet")], 30, "the empty picker")
         clients += [service.client(wavs[name], "--stream", name) for name in ("alpha", "beta")]
+        watched: dict[str, set[str]] = {"alpha": set(), "beta": set()}  # states the picker showed
+
+
+        def watch() -> bool:
+            shown = dict(_options(driver))
+            for name in watched:
+                if name in shown:
+                    watched[name].add(shown[name].split(" (", 1)[1].split(",")[0].rstrip(")"))
+            return all(shown.get(name, "").startswith(f"{name} (ended") for name in watched)
+
+        while any(proc.poll() is None for proc in clients):
+            watch()
+            time.sleep(0.3)
+        wait_for(watch, 30, "both streams shown ended", every_s=0.3)
         for name, proc in zip(("alpha", "beta"), clients, strict=True):
             code, _out, err = _finish(proc, WAIT_S)
             assert code == 0, f"{name}: {err[-3000:]}"
-        driver = browser(1280, 860)
-        yield driver, url, service
+        chosen = urllib.parse.parse_qs(urllib.parse.urlparse(driver.current_url).query).get("stream", [""])[0]
+        yield driver, url, {"watched": watched, "chosen": chosen}
     finally:
         if driver is not None:
             driver.quit()
@@ -62,6 +81,11 @@ def served(tmp_path_factory):
         log = service.stop()
         assert service.proc.returncode == 0, log[-3000:]
         assert "Traceback" not in log, log[-3000:]
+
+
+def _options(driver) -> list[tuple[str, str]]:
+    return [tuple(o) for o in driver.execute_script(
+        "return [...document.querySelectorAll('#stream-picker option')].map(o => [o.value, o.textContent])")]  # fmt: skip
 
 
 def _text(driver, element_id: str) -> str:
@@ -79,15 +103,21 @@ def _final_notes(driver) -> str:
 
 
 @pytest.mark.slow
+def test_the_picker_follows_the_streams_as_they_come_and_end(served):
+    _driver, _url, seen = served
+    # Both were shown live while they ran, then ended; the page without ?stream= took a live one.
+    assert seen["watched"] == {"alpha": {"live", "ended"}, "beta": {"live", "ended"}}, seen
+    assert seen["chosen"] in ("alpha", "beta"), seen
+
+
+@pytest.mark.slow
 def test_a_stream_url_opens_on_that_stream_and_the_picker_lists_both(served):
-    driver, url, _service = served
+    driver, url, _seen = served
     driver.get(url + "?stream=alpha")
     wait_for(lambda: _text(driver, "conn") == "connected", 60, "the page")
     picker = driver.find_element("id", "stream-picker")
     assert picker.is_displayed() and not driver.find_element("id", "session-box").is_displayed()
-    options = wait_for(lambda: (o := driver.execute_script(
-        "return [...document.querySelectorAll('#stream-picker option')].map(o => [o.value, o.textContent])"))
-        and len(o) == 2 and o, 30, "both streams in the picker")  # fmt: skip
+    options = wait_for(lambda: (o := _options(driver)) and len(o) == 2 and o, 30, "both streams in the picker")
     assert [value for value, _ in options] == ["alpha", "beta"]
     assert all("(ended, " in text for _, text in options), options  # both replays ended at their end (eof)
     assert picker.get_attribute("value") == "alpha"
@@ -103,7 +133,7 @@ def test_a_stream_url_opens_on_that_stream_and_the_picker_lists_both(served):
 
 @pytest.mark.slow
 def test_choosing_a_stream_shows_only_its_captions_and_notes(served):
-    driver, url, _service = served
+    driver, url, _seen = served
     from selenium.webdriver.common.keys import Keys
 
     if "stream=alpha" not in driver.current_url:
@@ -117,6 +147,8 @@ def test_choosing_a_stream_shows_only_its_captions_and_notes(served):
     notes = _final_notes(driver)
     assert not _words(notes) & ALPHA_WORDS, notes
     assert "stream beta" in _text(driver, "session-info")
+    if shot := os.environ.get("SINKSCRIBE_WEB_SERVE_SCREENSHOT"):
+        driver.save_screenshot(shot)
     driver.back()  # the browser's history follows the picker
     wait_for(lambda: _transcript_words(driver) & ALPHA_WORDS, 30, "alpha again")
     assert picker.get_attribute("value") == "alpha" and not _transcript_words(driver) & BETA_WORDS
@@ -124,7 +156,7 @@ def test_choosing_a_stream_shows_only_its_captions_and_notes(served):
 
 @pytest.mark.slow
 def test_a_question_on_the_page_asks_about_the_stream_shown(served):
-    driver, url, _service = served
+    driver, url, _seen = served
     from selenium.webdriver.common.keys import Keys
 
     driver.get(url + "?stream=beta")
@@ -139,7 +171,7 @@ def test_a_question_on_the_page_asks_about_the_stream_shown(served):
 
 @pytest.mark.slow
 def test_the_http_side_names_streams(served):
-    _driver, url, _service = served
+    _driver, url, _seen = served
     status, body = http(url + "api/streams")
     assert status == 200 and body["service"] is True
     assert [(s["name"], s["state"]) for s in body["streams"]] == [("alpha", "ended"), ("beta", "ended")]
