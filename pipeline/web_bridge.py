@@ -45,6 +45,7 @@ from pipeline.web_follow import Event, Follow, Listener
 log = logging.getLogger(__name__)
 STAGE_SILENT_S = 60.0  # PROTOCOL.md section 8: a stage counts as gone only after a generous silence
 FOLLOWS_KEPT = 32  # streams followed at once (those no page watches are let go first)
+FOLLOW_IDLE_S = 120.0  # a followed stream no page has watched or asked about for this long is let go
 STREAMS_LISTED = 320  # a service's live streams (at most 256) and its recently ended ones (64)
 ASK_REASON_S = 5.0  # how long to wait for the snapshot that says why a stream ended
 
@@ -116,7 +117,9 @@ class Bridge:
     def unlisten(self, listener: Listener) -> None:
         self.lobby.discard(listener)
         for follow in self.follows.values():
-            follow.listeners.discard(listener)
+            if listener in follow.listeners:
+                follow.listeners.discard(listener)
+                follow.used = time.monotonic()  # its idle time starts when its last page leaves
 
     def emit_to(self, listeners: set[Listener], name: str, data: dict[str, Any]) -> None:
         self.event_id += 1
@@ -310,6 +313,9 @@ class Bridge:
                 self.emit_to(self.lobby, "health", self.health(None))
             if self.service:
                 self._streams_changed()  # a service heartbeat gone silent: the streams' own say what is left
+                for follow in [f for f in self.follows.values() if not f.listeners]:
+                    if time.monotonic() - follow.used > FOLLOW_IDLE_S:
+                        self._drop(follow)  # nobody watches it: no more snapshots asked for it
 
     async def request(self, msg: Message, timeout_s: float) -> Message | None:
         """One request on a fresh DEALER; its reply, or None after `timeout_s`."""

@@ -394,8 +394,9 @@ $("session-picker").addEventListener("change", async (event) => {
 function describeLive(s) {
   const state = s.ended ? `ended (${s.end_reason || "eof"})` : "live";
   if (s.service && s.error) { $("session-info").textContent = s.error; return; }
-  const stream = s.service && s.stream ? `stream ${s.stream}: ` : "";
-  $("session-info").textContent = s.session ? `${stream}${s.source || "unknown source"}, ${state}` : "";
+  // A service's stream is audio from a client: its name says what it is, a source name rarely exists.
+  const what = s.service ? [`stream ${s.stream}`, s.source].filter(Boolean).join(", ") : s.source || "unknown source";
+  $("session-info").textContent = s.session ? `${what}, ${state}` : "";
 }
 
 // -- a service's streams ----------------------------------------------------------------------------------
