@@ -317,9 +317,13 @@ class Bridge:
                     if time.monotonic() - follow.used > FOLLOW_IDLE_S:
                         self._drop(follow)  # nobody watches it: no more snapshots asked for it
 
+    def dealer(self) -> zmq.Socket:
+        """A DEALER on the requests socket (the caller closes it)."""
+        return self._socket("dealer", self.cfg.endpoints.requests)
+
     async def request(self, msg: Message, timeout_s: float) -> Message | None:
         """One request on a fresh DEALER; its reply, or None after `timeout_s`."""
-        sock = self._socket("dealer", self.cfg.endpoints.requests)
+        sock = self.dealer()
         try:
             await sock.send_multipart(wire.encode(msg))
             deadline = time.monotonic() + timeout_s

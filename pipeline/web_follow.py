@@ -19,6 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline import wire
 from pipeline.messages import (
     Answer,
     EndOfStream,
@@ -143,18 +144,41 @@ class Follow:
             await asyncio.sleep(settle_s)
             self.want_snapshot.clear()
             while True:
-                request = SnapshotRequest(self.stream or "web", 0, uuid.uuid4().hex)
-                snap = await self.bridge.request(request, SNAPSHOT_RETRY_S)
+                snap = await self._ask_snapshot()
                 if isinstance(snap, Snapshot):
                     await self.apply_snapshot(snap)
                     break
-                if isinstance(snap, Error):  # no such stream (yet), or not ours to read: said, and asked again
-                    if snap.message != self.error:
-                        self.error = snap.message
-                        self.emit("state", self.state())
-                    await asyncio.sleep(SNAPSHOT_RETRY_S)
-                    continue
+                # No such stream (yet), or not ours to read: said, and asked again.
+                if snap.message != self.error:
+                    self.error = snap.message
+                    self.emit("state", self.state())
+                await asyncio.sleep(SNAPSHOT_RETRY_S)
+
+    async def _ask_snapshot(self) -> Snapshot | Error:
+        """Ask until answered, asking again every SNAPSHOT_RETRY_S (a stage loading its model, or restarted,
+        never saw the earlier ask) on one DEALER, so the answer to any earlier ask counts: a busy stage
+        answers one request between two generations, and a fresh socket per ask would throw away each
+        late answer while the next ask waits behind it (under load, until the meeting's end)."""
+        sock = self.bridge.dealer()
+        asked: set[str] = set()
+        try:
+            while True:
+                request_id = uuid.uuid4().hex
+                asked.add(request_id)
+                await sock.send_multipart(wire.encode(SnapshotRequest(self.stream or "web", 0, request_id)))
+                deadline = time.monotonic() + SNAPSHOT_RETRY_S
+                while (left := deadline - time.monotonic()) > 0:
+                    if not await sock.poll(int(left * 1000)):
+                        break
+                    try:
+                        reply = wire.decode(await sock.recv_multipart())
+                    except wire.WireError:
+                        continue
+                    if getattr(reply, "request_id", None) in asked and isinstance(reply, Snapshot | Error):
+                        return reply
                 self.emit("health", self.bridge.health(self))  # still waiting: the page says so
+        finally:
+            sock.close(linger=0)
 
     async def apply_snapshot(self, snap: Snapshot) -> None:
         self.covered = self.last_pub = snap.pub_seq
