@@ -666,3 +666,21 @@ def test_an_answer_with_a_figure_corrected_later_gives_the_correction(tmp_path: 
         assert compute.shown_as_generated
         closest = ask("How many participants are in the data?", "The meeting does not say.")  # line 0 is closest
         assert "a hundred and forty" in closest.text and closest.text.startswith(NOT_DISCUSSED)
+
+
+def test_a_decision_concluded_in_the_present_is_noted_and_a_question_after_it_does_not_hide_it() -> None:
+    """"Good, then the startup fix goes into the release. Tom, can you ...?" (the demo): one utterance, a
+    decision then a request; the model missed the decision. A concession then a plan in the same turn is
+    one too; "Then we move fast" (two content words) and a negated conclusion are not."""
+    segs = segments([("Maria", "Good, then the startup fix goes into the release. Tom, can you write a short summary "
+                               "of the feedback for the team?"),
+                     ("Helen", "Okay, you've convinced me. We skip the workshop and submit to the main conference."),
+                     ("Priya", "Then we move fast. Marcus, can you run the reference checks this week?"),
+                     ("Tom", "Okay, then we don't move the campaign to April.")])  # fmt: skip
+    assert said.decided(segs) == ["The startup fix goes into the release",
+                                  "We skip the workshop and submit to the main conference"]  # fmt: skip
+    notes = Notes()
+    notes.merge([], segs, sources(segs))
+    assert [(i.kind, i.text) for i in notes.items if i.kind == "decision"] == [
+        ("decision", "The startup fix goes into the release"),
+        ("decision", "We skip the workshop and submit to the main conference")]
