@@ -684,3 +684,10 @@ def test_a_decision_concluded_in_the_present_is_noted_and_a_question_after_it_do
     assert [(i.kind, i.text) for i in notes.items if i.kind == "decision"] == [
         ("decision", "The startup fix goes into the release"),
         ("decision", "We skip the workshop and submit to the main conference")]
+
+
+def test_a_task_said_before_a_question_in_the_same_utterance_is_said() -> None:
+    segs = _unlabelled("We will send the customer report by Friday. Does that work for everyone?")
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: none | Send the customer report | Friday"), segs, sources(segs))
+    assert [(i.kind, i.text, i.due) for i in notes.items] == [("action", "Send the customer report", "Friday")]

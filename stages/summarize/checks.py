@@ -149,7 +149,7 @@ _SUBJECTS = {"i", "we", "you", "he", "she", "they"}
 def is_said(task: str, segments: Sequence[Segment]) -> bool:
     """Some sentence that is not a question holds the task's first content word (its verb, as models
     write tasks) and at least half of its content words, and gives it as a task: a `_TASK_CUE` in the
-    words just before that verb."""
+    words just before that verb. Each sentence of an utterance counts alone."""
     words = [stem(w) for w in normalise(task) if stem(w) in content_words(w)]
     if not words:
         return False
@@ -157,7 +157,7 @@ def is_said(task: str, segments: Sequence[Segment]) -> bool:
     return any(
         not text.rstrip().endswith("?") and verb in (have := content_words(text)) and len(set(words) & have) >= need
         and _tasked(text, verb)
-        for text, _ in sentences(segments)
+        for said, _ in sentences(segments) for text in _SENTENCE_END.split(said.strip())
     )  # a question says no task ("Did everyone get a chance to read the notes?"); a request is a claim
 
 
