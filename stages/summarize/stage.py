@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import sqlite3
 import time
 from collections import OrderedDict
 from typing import Any
@@ -32,7 +33,7 @@ from typing import Any
 import zmq
 
 from pipeline import reliable, transport
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, InputError
 from pipeline.messages import (
     EndOfStream,
     Error,
@@ -54,6 +55,7 @@ from stages.summarize.summarizer import Summarizer
 
 log = logging.getLogger(__name__)
 REMEMBERED_ENDS = 64  # ended streams whose acknowledgement is still published (a sender may resend its end)
+HOSTED_KEY = "hosted"  # meta key: "1" on a session a service (summarize.max_streams) opened
 
 
 def build_summarizer(cfg: AppConfig, store: StoreBase) -> Summarizer:
@@ -146,12 +148,39 @@ class SummarizeServer:
 
     # -- streams --------------------------------------------------------------------------------------
     def open_stream(self, name: str, store: StoreBase) -> HostedStream:
+        if self.hosting and store.meta().get(HOSTED_KEY) != "1":
+            store.set_meta({HOSTED_KEY: "1"})  # a service's session: its restart finishes it (finish_interrupted)
         st = HostedStream(self.cfg, name, store, self.publish)
         resumed = st.attach(self.model.summarizer(store))
         self.streams[name] = st
         log.info("summarize: stream %s in session %s%s (%d live)", name, store.where,
                  f", resumed {resumed} segments" if resumed else "", len(self.streams))  # fmt: skip
         return st
+
+    def finish_interrupted(self) -> int:
+        """Hosting, at start: a service session whose end was stored but whose final summary was not
+        made (the service died in between; its client had its end confirmed and is gone, so nobody
+        will send that stream again) gets its final summary now. Only sessions a service opened
+        (`HOSTED_KEY`): a single pipeline's session in the same folder finishes under its own stage."""
+        finished = 0
+        for name in self.shelf.names():
+            try:
+                store = self.shelf.open_existing(name)
+            except (InputError, OSError, sqlite3.Error) as exc:  # not a session we can read: not ours to finish
+                log.warning("summarize: session %s not checked for a final summary: %s", name, exc)
+                continue
+            if store.meta().get(HOSTED_KEY) != "1" or store.ended() is None:
+                store.close()
+                continue
+            st = HostedStream(self.cfg, name, store, self.publish)
+            st.attach(self.model.summarizer(store))
+            if (end := st.unfinished_end()) is not None:
+                log.info("summarize: stream %s ended before its final summary was made: making it now", name)
+                st.finish(str(end.get("reason") or "eof"), float(end.get("audio_seconds") or 0.0), on_piece=self._on_piece)
+                self._remember_end(name, store, st.pub_seq)
+                finished += 1
+            st.close()
+        return finished
 
     def _refuse(self, name: str, reason: str) -> None:
         if name not in self.refused:
@@ -404,6 +433,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             log.info("summarize: hosting up to %d streams: %s -> %s (questions on %s), sessions in %s",
                      cfg.summarize.max_streams, cfg.endpoints.transcript, cfg.endpoints.summary,
                      cfg.endpoints.requests, server.shelf.where)  # fmt: skip
+            server.finish_interrupted()
         else:
             store = session_ref(cfg).open(cfg.stream)
             server.only = HostedStream(cfg, cfg.stream, store, server.publish)
