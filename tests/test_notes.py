@@ -342,7 +342,7 @@ def test_a_task_nobody_gave_or_said_is_dropped() -> None:
     notes = Notes()
     report = notes.merge(parse_extraction("ACTION: Priya | Run the reference checks | this week\n"
                                           "ACTION: Marcus | Send Ravi's offer to Priya | Friday"), segs, sources(segs))  # fmt: skip
-    assert [(i.owner, i.text) for i in notes.items] == [("Marcus", "Run the reference checks")]
+    assert [(i.owner, i.text) for i in notes.items if i.kind == "action"] == [("Marcus", "Run the reference checks")]
     assert report.owners_corrected == ["Priya -> Marcus: Run the reference checks"]
     assert report.dropped_ungrounded[0].startswith("action: Send Ravi's offer to Priya")  # "send": nobody said it
 
@@ -407,7 +407,8 @@ def test_a_fact_is_a_number_or_a_date_and_a_name_alone_gives_no_task() -> None:
                                  "FACT: The interview calendar is a black box\n"  # a remark
                                  "FACT: The budget covers four interns"), segs, sources(segs))  # fmt: skip
     assert [(i.kind, i.owner, i.text) for i in notes.items] == [
-        ("decision", "", "Ravi's offer is accepted"), ("fact", "", "The budget covers four interns")]
+        ("decision", "", "Ravi's offer is accepted"), ("fact", "", "The budget covers four interns"),
+        ("fact", "", "Ravi has another offer, so he needs an answer from us by Friday")]  # a stated deadline
 
 
 def test_tasks_said_in_so_many_words() -> None:
@@ -691,3 +692,11 @@ def test_a_task_said_before_a_question_in_the_same_utterance_is_said() -> None:
     notes = Notes()
     notes.merge(parse_extraction("ACTION: none | Send the customer report | Friday"), segs, sources(segs))
     assert [(i.kind, i.text, i.due) for i in notes.items] == [("action", "Send the customer report", "Friday")]
+
+
+def test_a_deadline_on_a_weekday_is_a_key_fact_and_a_task_s_own_day_is_its_due_date() -> None:
+    segs = segments([("Marcus", "One thing: Ravi has another offer, so he needs an answer from us by Friday."),
+                     ("Jonah", "Great. I'll rewrite the job post by Monday so it reads less like a list of tools."),
+                     ("Yuki", "Plus the second round, which finished on Friday."),
+                     ("Ben", "The deadline is not Friday, it moved.")])  # fmt: skip
+    assert said.stated_facts(segs) == ["Ravi has another offer, so he needs an answer from us by Friday"]

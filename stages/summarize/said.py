@@ -79,12 +79,20 @@ def _fact_text(part: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# A deadline stated as one, on a weekday: "he needs an answer from us by Friday", "the report is due on Monday"
+# (a task's own "I'll send it by Friday" gives the task its due date instead: no deadline word).
+_DEADLINE_DAY = re.compile(r"\b(?:deadline|due|answer|reply|response|decision|submission)\b[^.;!?]{0,40}?\b(?:by|before|"
+                           r"until|on|is)\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+                           r"sunday)\b", re.IGNORECASE)
+
+
 def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
     """Key facts the meeting states in a form that leaves no doubt, in sentences ending at or after
     segment `new_from`: a figure a speaker corrects (a statement with a number, in a turn that says it
     corrects, on the same matter as an earlier sentence with another number: the corrected value is
-    the fact, and it replaces the old one in the notes), and a calendar date given in a statement ("He
-    could start on June second"). The 1.5B model missed both kinds on the development meetings; every
+    the fact, and it replaces the old one in the notes), a calendar date given in a statement ("He
+    could start on June second") and a deadline on a weekday ("he needs an answer from us by Friday").
+    The 1.5B model missed these kinds on the development meetings; every
     other number stays the model's call (a marathon time is small talk, not a fact)."""
     out: list[str] = []
     said = joined(segments)
@@ -99,7 +107,7 @@ def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
             dated = any(w in MONTHS and k + 1 < len(norm) and norm[k + 1].isdigit() for k, w in enumerate(norm))
             text = _fact_text(part)
             if new and len(content_words(text)) >= 3 and (
-                (dated and not NEGATION.search(part))
+                ((dated or _DEADLINE_DAY.search(part)) and not NEGATION.search(part))
                 or (correcting and nums and any(len(words & w) >= 2 and n != nums for w, n in earlier))
             ):  # fmt: skip
                 out.append(text)
