@@ -591,7 +591,6 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             if got is None:
                 continue
             msg = got[1]
-            pub.grant_pending()
             if access is not None and not access.may_send(inbox.last_user, msg.stream):
                 user = inbox.last_user or "(none)"
                 denied[user] = denied.get(user, 0) + 1
