@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 import zmq
 
-from pipeline import access, transport
+from pipeline import access, transport, wire
 from pipeline import config as config_io
-from pipeline.messages import SAMPLE_RATE
+from pipeline.messages import SAMPLE_RATE, AudioChunk, Status
 from pipeline.security import Security, add_client, generate_keys, stop_authenticators
 from stages.settings import AppConfig
 from tests.conftest import ROOT, espeak, free_port, read_all, write_audio
@@ -211,3 +211,32 @@ def test_reading_or_sending_another_stream_is_refused_in_one_line(service, recor
         code, out, err = _finish(proc, 60)
         assert code == 2 and out == "" and "Traceback" not in err, (what, err)
         assert err.strip().startswith(f"Error: {message} (the service's access list"), (what, err)
+
+
+@pytest.mark.slow
+def test_audio_pushed_without_send_permission_is_dropped(service):
+    """A client that skips the admission and pushes audio straight to the audio socket: transcribe drops
+    it (counted under the key's name in its heartbeat), and no stream is opened for it."""
+    ctx = zmq.Context.instance()
+    push = transport.open_socket(ctx, "push", service.address, bind=False,
+                                 security=Security(curve=True, keys_dir=str(service.keys / "clients" / "bob")))  # fmt: skip
+    # The service heartbeat names every stream: only the service's own key may read it.
+    beats = transport.Receiver(transport.open_socket(ctx, "sub", service.captions, bind=False,
+                                                     security=Security(curve=True, keys_dir=str(service.keys)),
+                                                     subscribe=(wire.topic_prefix("status", "serve"),)), "beats")  # fmt: skip
+    try:
+        second = np.zeros(SAMPLE_RATE, np.float32)
+        for i in range(3):
+            assert transport.send_within(push, AudioChunk("smuggled", i, float(i), time.time(), second, resync=i == 0), 30)
+        deadline = time.monotonic() + 60
+        denied: dict = {}
+        while denied.get("bob", 0) < 3:
+            assert time.monotonic() < deadline, "transcribe never counted bob's audio as denied"
+            got = beats.recv(timeout_s=1.0)
+            if got is not None and isinstance(got[1], Status):
+                denied = got[1].counters.get("denied", {})
+                assert "smuggled" not in got[1].counters.get("positions", {})
+        assert not (service.home / "sessions" / "smuggled.sqlite").exists()
+    finally:
+        push.close(linger=0)
+        beats.sock.close(linger=0)
