@@ -131,6 +131,14 @@ def test_two_streams_at_once_stay_apart(hosting):
     garbage = transport.open_socket(zmq.Context.instance(), "push", ep.transcript, bind=False)
     seen: list = []
     alpha_seen: list = []
+    # The service's first heartbeat comes once its model is loaded: only then do the two streams start, or
+    # on a loaded machine their 25 s of speech could be sent (and one stream end, freeing its slot for the
+    # third) while the model still loads.
+    deadline = time.monotonic() + 240
+    while not any(isinstance(m, Status) and m.stage == "summarize" for m in seen):
+        assert time.monotonic() < deadline, "no heartbeat from the service"
+        if (got := everything.recv(timeout_s=0.5)) is not None:
+            seen.append(got[1])
     texts = {"alpha": _text_stage(cfg, "alpha", BAKERY, folder), "beta": _text_stage(cfg, "beta", HARBOUR, folder)}
     try:
         # Both streams live at once (a segment of each republished), then garbage tagged with alpha.
