@@ -15,7 +15,8 @@ run can be recorded and the merge rules replayed on it in seconds, without the m
 
     python -m bench.notes_dev --meetings hiring_committee --record bench/out/rec_hiring.json
     python -m bench.notes_dev --meetings hiring_committee --replay bench/out/rec_hiring.json
-A replay scores the notes the current rules make from the recorded extractions; a changed prompt, chunk
+    python -m bench.notes_dev --meetings incident_postmortem --replay bench/out/rec/PRESET/incident_postmortem.jsonl
+(the last: what `bench.quality --record bench/out/rec` wrote from the real stages). A replay scores the notes the current rules make from the recorded extractions; a changed prompt, chunk
 size or model needs a new recording.
 """
 
@@ -91,6 +92,19 @@ class Recorder:
         self.summaries.append([])
 
 
+def load_recording(path: Path, meeting: str) -> list[list[dict[str, Any]]]:
+    """Extractions grouped by summary: from this tool's `--record` JSON ({meeting: groups}), or from a
+    summarize stage's `extraction_log` (JSON lines; `bench.quality --record DIR` writes one per meeting)."""
+    if path.suffix != ".jsonl":
+        return json.loads(path.read_text(encoding="utf-8"))[meeting]
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            groups.setdefault(int(row["summary"]), []).append(row)
+    return [groups[k] for k in sorted(groups)]
+
+
 def replay(segments: list[Segment], recorded: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """The notes the current merge rules make from recorded extractions (no model)."""
     from stages.summarize.grounding import Sources
@@ -164,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         segments, line_of = text_segments(path)
         if args.replay:
             t0 = time.perf_counter()
-            recorded = json.loads(Path(args.replay).read_text(encoding="utf-8"))[gold.meeting]
+            recorded = load_recording(Path(args.replay), gold.meeting)
             notes, trace, counters = replay(segments, recorded), [], {"wall_s": time.perf_counter() - t0}
         else:
             recorder = Recorder() if args.record else None

@@ -160,15 +160,17 @@ def pool_splits(run: dict[str, Any]) -> None:
 
 
 def measure(preset: str, gold_paths: list[Path], audio: list[tuple[Path, Path]],
-            settings: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
-    """Run every meeting (and audio file) through the real stages with `preset`, then score."""
+            settings: dict[str, Any] | None = None, record: Path | None = None) -> dict[str, Any]:  # fmt: skip
+    """Run every meeting (and audio file) through the real stages with `preset`, then score. With `record`,
+    each text meeting's extractions go to RECORD/PRESET/MEETING.jsonl (`bench.notes_dev --replay`)."""
     every_s = SummarizeConfig().summary_every_s
     run: dict[str, Any] = {"preset": preset, "config": dataclasses.asdict(SummarizeConfig(model=preset)),
                            "meetings": {}, "splits": {}, "audio": {}, "audio_settings": settings or {}}  # fmt: skip
     for path in gold_paths:
         raw = json.loads(path.read_text(encoding="utf-8"))
         log.info("%s: %s (%s, %d words)", preset, raw["meeting"], raw["split"], raw.get("words", 0))
-        rec = run_text(transcript_of(path, raw), raw, preset)
+        log_path = record / preset / f"{raw['meeting']}.jsonl" if record else None
+        rec = run_text(transcript_of(path, raw), raw, preset, log_path)
         entry = {"gold": path.name, "split": raw["split"], "minutes": raw["minutes"], "words": raw.get("words"),
                  "realtime": timing(rec, every_s), "summaries": rec.summaries, "answers": rec.answers,
                  "final_counters": rec.counters}  # fmt: skip
@@ -275,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--audio-set", action="append", default=[], metavar="KEY=VALUE",
                         help="A config setting for the --audio replays, e.g. transcribe.speakers=false (speaker "
                              "labels off, to compare owners with and without them); JSON values, else a string.")
+    parser.add_argument("--record", type=Path, metavar="DIR",
+                        help="Write each text meeting's extractions to DIR/PRESET/MEETING.jsonl, for "
+                             "`bench.notes_dev --replay` (measuring merge-rule changes without the model).")
     parser.add_argument("--rescore", type=Path, metavar="JSON",
                         help="Score a JSON written by bench.quality again with the current rules; no model runs.")
     args = parser.parse_args(argv)
@@ -317,7 +322,7 @@ def run_all(args: argparse.Namespace, argv: list[str] | None) -> dict[str, Any]:
     machine = {"platform": platform.platform(), "cpu_count": os.cpu_count(), "loadavg_1min": round(os.getloadavg()[0], 2)}
     report: dict[str, Any] = {"benchmark": "quality", "command": command, "machine": machine, "presets": {}}
     for preset in [p for p in args.presets.split(",") if p]:
-        report["presets"][preset] = measure(preset, gold_paths, audio, audio_settings(args.audio_set))
+        report["presets"][preset] = measure(preset, gold_paths, audio, audio_settings(args.audio_set), args.record)
     return report
 
 

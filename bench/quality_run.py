@@ -139,15 +139,20 @@ def ask(cfg: AppConfig, sup: Supervisor, sub: transport.Receiver, monitor: Monit
     }  # fmt: skip
 
 
-def _stage_config(preset: str, session_dir: str, stream: str) -> AppConfig:
+def _stage_config(preset: str, session_dir: str, stream: str, extraction_log: Path | None = None) -> AppConfig:
     # The stage's defaults for everything but the model and where the session goes; a 1-s heartbeat so
     # that each summary's timings are read before the next summary replaces them.
-    return AppConfig(stream=stream, heartbeat_s=1.0, endpoints=free_endpoints(),
-                     summarize=SummarizeConfig(model=preset, session_dir=session_dir, session=stream))  # fmt: skip
+    summarize = SummarizeConfig(model=preset, session_dir=session_dir, session=stream,
+                                extraction_log=str(extraction_log or ""))  # fmt: skip
+    return AppConfig(stream=stream, heartbeat_s=1.0, endpoints=free_endpoints(), summarize=summarize)
 
 
-def run_text(transcript: Path, gold: dict, preset: str) -> Recording:
-    """One text meeting through a real summarize process (see the module docstring)."""
+def run_text(transcript: Path, gold: dict, preset: str, extraction_log: Path | None = None) -> Recording:
+    """One text meeting through a real summarize process (see the module docstring); its extractions
+    are written to `extraction_log` (JSON lines, started afresh) when given."""
+    if extraction_log is not None:
+        extraction_log.parent.mkdir(parents=True, exist_ok=True)
+        extraction_log.write_text("", encoding="utf-8")
     utterances = list(read_lines(transcript))
     lines = [u.line for u in utterances]
     line_of_seq = lambda seq: lines[seq] if 0 <= seq < len(lines) else 0  # noqa: E731
@@ -158,7 +163,7 @@ def run_text(transcript: Path, gold: dict, preset: str) -> Recording:
     monitor = Monitor(rec, line_of_seq)
     t_start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="quality-") as tmp:
-        cfg = _stage_config(preset, tmp, gold["meeting"].replace(".", "_"))
+        cfg = _stage_config(preset, tmp, gold["meeting"].replace(".", "_"), extraction_log)
         ctx = zmq.Context.instance()
         with Supervisor(cfg, "warning", RestartPolicy(max_restarts=0)) as sup:
             topics = tuple(wire.topic_prefix(t) for t in ("summary", "status", "eos"))  # not the transcript

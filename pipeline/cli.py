@@ -553,7 +553,7 @@ main.add_command(voices)
 
 @main.group()
 def keys() -> None:
-    """CurveZMQ keys for stages on several hosts."""
+    """CurveZMQ keys for stages on several hosts, and which client key may read and send which stream."""
 
 
 @keys.command("generate")
@@ -563,7 +563,8 @@ def keys_generate(directory: str) -> None:
     """Make server and client key pairs in DIRECTORY and allow-list the client.
 
     Then set, in every stage's config: [security] curve = true, keys_dir = "DIRECTORY". Copy the
-    directory to the other hosts; give a client host only client.key_secret and server.key.
+    directory to the other hosts; give a client host only client.key_secret and server.key, or
+    (to say per stream what it may read: `keys allow`) a key pair of its own: `keys add`.
 
     \b
     Example:
@@ -573,6 +574,90 @@ def keys_generate(directory: str) -> None:
 
     for path in generate_keys(directory):
         click.echo(str(path))
+
+
+@keys.command("add")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True))
+@click.argument("name")
+@user_errors
+def keys_add(directory: str, name: str) -> None:
+    """Make client NAME a key pair of its own and allow-list it as authorized/NAME.key.
+
+    DIRECTORY/clients/NAME/ then holds all that client needs (its keys_dir): copy it to the client
+    host. With an access list (`keys allow`) it reads and sends only what its entry names; the
+    service's own client.key, which its stages connect with, may do everything.
+    """
+    from pipeline.security import add_client
+
+    folder = add_client(directory, name)
+    click.echo(f"{folder}  (the client's keys_dir: copy it to the client host)")
+    click.echo(f"{Path(directory) / 'authorized' / (name + '.key')}")
+
+
+def _patterns(value: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (value or "").split(",") if p.strip())
+
+
+@keys.command("allow")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True))
+@click.argument("name")
+@click.option("--read", "read", default=None, metavar="S1,S2", help="Streams NAME may follow and ask about.")
+@click.option("--send", "send", default=None, metavar="S1,S2", help="Streams NAME may send (and read).")
+@click.option("--streams", default=None, metavar="S1,S2", help="Streams NAME may read and send (both of the above).")
+@user_errors
+def keys_allow(directory: str, name: str, read: str | None, send: str | None, streams: str | None) -> None:
+    """Set which streams key NAME (authorized/NAME.key) may read and send, in DIRECTORY/streams.toml.
+
+    A stream is a name, a PREFIX* or *. The entry is replaced; `--streams ''` takes everything away.
+    Once the file exists, a key without an entry may do nothing. A running service reads the file
+    when it starts: restart it.
+
+    
+    Examples:
+      sinkscribe keys allow ~/.config/sinkscribe/keys alice --streams alpha
+      sinkscribe keys allow ~/.config/sinkscribe/keys bob --read 'standup-*' --send standup-bob
+    """
+    from pipeline.access import allow
+    from pipeline.security import key_names
+
+    if read is None and send is None and streams is None:
+        raise UserError("say what NAME may do: --read, --send or --streams")
+    both = _patterns(streams)
+    known = set(key_names(Path(directory) / "authorized").values())
+    listed = allow(directory, name, _patterns(read) + both, _patterns(send) + both, known)
+    grant = listed.grants[name]
+    click.echo(f"{name}: read {', '.join(grant.readable) or 'nothing'}; send {', '.join(grant.send) or 'nothing'} "
+               f"({listed.path})")  # fmt: skip
+
+
+@keys.command("list")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True))
+@user_errors
+def keys_list(directory: str) -> None:
+    """The allow-listed keys and what each may read and send."""
+    from pipeline.access import load
+    from pipeline.security import key_names
+
+    names = key_names(Path(directory) / "authorized")
+    listed = load(directory, set(names.values()))
+    own = Path(directory) / "client.key"
+    own_key = _public_key(own) if own.is_file() else None
+    for key, name in sorted(names.items(), key=lambda kv: kv[1]):
+        if key == own_key:
+            click.echo(f"{name}: the service's own key: reads and sends every stream")
+        elif listed is None:
+            click.echo(f"{name}: every stream (no access list: {Path(directory) / 'streams.toml'})")
+        else:
+            grant = listed.grants.get(name)
+            reads = ", ".join(grant.readable) if grant else ""
+            sends = ", ".join(grant.send) if grant else ""
+            click.echo(f"{name}: read {reads or 'nothing'}; send {sends or 'nothing'}")
+
+
+def _public_key(path: Path) -> bytes:
+    import zmq.auth
+
+    return zmq.auth.load_certificate(str(path))[0]
 
 
 if __name__ == "__main__":

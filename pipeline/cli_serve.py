@@ -52,6 +52,7 @@ def serve(address: str, max_streams: int, preset: str | None, session_dir: str |
     """
     from pipeline.cli import _log_level, _speaker_overrides, _summarize_overrides
     from pipeline.runner import StopFlag
+    from pipeline.security import access_list
     from pipeline.service import run_service, service_config
     from stages.summarize import catalog
 
@@ -63,6 +64,10 @@ def serve(address: str, max_streams: int, preset: str | None, session_dir: str |
         overrides["security.insecure"] = True
     cfg = service_config(load_app_config(config or "default", overrides), address, max_streams)
     ep = cfg.endpoints
+    access = access_list(cfg.security)  # a bad list is a one-line error here, before anything starts
+    if access is not None:
+        click.echo(f"-- access list {access.path}: {len(access.grants)} client keys, each reads and sends only "
+                   "its streams", err=True)  # fmt: skip
 
     def ready() -> None:
         click.echo(f"-- serving up to {max_streams} streams: audio {ep.audio}, captions {ep.captions}, summary "

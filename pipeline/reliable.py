@@ -36,12 +36,13 @@ INSTANCE = uuid.uuid4().hex[:12]  # this process's instance id, published in its
 class PeerWatch:
     """Follows one stage's Status heartbeats on a PUB socket: its latest counters and its restarts."""
 
-    def __init__(self, endpoint: str, stage: str, security: Security | None = None) -> None:
+    def __init__(self, endpoint: str, stage: str, security: Security | None = None, stream: str | None = None) -> None:
         self.stage = stage
-        sock = transport.open_socket(
-            zmq.Context.instance(), "sub", endpoint, bind=False, subscribe=(wire.topic_prefix("status"),),
-            security=security,
-        )  # fmt: skip
+        # `stream`: also by that stream's name, so that a service under an access list (which sends a
+        # client no service-wide heartbeat) publishes that stream's share of it (pipeline/publisher.py).
+        topics = (wire.topic_prefix("status"),) + ((wire.topic_prefix("status", stream),) if stream else ())
+        sock = transport.open_socket(zmq.Context.instance(), "sub", endpoint, bind=False, subscribe=topics,
+                                     security=security)  # fmt: skip
         self.receiver = transport.Receiver(sock, f"{stage} status")
         self.instance: str | None = None  # the peer process we last heard from
         self.counters: dict[str, Any] = {}
@@ -70,6 +71,13 @@ class PeerWatch:
 
     def _take(self, msg: Status) -> None:
         c = msg.counters
+        if c.get("stream_only"):  # one stream's share of a service heartbeat (under an access list)
+            positions = self.counters.get("positions")
+            merged = dict(positions) if isinstance(positions, dict) else {}
+            if isinstance(c.get("positions"), dict):
+                merged.update(c["positions"])
+            self.counters = self.counters | c | {"positions": merged}
+            return
         if not c.get("hosting"):
             self.hosting, self.counters = False, c
             return

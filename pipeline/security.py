@@ -6,7 +6,11 @@ server whose ZAP handler admits only the public keys in `authorized_dir`; every 
 authenticates with the client key pair and checks the server's public key.
 
 Key files are ZeroMQ's certificate files (`zmq.auth.create_certificates`), made by
-`sinkscribe keys generate DIR`.
+`sinkscribe keys generate DIR`; `sinkscribe keys add DIR NAME` makes a client its own key pair.
+
+Each admitted connection is given a ZeroMQ User-Id: the name of its key file in `authorized_dir`
+(`alice.key` is `alice`), or `access.SERVICE_USER` for the service's own `client.key`. With an access
+list (`KEYS_DIR/streams.toml`, pipeline/access.py) the sockets check that name per stream.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from pathlib import Path
 import zmq
 import zmq.auth
 from zmq.auth.thread import ThreadAuthenticator
+from zmq.utils import z85
 
+from pipeline import access
 from pipeline.errors import ConfigError, TransportError
 
 log = logging.getLogger(__name__)
@@ -72,16 +78,78 @@ def _load(path: Path, secret: bool) -> tuple[bytes, bytes | None]:
     return public, secret_key
 
 
-def _authenticator(ctx: zmq.Context, allowed: Path) -> None:
+def key_names(allowed: Path) -> dict[bytes, str]:
+    """Z85 public key -> the name of its file in the allow-list (`alice.key` -> `alice`)."""
+    names: dict[bytes, str] = {}
+    for path in sorted(allowed.glob("*.key")):
+        try:
+            public, _ = zmq.auth.load_certificate(str(path))
+        except (ValueError, OSError):
+            continue  # zmq.auth skips it too: that key is not admitted
+        names.setdefault(public, path.stem)
+    return names
+
+
+class _NamingAuthenticator(ThreadAuthenticator):
+    """The ZAP handler that names each admitted connection (its User-Id) by its key file."""
+
+    def __init__(self, ctx: zmq.Context, names: dict[bytes, str]) -> None:
+        super().__init__(ctx)
+        self.names = names
+
+    def curve_user_id(self, client_public_key: bytes) -> str:
+        return self.names.get(z85.encode(client_public_key), "")
+
+
+def _authenticator(ctx: zmq.Context, allowed: Path, keys: Path) -> None:
     """One ZAP handler per context, admitting only the allow-listed client keys."""
     if id(ctx) in _authenticators:
         return
     if not allowed.is_dir() or not any(allowed.glob("*.key")):
         raise ConfigError(f"no allow-listed client keys in {allowed} (copy clients' .key files there)")
-    auth = ThreadAuthenticator(ctx)
+    names = key_names(allowed)
+    if (keys / "client.key").is_file():  # the key this service's own stages connect with
+        own, _ = _load(keys / "client.key", secret=False)
+        names[own] = access.SERVICE_USER
+    auth = _NamingAuthenticator(ctx, names)
     auth.start()
     auth.configure_curve(domain="*", location=str(allowed))
     _authenticators[id(ctx)] = auth
+
+
+def allowed_dir(security: Security) -> Path:
+    keys = Path(security.keys_dir).expanduser()
+    return Path(security.authorized_dir).expanduser() if security.authorized_dir else keys / "authorized"
+
+
+def access_list(security: Security | None) -> access.AccessList | None:
+    """The access list a binding stage enforces: None without CURVE or without `KEYS_DIR/streams.toml`
+    (then every admitted key may read and send every stream); ConfigError for a bad list."""
+    if security is None or not security.curve or not security.keys_dir:
+        return None
+    return access.load(security.keys_dir, set(key_names(allowed_dir(security)).values()))
+
+
+def add_client(directory: str | Path, name: str) -> Path:
+    """A key pair of its own for client `name`: DIR/clients/NAME/ holds everything that client needs
+    (client.key_secret, client.key, server.key: its `keys_dir`), and its public key is allow-listed as
+    `authorized/NAME.key`, the name the access list knows it by. Returns the client's folder."""
+    directory = Path(directory)
+    if not access.valid_key_name(name) or name in ("server", "client"):
+        raise ConfigError(f"{name!r} is not a client key name (letters, digits, _ . -; at most 64; not server/client)")
+    if not (directory / "server.key").is_file():
+        raise ConfigError(f"{directory} holds no server.key (make it with `sinkscribe keys generate {directory}`)")
+    folder = directory / "clients" / name
+    listed = directory / "authorized" / f"{name}.key"
+    if folder.exists() or listed.exists():
+        raise ConfigError(f"a key named {name} exists already ({folder if folder.exists() else listed}); refusing to overwrite a key")
+    folder.mkdir(parents=True)
+    public, secret = zmq.auth.create_certificates(str(folder), "client")
+    Path(secret).chmod(0o600)
+    shutil.copy(directory / "server.key", folder / "server.key")
+    listed.parent.mkdir(exist_ok=True)
+    shutil.copy(public, listed)
+    return folder
 
 
 def stop_authenticators() -> None:
@@ -109,8 +177,7 @@ def secure(sock: zmq.Socket, endpoint: str, bind: bool, security: Security | Non
     keys = Path(security.keys_dir).expanduser()
     if bind:
         public, secret = _load(keys / "server.key_secret", secret=True)
-        _authenticator(sock.context, Path(security.authorized_dir).expanduser() if security.authorized_dir
-                       else keys / "authorized")  # fmt: skip
+        _authenticator(sock.context, allowed_dir(security), keys)
         sock.curve_secretkey = secret
         sock.curve_publickey = public
         sock.curve_server = True

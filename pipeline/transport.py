@@ -26,6 +26,7 @@ _KINDS = {
     "push": zmq.PUSH,
     "pull": zmq.PULL,
     "pub": zmq.PUB,
+    "xpub": zmq.XPUB,  # a PUB that grants subscriptions itself (pipeline/publisher.py)
     "sub": zmq.SUB,
     "router": zmq.ROUTER,
     "dealer": zmq.DEALER,
@@ -74,6 +75,10 @@ def open_socket(
     if kind == "sub":
         for topic in subscribe:
             sock.setsockopt(zmq.SUBSCRIBE, topic)
+    if kind == "xpub":
+        # Every subscription goes to the application, which applies what the subscriber's key may read.
+        sock.setsockopt(zmq.XPUB_MANUAL, 1)
+        sock.setsockopt(zmq.XPUB_VERBOSE, 1)  # a second subscriber to the same prefix is asked about too
     if kind == "push":
         # Queue only to connected peers: a lossless sender waits (send_waiting) until the next stage is
         # up instead of filling a queue that is dropped if it exits before the peer ever connects.
@@ -131,11 +136,14 @@ def close_flushing(sock: zmq.Socket, timeout_s: float) -> None:
 class Receiver:
     """Wraps one receiving socket: decodes, validates, counts and logs what it drops."""
 
-    def __init__(self, sock: zmq.Socket, name: str, *, envelope_frames: int = 0) -> None:
+    def __init__(self, sock: zmq.Socket, name: str, *, envelope_frames: int = 0, identify: bool = False) -> None:
         self.sock = sock
         self.name = name
         self.envelope_frames = envelope_frames  # 1 for ROUTER (client identity)
         self.counters = Counters()
+        # `identify`: note the sender's ZAP User-Id (its key's name) of each message, for access checks.
+        self.identify = identify
+        self.last_user: str | None = None
 
     def poll(self, timeout_s: float) -> bool:
         return bool(self.sock.poll(int(timeout_s * 1000), zmq.POLLIN))
@@ -147,7 +155,10 @@ class Receiver:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             if remaining is not None and not self.poll(remaining):
                 return None
-            frames = self.sock.recv_multipart(copy=True)
+            frames = self.sock.recv_multipart(copy=not self.identify)
+            if self.identify:
+                self.last_user = _user_id(frames[-1])
+                frames = [f.bytes for f in frames]
             envelope, body = frames[: self.envelope_frames], frames[self.envelope_frames :]
             if len(envelope) < self.envelope_frames:
                 self.counters.count_malformed(self.name, wire.WireError("missing envelope"))
@@ -159,6 +170,14 @@ class Receiver:
                 continue
             self.counters.received += 1
             return envelope, msg
+
+
+def _user_id(frame: zmq.Frame) -> str | None:
+    """The ZAP User-Id of the connection a frame came from; None when it has none (no CURVE)."""
+    try:
+        return frame.get("User-Id") or None
+    except zmq.ZMQError:
+        return None
 
 
 def check_bindable(endpoint: str) -> None:

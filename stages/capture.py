@@ -116,7 +116,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     ctx = zmq.Context.instance()
     out = transport.open_socket(ctx, "push", cfg.endpoints.audio, bind=False, hwm=c.hwm, security=cfg.security)
     # Transcribe's heartbeats say where to start, how far it got (flow control) and when it restarted.
-    watch = reliable.PeerWatch(cfg.endpoints.captions, "transcribe", cfg.security) if c.resume_wait_s > 0 else None
+    watch = reliable.PeerWatch(cfg.endpoints.captions, "transcribe", cfg.security, cfg.stream) if c.resume_wait_s > 0 else None
     chunk = int(SAMPLE_RATE * c.chunk_ms / 1000)
     level_frame = int(SAMPLE_RATE * c.level_ms / 1000)
     names = tuple(c.channels)  # labels by input channel: each chunk carries the channels' levels

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import zmq
 
-from pipeline import client, reliable, transport
+from pipeline import client, reliable, security, transport
 from pipeline.errors import ModelError, TransportError
 from pipeline.messages import (
     SAMPLE_RATE,
@@ -43,6 +43,7 @@ from pipeline.messages import (
     Status,
     Word,
 )
+from pipeline.publisher import Publisher
 from pipeline.runner import StopFlag
 from stages import commit_policy as policy
 from stages.asr_models import load_whisper
@@ -456,8 +457,12 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     """Serve the audio socket until stopped (or, with exit_after_eos, until one stream has ended)."""
     ctx = zmq.Context.instance()
     ep = cfg.endpoints
-    inbox = transport.Receiver(transport.open_socket(ctx, "pull", ep.audio, bind=True, hwm=200, security=cfg.security), "audio")
-    pub = transport.open_socket(ctx, "pub", ep.captions, bind=True, hwm=1000, security=cfg.security)
+    # Which key may send (and read) which stream (KEYS_DIR/streams.toml); None: every admitted key all.
+    access = security.access_list(cfg.security)
+    inbox = transport.Receiver(transport.open_socket(ctx, "pull", ep.audio, bind=True, hwm=200, security=cfg.security),
+                               "audio", identify=access is not None)  # fmt: skip
+    pub = Publisher(ctx, ep.captions, hwm=1000, security=cfg.security, access=access)
+    denied: dict[str, int] = {}  # key name -> messages dropped because it may not send their stream
     out = transport.open_socket(ctx, "push", ep.transcript, bind=False, hwm=cfg.transcribe.hwm, security=cfg.security)
     watch = reliable.PeerWatch(ep.summary, "summarize", cfg.security) if cfg.transcribe.acks else None
     sender = reliable.AckedSender(out, watch, stop.is_set)
@@ -510,11 +515,24 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         counters["capture"] = upstream
         shown = {*states, *ended, *ending, *refused} if hosting else {cfg.stream, *states, *ended}
         counters["positions"] = {name: stream_state(name) for name in shown}
-        transport.send(pub, Status(cfg.stream, status_seq, "transcribe", time.time(), counters))
+        if access is not None:
+            counters["denied"] = dict(denied)
+        pub.send(Status(cfg.stream, status_seq, "transcribe", time.time(), counters))
         status_seq += 1
+        if access is None:
+            return
+        # Under an access list a client may not read the service heartbeat (it names every stream): each
+        # stream's capture follows its own share of it, on its own topic (reliable.PeerWatch merges them).
+        # (A stream a client follows by name gets its share before it sends anything: where it starts.)
+        for name in shown | set(pub.wanted):
+            own = {"instance": reliable.INSTANCE, "stream_only": True, "positions": {name: stream_state(name)}}
+            if name in counters:
+                own[name] = counters[name]
+            pub.send(Status(name, status_seq, "transcribe", time.time(), own))
+            status_seq += 1
 
     def forward(msg: Message) -> None:
-        transport.send(pub, msg)
+        pub.send(msg)
         if isinstance(msg, Segment):  # machines get committed text only, losslessly
             sender.send(msg)
         elif isinstance(msg, EndOfStream) and not sender.send(msg, timeout_s=FLUSH_TIMEOUT_S):
@@ -566,12 +584,19 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 last_status = time.monotonic()
                 publish_status()
             sender.poll()
+            pub.grant_pending()
             got = inbox.recv(timeout_s=0.2)
             if hosting:
                 tend_hosted(idle=got is None)
             if got is None:
                 continue
             msg = got[1]
+            if access is not None and not access.may_send(inbox.last_user, msg.stream):
+                user = inbox.last_user or "(none)"
+                denied[user] = denied.get(user, 0) + 1
+                if denied[user] == 1:
+                    log.warning("transcribe: key %s may not send stream %s: what it sends is dropped", user, msg.stream)
+                continue
             if isinstance(msg, Status):
                 upstream = msg.counters
                 if msg.stream in states:

@@ -131,6 +131,14 @@ def test_two_streams_at_once_stay_apart(hosting):
     garbage = transport.open_socket(zmq.Context.instance(), "push", ep.transcript, bind=False)
     seen: list = []
     alpha_seen: list = []
+    # The service's first heartbeat comes once its model is loaded: only then do the two streams start, or
+    # on a loaded machine their 25 s of speech could be sent (and one stream end, freeing its slot for the
+    # third) while the model still loads.
+    deadline = time.monotonic() + 240
+    while not any(isinstance(m, Status) and m.stage == "summarize" for m in seen):
+        assert time.monotonic() < deadline, "no heartbeat from the service"
+        if (got := everything.recv(timeout_s=0.5)) is not None:
+            seen.append(got[1])
     texts = {"alpha": _text_stage(cfg, "alpha", BAKERY, folder), "beta": _text_stage(cfg, "beta", HARBOUR, folder)}
     try:
         # Both streams live at once (a segment of each republished), then garbage tagged with alpha.
@@ -240,3 +248,41 @@ def test_one_model_many_caches_and_turns_between_streams(app_config, tmp_path):
             dataclasses.replace(SMALL, max_streams=-1)
     finally:
         server.close()
+
+
+def test_a_service_restarted_before_a_final_summary_makes_it(app_config, tmp_path):
+    """The service stored a stream's end and died before its final summary: its client had the end
+    confirmed and is gone, so nobody sends that stream again. The restarted service finishes it (and
+    only its own sessions: a single pipeline's session in the same folder is left to its own stage)."""
+    from stages.summarize.store import SessionStore
+
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    for name, lines, hosted in (("alpha", BAKERY, "1"), ("solo", HARBOUR, "")):
+        with SessionStore(sessions / f"{name}.sqlite", name) as store:
+            for seq, line in enumerate(lines):
+                who, text = line.split(": ", 1)
+                store.add_segment(Segment(name, seq, text, seq * 4.0, seq * 4.0 + 3.5, speaker=who))
+            store.set_ended("eof", 24.0)
+            if hosted:
+                store.set_meta({"hosted": hosted})
+    cfg = app_config(stream="service", summarize=dataclasses.replace(SMALL, session_dir=str(sessions), max_streams=2))
+    sub = _sub(cfg.endpoints.summary)
+    seen: list = []
+    service = Stage("summarize", cfg, tmp_path, "summarize")
+    try:
+        deadline = time.monotonic() + 240
+        while not any(isinstance(m, EndOfStream) and m.stream == "alpha" for m in seen):
+            assert time.monotonic() < deadline and service.proc.poll() is None, service.log_path.read_text()[-3000:]
+            if (got := sub.recv(timeout_s=0.5)) is not None:
+                seen.append(got[1])
+        finals = [m for m in seen if isinstance(m, Summary) and m.final]
+        assert [m.stream for m in finals] == ["alpha"] and finals[0].upto_seq == len(BAKERY) - 1
+        snap = client.snapshot(cfg.endpoints.requests, timeout_s=60, stream="alpha")
+        assert snap.ended and snap.final and snap.summary == finals[0].text
+    finally:
+        service.stop()
+        sub.sock.close(linger=0)
+    db = sqlite3.connect(str(sessions / "solo.sqlite"))
+    assert db.execute("SELECT COUNT(*) FROM summaries").fetchone()[0] == 0  # not the service's to finish
+    db.close()

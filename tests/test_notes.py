@@ -342,7 +342,7 @@ def test_a_task_nobody_gave_or_said_is_dropped() -> None:
     notes = Notes()
     report = notes.merge(parse_extraction("ACTION: Priya | Run the reference checks | this week\n"
                                           "ACTION: Marcus | Send Ravi's offer to Priya | Friday"), segs, sources(segs))  # fmt: skip
-    assert [(i.owner, i.text) for i in notes.items] == [("Marcus", "Run the reference checks")]
+    assert [(i.owner, i.text) for i in notes.items if i.kind == "action"] == [("Marcus", "Run the reference checks")]
     assert report.owners_corrected == ["Priya -> Marcus: Run the reference checks"]
     assert report.dropped_ungrounded[0].startswith("action: Send Ravi's offer to Priya")  # "send": nobody said it
 
@@ -407,7 +407,8 @@ def test_a_fact_is_a_number_or_a_date_and_a_name_alone_gives_no_task() -> None:
                                  "FACT: The interview calendar is a black box\n"  # a remark
                                  "FACT: The budget covers four interns"), segs, sources(segs))  # fmt: skip
     assert [(i.kind, i.owner, i.text) for i in notes.items] == [
-        ("decision", "", "Ravi's offer is accepted"), ("fact", "", "The budget covers four interns")]
+        ("decision", "", "Ravi's offer is accepted"), ("fact", "", "The budget covers four interns"),
+        ("fact", "", "Ravi has another offer, so he needs an answer from us by Friday")]  # a stated deadline
 
 
 def test_tasks_said_in_so_many_words() -> None:
@@ -666,3 +667,36 @@ def test_an_answer_with_a_figure_corrected_later_gives_the_correction(tmp_path: 
         assert compute.shown_as_generated
         closest = ask("How many participants are in the data?", "The meeting does not say.")  # line 0 is closest
         assert "a hundred and forty" in closest.text and closest.text.startswith(NOT_DISCUSSED)
+
+
+def test_a_decision_concluded_in_the_present_is_noted_and_a_question_after_it_does_not_hide_it() -> None:
+    """"Good, then the startup fix goes into the release. Tom, can you ...?" (the demo): one utterance, a
+    decision then a request; the model missed the decision. A concession then a plan in the same turn is
+    one too; "Then we move fast" (two content words) and a negated conclusion are not."""
+    segs = segments([("Maria", "Good, then the startup fix goes into the release. Tom, can you write a short summary "
+                               "of the feedback for the team?"),
+                     ("Helen", "Okay, you've convinced me. We skip the workshop and submit to the main conference."),
+                     ("Priya", "Then we move fast. Marcus, can you run the reference checks this week?"),
+                     ("Tom", "Okay, then we don't move the campaign to April.")])  # fmt: skip
+    assert said.decided(segs) == ["The startup fix goes into the release",
+                                  "We skip the workshop and submit to the main conference"]  # fmt: skip
+    notes = Notes()
+    notes.merge([], segs, sources(segs))
+    assert [(i.kind, i.text) for i in notes.items if i.kind == "decision"] == [
+        ("decision", "The startup fix goes into the release"),
+        ("decision", "We skip the workshop and submit to the main conference")]
+
+
+def test_a_task_said_before_a_question_in_the_same_utterance_is_said() -> None:
+    segs = _unlabelled("We will send the customer report by Friday. Does that work for everyone?")
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: none | Send the customer report | Friday"), segs, sources(segs))
+    assert [(i.kind, i.text, i.due) for i in notes.items] == [("action", "Send the customer report", "Friday")]
+
+
+def test_a_deadline_on_a_weekday_is_a_key_fact_and_a_task_s_own_day_is_its_due_date() -> None:
+    segs = segments([("Marcus", "One thing: Ravi has another offer, so he needs an answer from us by Friday."),
+                     ("Jonah", "Great. I'll rewrite the job post by Monday so it reads less like a list of tools."),
+                     ("Yuki", "Plus the second round, which finished on Friday."),
+                     ("Ben", "The deadline is not Friday, it moved.")])  # fmt: skip
+    assert said.stated_facts(segs) == ["Ravi has another offer, so he needs an answer from us by Friday"]

@@ -34,11 +34,21 @@ def test_a_stretch_longer_than_its_estimate_is_split_not_crashed(tmp_path) -> No
                                            "summarize.headroom_tokens": 640, "summarize.extract_chunk_tokens": 160,
                                            "summarize.summary_max_tokens": 40, "summarize.summary_carry_tokens": 64,
                                            "summarize.answer_max_tokens": 24, "summarize.passage_tokens": 96,
-                                           "summarize.question_max_chars": 300})  # fmt: skip
+                                           "summarize.question_max_chars": 300,
+                                           "summarize.extraction_log": str(tmp_path / "x.jsonl")})  # fmt: skip
     dense = " ".join(f"{n}-{n * 7919}" for n in range(1000, 1012))  # ~12 characters, ~8 tokens each
     with SessionStore(tmp_path / "s.sqlite", "t") as store:
         summarizer = build_summarizer(cfg, store)
-        for seq in range(4):
-            summarizer.add_segments([Segment("t", seq, f"Ticket numbers {dense}.", seq * 5.0, seq * 5.0 + 4)])
+        segments = [Segment("t", seq, f"Ticket numbers {dense}.", seq * 5.0, seq * 5.0 + 4) for seq in range(4)]
+        for seg in segments:
+            summarizer.add_segments([seg])
         summarizer.summarize(final=True)  # must not raise
         assert summarizer.counters.summaries == 1
+        # The extraction log holds every extraction (the halves too), and replaying the merge on it gives
+        # the notes the stage made (what `bench.notes_dev --replay` relies on).
+        from bench.notes_dev import load_recording, replay
+
+        recorded = load_recording(tmp_path / "x.jsonl", "t")
+        assert len(recorded) == 1 and len(recorded[0]) >= 2
+        assert sorted(seq for row in recorded[0] for seq in row["stretch"]) == [0, 1, 2, 3]
+        assert replay(segments, recorded)[-1]["text"] == summarizer.notes.render()

@@ -69,7 +69,7 @@ def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
     """A decision or fact must be said, not asked: some sentence that is not a question holds at least
     half of its content words (two at least). Asked "Will we still support the old version?", a small
     model noted the decision "We will not support the old version", which nobody made. A decision's
-    sentence must also say it as one (`_DECISION_CUE`)."""
+    sentence must also say it as one (`_DECISION_CUE`). Each sentence of an utterance counts alone."""
     words = content_words(text_)
     need = max(min(2, len(words)), (len(words) + 1) // 2)
     negated = bool(NEGATION.search(text_))
@@ -83,8 +83,13 @@ def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
         and not _OPENNESS.search(text)
         and specifics <= numbers(text)  # its numbers come from the same line
         and (kind != "decision" or bool(_DECISION_CUE.search(text)))
-        for text, _ in sentences(segments)
+        # a labelled line of text is one utterance: "Good, then the startup fix goes into the release. Tom,
+        # can you write a short summary?" states the decision although the utterance ends with a question
+        for said, _ in sentences(segments) for text in _SENTENCE_END.split(said.strip())
     )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def is_raised(text_: str, segments: Sequence[Segment]) -> bool:
@@ -144,7 +149,7 @@ _SUBJECTS = {"i", "we", "you", "he", "she", "they"}
 def is_said(task: str, segments: Sequence[Segment]) -> bool:
     """Some sentence that is not a question holds the task's first content word (its verb, as models
     write tasks) and at least half of its content words, and gives it as a task: a `_TASK_CUE` in the
-    words just before that verb."""
+    words just before that verb. Each sentence of an utterance counts alone."""
     words = [stem(w) for w in normalise(task) if stem(w) in content_words(w)]
     if not words:
         return False
@@ -152,7 +157,7 @@ def is_said(task: str, segments: Sequence[Segment]) -> bool:
     return any(
         not text.rstrip().endswith("?") and verb in (have := content_words(text)) and len(set(words) & have) >= need
         and _tasked(text, verb)
-        for text, _ in sentences(segments)
+        for said, _ in sentences(segments) for text in _SENTENCE_END.split(said.strip())
     )  # a question says no task ("Did everyone get a chance to read the notes?"); a request is a claim
 
 

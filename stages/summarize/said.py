@@ -25,13 +25,42 @@ _DECIDED = re.compile(
     r"(?P<colon>[^.;!?]+)|\bwe(?:'ve| have)? (?:decided|agreed) (?:to |that )(?P<verb>[^.;!?]+)", re.IGNORECASE)
 
 
+# A decision concluded in the present tense, after a word that closes the discussion: "Good, then the startup
+# fix goes into the release" (the demo), "Then we drop the forum dataset from the paper", or after a short
+# concession in the same turn: "Okay, you've convinced me. We skip the workshop and submit to the main
+# conference." The 1.5B model missed such decisions on the dev meetings; the conclusion word and the change
+# of state (`_SETTLES`) together kept every match on them a gold decision (3 of 3).
+_CONCLUDES = re.compile(r"^(?:(?:okay|ok|good|fine|great|right|alright|all right|agreed|so|well)[,.!]?\s+)*then,?\s+|"
+                        r"^(?:okay|ok|good|fine|alright|all right|agreed)[,.!]\s+(?:so\s+)?", re.IGNORECASE)
+_CONCEDES = re.compile(r"^(?:okay|ok|fine|alright|all right|agreed|fair enough|good|great)\b[^.!?]{0,30}[.!]$",
+                       re.IGNORECASE)
+_SETTLES = re.compile(r"\b(?:we (?:skip|drop|keep|move|stop|cancel|postpone|delay|push|switch|go with|submit|hire|pick|"
+                      r"choose|adopt|buy|launch|ship|freeze|stick with|cut|raise|lower|split|merge|close|hold|use)|"
+                      r"goes (?:to|into)|becomes?|moves? to|is moving to)\b", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+
 def decided(segments: Sequence[Segment]) -> list[str]:
-    """Decisions the segments announce as decisions (see `_DECIDED`), in their words."""
+    """Decisions the segments announce as decisions (see `_DECIDED`) or conclude (`_CONCLUDES`), in their
+    words."""
     out = []
     for sentence in joined(segments):
-        for m in _DECIDED.finditer(sentence.text):
+        announced = list(_DECIDED.finditer(sentence.text))
+        for m in announced:
             what = (m.group("colon") or m.group("verb") or "").strip(" ,")
             if len(content_words(what)) >= 2 and not NEGATION.search(sentence.text[max(0, m.start() - 12): m.start()]):
+                out.append(what[:1].upper() + what[1:])
+        if announced:
+            continue
+        parts = _SENTENCES.split(sentence.text.strip())
+        for k, part in enumerate(parts):
+            lead = _CONCLUDES.match(part)
+            if part.endswith("?") or not (lead or (k and _CONCEDES.match(parts[k - 1]))):
+                continue
+            what = part[lead.end():] if lead else part
+            if (_SETTLES.search(what) and len(content_words(what)) >= 3
+                    and not NEGATION.search(what.split(",")[0])):  # fmt: skip
+                what = what.strip(" .!")
                 out.append(what[:1].upper() + what[1:])
     return out
 
@@ -50,12 +79,20 @@ def _fact_text(part: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# A deadline stated as one, on a weekday: "he needs an answer from us by Friday", "the report is due on Monday"
+# (a task's own "I'll send it by Friday" gives the task its due date instead: no deadline word).
+_DEADLINE_DAY = re.compile(r"\b(?:deadline|due|answer|reply|response|decision|submission)\b[^.;!?]{0,40}?\b(?:by|before|"
+                           r"until|on|is)\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+                           r"sunday)\b", re.IGNORECASE)
+
+
 def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
     """Key facts the meeting states in a form that leaves no doubt, in sentences ending at or after
     segment `new_from`: a figure a speaker corrects (a statement with a number, in a turn that says it
     corrects, on the same matter as an earlier sentence with another number: the corrected value is
-    the fact, and it replaces the old one in the notes), and a calendar date given in a statement ("He
-    could start on June second"). The 1.5B model missed both kinds on the development meetings; every
+    the fact, and it replaces the old one in the notes), a calendar date given in a statement ("He
+    could start on June second") and a deadline on a weekday ("he needs an answer from us by Friday").
+    The 1.5B model missed these kinds on the development meetings; every
     other number stays the model's call (a marathon time is small talk, not a fact)."""
     out: list[str] = []
     said = joined(segments)
@@ -70,7 +107,7 @@ def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
             dated = any(w in MONTHS and k + 1 < len(norm) and norm[k + 1].isdigit() for k, w in enumerate(norm))
             text = _fact_text(part)
             if new and len(content_words(text)) >= 3 and (
-                (dated and not NEGATION.search(part))
+                ((dated or _DEADLINE_DAY.search(part)) and not NEGATION.search(part))
                 or (correcting and nums and any(len(words & w) >= 2 and n != nums for w, n in earlier))
             ):  # fmt: skip
                 out.append(text)

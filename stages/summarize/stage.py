@@ -25,14 +25,15 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import sqlite3
 import time
 from collections import OrderedDict
 from typing import Any
 
 import zmq
 
-from pipeline import reliable, transport
-from pipeline.errors import ConfigError
+from pipeline import reliable, security, transport
+from pipeline.errors import ConfigError, InputError
 from pipeline.messages import (
     EndOfStream,
     Error,
@@ -43,6 +44,7 @@ from pipeline.messages import (
     SnapshotRequest,
     Status,
 )  # fmt: skip
+from pipeline.publisher import Publisher
 from pipeline.runner import StopFlag
 from stages.settings import AppConfig
 from stages.summarize.catalog import check_name, default_session_dir, session_dir, session_path, session_ref  # noqa: F401
@@ -54,6 +56,7 @@ from stages.summarize.summarizer import Summarizer
 
 log = logging.getLogger(__name__)
 REMEMBERED_ENDS = 64  # ended streams whose acknowledgement is still published (a sender may resend its end)
+HOSTED_KEY = "hosted"  # meta key: "1" on a session a service (summarize.max_streams) opened
 
 
 def build_summarizer(cfg: AppConfig, store: StoreBase) -> Summarizer:
@@ -81,15 +84,21 @@ class SummarizeServer:
         self.shelf = shelf_of(cfg)  # hosting: where each stream's session is kept (files or PostgreSQL)
         ctx = zmq.Context.instance()
         ep = cfg.endpoints
+        # Which key may read and send which stream (KEYS_DIR/streams.toml); None: every admitted key all.
+        self.access = security.access_list(cfg.security)
+        identify = self.access is not None
         self.inbox = transport.Receiver(
-            transport.open_socket(ctx, "pull", ep.transcript, bind=True, security=cfg.security), "transcript"
-        )
-        self.pub = transport.open_socket(ctx, "pub", ep.summary, bind=True, hwm=cfg.summarize.hwm, security=cfg.security)
+            transport.open_socket(ctx, "pull", ep.transcript, bind=True, security=cfg.security), "transcript",
+            identify=identify,
+        )  # fmt: skip
+        self.pub = Publisher(ctx, ep.summary, hwm=cfg.summarize.hwm, security=cfg.security, access=self.access)
         self.requests = transport.Receiver(
             transport.open_socket(ctx, "router", ep.requests, bind=True, hwm=cfg.summarize.hwm, security=cfg.security),
             "requests",
             envelope_frames=1,
+            identify=identify,
         )
+        self.denied = 0  # requests and transcript refused by the access list
         self.streams: dict[str, HostedStream] = {}  # live sessions, in round-robin order
         self.only: HostedStream | None = None  # the one session when not hosting
         self.service_seq = 0  # hosting: the service heartbeat's own sequence
@@ -106,19 +115,22 @@ class SummarizeServer:
         self.streams.clear()
         if (close := getattr(self.shelf, "close", None)) is not None:
             close()
-        for sock in (self.inbox.sock, self.pub, self.requests.sock):
+        for sock in (self.inbox.sock, self.pub.sock, self.requests.sock):
             sock.close(linger=0)
 
     # -- publishing ---------------------------------------------------------------------------------
     def publish(self, msg: Message) -> None:
-        transport.send(self.pub, msg)
+        self.pub.send(msg)
 
     def _common(self) -> dict[str, Any]:
-        return {
+        common = {
             "instance": reliable.INSTANCE,
             "rss_bytes": rss_bytes(),
             "malformed": self.inbox.counters.malformed + self.requests.counters.malformed,
         }
+        if self.access is not None:  # what the access list refused: requests and transcript, subscriptions
+            common |= {"denied": self.denied, "denied_subscriptions": self.pub.refused}
+        return common
 
     def heartbeat(self, force: bool = False) -> None:
         if not force and time.monotonic() - self._last_status < self.cfg.heartbeat_s:
@@ -146,12 +158,39 @@ class SummarizeServer:
 
     # -- streams --------------------------------------------------------------------------------------
     def open_stream(self, name: str, store: StoreBase) -> HostedStream:
+        if self.hosting and store.meta().get(HOSTED_KEY) != "1":
+            store.set_meta({HOSTED_KEY: "1"})  # a service's session: its restart finishes it (finish_interrupted)
         st = HostedStream(self.cfg, name, store, self.publish)
         resumed = st.attach(self.model.summarizer(store))
         self.streams[name] = st
         log.info("summarize: stream %s in session %s%s (%d live)", name, store.where,
                  f", resumed {resumed} segments" if resumed else "", len(self.streams))  # fmt: skip
         return st
+
+    def finish_interrupted(self) -> int:
+        """Hosting, at start: a service session whose end was stored but whose final summary was not
+        made (the service died in between; its client had its end confirmed and is gone, so nobody
+        will send that stream again) gets its final summary now. Only sessions a service opened
+        (`HOSTED_KEY`): a single pipeline's session in the same folder finishes under its own stage."""
+        finished = 0
+        for name in self.shelf.names():
+            try:
+                store = self.shelf.open_existing(name)
+            except (InputError, OSError, sqlite3.Error) as exc:  # not a session we can read: not ours to finish
+                log.warning("summarize: session %s not checked for a final summary: %s", name, exc)
+                continue
+            if store.meta().get(HOSTED_KEY) != "1" or store.ended() is None:
+                store.close()
+                continue
+            st = HostedStream(self.cfg, name, store, self.publish)
+            st.attach(self.model.summarizer(store))
+            if (end := st.unfinished_end()) is not None:
+                log.info("summarize: stream %s ended before its final summary was made: making it now", name)
+                st.finish(str(end.get("reason") or "eof"), float(end.get("audio_seconds") or 0.0), on_piece=self._on_piece)
+                self._remember_end(name, store, st.pub_seq)
+                finished += 1
+            st.close()
+        return finished
 
     def _refuse(self, name: str, reason: str) -> None:
         if name not in self.refused:
@@ -213,12 +252,31 @@ class SummarizeServer:
 
     # -- requests -------------------------------------------------------------------------------------
     def serve_request(self, envelope: list[bytes], msg: Message) -> None:
-        if isinstance(msg, SnapshotRequest | Question):
+        if isinstance(msg, SnapshotRequest | Question) and (refusal := self._denied(msg)):
+            reply = refusal
+        elif isinstance(msg, SnapshotRequest | Question):
             reply = self._route_request(msg)
         else:
             reply = Error(self._reply_stream(msg), self._reply_seq(msg), getattr(msg, "request_id", ""),
                           f"unexpected {msg.type} request")  # fmt: skip
         transport.send(self.requests.sock, reply, envelope=envelope, flags=zmq.NOBLOCK)
+
+    def _denied(self, msg: SnapshotRequest | Question) -> Error | None:
+        """The access list's refusal of a request (None when allowed): reading a stream (a snapshot, a
+        question) needs read permission, admitting one (`resume`: a sender starting) send permission.
+        The same refusal whether or not the stream exists: a key learns nothing of others' streams."""
+        if self.access is None:
+            return None
+        user = self.requests.last_user
+        stream = self._reply_stream(msg)
+        sending = isinstance(msg, SnapshotRequest) and msg.resume
+        if (self.access.may_send if sending else self.access.may_read)(user, stream):
+            return None
+        self.denied += 1
+        verb = "send" if sending else "read"
+        log.warning("summarize: key %s may not %s stream %s: refused", user or "(none)", verb, stream)
+        return Error(stream, 0, msg.request_id, f"stream {stream}: key {user or '(none)'} may not {verb} it "
+                     f"(the service's access list, {self.access.path})")  # fmt: skip
 
     def _reply_stream(self, msg: Message) -> str:
         return self.cfg.stream if not self.hosting else msg.stream
@@ -262,7 +320,8 @@ class SummarizeServer:
             return Error(name, 0, request_id, f"stream {name} refused: {self.refused[name]}")
         store = self._stored(name)
         if store is None:
-            live = ", ".join(self.streams) or "none"
+            user = self.requests.last_user
+            live = ", ".join(s for s in self.streams if self.access is None or self.access.may_read(user, s)) or "none"
             return Error(name, 0, request_id, f"no stream {name!r} on this service (live streams: {live})")
         try:
             pub_seq = int(self.done.get(name, {}).get("pub_seq", 0))
@@ -307,6 +366,11 @@ class SummarizeServer:
             msg = got[1]
             if not isinstance(msg, Segment | EndOfStream):
                 self.inbox.counters.count_malformed("transcript", ValueError(f"unexpected {msg.type} message"))
+                continue
+            if self.access is not None and not self.access.may_send(self.inbox.last_user, msg.stream):
+                self.denied += 1  # only transcribe (the service's own key) feeds a service's streams
+                log.warning("summarize: key %s may not send stream %s: transcript dropped", self.inbox.last_user,
+                            msg.stream)  # fmt: skip
                 continue
             st = self.admit(msg.stream)
             if st is None:
@@ -363,6 +427,7 @@ class SummarizeServer:
         poller.register(self.inbox.sock, zmq.POLLIN)
         poller.register(self.requests.sock, zmq.POLLIN)
         while not self.stop.is_set():
+            self.pub.grant_pending()
             self.heartbeat()
             busy = any(st.pending for st in self.streams.values())
             ready = dict(poller.poll(0 if busy else 100))
@@ -404,6 +469,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             log.info("summarize: hosting up to %d streams: %s -> %s (questions on %s), sessions in %s",
                      cfg.summarize.max_streams, cfg.endpoints.transcript, cfg.endpoints.summary,
                      cfg.endpoints.requests, server.shelf.where)  # fmt: skip
+            server.finish_interrupted()
         else:
             store = session_ref(cfg).open(cfg.stream)
             server.only = HostedStream(cfg, cfg.stream, store, server.publish)

@@ -6,6 +6,7 @@ appended to the model's window, and a restarted stage rebuilds its window from t
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import deque
@@ -221,6 +222,8 @@ class Summarizer:
         self.counters.extract_s += time.perf_counter() - t0
         log.debug("extraction for segments %d-%d: %r", chunk[0].seq, chunk[-1].seq, text)
         window = self._window_segments()
+        if self.cfg.extraction_log:
+            self._log_extraction(chunk, window, text)
         sources = Sources.of_segments([*window, *chunk])
         report = self.notes.merge(parse_extraction(text), chunk, sources, window)
         self.counters.items_dropped_ungrounded += len(report.dropped_ungrounded)
@@ -229,6 +232,16 @@ class Summarizer:
             log.info("note item not shown: %s", why)
         for why in report.dues_dropped:
             log.info("due date not shown (not given as a deadline): %s", why)
+
+    def _log_extraction(self, chunk: list[Segment], window: list[Segment], text: str) -> None:
+        """One line of `extraction_log`: enough to replay the merge on this extraction (bench.notes_dev)."""
+        row = {"stream": chunk[0].stream, "summary": self.counters.summaries, "stretch": [s.seq for s in chunk],
+               "window": [s.seq for s in window], "text": text}  # fmt: skip
+        try:
+            with open(self.cfg.extraction_log, "a", encoding="utf-8") as f:
+                f.write(json.dumps(row) + "\n")
+        except OSError as exc:  # a trace must never stop the notes
+            log.warning("extraction log %s: %s", self.cfg.extraction_log, exc)
 
     def _window_segments(self) -> list[Segment]:
         """The stored segments still in the model's window: what it read, for checking what it wrote."""
