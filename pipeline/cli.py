@@ -6,6 +6,7 @@ exit code 2; nothing a user can cause prints a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 from collections.abc import Callable
@@ -428,30 +429,38 @@ def run(device: str, speakers: bool | None, channels: str | None, preset: str | 
 @click.option("--keyfile", type=click.Path(dir_okay=False), default=None, help="TLS private key (PEM).")
 @click.option("--insecure", is_flag=True, help="Beyond loopback without TLS: plain HTTP (a warning is logged).")
 @click.option("--session-dir", default=None, help="Where session files are (the session picker, exports).")
+@click.option("--connect", "address", default=None, metavar="tcp://HOST:PORT",
+              help="Follow a running `sinkscribe serve` (its --listen address): a stream picker on the page.")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/ (its "
               "endpoints and [security] are the sockets it follows).")
 @user_errors
 def web(host: str, port: int, token: str | None, certfile: str | None, keyfile: str | None, insecure: bool,
-        session_dir: str | None, config: str | None) -> None:  # fmt: skip
+        session_dir: str | None, address: str | None, config: str | None) -> None:  # fmt: skip
     """The meeting in a browser: captions, notes, questions, stored sessions, exports, health.
 
     Follows a running `sinkscribe replay --serve`, `run` or `stage summarize` (the config's endpoints),
     catches up from its snapshot, and keeps following across restarts of either side, until Ctrl-C.
+    With --connect it follows a `sinkscribe serve` and its many streams: the page has a stream picker,
+    and /?stream=NAME opens on one.
 
     \b
     Examples:
       sinkscribe web                                  # http://127.0.0.1:8765/
       sinkscribe web --port 9000 --config remote.toml
       sinkscribe web --host 0.0.0.0 --certfile cert.pem --keyfile key.pem --config curve.toml
+      sinkscribe web --connect tcp://127.0.0.1:5550   # a service: http://127.0.0.1:8765/?stream=NAME
     """
+    from pipeline.service import endpoints_at
     from pipeline.web import WebOptions, check_options, run_forever
     from stages.summarize import catalog
 
     if token is not None and (len(token) < 16 or not token.isascii() or not token.isprintable() or " " in token):
         raise UserError("--token must be at least 16 printable ASCII characters without spaces")
     cfg = load_app_config(config, {"summarize.session_dir": session_dir} if session_dir else None)
+    if address is not None:
+        cfg = dataclasses.replace(cfg, endpoints=endpoints_at(address, cfg.endpoints))
     options = check_options(WebOptions(host, port, token or "", certfile or "", keyfile or "", insecure), cfg.security)
-    run_forever(cfg, catalog.shelf(cfg), options,
+    run_forever(cfg, catalog.shelf(cfg), options, service=address is not None,
                 started=lambda url: click.echo(f"-- serving the page on {url} (Ctrl-C stops)", err=True))
 
 

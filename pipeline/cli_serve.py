@@ -23,11 +23,19 @@ from pipeline.cli_common import UserError, load_app_config, user_errors
 @click.option("--idle", "idle_s", type=click.FloatRange(1.0), default=None,
               help="Seconds without anything from a client before its stream ends as lost (default: "
               "transcribe.stream_idle_s, 30).")
-@click.option("--insecure", is_flag=True, help="Listen beyond loopback WITHOUT encryption (a warning is logged).")
+@click.option("--insecure", is_flag=True, help="Listen beyond loopback WITHOUT encryption (a warning is logged); "
+              "with --web-host beyond loopback, the page over plain HTTP too.")
+@click.option("--web", "web_port", type=click.IntRange(1, 65535), default=None, is_flag=False, flag_value=8765,
+              help="Also serve the live page (every stream, a picker) on this port (default 8765), on loopback.")
+@click.option("--web-host", default="127.0.0.1", show_default=True, help="With --web: the page's address; beyond "
+              "loopback it needs CURVE, TLS (--web-certfile, --web-keyfile) or --insecure, and a token (printed).")
+@click.option("--web-certfile", type=click.Path(dir_okay=False), default=None, help="With --web: TLS certificate (PEM).")
+@click.option("--web-keyfile", type=click.Path(dir_okay=False), default=None, help="With --web: TLS private key (PEM).")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @user_errors
 def serve(address: str, max_streams: int, preset: str | None, session_dir: str | None, speakers: bool | None,
-          idle_s: float | None, insecure: bool, config: str | None) -> None:  # fmt: skip
+          idle_s: float | None, insecure: bool, web_port: int | None, web_host: str, web_certfile: str | None,
+          web_keyfile: str | None, config: str | None) -> None:  # fmt: skip
     """Serve many meetings at once: one transcribe and one summarize (each model loaded once) for
     every client's stream, until Ctrl-C.
 
@@ -36,6 +44,7 @@ def serve(address: str, max_streams: int, preset: str | None, session_dir: str |
     \b
     Examples:
       sinkscribe serve --max-streams 4
+      sinkscribe serve --web                 # and the page: http://127.0.0.1:8765/?stream=NAME
       sinkscribe replay meeting-a.wav --connect tcp://127.0.0.1:5550      # in another terminal
       sinkscribe run --connect tcp://127.0.0.1:5550 --stream standup       # a microphone
       sinkscribe subscribe --from summary --stream standup --endpoint tcp://127.0.0.1:5553 \\
@@ -65,8 +74,35 @@ def serve(address: str, max_streams: int, preset: str | None, session_dir: str |
                    f"{ep.summary}, requests {ep.requests}; sessions in {catalog.shelf(cfg).where}; Ctrl-C stops",
                    err=True)  # fmt: skip
 
-    run_service(cfg, StopFlag(), _log_level(), ready=ready)
+    web = None
+    if web_port is not None:  # before the stages: a port in use is a one-line error, nothing started
+        from pipeline.web import WebOptions, WebThread, check_options
+
+        options = check_options(WebOptions(web_host, web_port, "", web_certfile or "", web_keyfile or "", insecure),
+                                cfg.security)  # fmt: skip
+        web = WebThread(page_config(cfg), catalog.shelf(cfg), options, service=True)
+        click.echo(f"-- web page: {web.start()}", err=True)
+    try:
+        run_service(cfg, StopFlag(), _log_level(), ready=ready)
+    finally:
+        if web is not None:
+            web.stop()
     click.echo("-- stopped", err=True)
+
+
+def page_config(cfg: Any) -> Any:
+    """The page's bridge beside the service connects to it on loopback when the service listens on every
+    address (`tcp://0.0.0.0:PORT`, `tcp://*:PORT`): a wildcard is something to bind, not to reach."""
+    ep = cfg.endpoints
+
+    def reachable(endpoint: str) -> str:
+        for wildcard in ("tcp://0.0.0.0:", "tcp://*:", "tcp://[::]:"):
+            if endpoint.startswith(wildcard):
+                return "tcp://127.0.0.1:" + endpoint.removeprefix(wildcard)
+        return endpoint
+
+    return dataclasses.replace(cfg, endpoints=dataclasses.replace(
+        ep, captions=reachable(ep.captions), summary=reachable(ep.summary), requests=reachable(ep.requests)))
 
 
 def connect_options(fn: Any) -> Any:

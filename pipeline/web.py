@@ -1,17 +1,21 @@
-"""`sinkscribe web` (and `--web` on `replay`, `run`): the meeting in a browser.
+"""`sinkscribe web` (and `--web` on `replay`, `run`, `serve`): the meeting in a browser.
 
 An aiohttp server that serves one static page (pipeline/web_static: plain HTML, CSS and JavaScript, no
 build step, nothing from elsewhere) and bridges the ZeroMQ sockets to it (pipeline/web_bridge.py):
 
     GET  /                         the page
     GET  /events                   server-sent events: `state` first (everything, after every reconnect),
-                                   then line, partial, notes, answer, health, eos
+                                   then line, partial, notes, answer, health, eos, streams
     GET  /api/state                the same state as JSON
+    GET  /api/streams              a service's streams and their state (live, ended, lost, failed)
     POST /api/ask                  {"question": "..."} -> the answer (it is also sent to every page)
     GET  /api/sessions             the stored sessions
     GET  /api/sessions/NAME        one stored session: its notes, answers and newest lines
     GET  /api/sessions/NAME/lines  ?before=SEQ or ?after=SEQ or ?around=SEQ, &limit=N: transcript lines
     GET  /api/sessions/NAME/export ?format=md|srt|vtt|jsonl: a download
+
+Following a service (`serve --web`, `web --connect`), `/events` and `/api/state` take `?stream=NAME`
+(the stream a page follows; the page's URL `/?stream=NAME` picks it) and a question carries "stream".
 
 Security follows the sockets' rule (pipeline/security.py): loopback by default; beyond it only with
 CURVE on the sockets, TLS (or --insecure, warned) and a token, which every request must carry (the page
@@ -38,7 +42,8 @@ from aiohttp import web
 from pipeline.errors import ConfigError, TransportError
 from pipeline.messages import Answer
 from pipeline.security import is_local
-from pipeline.web_bridge import Bridge, Listener, items_json, read_lines
+from pipeline.web_bridge import Bridge, TooManyStreams
+from pipeline.web_follow import answer_json, items_json, read_lines
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "web_static"
@@ -97,6 +102,17 @@ def check_options(options: WebOptions, security: Any) -> WebOptions:
     return options
 
 
+def check_stream(name: str) -> str:
+    """A stream id a page may name: what a service admits (a plain session name, at most 128 characters)."""
+    from stages.summarize.catalog import check_name
+
+    try:
+        return check_name(name)
+    except ConfigError:
+        raise web.HTTPBadRequest(reason=f"stream {name[:140]!r} is not a stream id (a plain name: no '/', not "
+                                 "starting with '.', at most 128 characters)") from None
+
+
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status, headers=HEADERS)
 
@@ -133,14 +149,25 @@ def make_app(bridge: Bridge, options: WebOptions) -> web.Application:
     async def index(_request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
+    def stream_of(request: web.Request) -> str:
+        """The `?stream=` a page follows on a service ("" = none chosen); ignored on a single pipeline."""
+        stream = request.query.get("stream", "")
+        if bridge.service and stream:
+            check_stream(stream)
+        return stream if bridge.service else ""
+
     async def events(request: web.Request) -> web.StreamResponse:
+        stream = stream_of(request)
+        try:
+            listener, follow = bridge.listen(stream)
+        except TooManyStreams as exc:
+            return _error(503, str(exc))
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                                "X-Accel-Buffering": "no"})  # fmt: skip
-        await response.prepare(request)
-        listener: Listener = bridge.listen()
         try:
+            await response.prepare(request)
             await response.write(b"retry: 1000\n\n")
-            await _send(response, bridge.event_id, "state", bridge.state())
+            await _send(response, bridge.event_id, "state", bridge.state(follow))
             while not listener.dropped:
                 try:
                     event = await asyncio.wait_for(listener.queue.get(), KEEPALIVE_S)
@@ -149,6 +176,8 @@ def make_app(bridge: Bridge, options: WebOptions) -> web.Application:
                     continue
                 if event is None:
                     break
+                if event.name == "state" and follow is not None:
+                    event.data = bridge.state(follow)  # the stream list goes with every state
                 await _send(response, event.id, event.name, event.data)
         except (ConnectionResetError, ConnectionError):
             pass
@@ -156,8 +185,16 @@ def make_app(bridge: Bridge, options: WebOptions) -> web.Application:
             bridge.unlisten(listener)
         return response
 
-    async def state(_request: web.Request) -> web.Response:
-        return web.json_response(bridge.state())
+    async def state(request: web.Request) -> web.Response:
+        stream = stream_of(request)
+        try:
+            follow = bridge.follow(stream) if stream or not bridge.service else None
+        except TooManyStreams as exc:
+            return _error(503, str(exc))
+        return web.json_response(bridge.state(follow))
+
+    async def streams(_request: web.Request) -> web.Response:
+        return web.json_response({"service": bridge.service, "streams": bridge.streams() if bridge.service else []})
 
     async def ask(request: web.Request) -> web.Response:
         try:
@@ -165,27 +202,31 @@ def make_app(bridge: Bridge, options: WebOptions) -> web.Application:
         except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
             return _error(400, "the body must be JSON: {\"question\": \"...\"}")
         question = body.get("question") if isinstance(body, dict) else None
-        if not isinstance(question, str):
+        stream = body.get("stream", "") if isinstance(body, dict) else ""
+        if not isinstance(question, str) or not isinstance(stream, str):
             return _error(400, "the body must be JSON: {\"question\": \"...\"}")
+        if bridge.service:  # a service: which stream the question is about
+            if not stream:
+                return _error(400, "this page server follows a service: say which stream (\"stream\": NAME)")
+            check_stream(stream)
         question = question.strip()
         if not question:
             return _error(400, "the question is empty")
         if len(question) > QUESTION_MAX_CHARS:
             return _error(400, f"the question is {len(question)} characters; the limit is {QUESTION_MAX_CHARS}")
-        reply = await bridge.ask(question, ASK_TIMEOUT_S)
+        reply = await bridge.ask(question, ASK_TIMEOUT_S, stream)
         if reply is None:
             return _error(504, f"no answer within {ASK_TIMEOUT_S:g} s (is summarize running at "
                                f"{bridge.cfg.endpoints.requests}?)")  # fmt: skip
         if not isinstance(reply, Answer):
             return _error(400, reply.message)
-        from pipeline.web_bridge import answer_json
-
         return web.json_response(answer_json(reply))
 
     async def sessions(_request: web.Request) -> web.Response:
         from stages.summarize import catalog
 
         found = await asyncio.to_thread(catalog.list_sessions, bridge.shelf)
+        found = [s for s in found if bridge.readable(s.name)]  # a service: the streams this page may read
         return web.json_response([{"name": s.name, "source": s.source_name, "created": s.created,
                                    "audio_seconds": s.audio_seconds, "segments": s.segments, "state": s.state}
                                   for s in reversed(found)])  # fmt: skip
@@ -199,7 +240,7 @@ def make_app(bridge: Bridge, options: WebOptions) -> web.Application:
         except ConfigError as exc:
             raise web.HTTPNotFound(reason=str(exc)) from None
         ref = await asyncio.to_thread(bridge.stored_ref, name)  # a database shelf answers over the network
-        if ref is None:
+        if ref is None or not bridge.readable(name):
             raise web.HTTPNotFound(reason=f"no session {name!r} is stored here")
         return ref
 
@@ -232,6 +273,7 @@ def make_app(bridge: Bridge, options: WebOptions) -> web.Application:
                             headers={"Content-Disposition": f'attachment; filename="{ref.name}.{fmt}"'})  # fmt: skip
 
     app.add_routes([web.get("/", index), web.get("/events", events), web.get("/api/state", state),
+                    web.get("/api/streams", streams),
                     web.post("/api/ask", ask), web.get("/api/sessions", sessions),
                     web.get("/api/sessions/{name}", session), web.get("/api/sessions/{name}/lines", lines),
                     web.get("/api/sessions/{name}/export", export), web.static("/static", STATIC)])  # fmt: skip
@@ -271,9 +313,10 @@ def _export(ref: Any, fmt: str) -> str:
 
 
 async def serve(cfg: Any, shelf: Any, options: WebOptions, stopped: asyncio.Event,
-                started: Any = None) -> None:  # fmt: skip
+                started: Any = None, service: bool = False) -> None:  # fmt: skip
     """Serve until `stopped` is set; `started(url)` is called once listening. A port that cannot be
-    bound is a one-line TransportError."""
+    bound is a one-line TransportError. `service`: the endpoints are a `sinkscribe serve`'s (many
+    streams, a picker on the page)."""
     context = None
     if options.certfile:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -284,7 +327,7 @@ async def serve(cfg: Any, shelf: Any, options: WebOptions, stopped: asyncio.Even
     if not options.local and not options.certfile:
         log.warning("serving %s over plain HTTP (--insecure): the token and the meeting travel unencrypted",
                     options.host)  # fmt: skip
-    bridge = Bridge(cfg, shelf)
+    bridge = Bridge(cfg, shelf, service=service)
     runner = web.AppRunner(make_app(bridge, options), access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, options.host, options.port, ssl_context=context)
@@ -306,7 +349,7 @@ async def serve(cfg: Any, shelf: Any, options: WebOptions, stopped: asyncio.Even
         await runner.cleanup()
 
 
-def run_forever(cfg: Any, shelf: Any, options: WebOptions, started: Any = None) -> None:
+def run_forever(cfg: Any, shelf: Any, options: WebOptions, started: Any = None, service: bool = False) -> None:
     """`sinkscribe web`: until Ctrl-C or SIGTERM."""
     import signal
 
@@ -315,16 +358,17 @@ def run_forever(cfg: Any, shelf: Any, options: WebOptions, started: Any = None) 
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stopped.set)
-        await serve(cfg, shelf, options, stopped, started)
+        await serve(cfg, shelf, options, stopped, started, service)
 
     asyncio.run(main())
 
 
 class WebThread:
-    """The page beside `replay --web` / `run --web`: the same server in a thread of the command."""
+    """The page beside `replay --web` / `run --web` / `serve --web`: the same server in a thread of the command."""
 
-    def __init__(self, cfg: Any, shelf: Any, options: WebOptions) -> None:
+    def __init__(self, cfg: Any, shelf: Any, options: WebOptions, service: bool = False) -> None:
         self.args = (cfg, shelf, options)
+        self.service = service
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopped: asyncio.Event | None = None
         self.ready = threading.Event()
@@ -335,7 +379,7 @@ class WebThread:
     def _run(self) -> None:
         async def main() -> None:
             self.loop, self.stopped = asyncio.get_running_loop(), asyncio.Event()
-            await serve(*self.args, self.stopped, self._started)
+            await serve(*self.args, self.stopped, self._started, self.service)
 
         try:
             asyncio.run(main())

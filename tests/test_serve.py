@@ -40,7 +40,8 @@ def _cli(*args: str, home: Path, **kwargs) -> subprocess.Popen:
 class Service:
     """`sinkscribe serve` on free ports, with a small summary config (mechanics, not quality)."""
 
-    def __init__(self, app_config, folder: Path, max_streams: int, idle_s: float = 30.0) -> None:
+    def __init__(self, app_config, folder: Path, max_streams: int, idle_s: float = 30.0,
+                 extra: tuple[str, ...] = ()) -> None:  # fmt: skip
         port = free_port()
         while any(_taken(port + i) for i in range(5)):
             port = free_port()
@@ -51,7 +52,7 @@ class Service:
         self.config.write_text(config_io.dumps(cfg))
         self.home = folder / "home"
         self.proc = _cli("serve", "--listen", self.address, "--max-streams", str(max_streams), "--idle", str(idle_s),
-                         "--config", str(self.config), home=self.home)  # fmt: skip
+                         "--config", str(self.config), *extra, home=self.home)  # fmt: skip
         self.sessions = self.home / "sessions"
 
     def client(self, wav: Path, *args: str) -> subprocess.Popen:

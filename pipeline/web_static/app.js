@@ -1,6 +1,8 @@
 // The sinkscribe page: server-sent events from the bridge (pipeline/web.py), plain DOM, no libraries.
 // The transcript in the DOM is one contiguous run of lines [lo..hi], at most MAX_LINES: new lines drop the
 // oldest; scrolling up loads older ones from the session store (and drops the newest, leaving "live").
+// Following a service (`serve --web`, `web --connect`) the page follows one of its streams at a time: the
+// stream picker (and the URL's ?stream=NAME, so a link opens on that stream) chooses which.
 "use strict";
 
 const MAX_LINES = 500;
@@ -18,6 +20,9 @@ const page = {
   loading: false,
   events: null,
   retry: 1000,
+  service: false,    // the bridge follows a service: many streams, one followed here
+  stream: new URLSearchParams(location.search).get("stream") || "",  // the stream followed ("" = none yet)
+  shown: null,       // the stream whose state is on the page
 };
 
 function clock(seconds) {
@@ -286,7 +291,7 @@ $("ask-form").addEventListener("submit", async (event) => {
   status.textContent = "Asking… (the model answers between its other work: seconds to a minute)";
   try {
     const response = await fetch("api/ask", { method: "POST", headers: { "Content-Type": "application/json" },
-                                             body: JSON.stringify({ question }) });
+                                             body: JSON.stringify(page.service ? { question, stream: page.stream } : { question }) });
     const body = await response.json().catch(() => ({ error: response.statusText }));
     if (!response.ok) throw new Error(body.error || response.statusText);
     renderAnswer(body);
@@ -342,6 +347,7 @@ function setExports(name) {
 }
 
 async function refreshSessions() {
+  if (page.service) return; // a service's sessions are its streams (the stream picker)
   try {
     const response = await fetch("api/sessions");
     if (!response.ok) return;
@@ -387,14 +393,73 @@ $("session-picker").addEventListener("change", async (event) => {
 // -- the live stream -------------------------------------------------------------------------------------
 function describeLive(s) {
   const state = s.ended ? `ended (${s.end_reason || "eof"})` : "live";
-  $("session-info").textContent = s.session ? `${s.source || "unknown source"}, ${state}` : "";
+  if (s.service && s.error) { $("session-info").textContent = s.error; return; }
+  // A service's stream is audio from a client: its name says what it is, a source name rarely exists.
+  const what = s.service ? [`stream ${s.stream}`, s.source].filter(Boolean).join(", ") : s.source || "unknown source";
+  $("session-info").textContent = s.session ? `${what}, ${state}` : "";
 }
+
+// -- a service's streams ----------------------------------------------------------------------------------
+function renderStreams(streams) {
+  $("stream-box").hidden = false;
+  $("session-box").hidden = true; // each stream is its session: the stream picker reaches them
+  const picker = $("stream-picker");
+  const options = streams.map((s) => el("option", { value: s.name,
+    text: `${s.name} (${s.state}${s.state === "failed" ? "" : `, ${s.lines} lines`})` }));
+  if (page.stream && !streams.some((s) => s.name === page.stream)) {
+    options.unshift(el("option", { value: page.stream, text: `${page.stream} (not on the service now)` }));
+  }
+  if (!options.length) options.push(el("option", { value: "", text: "no streams yet" }));
+  // Rebuilt only when something changed: a rebuild under the keyboard would lose the user's place.
+  const key = options.map((o) => `${o.value}|${o.textContent}`).join("\n");
+  if (picker.dataset.key !== key) {
+    picker.replaceChildren(...options);
+    picker.dataset.key = key;
+  }
+  picker.value = page.stream;
+}
+
+function chooseStream(streams) {
+  const first = streams.find((s) => s.state === "live") || streams[0];
+  if (first) switchStream(first.name, false);
+}
+
+function switchStream(name, push) {
+  if (name === page.stream && page.events) return;
+  page.stream = name;
+  const params = new URLSearchParams(location.search);
+  params.set("stream", name);
+  params.delete("token"); // the cookie carries it: a shared link does not
+  const url = `${location.pathname}?${params}`;
+  if (push) history.pushState({ stream: name }, "", url); else history.replaceState({ stream: name }, "", url);
+  $("stream-picker").value = name;
+  if (page.events) page.events.close();
+  page.shown = null;
+  pending.length = 0;
+  connection("connecting…", false);
+  connect();
+}
+
+$("stream-picker").addEventListener("change", (event) => {
+  if (event.target.value) switchStream(event.target.value, true);
+});
+
+window.addEventListener("popstate", () => {
+  const name = new URLSearchParams(location.search).get("stream") || "";
+  if (page.service && name && name !== page.stream) switchStream(name, false);
+});
 
 function onState(s, reset = false) {
   page.live = s;
+  page.service = s.service;
   renderHealth(s.health);
+  if (s.service) {
+    renderStreams(s.streams);
+    if (!page.stream) { chooseStream(s.streams); return; }
+  }
   if (page.view) return; // a stored session is shown: the live one waits
-  if (reset || s.session !== page.session) {
+  if (reset || s.session !== page.session || s.stream !== page.shown) {
+    page.shown = s.stream;
     page.session = s.session;
     page.items = null;
     page.answers.clear();
@@ -411,7 +476,7 @@ function onState(s, reset = false) {
     if (s.notes && JSON.stringify(s.notes.items) !== JSON.stringify(page.items)) renderNotes(s.notes, true);
   }
   $("partial").textContent = s.partial.text;
-  $("ask-input").disabled = $("ask-button").disabled = false;
+  $("ask-input").disabled = $("ask-button").disabled = Boolean(s.service && (!page.stream || s.error));
   if ($("ask-status").textContent.startsWith("Questions go to")) $("ask-status").textContent = "";
   describeLive(s);
   setExports(s.stored ? s.session : "");
@@ -423,14 +488,19 @@ function connection(text, ok) {
 }
 
 function connect() {
-  const events = new EventSource("events");
+  const events = new EventSource(page.stream ? `events?stream=${encodeURIComponent(page.stream)}` : "events");
   page.events = events;
   const on = (name, handle) => events.addEventListener(name, (e) => handle(JSON.parse(e.data)));
   on("state", (s) => {
     page.retry = 1000;
     pending.length = 0; // the state holds them
-    connection(s.connected ? "connected" : "waiting for summarize", s.connected);
+    connection(s.connected ? "connected" : s.error ? "not available" : "waiting for summarize", s.connected);
     onState(s);
+  });
+  on("streams", (list) => {
+    if (!page.service) return;
+    renderStreams(list.streams);
+    if (!page.stream) chooseStream(list.streams);
   });
   on("line", (line) => { // a fast replay sends hundreds a second: added in batches, one layout each
     if (page.view) return;
@@ -442,7 +512,7 @@ function connect() {
   on("answer", (answer) => { if (!page.view) renderAnswer(answer); });
   on("health", (h) => {
     renderHealth(h);
-    if (!h.waiting_for_snapshot) connection("connected", true);
+    if (!h.waiting_for_snapshot && !(page.live && page.live.error)) connection("connected", true);
   });
   on("eos", (e) => {
     if (page.live) { page.live.ended = true; page.live.end_reason = e.reason; }
@@ -450,10 +520,11 @@ function connect() {
     refreshSessions();
   });
   events.onerror = () => {
+    if (page.events !== events) return; // a stream switch closed it
     connection("reconnecting…", false);
     if (events.readyState === EventSource.CLOSED) { // the browser gave up (an HTTP error): try again ourselves
       events.close();
-      setTimeout(connect, page.retry);
+      setTimeout(() => { if (page.events === events) connect(); }, page.retry);
       page.retry = Math.min(page.retry * 2, 15000);
     }
   };
