@@ -1,6 +1,7 @@
 """StreamEval-style benchmark: questions about facts that have left the sink window.
 
     python -m bench.streameval --transcript FILE --questions FILE --json OUT [--preset P] [--window W]
+        [--answer-max-tokens N] [--summary-max-tokens N]
 
 FILE: one utterance per line (optional `Speaker: `); questions: JSON lines
 `{"after_line": N, "question": "...", "answers": ["keyword", ...], "fact_line": M}` (fact_line optional).
@@ -76,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=int, default=1024)
     parser.add_argument("--summary-every-tokens", type=int, default=1024)
     parser.add_argument("--threads", type=int, default=None)
+    # The stage's defaults; smaller caps make a quick check of the mechanics (tests/test_streameval.py), not a
+    # measurement: a reply cut short can miss its keyword.
+    defaults = SummarizeConfig()
+    parser.add_argument("--answer-max-tokens", type=int, default=defaults.answer_max_tokens)
+    parser.add_argument("--summary-max-tokens", type=int, default=defaults.summary_max_tokens)
     parser.add_argument("--max-questions", type=int, default=0, help="Ask only the first N questions (0 = all).")
     args = parser.parse_args(argv)
 
@@ -86,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     by_line: dict[int, list[dict]] = defaultdict(list)
     for q in questions:
         by_line[q["after_line"]].append(q)
-    cfg = SummarizeConfig(window_tokens=args.window, summary_every_s=0.0, summary_every_tokens=args.summary_every_tokens)
+    cfg = SummarizeConfig(window_tokens=args.window, summary_every_s=0.0, summary_every_tokens=args.summary_every_tokens,
+                          answer_max_tokens=args.answer_max_tokens, summary_max_tokens=args.summary_max_tokens)  # fmt: skip
 
     with tempfile.TemporaryDirectory() as tmp, SessionStore(Path(tmp) / "streameval.sqlite", "eval") as store:
         core = build(args.preset, cfg, store, args.threads)
@@ -159,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         "preset": args.preset,
         "window_tokens": args.window,
         "summary_every_tokens": args.summary_every_tokens,
+        "answer_max_tokens": args.answer_max_tokens,
+        "summary_max_tokens": args.summary_max_tokens,
         "machine": machine_info(),
         "results": results,
         "ingest": ingest,

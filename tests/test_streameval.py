@@ -25,6 +25,9 @@ def test_streameval_reports_all_three_configurations(tmp_path):
     assert streameval.main([
         "--transcript", str(tmp_path / "t.txt"), "--questions", str(tmp_path / "q.jsonl"), "--json", str(out),
         "--preset", "smollm2-135m", "--window", "256", "--summary-every-tokens", "400",
+        # Short replies and notes (the summarize tests' SMALL caps): the checks below are on the mechanics
+        # (eviction, distances, citations, the three configurations), none on what the replies say.
+        "--answer-max-tokens", "24", "--summary-max-tokens", "40",
     ]) == 0  # fmt: skip
     report = json.loads(out.read_text())
     rows = {r["question"]: r for r in report["questions"]}
@@ -36,6 +39,7 @@ def test_streameval_reports_all_three_configurations(tmp_path):
     assert far["configs"]["window"]["cited_lines"] == []
     assert set(report["results"]["retrieval"]) == {"in_window", "evicted", "all"}
     assert report["ingest"]["transcript_tokens"] > 400 and report["ingest"]["summaries"] >= 1
+    assert (report["answer_max_tokens"], report["summary_max_tokens"]) == (24, 40)
 
 
 def test_keyword_match_is_whole_word_and_case_insensitive():

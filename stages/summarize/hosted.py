@@ -150,23 +150,30 @@ class HostedStream:
                  c.counters.last_summary_s)  # fmt: skip
 
     # -- transcript -----------------------------------------------------------------------------------
-    def handle_segments(self, segments: list[Segment], on_piece: Piece | None = None) -> None:
+    def handle_segments(self, segments: list[Segment], on_piece: Piece | None = None) -> list[Segment]:
         """Ingest a batch in as few prefills as the summary cadence allows (a batch is cut where a
-        summary falls due, so summaries stay on schedule)."""
+        summary falls due, so summaries stay on schedule). The turn ends with the first summary made:
+        the segments after it are returned, to be queued again, so requests wait at most one summary
+        (a backlog spanning several would otherwise make them all before a snapshot is answered)."""
         pending: list[Segment] = []
-        for seg in segments:
+        for i, seg in enumerate(segments):
             pending.append(seg)
             if self.core.due_after(pending):
-                self._ingest(pending, on_piece)
+                if self._ingest(pending, on_piece):
+                    return segments[i + 1 :]
                 pending = []
         if pending:
             self._ingest(pending, on_piece)
+        return []
 
-    def _ingest(self, segments: list[Segment], on_piece: Piece | None) -> None:
+    def _ingest(self, segments: list[Segment], on_piece: Piece | None) -> bool:
+        """Add `segments`, then the summary if one is due; whether one was made."""
         for seg in self.core.add_segments(segments):
             self.publish(seg)
-        if self.core.summary_due():
-            self.publish_summary(final=False, on_piece=on_piece)
+        if not self.core.summary_due():
+            return False
+        self.publish_summary(final=False, on_piece=on_piece)
+        return True
 
     def handle_end(self, msg: EndOfStream) -> bool:
         """The sender's end of stream, stored. False when segments before it are still missing (they

@@ -15,9 +15,10 @@ Two modes (`summarize.max_streams`):
   notes) over the one loaded model, at most N live at once; requests are routed by their `stream`;
   ended streams are closed (their cache freed). ARCHITECTURE.md "Many streams".
 
-Work is taken in turns: a batch of one stream's queued transcript (and the summary it makes due), then
-the next stream's, questions first between turns. A question waits while a summary is being generated
-(one model, one thread); its client decides how long it waits. Heartbeats continue during generation.
+Work is taken in turns: a batch of one stream's queued transcript (up to the first summary it makes
+due, and that summary), then the next stream's, questions first between turns. A question waits while
+a summary is being generated (one model, one thread); its client decides how long it waits. Heartbeats
+continue during generation.
 """
 
 from __future__ import annotations
@@ -407,7 +408,8 @@ class SummarizeServer:
         while st.pending and isinstance(st.pending[0], Segment) and len(batch) < self.cfg.summarize.ingest_batch:
             batch.append(st.pending.popleft())  # type: ignore[arg-type]
         if batch:
-            st.handle_segments(batch, on_piece=self._on_piece)
+            # What follows a summary waits for the next turn, at the front of the queue (order kept).
+            st.pending.extendleft(reversed(st.handle_segments(batch, on_piece=self._on_piece)))
             return
         end = st.pending.popleft()
         assert isinstance(end, EndOfStream)
