@@ -50,6 +50,21 @@ def channel_name_ok(name: str) -> bool:
         return False
 
 
+# Keys of transcribe's heartbeat counters beside its per-stream entries (`counters[STREAM]`): a stream with
+# one of these ids would overwrite them (PROTOCOL.md section 8), so none may be a stream id.
+HEARTBEAT_KEYS = frozenset({"malformed", "streams", "instance", "unacked", "resent", "capture", "positions",
+                            "denied", "stream_only"})  # fmt: skip
+
+
+def stream_id_problem(stream: str) -> str:
+    """Why `stream` cannot be a stream id ("" when it can)."""
+    if not 0 < len(stream) <= 128:
+        return "stream must be 1..128 characters"
+    if stream in HEARTBEAT_KEYS:
+        return f"stream id {stream!r} is a key of transcribe's heartbeat ({', '.join(sorted(HEARTBEAT_KEYS))}): choose another"
+    return ""
+
+
 def _check(cond: bool, message: str) -> None:
     if not cond:
         raise ValueError(message)
@@ -368,7 +383,7 @@ class AppConfig:
     security: Security = field(default_factory=Security)
 
     def __post_init__(self) -> None:
-        _check(0 < len(self.stream) <= 128, "stream must be 1..128 characters")
+        _check(not stream_id_problem(self.stream), stream_id_problem(self.stream))
         _check(self.log_level in ("debug", "info", "warning", "error"), f"log_level {self.log_level!r} unknown")
         _check(0.1 <= self.heartbeat_s <= 60, f"heartbeat_s must be 0.1..60, got {self.heartbeat_s}")
         _check(not (self.capture.channels and self.transcribe.speakers),

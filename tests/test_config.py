@@ -41,6 +41,7 @@ def test_defaults_without_a_file():
         ("[transcribe]\ncommit_doubt_prob = -0.1\n", r"transcribe: commit_doubt_prob must be in \[0, 1\)"),
         ("[endpoints]\naudio = \"localhost:5550\"\n", r"is not a ZeroMQ endpoint"),
         ("[capture\n", r"invalid TOML"),
+        ("stream = \"positions\"\n", r"stream id 'positions' is a key of transcribe's heartbeat"),
     ],
 )
 def test_bad_config_is_one_line_naming_the_key(tmp_path, toml, message):

@@ -47,7 +47,7 @@ from pipeline.messages import (
 )  # fmt: skip
 from pipeline.publisher import Publisher
 from pipeline.runner import StopFlag
-from stages.settings import AppConfig
+from stages.settings import AppConfig, stream_id_problem
 from stages.summarize.catalog import check_name, default_session_dir, session_dir, session_path, session_ref  # noqa: F401
 from stages.summarize.catalog import shelf as shelf_of
 from stages.summarize.hosted import HostedStream, SharedModel, question_problem
@@ -220,6 +220,9 @@ class SummarizeServer:
             check_name(name)
         except ConfigError as exc:  # not a plain name
             self._refuse(name, str(exc))
+            return None
+        if problem := stream_id_problem(name):  # it would overwrite a key of transcribe's heartbeat
+            self._refuse(name, problem)
             return None
         self.refused.pop(name, None)
         store = self.shelf.open(name, name)
