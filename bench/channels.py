@@ -166,15 +166,10 @@ def make_calls(count: int, bleed_db: float, folder: Path, turns_per_side: int = 
 
 
 def write_stereo(path: Path, audio: np.ndarray) -> Path:
-    import wave
+    """The call as a stereo WAV ([samples, 2]: local left, remote right)."""
+    from bench.diarization import write_wav
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(2)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(np.clip(audio * 32767, -32768, 32767).astype("<i2").tobytes())
-    return path
+    return write_wav(path, audio)
 
 
 # -- scoring -------------------------------------------------------------------------------------------------

@@ -347,9 +347,10 @@ def sweep(recs: list[Recording], encoder, base: TranscribeConfig) -> list[dict]:
 
 # -- the real transcribe stage ----------------------------------------------------------------------------
 def write_wav(path: Path, audio: np.ndarray) -> Path:
+    """16-bit WAV at 16 kHz: mono [samples] or interleaved [samples, channels] (bench.channels' calls)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
+        w.setnchannels(1 if audio.ndim == 1 else audio.shape[1])
         w.setsampwidth(2)
         w.setframerate(RATE)
         w.writeframes(np.clip(audio * 32767, -32768, 32767).astype("<i2").tobytes())
