@@ -85,11 +85,11 @@ def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
         and (kind != "decision" or bool(_DECISION_CUE.search(text)))
         # a labelled line of text is one utterance: "Good, then the startup fix goes into the release. Tom,
         # can you write a short summary?" states the decision although the utterance ends with a question
-        for said, _ in sentences(segments) for text in _SENTENCE_END.split(said.strip())
+        for said, _ in sentences(segments) for text in SENTENCE_END.split(said.strip())
     )
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def is_raised(text_: str, segments: Sequence[Segment]) -> bool:
@@ -157,7 +157,7 @@ def is_said(task: str, segments: Sequence[Segment]) -> bool:
     return any(
         not text.rstrip().endswith("?") and verb in (have := content_words(text)) and len(set(words) & have) >= need
         and _tasked(text, verb)
-        for said, _ in sentences(segments) for text in _SENTENCE_END.split(said.strip())
+        for said, _ in sentences(segments) for text in SENTENCE_END.split(said.strip())
     )  # a question says no task ("Did everyone get a chance to read the notes?"); a request is a claim
 
 

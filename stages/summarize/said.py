@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.messages import Segment
-from stages.summarize.checks import NEGATION
+from stages.summarize.checks import NEGATION, SENTENCE_END
 from stages.summarize.grounding import CORRECTION, MONTHS, content_words, normalise, numbers
 from stages.summarize.owners import joined
 
@@ -37,7 +37,6 @@ _CONCEDES = re.compile(r"^(?:okay|ok|fine|alright|all right|agreed|fair enough|g
 _SETTLES = re.compile(r"\b(?:we (?:skip|drop|keep|move|stop|cancel|postpone|delay|push|switch|go with|submit|hire|pick|"
                       r"choose|adopt|buy|launch|ship|freeze|stick with|cut|raise|lower|split|merge|close|hold|use)|"
                       r"goes (?:to|into)|becomes?|moves? to|is moving to)\b", re.IGNORECASE)
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
 
 
 def decided(segments: Sequence[Segment]) -> list[str]:
@@ -52,7 +51,7 @@ def decided(segments: Sequence[Segment]) -> list[str]:
                 out.append(what[:1].upper() + what[1:])
         if announced:
             continue
-        parts = _SENTENCES.split(sentence.text.strip())
+        parts = SENTENCE_END.split(sentence.text.strip())
         for k, part in enumerate(parts):
             lead = _CONCLUDES.match(part)
             if part.endswith("?") or not (lead or (k and _CONCEDES.match(parts[k - 1]))):
