@@ -24,7 +24,7 @@ from pipeline.messages import SAMPLE_RATE, AudioChunk, Status
 from pipeline.security import Security, add_client, generate_keys, stop_authenticators
 from stages.settings import AppConfig
 from tests.conftest import ROOT, espeak, free_port, read_all, write_audio
-from tests.test_serve import ALPHA, ALPHA_WORDS, BETA, BETA_WORDS, _taken, _words
+from tests.test_serve import ALPHA, ALPHA_WORDS, BETA, BETA_WORDS, _finish, _taken, _words
 from tests.test_summarize_stage import SMALL
 
 QUESTION = "Who will bake the cinnamon buns?"
@@ -34,16 +34,6 @@ def _cli(*args: str, home: Path) -> subprocess.Popen:
     env = os.environ | {"PYTHONPATH": str(ROOT), "SINKSCRIBE_HOME": str(home)}
     return subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
-
-
-def _finish(proc: subprocess.Popen, timeout_s: float) -> tuple[int, str, str]:
-    try:
-        out, err = proc.communicate(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        raise AssertionError(f"still running after {timeout_s} s:\n{out}\n{err}") from None
-    return proc.returncode, out, err
 
 
 class SecureService:
