@@ -700,3 +700,12 @@ def test_a_deadline_on_a_weekday_is_a_key_fact_and_a_task_s_own_day_is_its_due_d
                      ("Yuki", "Plus the second round, which finished on Friday."),
                      ("Ben", "The deadline is not Friday, it moved.")])  # fmt: skip
     assert said.stated_facts(segs) == ["Ravi has another offer, so he needs an answer from us by Friday"]
+
+
+def test_a_stated_date_drops_the_speaker_s_stance_before_it() -> None:
+    segs = segments([("Tom", "I am a little worried about that, our marketing campaign is planned around the "
+                             "original date, March 10."),
+                     ("Sarah", "I moved the design review to March 12, as agreed.")])  # fmt: skip
+    assert said.stated_facts(segs) == [
+        "Our marketing campaign is planned around the original date, March 10",
+        "I moved the design review to March 12, as agreed"]

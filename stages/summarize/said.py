@@ -73,8 +73,13 @@ _PARTS = re.compile(r"(?<=[.!?:;])\s+")
 _POSES = re.compile(r"\b(?:question|whether|wonder|wondering|not sure|unsure)\b", re.IGNORECASE)
 
 
+# The speaker's own stance before the fact, in a clause without a figure: "I am a little worried about that,
+# our marketing campaign is planned around the original date, March 10" (the demo) keeps the part after it.
+_STANCE_LEAD = re.compile(r"^I\b[^,\d]{0,60},\s+(?=\S)")
+
+
 def _fact_text(part: str) -> str:
-    text = _FACT_TAIL.sub("", _FACT_LEAD.sub("", part.strip())).strip(" ,.;:")
+    text = _FACT_TAIL.sub("", _FACT_LEAD.sub("", _STANCE_LEAD.sub("", part.strip()))).strip(" ,.;:")
     return text[:1].upper() + text[1:]
 
 
