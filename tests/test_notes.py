@@ -296,7 +296,7 @@ def test_a_question_nobody_asked_is_not_an_open_question() -> None:
     notes = Notes()
     report = notes.merge(parse_extraction("OPEN: What should we do about the payment screen issues?\n"
                                           "OPEN: Are we keeping the premium plan?"), segs, sources(segs))  # fmt: skip
-    assert [i.text for i in notes.items] == ["Are we keeping the premium plan?"]
+    assert [i.text for i in notes.items if i.kind == "open"] == ["Are we keeping the premium plan?"]
     assert "no line asks it" in report.dropped_ungrounded[0]
 
 
@@ -709,3 +709,50 @@ def test_a_stated_date_drops_the_speaker_s_stance_before_it() -> None:
     assert said.stated_facts(segs) == [
         "Our marketing campaign is planned around the original date, March 10",
         "I moved the design review to March 12, as agreed"]
+
+
+def test_a_fact_listed_before_the_decision_it_restates_is_not_kept_beside_it() -> None:
+    segs = segments([("Sarah", "Okay, then let's make it official. We have decided to move the release date "
+                               "from March tenth to March twenty-fourth.")])  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("FACT: We have decided to move the release date from March 10 to March 24\n"
+                                 "DECISION: Move the release date from March 10 to March 24"), segs, sources(segs))
+    assert [(i.kind, i.text) for i in notes.items] == [
+        ("decision", "Move the release date from March 10 to March 24")]
+
+
+def test_a_count_stated_in_passing_is_a_key_fact_and_a_span_of_time_or_a_part_is_not() -> None:
+    segs = segments([("Sarah", "From the testing side, we found twelve open issues last week."),
+                     ("Sarah", "Three of those issues are serious."),
+                     ("David", "It is bigger than we expected, and it needs at least two more weeks."),
+                     ("Maria", "This month we had about four hundred pilot users."),
+                     ("David", "The migration will need roughly two hours of downtime."),
+                     ("Tom", "I'm teaching two courses this month and I won't get to it.")])  # fmt: skip
+    assert said.stated_facts(segs) == ["From the testing side, we found twelve open issues last week",
+                                       "This month we had about four hundred pilot users",
+                                       "The migration will need roughly two hours of downtime"]
+
+
+def test_a_figure_corrected_in_the_next_sentence_replaces_the_fact_it_corrects() -> None:
+    """The cue and the new figure in two sentences of one turn; the model's own wording of the new
+    figure does not take the correction's place."""
+    segs = segments([("Elena", "For the summer, the plan was six interns, two per team."),
+                     ("Priya", "I have to correct that. Finance came back yesterday, and the budget only covers "
+                               "four interns this summer, not six.")])  # fmt: skip
+    notes = Notes()
+    notes.merge([], segs[:1], sources(segs[:1]))
+    assert [i.text for i in notes.items] == ["For the summer, the plan was six interns, two per team"]
+    notes.merge(parse_extraction("FACT: The budget only covers four interns this summer"), segs[1:], sources(segs),
+                segs[:1])
+    texts = [i.text for i in notes.items if i.kind == "fact"]
+    assert not any("six interns" in t for t in texts), texts
+    assert "Finance came back yesterday, and the budget only covers four interns this summer, not six" in texts
+
+
+def test_someone_asked_to_help_is_not_the_owner_of_an_unlabelled_task() -> None:
+    """`make demo`'s ASR transcript (no speaker labels): the model gave the backup scripts to Kevin."""
+    segs = _unlabelled("Great, David owns the database migration. Please send a plan to the team by Friday.",
+                       "Yes, I will do that.", "I will also ask Kevin to help win the backup scripts.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Kevin | Help win the backup scripts | none"), segs, sources(segs))
+    assert [(i.text, i.owner) for i in notes.items if "backup" in i.text] == [("Help win the backup scripts", "")]

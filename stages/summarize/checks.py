@@ -175,6 +175,11 @@ def _tasked(text: str, verb: str) -> bool:
     return False
 
 
+# Someone asked to help is not the task's owner: "I will also ask Kevin to help with the backup scripts" (the
+# demo's unlabelled ASR transcript gave Kevin the task; the owner is whoever says it, else unclear).
+_HELPER = re.compile(r"\b(?:ask|asks|asked|asking|get|gets|have|has|tell|tells|told)\s+[A-Z][a-z]+\s+to\s+help\b")
+
+
 def is_tied(owner: str, task: str, segments: Sequence[Segment]) -> bool:
     """Some sentence names the owner (or was said by them) and shares at least two of the task's
     content words: a name the model put on a task must come from where the task was said. Owners are
@@ -183,7 +188,7 @@ def is_tied(owner: str, task: str, segments: Sequence[Segment]) -> bool:
     need = min(2, len(task_words))
     people = {p for p in names(owner) | {owner.lower()} if p}
     for text, who in sentences(list({s.seq: s for s in segments}.values())):
-        low = set(normalise(text))
+        low = set(normalise(_HELPER.sub(" ", text)))
         if (people & low or people & {w.lower() for w in who}) and len(task_words & content_words(text)) >= need:
             return True
     return False

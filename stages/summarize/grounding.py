@@ -261,4 +261,5 @@ def stem(word: str) -> str:
 # sorry, I used the old sheet." (notes: the corrected figure is the fact; answers: a figure later corrected is
 # not the answer).
 CORRECTION = re.compile(r"\b(?:sorry|i misspoke|correction|my mistake|my bad|i mean|scratch that|let me correct|"
+                        r"(?:have|need) to correct|correct (?:that|myself)|"
                         r"i was wrong|i had it wrong|you're right|you are right)\b", re.IGNORECASE)

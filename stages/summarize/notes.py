@@ -39,7 +39,7 @@ from stages.summarize.grounding import (
     numbers,
 )
 from stages.summarize.owners import as_action, owner_of, people_in, said_tasks
-from stages.summarize.said import decided, left_open, stated_facts
+from stages.summarize.said import decided, left_open, stated
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class Extracted:
     text: str
     owner: str = ""
     due: str = ""
+    corrects: bool = False  # a fact the meeting states as a correction of an earlier figure (said.stated)
 
 
 @dataclass
@@ -174,7 +175,8 @@ class Notes:
                 for t in (said_tasks([*context, *stretch], stretch[0].seq) if stretch else [])]  # fmt: skip
         said += [Extracted("open", q) for q in (left_open([*context, *stretch], stretch[0].seq) if stretch else [])]
         said += [Extracted("decision", d) for d in (decided(stretch) if stretch else [])]
-        said += [Extracted("fact", f) for f in (stated_facts([*context, *stretch], stretch[0].seq) if stretch else [])]
+        said += [Extracted("fact", f.text, corrects=f.corrects)
+                 for f in (stated([*context, *stretch], stretch[0].seq) if stretch else [])]
         for new, from_claim in [*((e, False) for e in extracted), *((t, True) for t in said)]:
             check = sources.check(" ".join((new.text, new.owner, new.due)))
             if not check.grounded:
@@ -231,6 +233,8 @@ class Notes:
                 report.added += 1
                 if new.kind == "decision" or (new.kind == "action" and new.owner):
                     report.resolved += self._resolve_open(item)
+                if new.kind in ("decision", "action"):  # a fact listed first (same stretch) is now a restatement
+                    self.items = [i for i in self.items if not (i.kind == "fact" and self._restates(i.words(), item))]
                 continue
             if self._update(same, new, refs, stretch):
                 same.updated_seq = last_seq
@@ -239,6 +243,13 @@ class Notes:
 
     def _find(self, new: Extracted) -> Item | None:
         words = content_words(new.text)
+        if new.corrects:  # the fact it corrects: same matter (two content words), a figure it does not hold
+            figures = numbers(new.text)  # ("four interns this summer, not six" holds the old six too)
+            for item in reversed(self.items):
+                old = numbers(item.text)
+                if (item.kind == "fact" and old and not old <= figures
+                        and len((words - figures) & (item.words() - old)) >= 2):  # fmt: skip
+                    return item
         best, best_score = None, 0.0
         for item in self.items:
             if item.kind != new.kind:
@@ -254,7 +265,11 @@ class Notes:
         if new.kind != "fact":
             return False
         words = content_words(new.text)
-        return any(item.kind in ("decision", "action") and overlap(words, item.words()) >= 0.8 for item in self.items)
+        return any(self._restates(words, item) for item in self.items)
+
+    @staticmethod
+    def _restates(fact_words: set[str], item: Item) -> bool:
+        return item.kind in ("decision", "action") and overlap(fact_words, item.words()) >= 0.8
 
     def _update(self, item: Item, new: Extracted, refs: list[tuple[int, float]], stretch: Sequence[Segment]) -> bool:
         """A later mention changes an item: a new owner, due date or wording with other numbers or names

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pipeline.messages import Segment
 from stages.summarize.checks import NEGATION, SENTENCE_END
@@ -73,6 +74,36 @@ _PARTS = re.compile(r"(?<=[.!?:;])\s+")
 _POSES = re.compile(r"\b(?:question|whether|wonder|wondering|not sure|unsure)\b", re.IGNORECASE)
 
 
+# A count of things in a statement: "we found twelve open issues", "about four hundred pilot users", "three
+# thousand euros left for cloud compute", "roughly two hours of downtime". The 1.5B model noted none of these
+# on the dev meetings (5 of their 12 number facts). Not a span of time ("two more weeks", "in two years": a
+# schedule, not a quantity, unless it is a span *of* something), not a part ("three of those issues"), not the
+# speaker's own life ("I'm teaching two courses this month").
+_TIME_UNITS = frozenset("seconds minutes hours days weeks months years times nights mornings weekends o clock "
+                        "am pm".split())
+# "the budget only covers four interns this summer, not six": the figure it replaces, said in passing.
+_NOT_FIGURE = re.compile(r",\s*not\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+                         r"thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundred)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"^(?:\w+,\s+)?(?:I|I'm|I've|I'd|I'll|my)\b")
+
+
+def _counts(norm: list[str], modifiers: int = 2) -> bool:
+    for k, word in enumerate(norm):
+        if not word.isdigit() or k + 1 >= len(norm) or norm[k + 1] == "of":
+            continue
+        for j in range(k + 1, min(len(norm), k + 2 + modifiers)):
+            thing = norm[j]
+            if thing.isdigit():
+                break
+            if thing in _TIME_UNITS:
+                if j + 2 < len(norm) and norm[j + 1] == "of" and norm[j + 2] not in ("the", "a", "this", "that", "it"):
+                    return True  # "two hours of downtime"
+                break
+            if thing.endswith("s") and len(thing) > 3 and not thing.endswith("ss"):
+                return True
+    return False
+
+
 # The speaker's own stance before the fact, in a clause without a figure: "I am a little worried about that,
 # our marketing campaign is planned around the original date, March 10" (the demo) keeps the part after it.
 _STANCE_LEAD = re.compile(r"^I\b[^,\d]{0,60},\s+(?=\S)")
@@ -90,7 +121,18 @@ _DEADLINE_DAY = re.compile(r"\b(?:deadline|due|answer|reply|response|decision|su
                            r"sunday)\b", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class Stated:
+    text: str
+    corrects: bool = False  # a corrected figure: it replaces the earlier fact on the same matter
+
+
 def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
+    """`stated`, the texts only."""
+    return [s.text for s in stated(segments, new_from)]
+
+
+def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
     """Key facts the meeting states in a form that leaves no doubt, in sentences ending at or after
     segment `new_from`: a figure a speaker corrects (a statement with a number, in a turn that says it
     corrects, on the same matter as an earlier sentence with another number: the corrected value is
@@ -98,23 +140,29 @@ def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
     could start on June second") and a deadline on a weekday ("he needs an answer from us by Friday").
     The 1.5B model missed these kinds on the development meetings; every
     other number stays the model's call (a marathon time is small talk, not a fact)."""
-    out: list[str] = []
+    out: list[Stated] = []
     said = joined(segments)
     earlier: list[tuple[set[str], set[str]]] = []  # (content words, numbers) of each statement before
+    cue_before = False  # the sentence just before, same speaker, said it corrects ("I have to correct that.")
+    previous: frozenset[str] | None = None
     for sentence in said:
         new = sentence.segments[-1].seq >= new_from
-        correcting = bool(CORRECTION.search(sentence.text))
+        cue = bool(CORRECTION.search(sentence.text))
+        correcting = cue or (cue_before and sentence.speakers == previous)
+        cue_before, previous = cue, sentence.speakers
         for part in _PARTS.split(sentence.text):
             if part.rstrip().endswith("?") or _POSES.search(part):
                 continue
             words, nums, norm = content_words(part), numbers(part), normalise(part)
             dated = any(w in MONTHS and k + 1 < len(norm) and norm[k + 1].isdigit() for k, w in enumerate(norm))
             text = _fact_text(part)
+            corrects = bool(nums) and (correcting or _NOT_FIGURE.search(part) is not None) and any(
+                len(words & w) >= 2 and n != nums for w, n in earlier)
             if new and len(content_words(text)) >= 3 and (
-                ((dated or _DEADLINE_DAY.search(part)) and not NEGATION.search(part))
-                or (correcting and nums and any(len(words & w) >= 2 and n != nums for w, n in earlier))
+                ((dated or _DEADLINE_DAY.search(part)) and not NEGATION.search(part)) or corrects
+                or (_counts(norm) and len(content_words(text)) >= 4 and not _FIRST_PERSON.match(text))
             ):  # fmt: skip
-                out.append(text)
+                out.append(Stated(text, corrects))
             if nums:
                 earlier.append((words, nums))
     return out
