@@ -756,3 +756,17 @@ def test_someone_asked_to_help_is_not_the_owner_of_an_unlabelled_task() -> None:
     notes = Notes()
     notes.merge(parse_extraction("ACTION: Kevin | Help win the backup scripts | none"), segs, sources(segs))
     assert [(i.text, i.owner) for i in notes.items if "backup" in i.text] == [("Help win the backup scripts", "")]
+
+
+def test_a_due_date_is_only_its_date() -> None:
+    """`make demo`'s ASR recap "David owns the database migration and end the plan by Friday": the model
+    wrote "end the plan by Friday" as the due date."""
+    segs = _unlabelled("Sarah's team is busy with testing, so I will take it myself.",
+                       "So, to summarize, the release moves to March 24th. David owns the database migration "
+                       "and end the plan by Friday.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: David | Own the database migration | end the plan by Friday"), segs,
+                sources(segs))
+    assert [(i.owner, i.due) for i in notes.items if i.kind == "action"] == [("David", "Friday")]
+    assert said.stated_facts(segs)[0] == "The release moves to March 24th"
+    assert owners.due_phrase("the end of the month") == "the end of the month"

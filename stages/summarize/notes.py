@@ -38,7 +38,7 @@ from stages.summarize.grounding import (
     names,
     numbers,
 )
-from stages.summarize.owners import as_action, owner_of, people_in, said_tasks
+from stages.summarize.owners import as_action, due_phrase, owner_of, people_in, said_tasks
 from stages.summarize.said import decided, left_open, stated
 
 log = logging.getLogger(__name__)
@@ -199,6 +199,8 @@ class Notes:
                     report.dropped_ungrounded.append(f"action: {new.text} (no line gives or says this task)")
                     continue
                 new = attributed
+                if new.due and due_phrase(new.due) != new.due:
+                    new = replace(new, due=due_phrase(new.due))
                 if new.due and not gives_deadline(new.due, [*context, *stretch]):
                     report.dues_dropped.append(f"{new.text} (due {new.due})")
                     new = replace(new, due="")

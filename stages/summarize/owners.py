@@ -232,6 +232,20 @@ def said_task(claim: Claim) -> SaidTask | None:
     return SaidTask(claim.person, task[:1].upper() + task[1:], due, claim)
 
 
+_DAY_NAME = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|"
+                       r"january|february|march|april|may|june|july|august|september|october|november|december)\b",
+                       re.IGNORECASE)
+
+
+def due_phrase(due: str) -> str:
+    """Only the date of a due date: the 1.5B model wrote "end the plan by Friday" as the due of David's
+    migration (from "David owns the database migration and end the plan by Friday", the demo's ASR)."""
+    m = _DUE.search(due)
+    if not m or not _DAY_NAME.search(m.group(0)):  # "the end of the month" stays whole
+        return due
+    return re.sub(r"^(?:by|on|before|until|due|no later than)\s+", "", m.group(0).strip(" ,"), flags=re.IGNORECASE)
+
+
 def said_tasks(segments: Sequence[Segment], new_from: int = -1) -> list[SaidTask]:
     """The tasks the segments give people in so many words (see `said_task`), those said in a sentence
     that ends at or after segment `new_from`."""

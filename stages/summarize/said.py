@@ -65,7 +65,8 @@ def decided(segments: Sequence[Segment]) -> list[str]:
     return out
 
 
-_FACT_LEAD = re.compile(r"^(?:(?:so|okay|ok|and|but|well|sorry|actually|right|yes|yeah|no|then|anyway|also|oh)\b[,:]?\s*)+",
+_FACT_LEAD = re.compile(r"^(?:(?:so|okay|ok|and|but|well|sorry|actually|right|yes|yeah|no|then|anyway|also|oh|"
+                        r"to summarize|to sum up|in summary|to recap|recap)\b[,:]?\s*)+",
                         re.IGNORECASE)
 _FACT_TAIL = re.compile(r",?\s+(?:which|if|but|because|unless|so that|though|although)\b.*$", re.IGNORECASE)
 _PARTS = re.compile(r"(?<=[.!?:;])\s+")
