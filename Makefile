@@ -50,7 +50,10 @@ $(NODE_CLIENT): examples/node/package.json examples/node/package-lock.json
 
 test: $(STAMP) $(NODE_CLIENT)
 	$(BIN)/ruff check pipeline stages bench tests examples
-	$(BIN)/python -m pytest -q --durations=25
+	# Two workers, one test file each at a time (module fixtures such as a started service are made once);
+	# bench.asr.free_ports gives each worker its own ports. Many tests wait on real-time replays, so two
+	# workers on two cores roughly halve the wall time.
+	$(BIN)/python -m pytest -q --durations=25 -n 2 --dist loadfile
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"

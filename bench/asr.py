@@ -34,6 +34,17 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".m4a", ".webm", ".a
 log = logging.getLogger("bench.asr")
 
 
+def _xdist_worker() -> tuple[int, int]:
+    """(index, count) of this pytest-xdist worker, inherited by the processes it starts; (0, 1) otherwise."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "")
+    try:
+        count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+        index = int(name[2:]) if name.startswith("gw") else 0
+    except ValueError:
+        return 0, 1
+    return (index, count) if 0 <= index < count else (0, 1)
+
+
 def free_ports(n: int) -> list[int]:
     """`n` distinct free loopback ports outside the kernel's ephemeral range.
 
@@ -47,6 +58,10 @@ def free_ports(n: int) -> list[int]:
     except (OSError, ValueError):
         pass
     candidates = [p for p in range(10000, 65000) if not low <= p <= high]
+    # Parallel test workers (pytest-xdist) each draw from their own residue class: a port one worker
+    # drew but has not bound yet (its stage is still loading a model) is never drawn by another.
+    worker, workers = _xdist_worker()
+    candidates = [p for p in candidates if p % workers == worker]
     ports: list[int] = []
     for port in random.sample(candidates, len(candidates)):
         with socket.socket() as s:
