@@ -770,3 +770,17 @@ def test_a_due_date_is_only_its_date() -> None:
     assert [(i.owner, i.due) for i in notes.items if i.kind == "action"] == [("David", "Friday")]
     assert said.stated_facts(segs)[0] == "The release moves to March 24th"
     assert owners.due_phrase("the end of the month") == "the end of the month"
+
+
+def test_a_short_task_does_not_swallow_a_longer_fact_that_holds_its_words() -> None:
+    """This stop's `make demo`: "David: Take the database migration" removed the key fact "The database
+    migration is expected to take two more weeks" (the restatement check measured the shorter side)."""
+    segs = _unlabelled("The main risk is the database migration. It is bigger than we expected, and it needs at "
+                       "least two more weeks.", "Sarah's team is busy with testing, so I will take it myself.",
+                       "Great, David owns the database migration.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("FACT: The database migration is expected to take two more weeks"), segs[:1],
+                sources(segs[:1]))
+    notes.merge(parse_extraction("ACTION: David | Take the database migration | none"), segs[1:], sources(segs),
+                segs[:1])
+    assert [(i.kind, i.owner) for i in notes.items] == [("fact", ""), ("action", "David")]

@@ -235,12 +235,11 @@ class Notes:
                 report.added += 1
                 if new.kind == "decision" or (new.kind == "action" and new.owner):
                     report.resolved += self._resolve_open(item)
-                if new.kind in ("decision", "action"):  # a fact listed first (same stretch) is now a restatement
-                    self.items = [i for i in self.items if not (i.kind == "fact" and self._restates(i.words(), item))]
                 continue
             if self._update(same, new, refs, stretch):
                 same.updated_seq = last_seq
                 report.updated += 1
+        self._prune_restated()
         return report
 
     def _find(self, new: Extracted) -> Item | None:
@@ -271,7 +270,19 @@ class Notes:
 
     @staticmethod
     def _restates(fact_words: set[str], item: Item) -> bool:
-        return item.kind in ("decision", "action") and overlap(fact_words, item.words()) >= 0.8
+        """Most of the fact's words are the decision's or task's ("We have decided to move the release
+        date from March 10 to March 24" and the decision "Move the release date ..."); a short task inside
+        a longer fact ("Take the database migration" in "the database migration is expected to take two
+        more weeks") is not a restatement of it."""
+        if item.kind not in ("decision", "action") or not fact_words:
+            return False
+        return len(fact_words & item.words()) / len(fact_words) >= 0.8
+
+    def _prune_restated(self) -> None:
+        """A fact that restates a decision or task, whichever came first (an update can turn a fact's
+        wording into a decision's, and the model lists a stretch's fact before its decision)."""
+        self.items = [i for i in self.items
+                      if not (i.kind == "fact" and any(self._restates(i.words(), o) for o in self.items))]
 
     def _update(self, item: Item, new: Extracted, refs: list[tuple[int, float]], stretch: Sequence[Segment]) -> bool:
         """A later mention changes an item: a new owner, due date or wording with other numbers or names
