@@ -784,3 +784,10 @@ def test_a_short_task_does_not_swallow_a_longer_fact_that_holds_its_words() -> N
     notes.merge(parse_extraction("ACTION: David | Take the database migration | none"), segs[1:], sources(segs),
                 segs[:1])
     assert [(i.kind, i.owner) for i in notes.items] == [("fact", ""), ("action", "David")]
+
+
+def test_a_decision_concluded_in_whisper_s_words_is_found() -> None:
+    """`make demo`'s ASR: "Good, then the startup fix go into the release." (said: "goes into")."""
+    segs = _unlabelled("Good, then the startup fix go into the release. Tom, can you write a short summary "
+                       "on the feedback for the team?")  # fmt: skip
+    assert said.decided(segs) == ["The startup fix go into the release"]
