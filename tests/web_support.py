@@ -16,38 +16,19 @@ from pathlib import Path
 import pytest
 import zmq
 
+from bench.browser import BrowserMissing, wait_for  # noqa: F401 (the tests import wait_for from here)
+from bench.browser import browser as _browser
 from pipeline import transport, wire
 from pipeline.messages import NoteItem, Segment, Snapshot, SnapshotRequest, Status, Summary
 from tests.conftest import ROOT
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-
 
 def browser(width: int = 1280, height: int = 900):
-    """Headless chromium from Debian, driven by Selenium through Debian's chromedriver: an explicit
-    Service path, so selenium-manager never downloads a browser or driver of its own."""
-    if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
-        pytest.fail("chromium and chromium-driver are missing: `make test` installs them (Debian packages)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                f"--window-size={width},{height}", "--enable-precise-memory-info"):  # fmt: skip
-        options.add_argument(arg)
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-
-
-def wait_for(check, timeout_s: float, what: str, every_s: float = 0.2):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s:g} s waiting for {what}")
-        time.sleep(every_s)
+    """Headless Debian chromium (`bench.browser`); a missing browser fails the test with what to install."""
+    try:
+        return _browser(width, height)
+    except BrowserMissing as exc:
+        pytest.fail(str(exc))
 
 
 class WebServer:

@@ -1,0 +1,92 @@
+"""The README's screenshot of the page, taken during `make demo`'s own replay with the default model.
+
+    python -m bench.web_shot --png docs/web.png [--audio samples/meeting.ogg] [--question "..."]
+
+Starts `sinkscribe replay AUDIO --speed 0 --web PORT` (a fresh session folder), opens the page in
+Debian's headless chromium (`bench.browser`), waits for the final notes, asks the question through the
+ask box, waits for its cited answer, clicks the citation (the transcript scrolls to the line) and saves
+the screenshot. About as long as `make demo` (12 min on 2 cores with qwen2.5-coder-1.5b in float32).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.asr import free_ports
+from bench.browser import browser, wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("bench.web_shot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser.add_argument("--png", required=True, type=Path)
+    parser.add_argument("--audio", default=str(ROOT / "samples" / "meeting.ogg"))
+    parser.add_argument("--question", default="Who owns the database migration?")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for the final notes")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+
+    with tempfile.TemporaryDirectory(prefix="web-shot-") as folder:
+        port = free_ports(1)[0]
+        out = open(Path(folder) / "replay.log", "wb")  # noqa: SIM115 (closed below, after the process)
+        replay = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "replay", args.audio, "--speed", "0", "--web", str(port),
+             "--session-dir", str(Path(folder) / "sessions")],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=os.environ | {"PYTHONPATH": str(ROOT)},
+            start_new_session=True,
+        )  # fmt: skip
+        driver = None
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            driver = browser(1280, 860)
+            wait_for(lambda: _loads(driver, url) or replay.poll() is not None, 300, "the page")
+            started = time.monotonic()
+            wait_for(lambda: "final" in driver.find_element("id", "notes-upto").text or replay.poll() is not None,
+                     args.timeout, "the final notes")  # fmt: skip
+            if replay.poll() is not None:
+                raise RuntimeError(f"the replay ended (exit {replay.returncode}): see its log")
+            log.info("final notes after %.0f s", time.monotonic() - started)
+            from selenium.webdriver.common.keys import Keys
+
+            driver.find_element("id", "ask-input").send_keys(args.question, Keys.ENTER)
+            cite = wait_for(lambda: driver.find_elements("css selector", "#answers .qa a.cite"), 600, "an answer")[0]
+            cite.send_keys(Keys.ENTER)  # the transcript scrolls to the cited line and highlights it
+            time.sleep(1.0)
+            args.png.parent.mkdir(parents=True, exist_ok=True)
+            driver.save_screenshot(str(args.png))
+            log.info("saved %s", args.png)
+        finally:
+            if driver is not None:
+                driver.quit()
+            os.killpg(replay.pid, signal.SIGINT)
+            try:
+                replay.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(replay.pid, signal.SIGKILL)
+                replay.wait()
+            out.close()
+            if replay.returncode not in (0, -signal.SIGINT, 130):
+                sys.stderr.write((Path(folder) / "replay.log").read_text(errors="replace")[-3000:])
+    return 0
+
+
+def _loads(driver, url: str) -> bool:  # noqa: ANN001
+    try:
+        driver.get(url)
+    except Exception:  # noqa: BLE001 (the server is not up yet: retried)
+        return False
+    return driver.title == "sinkscribe"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
