@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         driver = None
         try:
             url = f"http://127.0.0.1:{port}/"
-            driver = browser(1280, 860)
+            driver = browser(1280, 1000)
             wait_for(lambda: _loads(driver, url) or replay.poll() is not None, 300, "the page")
             started = time.monotonic()
             wait_for(lambda: "final" in driver.find_element("id", "notes-upto").text or replay.poll() is not None,
@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             cite = wait_for(lambda: driver.find_elements("css selector", "#answers .qa a.cite"), 600, "an answer")[0]
             cite.send_keys(Keys.ENTER)  # the transcript scrolls to the cited line and highlights it
             time.sleep(1.0)
+            driver.execute_script("window.scrollTo(0, 0)")  # the page's header in the picture, panels as they are
             args.png.parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(args.png))
             log.info("saved %s", args.png)

@@ -703,9 +703,11 @@ def test_a_deadline_on_a_weekday_is_a_key_fact_and_a_task_s_own_day_is_its_due_d
 
 
 def test_a_stated_date_drops_the_speaker_s_stance_before_it() -> None:
+    """And a date with nothing said about it is no fact ("March 24 works for me": this stop's demo page)."""
     segs = segments([("Tom", "I am a little worried about that, our marketing campaign is planned around the "
                              "original date, March 10."),
-                     ("Sarah", "I moved the design review to March 12, as agreed.")])  # fmt: skip
+                     ("Sarah", "I moved the design review to March 12, as agreed."),
+                     ("Tom", "March 24 works for me.")])  # fmt: skip
     assert said.stated_facts(segs) == [
         "Our marketing campaign is planned around the original date, March 10",
         "I moved the design review to March 12, as agreed"]

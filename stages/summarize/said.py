@@ -160,8 +160,10 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             text = _fact_text(part)
             corrects = bool(nums) and (correcting or _NOT_FIGURE.search(part) is not None) and any(
                 len(words & w) >= 2 and n != nums for w, n in earlier)
+            # A date needs something said about it: "March 24 works for me" agrees, it states nothing.
+            about = {w for w in content_words(text) if not w.isdigit() and w not in MONTHS}
             if new and len(content_words(text)) >= 3 and (
-                ((dated or _DEADLINE_DAY.search(part)) and not NEGATION.search(part)) or corrects
+                ((dated or _DEADLINE_DAY.search(part)) and len(about) >= 2 and not NEGATION.search(part)) or corrects
                 or (_counts(norm) and len(content_words(text)) >= 4 and not _FIRST_PERSON.match(text))
             ):  # fmt: skip
                 out.append(Stated(text, corrects))
