@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
             cite = wait_for(lambda: driver.find_elements("css selector", "#answers .qa a.cite"), 600, "an answer")[0]
             cite.send_keys(Keys.ENTER)  # the transcript scrolls to the cited line and highlights it
             time.sleep(1.0)
-            driver.execute_script("window.scrollTo(0, 0)")  # the page's header in the picture, panels as they are
+            # The page's header and the notes from their first section in the picture; the transcript stays
+            # on the cited line.
+            driver.execute_script("window.scrollTo(0, 0); document.querySelector('.side').scrollTop = 0;")
             args.png.parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(args.png))
             log.info("saved %s", args.png)

@@ -793,3 +793,13 @@ def test_a_decision_concluded_in_whisper_s_words_is_found() -> None:
     segs = _unlabelled("Good, then the startup fix go into the release. Tom, can you write a short summary "
                        "on the feedback for the team?")  # fmt: skip
     assert said.decided(segs) == ["The startup fix go into the release"]
+
+
+def test_a_model_fact_that_only_agrees_to_a_date_is_dropped() -> None:
+    segs = _unlabelled("If we move the release by two weeks, we would launch on March 24.",
+                       "March 24 works for me. I can move the campaign.")  # fmt: skip
+    notes = Notes()
+    report = notes.merge(parse_extraction("FACT: March 24 works for me\nFACT: The launch would be on March 24"),
+                         segs, sources(segs))
+    assert notes.items and not any("works for me" in i.text for i in notes.items)
+    assert report.dropped_ungrounded == ["fact: March 24 works for me (nothing said about its figure)"]

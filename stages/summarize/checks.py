@@ -175,6 +175,17 @@ def _tasked(text: str, verb: str) -> bool:
     return False
 
 
+_AGREEING = frozenset(stem(w) for w in "works work fine good great ok okay sounds sound agree agreed perfect "
+                                      "suits suit right yes sure".split())
+
+
+def says_about(text: str) -> bool:
+    """A figure or date with something said about it: "the launch would be on March 24", not "March 24
+    works for me" (an agreement; the model listed it as a key fact in this stop's demo)."""
+    return any(not w.isdigit() and w not in MONTHS and w not in WEEKDAYS and w not in _AGREEING
+               for w in content_words(text))
+
+
 # Someone asked to help is not the task's owner: "I will also ask Kevin to help with the backup scripts" (the
 # demo's unlabelled ASR transcript gave Kevin the task; the owner is whoever says it, else unclear).
 _HELPER = re.compile(r"\b(?:ask|asks|asked|asking|get|gets|have|has|tell|tells|told)\s+[A-Z][a-z]+\s+to\s+help\b")

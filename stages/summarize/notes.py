@@ -31,6 +31,7 @@ from stages.summarize.checks import (
     is_specific,
     is_stated,
     is_tied,
+    says_about,
 )
 from stages.summarize.grounding import (
     Sources,
@@ -208,6 +209,9 @@ class Notes:
                 new = replace(new, kind="fact")  # a figure said as a plain statement is a fact, not a choice
             if new.kind == "fact" and not is_specific(new.text):
                 report.dropped_ungrounded.append(f"fact: {new.text} (no number or date)")
+                continue
+            if new.kind == "fact" and not says_about(new.text):
+                report.dropped_ungrounded.append(f"fact: {new.text} (nothing said about its figure)")
                 continue
             if new.kind in ("decision", "fact") and not is_stated(new.kind, new.text, [*context, *stretch]):
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} (no statement says it)")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.messages import Segment
-from stages.summarize.checks import NEGATION, SENTENCE_END
+from stages.summarize.checks import NEGATION, SENTENCE_END, says_about
 from stages.summarize.grounding import CORRECTION, MONTHS, content_words, normalise, numbers
 from stages.summarize.owners import joined
 
@@ -160,10 +160,8 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             text = _fact_text(part)
             corrects = bool(nums) and (correcting or _NOT_FIGURE.search(part) is not None) and any(
                 len(words & w) >= 2 and n != nums for w, n in earlier)
-            # A date needs something said about it: "March 24 works for me" agrees, it states nothing.
-            about = {w for w in content_words(text) if not w.isdigit() and w not in MONTHS}
-            if new and len(content_words(text)) >= 3 and (
-                ((dated or _DEADLINE_DAY.search(part)) and len(about) >= 2 and not NEGATION.search(part)) or corrects
+            if new and len(content_words(text)) >= 3 and (  # "March 24 works for me" says nothing about it
+                ((dated or _DEADLINE_DAY.search(part)) and says_about(text) and not NEGATION.search(part)) or corrects
                 or (_counts(norm) and len(content_words(text)) >= 4 and not _FIRST_PERSON.match(text))
             ):  # fmt: skip
                 out.append(Stated(text, corrects))
