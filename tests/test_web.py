@@ -4,7 +4,7 @@ the page loads, captions and notes arrive, a question's citation scrolls the tra
 page reconnects and catches up after the web server restarts; and over a long fast meeting (a scripted
 summarize: thousands of lines in seconds) the DOM stays bounded and older lines load on scroll.
 
-Set SINKSCRIBE_WEB_SCREENSHOT=docs/web.png to keep the screenshot the README shows.
+Set SINKSCRIBE_WEB_SCREENSHOT=FILE to keep its screenshot (the README's is `make demo`'s replay: bench/web_shot.py).
 """
 
 from __future__ import annotations
