@@ -115,5 +115,9 @@ def test_the_last_sentence_is_not_repeated_at_the_end_of_the_stream(whisper, sen
     text = text_of(segments)
     assert len(segments) >= 2  # committed in several pieces before the end
     assert wer(f"{FIRST} {SECOND}", text) <= 0.2, text
-    for phrase in ("good morning", "release date", "budget review", "thursday afternoon"):
-        assert count(phrase, text) == 1, text
+    # The subject is repetition; recognition is the WER bound's. Whisper's windows follow its measured cost,
+    # so under load one phrase can be misheard ("The budget of you" for "the budget review", CI beside a
+    # bench run) with nothing repeated.
+    phrases = ("good morning", "release date", "budget review", "thursday afternoon")
+    assert all(count(phrase, text) <= 1 for phrase in phrases), text
+    assert sum(count(phrase, text) for phrase in phrases) >= 3, text
