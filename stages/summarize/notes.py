@@ -200,7 +200,7 @@ class Notes:
                     report.dropped_ungrounded.append(f"action: {new.text} (no line gives or says this task)")
                     continue
                 new = attributed
-                if new.due and due_phrase(new.due) != new.due:
+                if new.due:
                     new = replace(new, due=due_phrase(new.due))
                 if new.due and not gives_deadline(new.due, [*context, *stretch]):
                     report.dues_dropped.append(f"{new.text} (due {new.due})")

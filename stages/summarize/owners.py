@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.messages import Segment
-from stages.summarize.grounding import content_words, names
+from stages.summarize.grounding import MONTHS, WEEKDAYS, content_words, names
 
 _NAME = r"([A-Z][a-z]+)"
 # "David owns", "Sarah will", "Tom'll", "Grace is going to", "Sven to renegotiate" (a recap's shorthand).
@@ -220,8 +220,7 @@ def said_task(claim: Claim) -> SaidTask | None:
     rest = re.sub(r"\s*,?\s*\band\s*$", "", rest)
     due = ""
     if (m := _DUE.search(rest)) and content_words(rest[: m.start()]):
-        due = m.group(0).strip(" ,")
-        due = re.sub(r"^(?:by|on|before|until|due|no later than)\s+", "", due, flags=re.IGNORECASE)
+        due = _date_of(m)
         rest = rest[: m.start()]
     rest = _FILLER.sub("", rest).strip(" ,.")
     task = f"{verb} {rest}".strip() if verb else rest
@@ -232,9 +231,12 @@ def said_task(claim: Claim) -> SaidTask | None:
     return SaidTask(claim.person, task[:1].upper() + task[1:], due, claim)
 
 
-_DAY_NAME = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|"
-                       r"january|february|march|april|may|june|july|august|september|october|november|december)\b",
-                       re.IGNORECASE)
+_DAY_NAME = re.compile(r"\b(?:" + "|".join((*WEEKDAYS, "tomorrow", "today", "tonight", *MONTHS)) + r")\b", re.IGNORECASE)
+
+
+def _date_of(due: re.Match[str]) -> str:
+    """A `_DUE` match without its lead word: " by Friday" -> "Friday"."""
+    return re.sub(r"^(?:by|on|before|until|due|no later than)\s+", "", due.group(0).strip(" ,"), flags=re.IGNORECASE)
 
 
 def due_phrase(due: str) -> str:
@@ -243,7 +245,7 @@ def due_phrase(due: str) -> str:
     m = _DUE.search(due)
     if not m or not _DAY_NAME.search(m.group(0)):  # "the end of the month" stays whole
         return due
-    return re.sub(r"^(?:by|on|before|until|due|no later than)\s+", "", m.group(0).strip(" ,"), flags=re.IGNORECASE)
+    return _date_of(m)
 
 
 def said_tasks(segments: Sequence[Segment], new_from: int = -1) -> list[SaidTask]:

@@ -139,9 +139,10 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
     segment `new_from`: a figure a speaker corrects (a statement with a number, in a turn that says it
     corrects, on the same matter as an earlier sentence with another number: the corrected value is
     the fact, and it replaces the old one in the notes), a calendar date given in a statement ("He
-    could start on June second") and a deadline on a weekday ("he needs an answer from us by Friday").
-    The 1.5B model missed these kinds on the development meetings; every
-    other number stays the model's call (a marathon time is small talk, not a fact)."""
+    could start on June second"), a deadline on a weekday ("he needs an answer from us by Friday") and a
+    count of things (`_counts`: "we found twelve open issues"). The 1.5B model missed these kinds on the
+    development meetings; every other number stays the model's call (a marathon time is small talk, not a
+    fact)."""
     out: list[Stated] = []
     said = joined(segments)
     earlier: list[tuple[set[str], set[str]]] = []  # (content words, numbers) of each statement before
