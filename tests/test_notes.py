@@ -747,8 +747,8 @@ def test_a_figure_corrected_in_the_next_sentence_replaces_the_fact_it_corrects()
     notes.merge(parse_extraction("FACT: The budget only covers four interns this summer"), segs[1:], sources(segs),
                 segs[:1])
     texts = [i.text for i in notes.items if i.kind == "fact"]
-    assert not any("six interns" in t for t in texts), texts
-    assert "Finance came back yesterday, and the budget only covers four interns this summer, not six" in texts
+    # the model's shorter wording of the same figure is not listed beside the sentence that says it
+    assert texts == ["Finance came back yesterday, and the budget only covers four interns this summer, not six"]
 
 
 def test_someone_asked_to_help_is_not_the_owner_of_an_unlabelled_task() -> None:

@@ -282,11 +282,25 @@ class Notes:
             return False
         return len(fact_words & item.words()) / len(fact_words) >= 0.8
 
+    @staticmethod
+    def _within(fact: Item, other: Item) -> bool:
+        """A fact another, longer fact already says: most of its words and all of its figures ("The
+        budget only covers four interns this summer" in "Finance came back, and the budget only covers
+        four interns this summer, not six"). The model's wording of a figure and the sentence the meeting
+        said it in (`said.stated`) often both arrive; the longer one keeps the context."""
+        if other is fact or other.kind != "fact":
+            return False
+        words, others = fact.words(), other.words()
+        return (bool(words) and len(others) > len(words) and len(words & others) / len(words) >= 0.8
+                and numbers(fact.text) <= numbers(other.text))  # fmt: skip
+
     def _prune_restated(self) -> None:
         """A fact that restates a decision or task, whichever came first (an update can turn a fact's
-        wording into a decision's, and the model lists a stretch's fact before its decision)."""
+        wording into a decision's, and the model lists a stretch's fact before its decision), or that a
+        longer fact already says."""
         self.items = [i for i in self.items
-                      if not (i.kind == "fact" and any(self._restates(i.words(), o) for o in self.items))]
+                      if not (i.kind == "fact" and any(self._restates(i.words(), o) or self._within(i, o)
+                                                       for o in self.items))]  # fmt: skip
 
     def _update(self, item: Item, new: Extracted, refs: list[tuple[int, float]], stretch: Sequence[Segment]) -> bool:
         """A later mention changes an item: a new owner, due date or wording with other numbers or names
