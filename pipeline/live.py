@@ -13,7 +13,6 @@ captured is still transcribed and summarized; the others flush on their own end 
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +26,7 @@ from pipeline import transport, wire
 from pipeline.errors import StageFailed
 from pipeline.messages import EndOfStream, Message, Status
 from pipeline.runner import StopFlag
-from pipeline.supervisor import RestartPolicy, Supervisor
+from pipeline.supervisor import RestartPolicy, Supervisor, all_threads
 
 log = logging.getLogger(__name__)
 DEFAULT_RESTART = RestartPolicy()  # run and replay restart crashed stages
@@ -160,8 +159,8 @@ def run_transcription(
     for endpoint in (ep.audio, ep.captions):  # what the children will bind: fail here, in one line
         transport.check_bindable(endpoint)
     stop = stop or StopFlag()
-    if cfg.transcribe.threads == 0:  # alone on the machine: Whisper may use every core
-        cfg = replace(cfg, transcribe=replace(cfg.transcribe, threads=os.cpu_count() or 1))
+    # Alone on the machine: Whisper may use every core (or as many as OMP_NUM_THREADS allows).
+    cfg = replace(cfg, transcribe=replace(cfg.transcribe, threads=all_threads(cfg.transcribe.threads)))
     # This process is the transcript's consumer, not summarize: nothing acknowledges segments.
     cfg = replace(cfg, transcribe=replace(cfg.transcribe, acks=False))
     sink = listen("pull", ep.transcript, "transcript", bind=True, security=cfg.security)
@@ -203,13 +202,15 @@ def run_summarization(
     listeners = [Listener(summary, handle)]
     if not text_input:
         listeners.append(Listener(listen("sub", ep.captions, "captions", bind=False, topics=("partial",), security=cfg.security), handle))
-    if text_input and cfg.summarize.threads == 0:  # no transcribe beside it: the model may use every core
-        cfg = replace(cfg, summarize=replace(cfg.summarize, threads=os.cpu_count() or 1))
+    if text_input:  # no transcribe beside it: the model may use every core (or as many as allowed)
+        cfg = replace(cfg, summarize=replace(cfg.summarize, threads=all_threads(cfg.summarize.threads)))
     upstream = replace(cfg, exit_after_eos=True)
     result = LiveResult()
     try:
-        alone = {"OMP_WAIT_POLICY": "ACTIVE"} if text_input else {}  # no Whisper beside the model
-        with sigint_sets(stop), Supervisor(cfg, log_level, restart, env=alone) as sup:
+        # OpenMP threads wait PASSIVE (supervisor.py) here too. ACTIVE (spinning) made a text replay on an
+        # idle machine 11% faster and 2.3x slower beside one busy core (smollm2, 20 lines: 43 s on one
+        # thread, 59 s on two PASSIVE, 100 s on two ACTIVE): a laptop is rarely idle.
+        with sigint_sets(stop), Supervisor(cfg, log_level, restart) as sup:
             sup.start("summarize", replace(cfg, exit_after_eos=False))  # serves questions after the end
             if text_input:
                 sup.start("text", upstream)

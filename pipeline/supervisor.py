@@ -218,6 +218,20 @@ def _die_with_parent() -> None:
         pass
 
 
+def thread_cap() -> int | None:
+    """`OMP_NUM_THREADS` when set: the usual cap on the threads of any OpenMP program (a shared machine,
+    a CI runner, `make test`'s workers). Stages whose config says 0 (auto) stay within it; children
+    inherit it with the rest of the environment."""
+    raw = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+
+
+def all_threads(threads: int) -> int:
+    """0 = every core, at most the cap: for a stage alone on the machine (a text replay's summarize,
+    transcription with no model beside it)."""
+    return threads if threads > 0 else (thread_cap() or os.cpu_count() or 1)
+
+
 def _child_env(defaults: dict[str, str]) -> dict[str, str]:
     env = dict(os.environ)
     for key, value in defaults.items():
@@ -225,8 +239,9 @@ def _child_env(defaults: dict[str, str]) -> dict[str, str]:
     # Children must import this checkout's packages even when it is not installed (tests, bench).
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    # Stages share the cores: OpenMP threads that busy-wait steal them from the other stage. (A stage
-    # alone on the machine is better off ACTIVE: measured 11% faster transcript ingest with `replay --text`.)
+    # Stages share the cores: OpenMP threads that busy-wait steal them from the other stage, and from
+    # whatever else runs (a stage alone on an idle machine gains ~11% with ACTIVE, and loses 2.3x beside
+    # one busy core: pipeline/live.py).
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     # glibc gives each thread that allocates its own malloc arena; with the threads of CTranslate2,
     # onnxruntime and libzmq, freed memory stays scattered across them and RSS creeps up over hours.

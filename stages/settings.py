@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.security import Security
+from pipeline.supervisor import thread_cap
 
 
 def data_home() -> Path:
@@ -32,9 +33,12 @@ LOOPBACK = "tcp://127.0.0.1"
 
 
 def auto_threads(threads: int) -> int:
-    """0 = half the cores: transcribe and summarize run side by side, and two thread pools that each
-    want every core spin against each other (measured: a 21-token append went from 0.13 s to 4 s)."""
-    return threads if threads > 0 else max(1, (os.cpu_count() or 2) // 2)
+    """0 = half the cores (at most the cap): transcribe and summarize run side by side, and two thread
+    pools that each want every core spin against each other (measured: a 21-token append went from
+    0.13 s to 4 s)."""
+    if threads > 0:
+        return threads
+    return min(max(1, (os.cpu_count() or 2) // 2), thread_cap() or 1 << 16)
 
 
 def channel_name_ok(name: str) -> bool:
@@ -146,7 +150,7 @@ class CaptureConfig:
 class TranscribeConfig:
     model: str = "tiny.en"  # preset (packaged offline), faster-whisper model name, or local CTranslate2 folder
     compute_type: str = "int8"  # CTranslate2 compute type; int8 is fastest on CPU
-    threads: int = 0  # CPU threads for Whisper; 0 = half the cores (see auto_threads)
+    threads: int = 0  # CPU threads for Whisper; 0 = half the cores, at most $OMP_NUM_THREADS (auto_threads)
     beam_size: int = 5  # with the short encoder window a beam costs ~20% more per run and saves a third of the errors
     language: str = "en"
     step_s: float = 1.0  # minimum new speech between two Whisper runs on the buffer
@@ -210,7 +214,7 @@ class TranscribeConfig:
     # Keep segments until summarize confirms them stored, resend them after its restart, and resume a
     # stream where its session ends. Off when the transcript goes to something other than summarize.
     acks: bool = True
-    ack_timeout_s: float = 300.0  # how long to wait for summarize (at start, and to confirm the end)
+    ack_timeout_s: float = 300.0  # how long to wait for summarize (at start; for the end, since its last progress)
     # Speaker labels (S1, S2 ...) on committed segments: the resemblyzer wheel's GE2E encoder on the
     # segment's audio, clustered online (stages/speakers.py). Off: segments carry no speaker. Off by
     # default for now: importing torch and loading the encoder takes 1.6-1.9 s at transcribe's start on
@@ -301,7 +305,7 @@ class SummarizeConfig:
     model: str = field(default_factory=lambda: os.environ.get("SINKSCRIBE_MODEL") or DEFAULT_MODEL)
     dtype: str = "auto"  # auto = bfloat16 where the CPU has bf16 instructions (2x faster), else float32
     prefill_chunk: int = 128  # transcript tokens per forward: larger chunks use the cores better (speed only)
-    threads: int = 0  # torch threads; 0 = half the cores (see auto_threads)
+    threads: int = 0  # torch threads; 0 = half the cores, at most $OMP_NUM_THREADS (auto_threads)
     sink_tokens: int = 4  # attention sinks: the first tokens of the pinned system prompt
     window_tokens: int = 1024  # recent transcript tokens the model attends to
     headroom_tokens: int = 1024  # room for one request (instruction + notes + stretch or passages) + output

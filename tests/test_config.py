@@ -63,3 +63,21 @@ def test_overrides_and_round_trip_through_toml(tmp_path):
     path = tmp_path / "out.toml"
     path.write_text(config_io.dumps(cfg))
     assert config_io.load(AppConfig, path) == cfg
+
+
+def test_threads_auto_stays_within_omp_num_threads(monkeypatch):
+    """0 (auto) means half the cores beside another stage and every core alone, never more than the
+    OMP_NUM_THREADS a shared machine or CI sets; a number in the config is taken as it is."""
+    import os
+
+    from pipeline.supervisor import all_threads, thread_cap
+    from stages.settings import auto_threads
+
+    cores = os.cpu_count() or 1
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert thread_cap() is None and all_threads(0) == cores and auto_threads(0) == max(1, cores // 2)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert thread_cap() == 1 and all_threads(0) == 1 and auto_threads(0) == 1
+    assert all_threads(3) == 3 and auto_threads(3) == 3  # the config's own number wins
+    monkeypatch.setenv("OMP_NUM_THREADS", "lots")  # not a count: ignored, as OpenMP ignores it
+    assert thread_cap() is None and all_threads(0) == cores
