@@ -194,6 +194,20 @@ def test_committed_set_is_what_the_generator_writes_and_loads():
     assert demo.split == "dev" and any(q.kind == "never" for q in demo.questions)
 
 
+@pytest.mark.parametrize("name", ["catering_week", "library_volunteers"])
+def test_hand_written_meetings_keep_their_traps(name):
+    """The hand-written dev meetings (bench/data/quality/meetings_written.py): a number corrected, a decision
+    reversed, owners wrong (reassigned, mentioned but not responsible), small talk, questions in and out of
+    the window, never-discussed ones."""
+    gold = load_gold(DATA / f"{name}.gold.json")
+    assert gold.split == "dev" and (DATA / f"{name}.txt").exists()
+    assert any(f.section == "number" and f.superseded for f in gold.facts)
+    assert any(f.section == "decision" and f.superseded for f in gold.facts)
+    assert sum(bool(f.wrong_owner) for f in gold.facts if f.section == "action") >= 2
+    assert len(gold.noise) >= 2
+    assert {q.window for q in gold.questions} == {"in", "evicted", None}
+
+
 @pytest.mark.slow
 def test_quality_runner_end_to_end_on_a_tiny_meeting(tmp_path):
     from bench import quality

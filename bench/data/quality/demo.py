@@ -1,19 +1,14 @@
 """Gold for the project's demo meeting, samples/meeting.script.txt (audio: samples/meeting.ogg).
 
-Lines are found by a piece of their text, so an edit of the script that moves or rewords a fact line
-makes make_quality.py fail instead of writing wrong line numbers. Questions are asked shortly after the
-fact in a text run; `bench.quality --audio` asks them all at the end, as `sinkscribe replay --ask` does.
+A hand-written meeting (written.py): lines are found by a piece of their text, so an edit of the script
+that moves or rewords a fact line makes make_quality.py fail instead of writing wrong line numbers.
+Questions are asked shortly after the fact in a text run; `bench.quality --audio` asks them all at the end,
+as `sinkscribe replay --ask` does.
 """
 
 from __future__ import annotations
 
-
-def _line(lines: list[str], piece: str) -> int:
-    found = [i for i, text in enumerate(lines, 1) if piece in text]
-    if len(found) != 1:
-        raise SystemExit(f"demo: {piece!r} is on {len(found)} lines of samples/meeting.script.txt (need exactly 1)")
-    return found[0]
-
+from written import Written
 
 FACTS = [
     # (id, section, line piece, keywords, owner, due, superseded, wrong_owner, exclude)
@@ -71,26 +66,8 @@ NEVERS = [
 ]
 
 
-def demo_gold(script: str) -> dict:
-    lines = script.splitlines()
-    counts = [len(text.split(": ", 1)[-1].split()) for text in lines]
-    facts = []
-    for fid, section, piece, keywords, owner, due, superseded, wrong_owner, exclude in FACTS:
-        facts.append({"id": fid, "section": section, "line": _line(lines, piece), "keywords": keywords,
-                      **({"owner": owner} if section == "action" else {}), "due": due, "superseded": superseded,
-                      "wrong_owner": wrong_owner, "exclude": exclude})  # fmt: skip
-    questions = []
-    for qid, kind, piece, after_piece, question, answers, wrong in QUESTIONS:
-        fact_line, after = _line(lines, piece), _line(lines, after_piece)
-        questions.append({"id": qid, "kind": kind, "after_line": after, "fact_line": fact_line, "question": question,
-                          "answers": answers, "wrong": wrong, "window": "in",
-                          "distance_words": sum(counts[fact_line:after]), "absent": []})  # fmt: skip
-    for i, (question, absent) in enumerate(NEVERS, 1):
-        questions.append({"id": f"never.{i}", "kind": "never", "after_line": len(lines), "fact_line": None,
-                          "question": question, "answers": [], "wrong": [], "window": None, "distance_words": None,
-                          "absent": absent})  # fmt: skip
-    questions.sort(key=lambda q: (q["after_line"], q["id"]))
-    return {"meeting": "demo", "split": "dev", "minutes": 4, "title": "Release plan for version three of the mobile app",
-            "speakers": ["Maria", "David", "Sarah", "Tom"], "transcript": "samples/meeting.script.txt",
-            "audio": "samples/meeting.ogg", "words": sum(counts), "facts": facts, "questions": questions,
-            "noise": []}  # fmt: skip
+DEMO = Written(
+    name="demo", split="dev", minutes=4, title="Release plan for version three of the mobile app",
+    speakers=["Maria", "David", "Sarah", "Tom"], transcript="samples/meeting.script.txt", facts=FACTS,
+    questions=QUESTIONS, nevers=NEVERS, audio="samples/meeting.ogg",
+)  # fmt: skip

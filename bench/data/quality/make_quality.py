@@ -9,6 +9,8 @@ Each meeting (meetings_dev.py, meetings_test.py, meetings_school.py, meetings_lo
 their traps, with filler talk on the block's topic around them (pools of statements with slots,
 reactions, hand-overs, small talk; talk.py). `NAME.txt` has one utterance per line, `Speaker: text`, the
 format `sinkscribe replay FILE --text` reads (150 words a minute: 20 minutes are ~3000 words).
+The hand-written meetings (written.py: demo.py, meetings_written.py) are data: their script is a committed
+source, and only their NAME.gold.json is written, from rows that name each fact's line by a piece of it.
 
 Gold schema (`NAME.gold.json`; lines are 1-based lines of NAME.txt):
 
@@ -31,7 +33,8 @@ its questions' answers match its line (normalised as bench.quality_text does); a
 is said before the fact line and its wrong owner somewhere; filler never says a fact's subject (`reserved`) or any
 number-bearing answer; in-window questions are asked 40-300 words after the fact, evicted ones at least
 1600 words after it (the engine's window is ~1024 tokens, ~700 words); never-discussed questions' terms
-occur nowhere; the length is within 12% of the minutes; no line of 8 or more words repeats.
+occur nowhere; the length is within 12% of the minutes; no line of 8 or more words repeats (all but the
+filler check apply to the hand-written meetings too).
 """
 
 from __future__ import annotations
@@ -49,14 +52,11 @@ ROOT = HERE.parents[2]
 sys.path[:0] = [str(HERE), str(ROOT)]
 
 import talk  # noqa: E402
-from demo import demo_gold  # noqa: E402
-from spec import SCENE, Fact, Meeting, Noise  # noqa: E402
+from spec import EVICTED_MIN_WORDS, IN_WINDOW_WORDS, SCENE, WORDS_PER_MINUTE, Fact, Meeting, Noise, window_of  # noqa: E402, F401
+from written import Written, written_gold  # noqa: E402
 
 from bench.quality_text import groups_match, normalise, numbers_in, phrase_in  # noqa: E402
 
-WORDS_PER_MINUTE = 150
-IN_WINDOW_WORDS = (40, 300)
-EVICTED_MIN_WORDS = 1600
 SAFE_OPENER_WORDS = {"the", "we", "it", "that", "there", "this", "our", "my", "if", "most", "some", "every",
                      "once", "when", "a", "one", "last", "for", "in", "on", "nobody", "everyone", "what"}  # fmt: skip
 
@@ -242,10 +242,6 @@ def assemble(meeting: Meeting) -> tuple[list[tuple], int]:
     return lines, scripted
 
 
-def window_of(distance: int) -> str | None:
-    return "in" if distance <= IN_WINDOW_WORDS[1] else "evicted" if distance >= EVICTED_MIN_WORDS else None
-
-
 def place(rng: random.Random, counts: list[int], fact_line: int, window: str) -> tuple[int, int] | None:
     """(after_line, words said after the fact line up to it), or None when the meeting is too short."""
     after = counts[fact_line:]  # words of the lines after the fact line
@@ -327,18 +323,33 @@ def verify(meeting: Meeting | None, lines: list[tuple], gold: dict) -> None:
     for n in gold.get("noise", []):
         if groups_match(n["keywords"], norm[n["line"] - 1]) < len(n["keywords"]):
             problems.append(f"noise {n['id']}: keywords not on line {n['line']}")
+    target = gold["minutes"] * WORDS_PER_MINUTE
+    if abs(gold["words"] - target) > 0.12 * target:
+        problems.append(f"{gold['words']} words for {gold['minutes']} minutes (target {target})")
+    repeats = [t for t, c in Counter(t for _, t, *_ in lines if words(t) >= 8).items() if c > 1]
+    problems += [f"repeated line: {t}" for t in repeats]
     if meeting is not None:
-        target = meeting.minutes * WORDS_PER_MINUTE
-        if abs(gold["words"] - target) > 0.12 * target:
-            problems.append(f"{gold['words']} words for {meeting.minutes} minutes (target {target})")
         reserved = Writer(meeting).reserved
         for n, text in enumerate(norm, 1):
             if n not in scripted and (hit := [r for r in reserved if phrase_in(r, text)]):
                 problems.append(f"filler line {n} says reserved {hit}")
-        repeats = [t for t, c in Counter(t for _, t, *_ in lines if words(t) >= 8).items() if c > 1]
-        problems += [f"repeated line: {t}" for t in repeats]
     if problems:
         raise SystemExit(f"{gold['meeting']}: refusing to write:\n  " + "\n  ".join(problems))
+
+
+def written_meetings() -> list[Written]:
+    """The hand-written meetings: their scripts are committed sources, only their gold is written."""
+    from demo import DEMO
+    from meetings_written import MEETINGS as WRITTEN
+
+    return [*WRITTEN, DEMO]
+
+
+def build_written(meeting: Written) -> tuple[str, dict]:
+    raw = meeting.path.read_text(encoding="utf-8")
+    gold = written_gold(meeting, raw)
+    verify(None, [tuple(line.split(": ", 1)) for line in raw.splitlines()], gold)
+    return raw, gold
 
 
 def build_all() -> dict[str, tuple[str, dict]]:
@@ -348,11 +359,7 @@ def build_all() -> dict[str, tuple[str, dict]]:
     from meetings_test import MEETINGS as TEST
 
     out = {m.name: build(m) for m in [*DEV, *TEST, *SCHOOL, *LONG]}
-    script = ROOT / "samples" / "meeting.script.txt"
-    raw = script.read_text(encoding="utf-8")
-    demo = demo_gold(raw)
-    verify(None, [tuple(line.split(": ", 1)) for line in raw.splitlines()], demo)
-    out["demo"] = (raw, demo)
+    out |= {m.name: build_written(m) for m in written_meetings()}
     return out
 
 
@@ -361,9 +368,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="Compare with the committed files; write nothing.")
     args = parser.parse_args(argv)
     stale = []
+    written = {m.name for m in written_meetings()}
     for name, (text, gold) in build_all().items():
         payload = json.dumps(gold, indent=1, ensure_ascii=False) + "\n"
-        files = {f"{name}.gold.json": payload} if name == "demo" else {f"{name}.txt": text, f"{name}.gold.json": payload}
+        files = {f"{name}.gold.json": payload} if name in written else {f"{name}.txt": text, f"{name}.gold.json": payload}
         for filename, content in files.items():
             path = HERE / filename
             if args.check:

@@ -46,6 +46,15 @@ class Noise:
 TRAP = "trap"
 SCENE = "scene"  # an unmarked scripted line (make_quality.py marks them so)
 
+WORDS_PER_MINUTE = 150
+IN_WINDOW_WORDS = (40, 300)  # an in-window question is asked this many words after its fact line
+EVICTED_MIN_WORDS = 1600  # an evicted one at least this many (the window is ~1024 tokens, ~700 words)
+
+
+def window_of(distance: int) -> str | None:
+    """`in` or `evicted` by the words said after the fact line; None in between (no question goes there)."""
+    return "in" if distance <= IN_WINDOW_WORDS[1] else "evicted" if distance >= EVICTED_MIN_WORDS else None
+
 
 @dataclass(frozen=True)
 class Never:
