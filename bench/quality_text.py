@@ -90,6 +90,10 @@ def _read_number(tokens: list[str], i: int) -> tuple[float, int] | None:
             current, last = current + TENS[t], "tens"
         elif t == "hundred" and last in ("unit", "a", "digit"):
             current, last = current * 100, "hundred"
+        elif t == "hundred" and last == "" and any(w in UNITS or w in TENS for w in tokens[j + 1 : j + 2]) or (
+                t == "hundred" and last == "" and tokens[j + 1 : j + 2] == ["and"]
+                and any(w in UNITS or w in TENS for w in tokens[j + 2 : j + 3])):  # fmt: skip
+            current, last = 100.0, "hundred"  # "(a) hundred and fifty": the "a" is often not said or heard
         elif t in SCALES and last in ("unit", "tens", "hundred", "a", "digit", "decimal"):
             total, current, last = total + current * SCALES[t], 0.0, "scale"
         elif t == "and" and last in ("hundred", "scale") and j + 1 < len(tokens) and (

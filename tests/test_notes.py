@@ -50,6 +50,9 @@ def test_normalise_reads_numbers_and_dates_either_way() -> None:
     assert normalise("one point five percent") == normalise("1.5 percent") == ["1.5", "percent"]
     assert normalise("a hundred and fifty thousand") == normalise("150,000") == ["150000"]
     assert normalise("a week") == ["a", "week"]  # "a" is 1 only before a scale word
+    # "(a) hundred and fifty": the "a" often goes unsaid or unheard; "hundred percent sure" is no figure
+    assert normalise("the hundred and fifty chairs") == ["the", "150", "chairs"]
+    assert normalise("hundred percent sure")[0] == "hundred" and normalise("hundreds of people")[0] == "hundreds"
 
 
 def test_parse_extraction_takes_the_forms_and_ignores_the_rest() -> None:

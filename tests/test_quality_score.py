@@ -65,6 +65,8 @@ def test_normalise_numbers_dates_money_and_time_references():
     assert normalise("the second of March") == "the march 2"
     assert normalise("David's plan; it wasn't discussed") == "david plan it was not discussed"
     assert normalise("Sept. 3rd") == "september 3"
+    assert normalise("our hundred and fifty chairs") == "our 150 chairs" and normalise("hundred twenty") == "120"
+    assert normalise("hundred percent sure") == "hundred percent sure"  # no number follows the bare word
 
 
 def test_sections_are_parsed_tolerantly():

@@ -90,6 +90,8 @@ def _number_words(words: list[str]) -> list[str]:
                     current = 0
             elif w == "a" and j == i and j + 1 < len(words) and words[j + 1] in _SCALES:
                 current = 1  # "a hundred and fifty thousand" is 150000, not "a" + 50000
+            elif w == "hundred" and j == i and _number_word_after(words, j):
+                current = 100  # "(a) hundred and fifty chairs": the "a" is often swallowed, or not heard
             elif w == "and" and used and j + 1 < len(words) and (words[j + 1] in _UNITS or words[j + 1] in _TENS):
                 pass
             else:
@@ -108,6 +110,12 @@ def _number_words(words: list[str]) -> list[str]:
         out.append(str(total + current))
         i = j
     return out
+
+
+def _number_word_after(words: list[str], j: int) -> bool:
+    """A number word follows words[j], directly or after "and"."""
+    rest = words[j + 2 : j + 3] if words[j + 1 : j + 2] == ["and"] else words[j + 1 : j + 2]
+    return bool(rest) and (rest[0] in _UNITS or rest[0] in _TENS)
 
 
 def normalise(text: str) -> list[str]:
