@@ -58,7 +58,7 @@ def run_once(transcript: Path, preset: str, every_tokens: int, batch: int, max_l
             elif isinstance(msg, Status) and msg.stage == "summarize":
                 counters = msg.counters
 
-        # The path `sinkscribe replay FILE --text` takes (summarize alone: every core, active threads).
+        # The path `sinkscribe replay FILE --text` takes (summarize alone: every core, at most $OMP_NUM_THREADS).
         run_summarization(cfg, handle, text_input=True)
         tokens = counters.get("transcript_tokens", 0)
         wall = (last or time.monotonic()) - (first or time.monotonic())

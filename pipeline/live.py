@@ -26,7 +26,8 @@ from pipeline import transport, wire
 from pipeline.errors import StageFailed
 from pipeline.messages import EndOfStream, Message, Status
 from pipeline.runner import StopFlag
-from pipeline.supervisor import RestartPolicy, Supervisor, all_threads
+from pipeline.supervisor import RestartPolicy, Supervisor
+from pipeline.threads import all_threads
 
 log = logging.getLogger(__name__)
 DEFAULT_RESTART = RestartPolicy()  # run and replay restart crashed stages
@@ -207,9 +208,9 @@ def run_summarization(
     upstream = replace(cfg, exit_after_eos=True)
     result = LiveResult()
     try:
-        # OpenMP threads wait PASSIVE (supervisor.py) here too. ACTIVE (spinning) made a text replay on an
-        # idle machine 11% faster and 2.3x slower beside one busy core (smollm2, 20 lines: 43 s on one
-        # thread, 59 s on two PASSIVE, 100 s on two ACTIVE): a laptop is rarely idle.
+        # OpenMP threads wait PASSIVE (supervisor.py) here too. Spinning (ACTIVE) made a text replay 11%
+        # faster on an idle machine; beside one busy core, two ACTIVE threads took 100 s where two PASSIVE
+        # took 59 s and one thread 43 s (smollm2, 20 lines): a laptop is rarely idle.
         with sigint_sets(stop), Supervisor(cfg, log_level, restart) as sup:
             sup.start("summarize", replace(cfg, exit_after_eos=False))  # serves questions after the end
             if text_input:

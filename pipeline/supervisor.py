@@ -71,11 +71,8 @@ class Child:
 class Supervisor:
     """Owns the stage processes of one run. Use as a context manager: leaving it stops everything."""
 
-    def __init__(
-        self, cfg: Any, log_level: str = "warning", restart: RestartPolicy | None = None, env: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, cfg: Any, log_level: str = "warning", restart: RestartPolicy | None = None) -> None:
         self.cfg = cfg
-        self.env = env or {}  # environment defaults for the children (the caller's own environment wins)
         self.log_level = log_level
         self.policy = restart or RestartPolicy(max_restarts=0)
         self.restarts: list[dict[str, Any]] = []  # every restart: stage, reason, delay
@@ -100,7 +97,7 @@ class Supervisor:
             sys.executable, "-m", "pipeline.cli", "--log-level", self.log_level,
             "stage", name, "--config", str(config_file), "--error-file", str(error_file),
         ]  # fmt: skip
-        proc = subprocess.Popen(cmd, stdin=stdin, start_new_session=True, env=_child_env(self.env), preexec_fn=_die_with_parent)
+        proc = subprocess.Popen(cmd, stdin=stdin, start_new_session=True, env=_child_env(), preexec_fn=_die_with_parent)
         previous = self.children.get(name)
         child = Child(name, proc, error_file, cfg, stdin, restarts=previous.restarts if previous else 0)
         self.children[name] = child
@@ -218,30 +215,14 @@ def _die_with_parent() -> None:
         pass
 
 
-def thread_cap() -> int | None:
-    """`OMP_NUM_THREADS` when set: the usual cap on the threads of any OpenMP program (a shared machine,
-    a CI runner, `make test`'s workers). Stages whose config says 0 (auto) stay within it; children
-    inherit it with the rest of the environment."""
-    raw = os.environ.get("OMP_NUM_THREADS", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
-
-
-def all_threads(threads: int) -> int:
-    """0 = every core, at most the cap: for a stage alone on the machine (a text replay's summarize,
-    transcription with no model beside it)."""
-    return threads if threads > 0 else (thread_cap() or os.cpu_count() or 1)
-
-
-def _child_env(defaults: dict[str, str]) -> dict[str, str]:
+def _child_env() -> dict[str, str]:
     env = dict(os.environ)
-    for key, value in defaults.items():
-        env.setdefault(key, value)
     # Children must import this checkout's packages even when it is not installed (tests, bench).
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     # Stages share the cores: OpenMP threads that busy-wait steal them from the other stage, and from
-    # whatever else runs (a stage alone on an idle machine gains ~11% with ACTIVE, and loses 2.3x beside
-    # one busy core: pipeline/live.py).
+    # whatever else runs (a stage alone on an idle machine gains ~11% with ACTIVE, and beside one busy
+    # core loses far more: pipeline/live.py).
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     # glibc gives each thread that allocates its own malloc arena; with the threads of CTranslate2,
     # onnxruntime and libzmq, freed memory stays scattered across them and RSS creeps up over hours.

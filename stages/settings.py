@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.security import Security
-from pipeline.supervisor import thread_cap
+from pipeline.threads import half_threads
 
 
 def data_home() -> Path:
@@ -33,12 +33,8 @@ LOOPBACK = "tcp://127.0.0.1"
 
 
 def auto_threads(threads: int) -> int:
-    """0 = half the cores (at most the cap): transcribe and summarize run side by side, and two thread
-    pools that each want every core spin against each other (measured: a 21-token append went from
-    0.13 s to 4 s)."""
-    if threads > 0:
-        return threads
-    return min(max(1, (os.cpu_count() or 2) // 2), thread_cap() or 1 << 16)
+    """0 = half the cores, at most $OMP_NUM_THREADS (pipeline/threads.py)."""
+    return half_threads(threads)
 
 
 def channel_name_ok(name: str) -> bool:
@@ -214,7 +210,7 @@ class TranscribeConfig:
     # Keep segments until summarize confirms them stored, resend them after its restart, and resume a
     # stream where its session ends. Off when the transcript goes to something other than summarize.
     acks: bool = True
-    ack_timeout_s: float = 300.0  # how long to wait for summarize (at start; for the end, since its last progress)
+    ack_timeout_s: float = 300.0  # how long to wait for summarize (at start; for one stream's end: since it last confirmed more)
     # Speaker labels (S1, S2 ...) on committed segments: the resemblyzer wheel's GE2E encoder on the
     # segment's audio, clustered online (stages/speakers.py). Off: segments carry no speaker. Off by
     # default for now: importing torch and loading the encoder takes 1.6-1.9 s at transcribe's start on

@@ -18,9 +18,9 @@ SAMPLES = ROOT / "samples"
 # The tests drive the stages with the smallest packaged model (the default preset is ~10x larger);
 # stage processes the tests start inherit it. Tests about a preset name it explicitly.
 os.environ["SINKSCRIBE_MODEL"] = "smollm2-135m"
-# `make test` runs two workers on two cores: one thread per stage (OMP_NUM_THREADS caps every stage whose
-# config says auto). A text replay's summarize would otherwise take both cores beside the other worker:
-# 2.3x slower, not faster, with the other core busy (pipeline/live.py).
+# One thread per stage in every test run (OMP_NUM_THREADS caps each auto thread count: pipeline/threads.py).
+# `make test` runs two workers on two cores; a text replay's summarize would otherwise take both cores
+# beside the other worker and be slower, not faster (pipeline/live.py).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 

@@ -67,17 +67,19 @@ def test_overrides_and_round_trip_through_toml(tmp_path):
 
 def test_threads_auto_stays_within_omp_num_threads(monkeypatch):
     """0 (auto) means half the cores beside another stage and every core alone, never more than the
-    OMP_NUM_THREADS a shared machine or CI sets; a number in the config is taken as it is."""
-    import os
-
-    from pipeline.supervisor import all_threads, thread_cap
+    OMP_NUM_THREADS a shared machine or CI sets, nor more than the cores; a number in the config is
+    taken as it is."""
+    from pipeline import threads
     from stages.settings import auto_threads
 
-    cores = os.cpu_count() or 1
+    monkeypatch.setattr(threads.os, "cpu_count", lambda: 16)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    assert thread_cap() is None and all_threads(0) == cores and auto_threads(0) == max(1, cores // 2)
+    assert threads.thread_cap() is None and threads.all_threads(0) == 16 and auto_threads(0) == 8
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert threads.thread_cap() == 3 and threads.all_threads(0) == 3 and auto_threads(0) == 3
+    monkeypatch.setenv("OMP_NUM_THREADS", "64")  # a cap above the cores is no reason for more threads
+    assert threads.all_threads(0) == 16 and auto_threads(0) == 8
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    assert thread_cap() == 1 and all_threads(0) == 1 and auto_threads(0) == 1
-    assert all_threads(3) == 3 and auto_threads(3) == 3  # the config's own number wins
+    assert threads.all_threads(5) == 5 and auto_threads(5) == 5  # the config's own number wins
     monkeypatch.setenv("OMP_NUM_THREADS", "lots")  # not a count: ignored, as OpenMP ignores it
-    assert thread_cap() is None and all_threads(0) == cores
+    assert threads.thread_cap() is None and threads.all_threads(0) == 16
