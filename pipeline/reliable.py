@@ -187,25 +187,20 @@ class AckedSender:
     def wait_confirmed(self, timeout_s: float) -> bool:
         """After the end of stream: wait until everything is confirmed (resending after restarts), and
         give up after `timeout_s` without progress. A consumer still storing what it was sent is slow,
-        not gone (a text replay at full speed hands a busy model the whole meeting at once)."""
+        not gone (a text replay at full speed hands a busy model the whole meeting at once). Progress is
+        fewer messages unconfirmed than ever before: a restarted consumer's counters going back and
+        forth is not progress."""
         if self.watch is None:
             return True
         deadline = time.monotonic() + timeout_s
-        mark = self._progress()
+        fewest = len(self.unacked)
         while self.unacked:  # a stop does not cut this short: flushing the end is what stopping means
-            if time.monotonic() > deadline:
-                return False
             self.poll(0.2)
-            if (now := self._progress()) != mark:
-                mark, deadline = now, time.monotonic() + timeout_s
+            if len(self.unacked) < fewest:
+                fewest, deadline = len(self.unacked), time.monotonic() + timeout_s
+            elif self.unacked and time.monotonic() > deadline:
+                return False
         return True
-
-    def _progress(self) -> tuple[Any, ...]:
-        """How far the consumer has confirmed the oldest unconfirmed message's stream."""
-        if self.watch is None or not self.unacked:
-            return ()
-        ack = self.watch.ack(self.unacked[0].stream)
-        return ack.get("stored_seq"), ack.get("ended"), len(self.unacked)
 
     def oldest_unacked_start(self, stream: str | None = None) -> float | None:
         """Audio time of the oldest segment (of `stream`, or of any) not yet confirmed (audio before it
