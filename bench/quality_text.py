@@ -74,6 +74,12 @@ def _month_near(tokens: list[str], i: int) -> bool:
         bool(after) and after[0] in MONTHS)  # fmt: skip
 
 
+def _number_word_after(tokens: list[str], j: int) -> bool:
+    """A number word follows tokens[j], directly or after "and"."""
+    rest = tokens[j + 2 : j + 3] if tokens[j + 1 : j + 2] == ["and"] else tokens[j + 1 : j + 2]
+    return bool(rest) and (rest[0] in UNITS or rest[0] in TENS)
+
+
 def _read_number(tokens: list[str], i: int) -> tuple[float, int] | None:
     """Parse the number starting at tokens[i]; returns (value, tokens used) or None."""
     total, current, used, last = 0.0, 0.0, 0, ""
@@ -90,9 +96,7 @@ def _read_number(tokens: list[str], i: int) -> tuple[float, int] | None:
             current, last = current + TENS[t], "tens"
         elif t == "hundred" and last in ("unit", "a", "digit"):
             current, last = current * 100, "hundred"
-        elif t == "hundred" and last == "" and any(w in UNITS or w in TENS for w in tokens[j + 1 : j + 2]) or (
-                t == "hundred" and last == "" and tokens[j + 1 : j + 2] == ["and"]
-                and any(w in UNITS or w in TENS for w in tokens[j + 2 : j + 3])):  # fmt: skip
+        elif t == "hundred" and last == "" and _number_word_after(tokens, j):
             current, last = 100.0, "hundred"  # "(a) hundred and fifty": the "a" is often not said or heard
         elif t in SCALES and last in ("unit", "tens", "hundred", "a", "digit", "decimal"):
             total, current, last = total + current * SCALES[t], 0.0, "scale"

@@ -806,3 +806,22 @@ def test_a_model_fact_that_only_agrees_to_a_date_is_dropped() -> None:
                          segs, sources(segs))
     assert notes.items and not any("works for me" in i.text for i in notes.items)
     assert report.dropped_ungrounded == ["fact: March 24 works for me (nothing said about its figure)"]
+
+
+def test_a_shorter_fact_is_pruned_only_when_the_longer_one_says_all_of_it() -> None:
+    """What the longer fact does not say stays: another day, a negation, a figure updated later."""
+    longer = Item("fact", "The venue deposit of 500 euros is due by Monday, Omar says", first_seq=1, updated_seq=1)
+
+    def kept(text: str, updated: int = 1) -> bool:
+        notes = Notes([longer, Item("fact", text, first_seq=updated, updated_seq=updated)])
+        notes._prune_restated()
+        return len(notes.items) == 2
+
+    assert not kept("The venue deposit of 500 euros is due by Monday")  # all of it in the longer one
+    assert kept("The venue deposit of 500 euros is due Friday")  # another day
+    assert kept("The venue deposit is not 500 euros")  # a negation the longer one does not make
+    covers = Item("fact", "Finance says the budget only covers four interns this summer, not six", updated_seq=1)
+    later = Item("fact", "The budget covers six interns after all", updated_seq=5)
+    notes = Notes([covers, later])
+    notes._prune_restated()
+    assert notes.items == [covers, later]  # the later figure is not pruned by the older sentence holding "six"

@@ -37,6 +37,7 @@ from stages.summarize.grounding import (
     Sources,
     content_words,
     names,
+    normalise,
     numbers,
 )
 from stages.summarize.owners import as_action, due_phrase, owner_of, people_in, said_tasks
@@ -284,15 +285,16 @@ class Notes:
 
     @staticmethod
     def _within(fact: Item, other: Item) -> bool:
-        """A fact another, longer fact already says: most of its words and all of its figures ("The
-        budget only covers four interns this summer" in "Finance came back, and the budget only covers
-        four interns this summer, not six"). The model's wording of a figure and the sentence the meeting
-        said it in (`said.stated`) often both arrive; the longer one keeps the context."""
-        if other is fact or other.kind != "fact":
+        """A fact another, longer fact already says: all of its words and figures ("The budget only
+        covers four interns this summer" in "Finance came back, and the budget only covers four interns
+        this summer, not six"). The model's wording of a figure and the sentence the meeting said it in
+        (`said.stated`) often both arrive; the longer one keeps the context. Not a fact updated after
+        the longer one (a later figure stays), nor a negation the longer one does not make."""
+        if other is fact or other.kind != "fact" or fact.updated_seq > other.updated_seq:
             return False
         words, others = fact.words(), other.words()
-        return (bool(words) and len(others) > len(words) and len(words & others) / len(words) >= 0.8
-                and numbers(fact.text) <= numbers(other.text))  # fmt: skip
+        return (bool(words) and len(others) > len(words) and words <= others
+                and numbers(fact.text) <= numbers(other.text) and not (_negated(fact.text) and not _negated(other.text)))  # fmt: skip
 
     def _prune_restated(self) -> None:
         """A fact that restates a decision or task, whichever came first (an update can turn a fact's
@@ -385,6 +387,13 @@ def _as_extraction(item: Item) -> str:
     if item.kind == "action":
         return f"ACTION: {item.owner or 'none'} | {item.text} | {item.due or 'none'}"
     return f"{item.kind.upper()}: {item.text}"
+
+
+_NEGATIONS = {"not", "no", "never", "without", "nothing", "none", "cannot"}
+
+
+def _negated(text: str) -> bool:
+    return any(t in _NEGATIONS or t.endswith("n't") for t in normalise(text))
 
 
 def _norm(text: str) -> str:
