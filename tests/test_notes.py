@@ -825,3 +825,13 @@ def test_a_shorter_fact_is_pruned_only_when_the_longer_one_says_all_of_it() -> N
     notes = Notes([covers, later])
     notes._prune_restated()
     assert notes.items == [covers, later]  # the later figure is not pruned by the older sentence holding "six"
+
+
+def test_a_title_s_full_stop_ends_no_sentence() -> None:
+    """"Mrs. Okafor": the task is not cut to "Call Mrs", nor is "Dr. Patel ..." a sentence of its own."""
+    segs = segments([("Rosa", "Jen, can you call Mrs. Okafor tonight about the chicken? Dr. Patel says it is fine."),
+                     ("Jen", "Yeah, I will call her.")])  # fmt: skip
+    assert [(t.person, t.task) for t in owners.said_tasks(segs)] == [("Jen", "Call Mrs. Okafor tonight about the chicken")]
+    from stages.summarize.checks import SENTENCE_END
+
+    assert SENTENCE_END.split("Call Mrs. Okafor. Then Dr. Patel? Yes!") == ["Call Mrs. Okafor.", "Then Dr. Patel?", "Yes!"]

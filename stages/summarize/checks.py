@@ -12,7 +12,16 @@ import re
 from collections.abc import Sequence
 
 from pipeline.messages import Segment
-from stages.summarize.grounding import MONTHS, WEEKDAYS, content_words, names, normalise, numbers, stem
+from stages.summarize.grounding import (
+    FULL_STOP,
+    MONTHS,
+    WEEKDAYS,
+    content_words,
+    names,
+    normalise,
+    numbers,
+    stem,
+)
 from stages.summarize.owners import sentences
 
 # A day after these words is when something starts or happened, not a deadline ("on leave from Monday").
@@ -89,7 +98,7 @@ def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
     )
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SENTENCE_END = re.compile(rf"(?:(?<=[!?])|{FULL_STOP})\s+")
 
 
 def is_raised(text_: str, segments: Sequence[Segment]) -> bool:

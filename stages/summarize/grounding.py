@@ -56,6 +56,13 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d[\d,]*(?:\.\d+)?")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
 
 
+# A title's full stop ends no sentence ("Jen, can you call Mrs. Okafor tonight?"): lookbehinds for the
+# splitters of owners, checks and said. NOT_A_TITLE goes before a `\.` the pattern matches; FULL_STOP
+# is the position just after a full stop that ends a sentence.
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Prof")
+NOT_A_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES)
+FULL_STOP = r"(?<=\.)" + "".join(rf"(?<!\b{t}\.)" for t in _TITLES)
+
 def _number_words(words: list[str]) -> list[str]:
     """Replace runs of number words by digits: "twenty four" -> "24", "four hundred" -> "400",
     "twenty fourth" -> "24"; "one" alone stays a word unless a number follows (it is usually a pronoun)."""

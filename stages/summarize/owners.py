@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.messages import Segment
-from stages.summarize.grounding import MONTHS, WEEKDAYS, content_words, names
+from stages.summarize.grounding import MONTHS, NOT_A_TITLE, WEEKDAYS, content_words, names
 
 _NAME = r"([A-Z][a-z]+)"
 # "David owns", "Sarah will", "Tom'll", "Grace is going to", "Sven to renegotiate" (a recap's shorthand).
@@ -186,7 +186,7 @@ _NOT_A_TASK = re.compile(
     r"^(?:be|say|start|begin|go|think|mention|add|admit|guess|pass|keep|explain|remind|repeat|tell you|try|"
     r"see|stop|leave|wait|jump|read|hand|share my|give you|come back to that|have (?:a|to)|need|want|like|love|"
     r"probably|maybe|do (?:it|that|this|so)|take (?:it|that|this)|check$)\b", re.IGNORECASE)
-_CUT = re.compile(r",?\s+(?:but|because|since|so|if|unless|though|although|while|which|once)\b|[;:]|,\s+(?:and\s+)?(?:then\s+)?(?=I\b|we\b|you\b)|\?|\.(?:\s|$)")
+_CUT = re.compile(r",?\s+(?:but|because|since|so|if|unless|though|although|while|which|once)\b|[;:]|,\s+(?:and\s+)?(?:then\s+)?(?=I\b|we\b|you\b)|\?|" + NOT_A_TITLE + r"\.(?:\s|$)")
 _DUE = re.compile(
     r"\s*,?\s*\b(?:by|on|before|until|due|no later than)?\s*(?:(?:next|this|the end of|end of)\s+)?"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|week|month|"

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from pipeline.messages import Segment
 from stages.summarize.checks import NEGATION, SENTENCE_END, says_about
-from stages.summarize.grounding import CORRECTION, MONTHS, content_words, normalise, numbers
+from stages.summarize.grounding import CORRECTION, FULL_STOP, MONTHS, content_words, normalise, numbers
 from stages.summarize.owners import joined
 
 # "Let's leave the take-home question open", "author order stays open until we see who wrote what".
+# Where a statement ends before the question it precedes (not at "?": the question is the last part).
+_STATEMENT_END = re.compile(rf"(?:(?<=!)|{FULL_STOP})\s+")
 _LEFT_OPEN = re.compile(
     r"\b(?:leave|keep|park)\s+(?P<a>[\w' -]{2,60}?)\s+open\b(?P<ua>[^.;!?]*)|"
     r"(?P<b>[\w' -]{2,60}?)\s+(?:stays|remains|is still|is left)\s+open\b(?P<ub>[^.;!?]*)", re.IGNORECASE)
@@ -197,7 +199,7 @@ def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
             if _PRONOUN.match(what):
                 asked = [s.text for s in said[max(0, k - 3): k + 1] if s.text.rstrip().endswith("?")]
                 if asked:  # "Are we keeping the premium plan at ten dollars?" / "Let's leave it open"
-                    out.append(re.split(r"(?<=[.!])\s+", asked[-1])[-1].strip())
+                    out.append(_STATEMENT_END.split(asked[-1])[-1].strip())
                 continue
             if len(content_words(what)) < 1 or len(what.split()) > 8 or _OPEN_HOURS.search(f"{what} {until}"):
                 continue
