@@ -835,3 +835,14 @@ def test_a_title_s_full_stop_ends_no_sentence() -> None:
     from stages.summarize.checks import SENTENCE_END
 
     assert SENTENCE_END.split("Call Mrs. Okafor. Then Dr. Patel? Yes!") == ["Call Mrs. Okafor.", "Then Dr. Patel?", "Yes!"]
+
+
+def test_no_leads_a_fact_only_as_an_interjection() -> None:
+    """"No more drop-in ..." keeps its "No" (without it the fact says the opposite); "No, wait, sorry,"
+    is a lead-in, not part of the fact."""
+    segs = segments([("Omar", "Yeah, okay, let's do it. No more drop-in for the teens, they sign up for fixed "
+                              "two-hour shifts."),
+                     ("Jen", "No, wait, sorry, the Okafor wedding has a hundred and forty-eight guests, all in.")])  # fmt: skip
+    assert [f.text for f in said.stated(segs)] == [
+        "No more drop-in for the teens, they sign up for fixed two-hour shifts",
+        "The Okafor wedding has a hundred and forty-eight guests, all in"]  # fmt: skip

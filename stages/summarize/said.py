@@ -68,8 +68,10 @@ def decided(segments: Sequence[Segment]) -> list[str]:
     return out
 
 
-_FACT_LEAD = re.compile(r"^(?:(?:so|okay|ok|and|but|well|sorry|actually|right|yes|yeah|no|then|anyway|also|oh|"
-                        r"to summarize|to sum up|in summary|to recap|recap)\b[,:]?\s*)+",
+# "No" leads only as an interjection ("No, wait, it's forty-eight"): "No more drop-in for the teens" says
+# the opposite without it.
+_FACT_LEAD = re.compile(r"^(?:(?:so|okay|ok|and|but|well|sorry|actually|right|yes|yeah|no(?=\s*,)|wait(?=\s*,)|then|"
+                        r"anyway|also|oh|to summarize|to sum up|in summary|to recap|recap)\b[,:]?\s*)+",
                         re.IGNORECASE)
 _FACT_TAIL = re.compile(r",?\s+(?:which|if|but|because|unless|so that|though|although)\b.*$", re.IGNORECASE)
 _PARTS = re.compile(r"(?<=[.!?:;])\s+")
