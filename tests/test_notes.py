@@ -846,3 +846,11 @@ def test_no_leads_a_fact_only_as_an_interjection() -> None:
     assert [f.text for f in said.stated(segs)] == [
         "No more drop-in for the teens, they sign up for fixed two-hour shifts",
         "The Okafor wedding has a hundred and forty-eight guests, all in"]  # fmt: skip
+
+
+def test_a_condition_is_no_fact_and_fillers_do_not_lead_one() -> None:
+    segs = segments([("Kath", "It was, like, eighty-four degrees in there last Thursday. If I've got kids doing "
+                              "two-hour shifts in there in July, that's a problem."),
+                     ("Jen", "So um, we found twelve open issues in the booking app last week.")])  # fmt: skip
+    assert [f.text for f in said.stated(segs)] == ["It was, like, eighty-four degrees in there last Thursday",
+                                                   "We found twelve open issues in the booking app last week"]

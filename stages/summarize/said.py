@@ -71,13 +71,15 @@ def decided(segments: Sequence[Segment]) -> list[str]:
 # "No" leads only as an interjection ("No, wait, it's forty-eight"): "No more drop-in for the teens" says
 # the opposite without it.
 _FACT_LEAD = re.compile(r"^(?:(?:so|okay|ok|and|but|well|sorry|actually|right|yes|yeah|no(?=\s*,)|wait(?=\s*,)|then|"
-                        r"anyway|also|oh|to summarize|to sum up|in summary|to recap|recap)\b[,:]?\s*)+",
+                        r"anyway|also|oh|um+|uh+|er|hmm+|to summarize|to sum up|in summary|to recap|recap)\b[,:]?\s*)+",
                         re.IGNORECASE)
 _FACT_TAIL = re.compile(r",?\s+(?:which|if|but|because|unless|so that|though|although)\b.*$", re.IGNORECASE)
 _PARTS = re.compile(r"(?<=[.!?:;])\s+")
 # A statement that poses a choice is a question, not a fact: "the real question is when we keep March 10 or
 # move the release" (the demo recording).
 _POSES = re.compile(r"\b(?:question|whether|wonder|wondering|not sure|unsure)\b", re.IGNORECASE)
+# A condition is no fact: "If I've got kids doing two-hour shifts in there in July" (what follows it is).
+_CONDITION = re.compile(r"^(?:if|unless|suppose|supposing|assuming|in case)\b", re.IGNORECASE)
 
 
 # A count of things in a statement: "we found twelve open issues", "about four hundred pilot users", "three
@@ -163,6 +165,8 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             words, nums, norm = content_words(part), numbers(part), normalise(part)
             dated = any(w in MONTHS and k + 1 < len(norm) and norm[k + 1].isdigit() for k, w in enumerate(norm))
             text = _fact_text(part)
+            if _CONDITION.match(text):
+                continue
             corrects = bool(nums) and (correcting or _NOT_FIGURE.search(part) is not None) and any(
                 len(words & w) >= 2 and n != nums for w, n in earlier)
             if new and len(content_words(text)) >= 3 and (  # "March 24 works for me" says nothing about it
