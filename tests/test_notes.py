@@ -854,3 +854,9 @@ def test_a_condition_is_no_fact_and_fillers_do_not_lead_one() -> None:
                      ("Jen", "So um, we found twelve open issues in the booking app last week.")])  # fmt: skip
     assert [f.text for f in said.stated(segs)] == ["It was, like, eighty-four degrees in there last Thursday",
                                                    "We found twelve open issues in the booking app last week"]
+
+
+def test_a_task_inside_a_condition_is_not_taken() -> None:
+    segs = segments([("Tariq", "They fit if I take the shelves out. I did it for the Christmas party."),
+                     ("Rosa", "If nobody else can, I will book the van for Friday.")])  # fmt: skip
+    assert [(t.person, t.task, t.due) for t in owners.said_tasks(segs)] == [("Rosa", "Book the van", "Friday")]

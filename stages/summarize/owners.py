@@ -32,6 +32,8 @@ _SUBJECT = re.compile(
 )
 # The shorthand "Tom to move the campaign" opens a clause; "ask Kevin to help" gives Kevin nothing.
 _CLAUSE_START = re.compile(r"(?:^|[,;:.!?]\s*|\b(?:and|then|so)\s+)$")
+# An "if" earlier in the same clause: what follows is a condition ("They fit if I take the shelves out").
+_CONDITIONAL = re.compile(r"\b(?:if|unless|whether|in case)\b[^,;:.!?]*$", re.IGNORECASE)
 # "Tom, can you ...", "Amara, could you ...", "Chris, please ...", "Julia, would you ...".
 _ASKED = re.compile(_NAME + r",\s+(?:can|could|would|will)\s+you\b|" + _NAME + r",\s+please\b")
 # A speaker taking a task: "I'll", "I will", "I can", "I'm going to", "let me", "I'll take it".
@@ -123,6 +125,8 @@ def claims(segments: Sequence[Segment]) -> list[Claim]:
                 marks.append((m.start(), person, m.group(0)))
                 asked_here = person
         for m in _FIRST_PERSON.finditer(text):
+            if _CONDITIONAL.search(text[: m.start()]):
+                continue  # "They fit if I take the shelves out": a condition, not a commitment
             speaker = next(iter(who)) if len(who) == 1 else asked
             if speaker and ANONYMOUS.match(speaker) and asked and _ACCEPTS.match(text):
                 speaker = asked  # "Tom, can you ...?" / S2: "Sure, I will": S2 is Tom, the name reads better
@@ -221,7 +225,7 @@ def said_task(claim: Claim) -> SaidTask | None:
     due = ""
     if (m := _DUE.search(rest)) and content_words(rest[: m.start()]):
         due = _date_of(m)
-        rest = rest[: m.start()]
+        rest = re.sub(r"\s+(?:for|at|in|to|from)$", "", rest[: m.start()])  # "Book the van for (Friday)"
     rest = _FILLER.sub("", rest).strip(" ,.")
     task = f"{verb} {rest}".strip() if verb else rest
     if not task or _NOT_A_TASK.match(task):
