@@ -55,3 +55,53 @@ def test_a_stretch_longer_than_its_estimate_is_split_not_crashed(tmp_path) -> No
         assert len(recorded) == 1 and len(recorded[0]) == 3  # the three halves above
         assert sorted(seq for row in recorded[0] for seq in row["stretch"]) == [0, 1, 2]
         assert replay(segments, recorded)[-1]["text"] == summarizer.notes.render()
+
+
+@pytest.mark.parametrize(
+    ("text", "copied"),
+    [
+        ("DECISION: Go with Brightline as the vendor\nFACT: The Brightline quote is 12,000 euros\nOPEN: Who pays?", True),
+        ("DECISION: Buy the touring kayaks\nACTION: Tomasz | Place the kayak order | Thursday", True),  # the other one
+        ("DECISION: No change to the chicken price\nACTION: None\nOPEN: None", False),  # "none" lines are no copy
+        ("DECISION: Go with Brightline as the caterer for Thursday\nACTION: Luis | Do the allergen cards | tomorrow",
+         False),  # one line like the example's is a coincidence, not a copy
+    ],
+)
+def test_an_extraction_that_repeats_a_worked_example_is_a_copy(text, copied) -> None:
+    from stages.summarize.summarizer import copies_example
+
+    assert copies_example(text) is copied
+
+
+def test_a_copied_example_is_read_again_with_the_other_example(tmp_path) -> None:
+    """The model wrote the worked example's notes instead of the stretch's: the stretch is extracted again
+    with the example from another setting, and what that finds reaches the notes."""
+    from pipeline import config as config_io
+    from pipeline.messages import Segment
+    from stages.settings import AppConfig
+    from stages.summarize import prompts
+    from stages.summarize.stage import build_summarizer
+    from stages.summarize.store import SessionStore
+
+    cfg = config_io.load(AppConfig, None, {"summarize.model": "smollm2-135m", "summarize.window_tokens": 256,
+                                           "summarize.headroom_tokens": 640, "summarize.extract_chunk_tokens": 160,
+                                           "summarize.summary_max_tokens": 40, "summarize.summary_carry_tokens": 64,
+                                           "summarize.answer_max_tokens": 24, "summarize.passage_tokens": 96,
+                                           "summarize.question_max_chars": 300})  # fmt: skip
+    copy = prompts.EXTRACT_EXAMPLE.split("Notes:\n", 1)[1]
+    replies = [copy, "DECISION: Coffee and pastries only at the market, no hot food"]
+    asked: list[str] = []
+    with SessionStore(tmp_path / "s.sqlite", "t") as store:
+        summarizer = build_summarizer(cfg, store)
+
+        def scripted(suffix: str, max_new_tokens: int, on_piece, ttft: str = "") -> str:  # noqa: ANN001
+            asked.append(suffix)
+            return replies[len(asked) - 1]
+
+        summarizer._generate = scripted  # type: ignore[method-assign]
+        summarizer.add_segments([Segment("t", 0, "Okay, let's just go with the second one, coffee and pastries "
+                                                 "only at the market, no hot food.", 0.0, 6.0, speaker="Rosa")])  # fmt: skip
+        notes = summarizer.summarize(final=True)
+    assert len(asked) == 2 and prompts.EXTRACT_EXAMPLE in asked[0] and prompts.EXTRACT_EXAMPLE_ALT in asked[1]
+    assert prompts.EXTRACT_EXAMPLE not in asked[1] and summarizer.counters.example_copies == 1
+    assert "Coffee and pastries only at the market, no hot food" in notes and "Brightline" not in notes

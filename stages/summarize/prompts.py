@@ -43,8 +43,31 @@ EXTRACT_EXAMPLE = (
     "OPEN: Who pays for travel?"
 )
 
+# The same lesson in another setting, for a second try when the model copied the first example's notes
+# instead of reading the stretch (the 1.5B model did on 4 of 13 stretches of a hand-written dev meeting).
+EXTRACT_EXAMPLE_ALT = (
+    "[14:00] Yara: Before we start, the boathouse kettle is fixed.\n"
+    "[14:01] Tomasz: At last.\n"
+    "[14:02] Yara: The new kayaks came to six hundred dollars each, so we buy the touring ones.\n"
+    "[14:04] Odile: The old trailer lights are flaky, but they always are.\n"
+    "[14:06] Tomasz: Okay. I'll place the order by Thursday.\n"
+    "[14:08] Yara: Odile, can you clear the rack? Nobody knows yet where the old kayaks go.\n"
+    "Notes:\n"
+    "DECISION: Buy the touring kayaks\n"
+    "FACT: The new kayaks cost 600 dollars each\n"
+    "ACTION: Tomasz | Place the kayak order | Thursday\n"
+    "ACTION: Odile | Clear the rack | none\n"
+    "OPEN: Where do the old kayaks go?"
+)
 
-def extract_request(stretch: str) -> str:
+
+def example_notes() -> list[str]:
+    """The notes lines of both worked examples: an extraction that repeats them copied an example."""
+    return [line for example in (EXTRACT_EXAMPLE, EXTRACT_EXAMPLE_ALT)
+            for line in example.split("Notes:\n", 1)[1].splitlines()]  # fmt: skip
+
+
+def extract_request(stretch: str, example: str = EXTRACT_EXAMPLE) -> str:
     """Ask what one new stretch of transcript decides, assigns, states or leaves open: one line per item.
 
     The stretch is quoted although the window holds it: "the part since 03:00" is a position small
@@ -59,7 +82,7 @@ def extract_request(stretch: str) -> str:
         f"Write as many lines as the part needs, and none for small talk, greetings, opinions or status "
         f"remarks. A speaker who says \"I will\" is the person for that task. Use only what the new part "
         f"says.\n\n"
-        f"Example:\n{EXTRACT_EXAMPLE}\n\n"
+        f"Example:\n{example}\n\n"
         f"New part of the transcript:\n{stretch.strip()}\n"
         f"Notes (or NONE):"
     )

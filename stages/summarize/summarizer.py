@@ -17,7 +17,7 @@ from pipeline.messages import Citation, Segment
 from stages.settings import SummarizeConfig
 from stages.summarize import answers, prompts
 from stages.summarize.chat import ChatFrame
-from stages.summarize.grounding import Sources
+from stages.summarize.grounding import Sources, content_words
 from stages.summarize.notes import Notes, parse_extraction
 from stages.summarize.owners import joined
 from stages.summarize.session import LMSession
@@ -46,6 +46,7 @@ class SummarizerCounters:
     answers_replaced: int = 0  # answers not shown as generated (ungrounded, or an abstention)
     ingest_s: float = 0.0  # time spent appending transcript to the model
     repeats_cut: int = 0  # generations stopped at a repeated line (a small model's loop)
+    example_copies: int = 0  # extractions that copied the prompt's worked example (tried again with another)
 
 
 class Summarizer:
@@ -219,6 +220,15 @@ class Summarizer:
             suffix = self.frame.suffix(prompts.extract_request(self._truncate(quoted, room // 2)))
         t0 = time.perf_counter()
         text = self._generate(suffix, self.cfg.summary_max_tokens, on_piece, ttft="last_summary_ttft_s")
+        if copies_example(text):
+            # The stretch's items are lost, not only the copy (grounding drops that): read it again with a
+            # worked example from another setting; a second copy leaves the stretch to the rules (said.py).
+            self.counters.example_copies += 1
+            log.info("extraction for segments %d-%d copied the worked example; trying the other one",
+                     chunk[0].seq, chunk[-1].seq)  # fmt: skip
+            retry = suffix.replace(prompts.EXTRACT_EXAMPLE, prompts.EXTRACT_EXAMPLE_ALT)
+            text = self._generate(retry, self.cfg.summary_max_tokens, None)
+            text = "" if copies_example(text) else text
         self.counters.extract_s += time.perf_counter() - t0
         log.debug("extraction for segments %d-%d: %r", chunk[0].seq, chunk[-1].seq, text)
         window = self._window_segments()
@@ -374,6 +384,18 @@ class Summarizer:
             "first_seq_in_window": self.first_seq_in_window,
             "summary_upto_seq": self.summary_upto_seq,
         }
+
+
+def copies_example(text: str) -> bool:
+    """Two or more lines of an extraction are (nearly) lines of a worked example's notes: the model wrote
+    the example, not the stretch."""
+    example = [content_words(line.split(":", 1)[-1]) for line in prompts.example_notes()]
+    copied = 0
+    for line in text.splitlines():
+        words = content_words(line.split(":", 1)[-1])
+        if len(words) >= 2 and any(len(words & ex) >= 0.8 * len(words) for ex in example if ex):
+            copied += 1
+    return copied >= 2
 
 
 def _first_repeat(lines: list[str]) -> int | None:
