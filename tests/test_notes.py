@@ -860,3 +860,18 @@ def test_a_task_inside_a_condition_is_not_taken() -> None:
     segs = segments([("Tariq", "They fit if I take the shelves out. I did it for the Christmas party."),
                      ("Rosa", "If nobody else can, I will book the van for Friday.")])  # fmt: skip
     assert [(t.person, t.task, t.due) for t in owners.said_tasks(segs)] == [("Rosa", "Book the van", "Friday")]
+
+
+def test_let_s_go_with_settles_and_an_amount_named_first_is_a_key_fact() -> None:
+    """From the hand-written catering meeting: a decision said as "let's just go with ...", and an amount
+    whose noun comes before it ("The balance is four thousand two hundred"); "let's move on" settles
+    nothing and "the price is right" states no amount."""
+    segs = segments([("Rosa", "Okay, let's just go with the second one, coffee and pastries only at the market, "
+                              "no hot food."),
+                     ("Rosa", "Okay, let's move on to the budget."),
+                     ("Bev", "The balance is four thousand two hundred, that's due before the event."),
+                     ("Jen", "Honestly the price is right for what they get.")])  # fmt: skip
+    assert said.decided(segs) == ["Let's just go with the second one, coffee and pastries only at the market, "
+                                  "no hot food"]
+    assert [f.text for f in said.stated(segs)] == ["The balance is four thousand two hundred, that's due before the "
+                                                   "event"]

@@ -40,7 +40,8 @@ _CONCEDES = re.compile(r"^(?:okay|ok|fine|alright|all right|agreed|fair enough|g
                        re.IGNORECASE)
 _SETTLES = re.compile(r"\b(?:we (?:skip|drop|keep|move|stop|cancel|postpone|delay|push|switch|go with|submit|hire|pick|"
                       r"choose|adopt|buy|launch|ship|freeze|stick with|cut|raise|lower|split|merge|close|hold|use)|"
-                      r"goes (?:to|into)|go into|becomes?|moves? to|is moving to)\b", re.IGNORECASE)
+                      r"let's (?:just )?(?:go with|stick with|skip|drop|keep|cancel|postpone|switch to|pick|choose|"
+                      r"buy|use)|goes (?:to|into)|go into|becomes?|moves? to|is moving to)\b", re.IGNORECASE)
 
 
 def decided(segments: Sequence[Segment]) -> list[str]:
@@ -112,6 +113,26 @@ def _counts(norm: list[str], modifiers: int = 2) -> bool:
     return False
 
 
+# An amount of money named by what it is: "The balance is four thousand two hundred", "the deposit came to
+# 900", "a budget of 3000". A count rule needs a counted noun after the figure; an amount has its noun first.
+_AMOUNT_NOUNS = frozenset("balance total budget cost price fee deposit bill quote salary rent revenue spend payment "
+                          "invoice refund".split())
+_AMOUNT_LINKS = frozenset("is was are were comes came come of at to".split())
+_ABOUT = frozenset("about around roughly only just nearly almost over under exactly".split())
+
+
+def _amount(norm: list[str]) -> bool:
+    for k, word in enumerate(norm):
+        if word.rstrip("s") not in _AMOUNT_NOUNS and word not in _AMOUNT_NOUNS:
+            continue
+        rest = [w for w in norm[k + 1 : k + 6] if w not in _ABOUT]
+        if len(rest) >= 2 and rest[0] in _AMOUNT_LINKS and rest[1].replace(".", "", 1).isdigit():
+            return True
+        if len(rest) >= 3 and rest[0] in ("comes", "came", "come") and rest[1] == "to" and rest[2].isdigit():
+            return True
+    return False
+
+
 # The speaker's own stance before the fact, in a clause without a figure: "I am a little worried about that,
 # our marketing campaign is planned around the original date, March 10" (the demo) keeps the part after it.
 _STANCE_LEAD = re.compile(r"^I\b[^,\d]{0,60},\s+(?=\S)")
@@ -171,7 +192,8 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
                 len(words & w) >= 2 and n != nums for w, n in earlier)
             if new and len(content_words(text)) >= 3 and (  # "March 24 works for me" says nothing about it
                 ((dated or _DEADLINE_DAY.search(part)) and says_about(text) and not NEGATION.search(part)) or corrects
-                or (_counts(norm) and len(content_words(text)) >= 4 and not _FIRST_PERSON.match(text))
+                or ((_counts(norm) or _amount(norm)) and len(content_words(text)) >= 3 + (not _amount(norm))
+                    and not _FIRST_PERSON.match(text))
             ):  # fmt: skip
                 out.append(Stated(text, corrects))
             if nums:
