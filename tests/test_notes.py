@@ -875,3 +875,21 @@ def test_let_s_go_with_settles_and_an_amount_named_first_is_a_key_fact() -> None
                                   "no hot food"]
     assert [f.text for f in said.stated(segs)] == ["The balance is four thousand two hundred, that's due before the "
                                                    "event"]
+
+
+def test_what_the_meeting_does_not_know_yet_is_open_and_a_day_of_a_month_is_a_date() -> None:
+    """From the hand-written library and catering meetings: "we just don't know if ...", "X hasn't told
+    us if ..." leave a question open ("I don't know if that's right" does not); "the twenty-first of
+    June" is a calendar date."""
+    segs = segments([("Denise", "So we just don't know if the air conditioning in the teen room gets fixed before "
+                                "July. That stays open."),
+                     ("Jen", "One thing I still don't have. Lakeview hasn't told us if we can use sterno under the "
+                             "chafing dishes."),
+                     ("Jen", "I don't know if that's right, honestly."),
+                     ("Denise", "The summer reading kickoff is Saturday the twenty-first of June.")])  # fmt: skip
+    assert said.left_open(segs) == ["Whether the air conditioning in the teen room gets fixed before July",
+                                    "Whether we can use sterno under the chafing dishes"]
+    assert [f.text for f in said.stated(segs)] == ["The summer reading kickoff is Saturday the twenty-first of June"]
+    notes = Notes()
+    notes.merge([], segs, sources(segs))
+    assert [i.kind for i in notes.items].count("open") == 2

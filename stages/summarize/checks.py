@@ -43,7 +43,8 @@ def gives_deadline(due: str, segments: Sequence[Segment]) -> bool:
 _OPENNESS = re.compile(
     r"\b(?:(?:stays?|remains?|left|leave (?:it|that|this)|keep (?:it|that|this)|still) open|open questions?|"
     r"not (?:yet )?(?:decided|sure|clear)|undecided|(?:do not|don't|do n't) know|no answer|unclear|"
-    r"figure out|find out|depends|revisit|come back|later|tbd|to be (?:decided|confirmed))\b", re.IGNORECASE)
+    r"figure out|find out|depends|revisit|come back|later|tbd|to be (?:decided|confirmed)|"
+    r"(?:hasn't|haven't|has not|have not) (?:yet )?(?:told us|said|confirmed|decided))\b", re.IGNORECASE)
 
 
 def is_specific(text: str) -> bool:

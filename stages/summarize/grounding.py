@@ -42,7 +42,7 @@ _MONTH_ABBR = {m[:3]: m for m in MONTHS} | {"sept": "september"}
 COMMON_CAPITALISED = frozenset(
     "i i'm i'll i've i'd a an the this that these those it its it's there they them their we our he she his "
     "her you your yes no not none nobody nothing all both each every any some no one as at in on of for to "
-    "by from with without after before during since until about according based per if when while where who "
+    "by from with without after before during since until about according based per if whether when while where who "
     "what which why how so but and or also then however therefore overall currently still only just "
     "answer question decision decisions action actions item items open questions key facts notes note "
     "meeting team transcript summary owner due task unknown unclear unassigned none tbd n/a ok okay sure "

@@ -161,6 +161,13 @@ def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
     return [s.text for s in stated(segments, new_from)]
 
 
+def _day_beside(norm: list[str], k: int) -> bool:
+    """A day of the month beside the month at norm[k]: "june 21", "21 june", "21 of june"."""
+    after = k + 1 < len(norm) and norm[k + 1].isdigit()
+    before = k >= 1 and norm[k - 1].isdigit() or k >= 2 and norm[k - 1] == "of" and norm[k - 2].isdigit()
+    return after or before
+
+
 def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
     """Key facts the meeting states in a form that leaves no doubt, in sentences ending at or after
     segment `new_from`: a figure a speaker corrects (a statement with a number, in a turn that says it
@@ -184,7 +191,7 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             if part.rstrip().endswith("?") or _POSES.search(part):
                 continue
             words, nums, norm = content_words(part), numbers(part), normalise(part)
-            dated = any(w in MONTHS and k + 1 < len(norm) and norm[k + 1].isdigit() for k, w in enumerate(norm))
+            dated = any(w in MONTHS and _day_beside(norm, k) for k, w in enumerate(norm))
             text = _fact_text(part)
             if _CONDITION.match(text):
                 continue
@@ -210,6 +217,15 @@ _PRONOUN = re.compile(r"^(?:it|that|this|them|those|these|the question|that ques
 _LEAD = re.compile(r"^.*?\b(?:so|and|but|then|let's|lets|we|i think|okay|ok)\s+", re.IGNORECASE)
 
 
+# What the meeting says it does not know yet: "we just don't know if the air conditioning gets fixed before
+# July", "Lakeview hasn't told us if we can use sterno" (both hand-written dev meetings; the model noted
+# neither). Not "I don't know" (a speaker's own doubt, often answered on the spot).
+_UNKNOWN = re.compile(
+    r"\b(?:we (?:still |just |really )*(?:don't|do not) (?:yet )?know|(?:hasn't|haven't|has not|have not) "
+    r"(?:yet )?(?:told us|said|confirmed|decided))\s+(?:yet\s+)?(?P<q>(?:if|whether|who|when|where|which|how)\b"
+    r"[^.;!?]{8,100})", re.IGNORECASE)
+
+
 def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
     """Questions the meeting says it leaves open, in sentences ending at or after segment `new_from`:
     "Let's leave the take-home question open" -> "The take-home question"; "leave it open" -> the
@@ -233,4 +249,8 @@ def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
                 continue
             text = what[:1].upper() + what[1:]
             out.append(f"{text} (open {until})" if until.lower().startswith("until") else text)
+        for m in _UNKNOWN.finditer(sentence.text):
+            what = re.sub(r"^if\b", "whether", m.group("q").strip(" ,"), flags=re.IGNORECASE)
+            if len(content_words(what)) >= 3:
+                out.append(what[:1].upper() + what[1:])
     return out
