@@ -65,7 +65,7 @@ NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|cannot|without)\b|
 _DECISION_CUE = re.compile(
     r"\b(?:decid\w*|decision|agreed?|agreement|settled|approved?|approval|final|finally|official|officially|"
     r"confirm(?:ed)?|let's|let us|we'll|we will|we shall|we(?:'re| are) (?:going to|not going to|not|going with)|"
-    r"we won't|we will not|go(?:ing|es)? (?:with|ahead)|goes (?:to|into)|going (?:to|into) the|becomes?|"
+    r"we won't|we will not|go(?:ing|es)? (?:with|ahead)|goes (?:to|into)|go into|going (?:to|into) the|becomes?|"
     r"from now on|no more|no longer|going forward|instead|the plan is|plan is to|"
     r"we (?:skip|drop|keep|move|stop|start|cancel|postpone|delay|push|switch|use|take|go|submit|hire|pick|choose|"
     r"adopt|buy|launch|ship|freeze|stick|make|put|give|add|cut|raise|lower|split|merge|close|open|hold|run|"
