@@ -217,7 +217,8 @@ class Summarizer:
                 self._extract(chunk[:half], on_piece)
                 self._extract(chunk[half:], on_piece)
                 return
-            suffix = self.frame.suffix(prompts.extract_request(self._truncate(quoted, room // 2)))
+            quoted = self._truncate(quoted, room // 2)
+            suffix = self.frame.suffix(prompts.extract_request(quoted))
         t0 = time.perf_counter()
         text = self._generate(suffix, self.cfg.summary_max_tokens, on_piece, ttft="last_summary_ttft_s")
         if copies_example(text):
@@ -226,7 +227,7 @@ class Summarizer:
             self.counters.example_copies += 1
             log.info("extraction for segments %d-%d copied the worked example; trying the other one",
                      chunk[0].seq, chunk[-1].seq)  # fmt: skip
-            retry = suffix.replace(prompts.EXTRACT_EXAMPLE, prompts.EXTRACT_EXAMPLE_ALT)
+            retry = self.frame.suffix(prompts.extract_request(quoted, prompts.EXTRACT_EXAMPLE_ALT))
             text = self._generate(retry, self.cfg.summary_max_tokens, None)
             text = "" if copies_example(text) else text
         self.counters.extract_s += time.perf_counter() - t0
@@ -386,14 +387,17 @@ class Summarizer:
         }
 
 
+# The content words of each line of the worked examples' notes, once (every extraction is compared).
+_EXAMPLE_LINES = [words for line in prompts.example_notes() if (words := content_words(line.split(":", 1)[-1]))]
+
+
 def copies_example(text: str) -> bool:
     """Two or more lines of an extraction are (nearly) lines of a worked example's notes: the model wrote
     the example, not the stretch."""
-    example = [content_words(line.split(":", 1)[-1]) for line in prompts.example_notes()]
     copied = 0
     for line in text.splitlines():
         words = content_words(line.split(":", 1)[-1])
-        if len(words) >= 2 and any(len(words & ex) >= 0.8 * len(words) for ex in example if ex):
+        if len(words) >= 2 and any(len(words & ex) >= 0.8 * len(words) for ex in _EXAMPLE_LINES):
             copied += 1
     return copied >= 2
 
