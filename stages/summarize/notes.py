@@ -23,6 +23,7 @@ from pipeline.console import clock
 from pipeline.messages import NoteItem, Segment
 from stages.summarize.checks import (
     AGENDA,
+    NEGATION,
     SOCIAL,
     STATUS_QUERY,
     gives_deadline,
@@ -37,7 +38,6 @@ from stages.summarize.grounding import (
     Sources,
     content_words,
     names,
-    normalise,
     numbers,
 )
 from stages.summarize.owners import as_action, due_phrase, owner_of, people_in, said_tasks
@@ -294,7 +294,7 @@ class Notes:
             return False
         words, others = fact.words(), other.words()
         return (bool(words) and len(others) > len(words) and words <= others
-                and numbers(fact.text) <= numbers(other.text) and not (_negated(fact.text) and not _negated(other.text)))  # fmt: skip
+                and numbers(fact.text) <= numbers(other.text) and not (NEGATION.search(fact.text) and not NEGATION.search(other.text)))  # fmt: skip
 
     def _prune_restated(self) -> None:
         """A fact that restates a decision or task, whichever came first (an update can turn a fact's
@@ -387,13 +387,6 @@ def _as_extraction(item: Item) -> str:
     if item.kind == "action":
         return f"ACTION: {item.owner or 'none'} | {item.text} | {item.due or 'none'}"
     return f"{item.kind.upper()}: {item.text}"
-
-
-_NEGATIONS = {"not", "no", "never", "without", "nothing", "none", "cannot"}
-
-
-def _negated(text: str) -> bool:
-    return any(t in _NEGATIONS or t.endswith("n't") for t in normalise(text))
 
 
 def _norm(text: str) -> str:

@@ -15,9 +15,9 @@ from stages.summarize.checks import NEGATION, SENTENCE_END, says_about
 from stages.summarize.grounding import CORRECTION, FULL_STOP, MONTHS, content_words, normalise, numbers
 from stages.summarize.owners import joined
 
-# "Let's leave the take-home question open", "author order stays open until we see who wrote what".
 # Where a statement ends before the question it precedes (not at "?": the question is the last part).
 _STATEMENT_END = re.compile(rf"(?:(?<=!)|{FULL_STOP})\s+")
+# "Let's leave the take-home question open", "author order stays open until we see who wrote what".
 _LEFT_OPEN = re.compile(
     r"\b(?:leave|keep|park)\s+(?P<a>[\w' -]{2,60}?)\s+open\b(?P<ua>[^.;!?]*)|"
     r"(?P<b>[\w' -]{2,60}?)\s+(?:stays|remains|is still|is left)\s+open\b(?P<ub>[^.;!?]*)", re.IGNORECASE)
@@ -126,9 +126,9 @@ def _amount(norm: list[str]) -> bool:
         if word.rstrip("s") not in _AMOUNT_NOUNS and word not in _AMOUNT_NOUNS:
             continue
         rest = [w for w in norm[k + 1 : k + 6] if w not in _ABOUT]
+        if rest[:1] in (["comes"], ["came"], ["come"]) and rest[1:2] == ["to"]:
+            rest = rest[1:]  # "came to 900": the link is "to"
         if len(rest) >= 2 and rest[0] in _AMOUNT_LINKS and rest[1].replace(".", "", 1).isdigit():
-            return True
-        if len(rest) >= 3 and rest[0] in ("comes", "came", "come") and rest[1] == "to" and rest[2].isdigit():
             return True
     return False
 
@@ -195,11 +195,12 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             text = _fact_text(part)
             if _CONDITION.match(text):
                 continue
+            amount = _amount(norm)
             corrects = bool(nums) and (correcting or _NOT_FIGURE.search(part) is not None) and any(
                 len(words & w) >= 2 and n != nums for w, n in earlier)
             if new and len(content_words(text)) >= 3 and (  # "March 24 works for me" says nothing about it
                 ((dated or _DEADLINE_DAY.search(part)) and says_about(text) and not NEGATION.search(part)) or corrects
-                or ((_counts(norm) or _amount(norm)) and len(content_words(text)) >= 3 + (not _amount(norm))
+                or ((amount or _counts(norm)) and len(content_words(text)) >= 3 + (not amount)
                     and not _FIRST_PERSON.match(text))
             ):  # fmt: skip
                 out.append(Stated(text, corrects))
