@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -61,6 +62,9 @@ class Listener:
 
 @contextmanager
 def sigint_sets(stop: StopFlag) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # a service run by a cluster host (pipeline/cluster.py) is stopped by its flag, not by Ctrl-C
+        return
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set(signal.SIGINT))
     try:
         yield

@@ -44,6 +44,7 @@ class PeerWatch:
         sock = transport.open_socket(zmq.Context.instance(), "sub", endpoint, bind=False, subscribe=topics,
                                      security=security)  # fmt: skip
         self.receiver = transport.Receiver(sock, f"{stage} status")
+        self.stream = stream
         self.instance: str | None = None  # the peer process we last heard from
         self.counters: dict[str, Any] = {}
         # A summarize hosting many streams (`summarize.max_streams`) acknowledges per stream: its service
@@ -58,7 +59,7 @@ class PeerWatch:
         got = self.receiver.recv(timeout_s=timeout_s)
         while got is not None:
             msg = got[1]
-            if isinstance(msg, Status) and msg.stage == self.stage:
+            if isinstance(msg, Status) and msg.stage == self.stage and not self._elsewhere(msg):
                 instance = str(msg.counters.get("instance", ""))
                 if self.instance is not None and instance != self.instance:
                     restarted = True
@@ -68,6 +69,11 @@ class PeerWatch:
                 self._take(msg)
             got = self.receiver.recv(timeout_s=0)
         return restarted
+
+    def _elsewhere(self, msg: Status) -> bool:
+        """Another stream's share of a heartbeat: behind a cluster gateway it may come from another host
+        (another instance), which says nothing about the peer that holds our stream (pipeline/gateway.py)."""
+        return bool(self.stream and msg.counters.get("stream_only") and msg.stream != self.stream)
 
     def _take(self, msg: Status) -> None:
         c = msg.counters

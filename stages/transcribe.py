@@ -519,11 +519,13 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             counters["denied"] = dict(denied)
         pub.send(Status(cfg.stream, status_seq, "transcribe", time.time(), counters))
         status_seq += 1
-        if access is None:
+        if access is None and not hosting:
             return
         # Under an access list a client may not read the service heartbeat (it names every stream): each
         # stream's capture follows its own share of it, on its own topic (reliable.PeerWatch merges them).
         # (A stream a client follows by name gets its share before it sends anything: where it starts.)
+        # Hosting, the shares are sent anyway: a cluster gateway (pipeline/gateway.py) forwards a stream's
+        # share from the one host that holds the stream and drops every host's service heartbeat.
         for name in shown | set(pub.wanted):
             own = {"instance": reliable.INSTANCE, "stream_only": True, "positions": {name: stream_state(name)}}
             if name in counters:
@@ -578,6 +580,27 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 finish(st, "lost", st.position)
                 ending[name] = (st, now + cfg.transcribe.ack_timeout_s, "lost")
 
+    def open_hosted(name: str) -> StreamingTranscriber | None:
+        """Hosting: start a stream seen for the first time where summarize says it continues; None
+        when it was refused or has already ended."""
+        start = stream_start(cfg, name, stop)
+        if isinstance(start, str):
+            log.warning("transcribe: stream %s refused: %s", name, start)
+            refused[name] = start
+            while len(refused) > 64:
+                del refused[next(iter(refused))]
+            publish_status()
+            return None
+        first, pos, done = start
+        if done:
+            ended[name] = (pos, None)
+            publish_status()
+            return None
+        st = states[name] = StreamingTranscriber(cfg.transcribe, model, name, first, pos, speaker_encoder)
+        heard[name] = time.monotonic()
+        publish_status()  # where it continues: a capture that came from another host rewinds to there
+        return st
+
     try:
         while not stop.is_set():
             if time.monotonic() - last_status >= cfg.heartbeat_s:
@@ -601,6 +624,11 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 upstream = msg.counters
                 if msg.stream in states:
                     heard[msg.stream] = time.monotonic()  # a capture waiting on flow control is not lost
+                elif hosting and msg.stage == "capture" and not ({msg.stream} & {*ended, *ending, *refused}):
+                    # A stream moved here from a lost host (pipeline/gateway.py) whose capture is waiting on
+                    # flow control sends only heartbeats: open it, so that its share says where it resumes
+                    # and capture rewinds to there.
+                    open_hosted(msg.stream)
                 continue
             if not isinstance(msg, AudioChunk | EndOfStream):
                 inbox.counters.count_malformed("audio", ValueError(f"unexpected {msg.type} message"))
@@ -615,21 +643,9 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 continue
             st = states.get(msg.stream)
             if st is None and hosting:
-                start = stream_start(cfg, msg.stream, stop)
-                if isinstance(start, str):
-                    log.warning("transcribe: stream %s refused: %s", msg.stream, start)
-                    refused[msg.stream] = start
-                    while len(refused) > 64:
-                        del refused[next(iter(refused))]
-                    publish_status()
+                st = open_hosted(msg.stream)
+                if st is None:
                     continue
-                first, pos, done = start
-                if done:
-                    ended[msg.stream] = (pos, None)
-                    publish_status()
-                    continue
-                st = states[msg.stream] = StreamingTranscriber(cfg.transcribe, model, msg.stream, first, pos,
-                                                               speaker_encoder)  # fmt: skip
             elif st is None:
                 resumed = msg.stream == cfg.stream
                 st = states[msg.stream] = StreamingTranscriber(

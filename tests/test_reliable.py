@@ -53,3 +53,42 @@ def test_a_consumer_that_confirms_nothing_new_is_given_up_after_the_timeout() ->
     t0 = time.monotonic()
     assert not sender.wait_confirmed(timeout_s=0.5) and len(sender.unacked) == 9
     assert time.monotonic() - t0 < 3.0
+
+
+def test_a_follower_of_one_stream_ignores_another_streams_share_from_another_process() -> None:
+    """Behind a cluster gateway each stream's share of a transcribe heartbeat comes from the host that holds
+    that stream: another stream's share, with another instance, is no restart of ours (real sockets)."""
+    import zmq
+
+    from pipeline import transport
+    from pipeline.messages import Status
+    from pipeline.reliable import PeerWatch
+    from tests.conftest import free_port
+
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    pub = transport.open_socket(zmq.Context.instance(), "pub", endpoint, bind=True)
+    watch = PeerWatch(endpoint, "transcribe", stream="mine")
+    try:
+        def share(stream: str, instance: str, position: float) -> Status:
+            return Status(stream, 0, "transcribe", time.time(), {"instance": instance, "stream_only": True,
+                          "positions": {stream: {"position": position, "needed_from": position, "ended": False}}})
+
+        deadline = time.monotonic() + 10
+        while watch.instance is None:  # the subscription takes a moment to reach the publisher
+            assert time.monotonic() < deadline
+            transport.send(pub, share("mine", "host-a", 1.0))
+            watch.poll(0.1)
+        for _ in range(3):
+            transport.send(pub, share("theirs", "host-b", 7.0))
+            assert watch.poll(0.2) is False  # not a restart
+        assert watch.instance == "host-a" and "theirs" not in watch.counters["positions"]
+        transport.send(pub, share("mine", "host-c", 2.5))  # our stream, moved to another host: a restart
+        restarted = False
+        deadline = time.monotonic() + 5
+        while not restarted:
+            assert time.monotonic() < deadline
+            restarted = watch.poll(0.2)
+        assert watch.instance == "host-c" and watch.counters["positions"]["mine"]["position"] == 2.5
+    finally:
+        watch.close()
+        pub.close(linger=0)
