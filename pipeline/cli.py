@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from pipeline.cli_cluster import cluster
 from pipeline.cli_common import CONFIG_DIR, ROOT, UserError, load_app_config, user_errors  # noqa: F401
 from pipeline.cli_serve import connect_options, refuse_with_connect, run_connected, serve
 from pipeline.cli_sessions import forget_if_empty, open_run_session, pick, session_label, sessions
@@ -545,6 +546,7 @@ def export(session: str | None, fmt: str, output: str | None, session_dir: str |
         click.echo(text, nl=False)
 
 
+main.add_command(cluster)
 main.add_command(sessions)
 main.add_command(serve)
 main.add_command(speakers)
