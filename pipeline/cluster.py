@@ -74,10 +74,15 @@ def _check_reachable(address: str) -> None:
 class ServiceHost:
     """A Ray actor's body (made remote by `RayHosts`): one service on this node until `shutdown`."""
 
-    def __init__(self, cfg: Any, max_streams: int, bind: str | None) -> None:
+    def __init__(self, cfg: Any, max_streams: int, bind: str | None, cpus: tuple[int, ...] = ()) -> None:
+        import os
+
         import ray
 
         from pipeline.service import run_service, service_config
+
+        if cpus:  # `bench.cluster`: a simulated node is a host pinned to its own cores (its stages inherit it)
+            os.sched_setaffinity(0, cpus)
 
         self.node = ray.get_runtime_context().get_node_id()
         host = bind or ray.util.get_node_ip_address()
@@ -117,7 +122,8 @@ class RayHosts:
     offering `count` host units); callable as the gateway's host pool."""
 
     def __init__(self, cfg: Any, count: int, max_streams: int, *, ray_address: str | None = None,
-                 bind: str | None = None, refresh_s: float = 1.0) -> None:  # fmt: skip
+                 bind: str | None = None, refresh_s: float = 1.0,
+                 cpus: list[tuple[int, ...]] | None = None) -> None:  # fmt: skip
         if count < 1:
             raise ConfigError(f"--hosts must be >= 1, got {count}")
         ray = import_ray()
@@ -137,7 +143,9 @@ class RayHosts:
                 raise TransportError(f"cannot start on {where}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         actor = ray.remote(num_cpus=0, resources={HOST_RESOURCE: 1}, max_restarts=-1, max_task_retries=0)(ServiceHost)
         # The config travels as is (a frozen dataclass); the service config is made on the host's node.
-        self.actors = {f"host-{i + 1}": actor.remote(cfg, max_streams, bind) for i in range(count)}
+        # `cpus`: each host's cores (bench.cluster's simulated nodes); none: wherever the OS puts it.
+        self.actors = {f"host-{i + 1}": actor.remote(cfg, max_streams, bind, tuple(cpus[i]) if cpus else ())
+                       for i in range(count)}  # fmt: skip
         self.listed: dict[str, str] = {}
         self.nodes: dict[str, str] = {}
         self.errors: dict[str, str] = {}  # the last failure said by each host (each said once in the log)
@@ -200,7 +208,6 @@ def run_cluster(cfg: Any, address: str, hosts: int, max_streams: int, stop: Stop
                 settings: Any = None) -> None:  # fmt: skip
     """Start `hosts` service hosts on Ray and the gateway on `address`, until `stop`."""
     from pipeline.gateway import Gateway
-
     from pipeline.security import is_local
 
     # Hosts of a Ray of our own are on this machine: loopback, unless told. Hosts elsewhere listen on
