@@ -173,7 +173,12 @@ class RayHosts:
                     if name in self.listed:
                         listed[name], nodes[name] = self.listed[name], self.nodes[name]
                     continue
-                except Exception:  # noqa: BLE001 - dead or restarting (its node lost): not listed
+                except (ray.exceptions.RayActorError, ray.exceptions.ActorUnavailableError):
+                    continue  # dead, or restarting after its node was lost: not listed
+                except Exception as exc:  # noqa: BLE001 - anything else says nothing about the host: keep it
+                    log.warning("cluster: asking %s where it listens failed: %s", name, exc)
+                    if name in self.listed:
+                        listed[name], nodes[name] = self.listed[name], self.nodes[name]
                     continue
                 if got.get("error"):
                     self._failed(name, got["error"])
@@ -207,7 +212,7 @@ def run_cluster(cfg: Any, address: str, hosts: int, max_streams: int, stop: Stop
                 ray_address: str | None = None, bind: str | None = None, ready: Any = None,
                 settings: Any = None) -> None:  # fmt: skip
     """Start `hosts` service hosts on Ray and the gateway on `address`, until `stop`."""
-    from pipeline.gateway import Gateway
+    from pipeline.gateway import Gateway, GatewaySettings
     from pipeline.security import is_local
 
     # Hosts of a Ray of our own are on this machine: loopback, unless told. Hosts elsewhere listen on
@@ -221,6 +226,7 @@ def run_cluster(cfg: Any, address: str, hosts: int, max_streams: int, stop: Stop
     if not store.startswith("postgres"):
         log.warning("cluster: sessions are in SQLite files on each host: a stream whose host is lost continues "
                     "without its past. Set summarize.store = \"postgresql://...\" for a store every node reaches.")  # fmt: skip
+    settings = settings or GatewaySettings(max_streams=max_streams)
     gateway = Gateway(dataclasses.replace(cfg, exit_after_eos=False), address, pool=lambda: {}, settings=settings)
     pool = RayHosts(cfg, hosts, max_streams, ray_address=ray_address, bind=bind)
     gateway.pool = pool

@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -45,7 +46,7 @@ import zmq
 from pipeline import reliable, transport, wire
 from pipeline import security as security_io
 from pipeline.errors import ConfigError
-from pipeline.messages import AudioChunk, Error, Message, SnapshotRequest, Status
+from pipeline.messages import AudioChunk, Error, Message, Snapshot, SnapshotRequest, Status
 from pipeline.publisher import Publisher
 from pipeline.runner import StopFlag
 
@@ -55,15 +56,21 @@ HostPool = Callable[[], dict[str, str]]  # {host name: its service address tcp:/
 GATEWAY_STREAM = "gateway"  # the stream name of the gateway's own heartbeat (`sinkscribe cluster status`)
 MAX_PLACED = 4096  # streams remembered (live ones are never forgotten; the oldest ended ones are)
 MAX_PENDING = 1024  # requests in flight through the gateway
+_LIVE_LIST = re.compile(r" \(live streams: [^)]*\)$")
 STEP_S = 0.2  # the longest the loop handles traffic before it looks after the hosts again
 
 
 @dataclass
 class GatewaySettings:
-    host_timeout_s: float = 15.0  # no transcribe heartbeat from a live host for this long: it is lost
+    # No transcribe heartbeat from a live host for this long: it is lost. Generous: a transcribe's loop can
+    # wait many seconds on its summarize (a stream's admission during a long generation), and a host
+    # declared lost while alive is the one case where two hosts would write one session (see the gaps in
+    # ARCHITECTURE.md). A host whose machine goes is found sooner, by the pool (Ray reports its actor dead).
+    host_timeout_s: float = 60.0
     refresh_s: float = 1.0  # how often the pool is asked for its hosts
     heartbeat_s: float = 1.0  # the gateway's own heartbeat on the summary socket
     request_timeout_s: float = 600.0  # a request not answered by then is forgotten (the client timed out)
+    max_streams: int = 0  # what each host admits (0: unknown); a full host gets no new stream while one has room
 
 
 @dataclass
@@ -93,7 +100,8 @@ class Host:
 class GatewayCounters:
     hosts_lost: int = 0
     moved: int = 0  # stream placements moved off a lost host
-    audio_dropped: int = 0  # chunks with no live host to go to, or refused by a full host
+    audio_dropped: int = 0  # chunks with no live host to go to, or to a host not connected
+    gaps: int = 0  # streams whose next chunk after a drop went on marked `resync` (the host counts the loss)
     malformed: int = 0
     denied: int = 0  # by the access list
     requests: int = 0
@@ -103,6 +111,7 @@ class GatewayCounters:
 @dataclass
 class Pending:
     client: list[bytes]  # the ROUTER envelope
+    request_id: str
     host: str
     msg: Message
     deadline: float
@@ -117,12 +126,19 @@ class Placement:
     # Placed for the first time and not yet known to their host's transcribe: the gateway says where they
     # start (see Gateway.share_new). Not a stream moved off a lost host: its new host says where it resumes.
     new: set[str] = field(default_factory=set)
+    # Live streams whose host was lost when no other host was live: placed again by their next message,
+    # and not as new streams (their next host says where they resume).
+    orphans: set[str] = field(default_factory=set)
+    # Streams whose audio was dropped on the way to their (still listed) host: the next chunk that goes
+    # on is marked `resync`, so that host counts the gap as lost audio instead of waiting for it forever.
+    gaps: set[str] = field(default_factory=set)
 
     def load(self, host: str) -> int:
         return sum(1 for s in self.live if self.hosts.get(s) == host)
 
     def put(self, stream: str, host: str, live: bool = True) -> None:
         self.hosts.pop(stream, None)
+        self.orphans.discard(stream)
         self.hosts[stream] = host  # the newest last: the oldest ended ones are forgotten first
         if live:
             self.live.add(stream)
@@ -131,9 +147,17 @@ class Placement:
                 break
             if old not in self.live:
                 del self.hosts[old]
+                self.new.discard(old)
+                self.gaps.discard(old)
 
     def on(self, host: str) -> list[str]:
         return [s for s, h in self.hosts.items() if h == host]
+
+    def end(self, stream: str) -> None:
+        """The stream ended (or its host will take no more of it): it no longer counts as load."""
+        self.live.discard(stream)
+        self.new.discard(stream)
+        self.gaps.discard(stream)
 
 
 class Gateway:
@@ -199,7 +223,7 @@ class Gateway:
         sec = self.security
         host = Host(
             name, address,
-            audio=transport.open_socket(self.ctx, "push", ep.audio, bind=False, hwm=10_000, security=sec),
+            audio=transport.open_socket(self.ctx, "push", ep.audio, bind=False, hwm=0, security=sec),
             captions=transport.open_socket(self.ctx, "sub", ep.captions, bind=False, hwm=10_000, security=sec),
             summary=transport.open_socket(self.ctx, "sub", ep.summary, bind=False, hwm=10_000, security=sec),
             requests=transport.open_socket(self.ctx, "dealer", ep.requests, bind=False, hwm=1000, security=sec),
@@ -224,29 +248,46 @@ class Gateway:
         else:
             log.info("gateway: host %s gone before it was up (%s)", name, why)
         for stream in streams:
+            self.placement.new.discard(stream)
+            self.placement.gaps.discard(stream)  # its next host asks for what it needs itself
             if stream not in self.placement.live:
                 del self.placement.hosts[stream]  # ended: any host answers for it from the store
                 continue
             target = self.least_loaded()
             if target is None:
-                del self.placement.hosts[stream]  # placed again by its next message, when a host is live
+                del self.placement.hosts[stream]
+                self.placement.orphans.add(stream)
                 continue
-            self.placement.put(stream, target)
-            self.placement.new.discard(stream)
-            self.counters.moved += 1
-            log.warning("gateway: stream %s moves from %s to %s", stream, name, target)
-        for rid, p in list(self.pending.items()):
+            self.move(stream, name, target)
+        for key, p in list(self.pending.items()):
             if p.host == name:
-                del self.pending[rid]
+                del self.pending[key]
                 self.counters.unanswered += 1
-                self.reply(p.client, Error(p.msg.stream, 0, rid, f"the host of stream {p.msg.stream} was lost "
-                                           "before it answered; ask again"))  # fmt: skip
+                self.reply(p.client, Error(p.msg.stream, 0, p.request_id, f"the host of stream {p.msg.stream} was "
+                                           "lost before it answered; ask again"))  # fmt: skip
+
+    def move(self, stream: str, lost: str, target: str) -> None:
+        """Place a live stream of a lost host on `target`, and have target's transcribe open it now: a
+        client whose capture has sent everything (it waits for the end to be confirmed) sends nothing
+        more until it sees the stream's new transcribe, so the gateway sends the first heartbeat for it
+        (stages/transcribe.py opens a hosted stream on its capture's heartbeat)."""
+        self.placement.put(stream, target)
+        self.counters.moved += 1
+        log.warning("gateway: stream %s moves from %s to %s", stream, lost, target)
+        hello = Status(stream, 0, "capture", time.time(), {"moved_by": "gateway", "from": lost})
+        try:
+            self.hosts[target].audio.send_multipart(wire.encode(hello), flags=zmq.NOBLOCK, copy=False)
+        except zmq.Again:
+            pass  # not connected yet: the client's own next message opens it
 
     def least_loaded(self) -> str | None:
         live = [h for h in self.hosts.values() if h.live]
         if not live:
             return None
-        return min(live, key=lambda h: (self.placement.load(h.name), h.reported, h.name)).name
+        cap = self.settings.max_streams
+        # A full host only when every host is full (it then refuses, and the client is told why).
+        return min(live, key=lambda h: (bool(cap) and self.placement.load(h.name) >= cap,
+                                        self.placement.load(h.name), h.reported, h.name)).name  # fmt: skip
 
     def host_of(self, stream: str, starts: bool = True) -> Host | None:
         """The host that holds `stream`, placing it if it is new; `starts`: what arrived is the stream
@@ -256,7 +297,7 @@ class Gateway:
             name = self.least_loaded()
             if name is None:
                 return None
-            if stream not in self.placement.hosts:
+            if stream not in self.placement.hosts and stream not in self.placement.orphans:
                 self.placement.new.add(stream)
             self.placement.put(stream, name, live=starts)
             log.info("gateway: stream %s placed on %s", stream, name)
@@ -286,13 +327,22 @@ class Gateway:
             self.counters.audio_dropped += 1  # capture sends it again when a host's share of the stream comes
             return
         # Never waits: one host that stopped taking audio (lost, not yet known to be) must not hold up
-        # every other stream. Capture's flow control keeps a live host's queue far below its bound (each
-        # stream has at most `capture.resend_s` of audio in flight), so a full queue means a lost host, and
-        # what is dropped here is sent again from capture's ring to the stream's next host.
+        # every other stream. The queue to a host has no bound of its own (capture's flow control bounds
+        # it: each stream has at most `capture.resend_s` of audio in flight), so a send fails only when the
+        # host is not connected. What is dropped then is sent again from capture's ring if the stream
+        # moves to another host; if the host comes back instead, the gap is marked (see Placement.gaps).
+        gap = isinstance(msg, AudioChunk) and msg.stream in self.placement.gaps
+        if gap:
+            msg = dataclasses.replace(msg, resync=True)
         try:
             host.audio.send_multipart(wire.encode(msg), flags=zmq.NOBLOCK, copy=False)
         except zmq.Again:
             self.counters.audio_dropped += 1
+            self.placement.gaps.add(msg.stream)
+            return
+        if gap:
+            self.placement.gaps.discard(msg.stream)
+            self.counters.gaps += 1
 
     def from_host(self, host: Host, sock: zmq.Socket, out: Publisher) -> None:
         try:
@@ -302,23 +352,30 @@ class Gateway:
         try:
             header = json.loads(bytes(frames[0]))
             stream, kind = header["stream"], header["type"]
-        except (ValueError, KeyError, TypeError):
+            counters = header.get("counters") or {}
+            if not isinstance(stream, str) or not isinstance(counters, dict):
+                raise TypeError("stream or counters of the wrong type")
+        except (ValueError, KeyError, TypeError, IndexError):
             self.counters.malformed += 1
             return
         if kind == "status" and header.get("stage") == "transcribe" and sock is host.captions:
-            counters = header.get("counters") or {}
-            if not counters.get("stream_only"):  # the host's service heartbeat: it is alive
+            if counters.get("stream_only"):
+                state = (counters.get("positions") or {}).get(stream)
+                if self.placement.hosts.get(stream) == host.name and isinstance(state, dict) and state.get("refused"):
+                    self.placement.end(stream)  # refused there (a moved stream on a full host): not its load
+            else:  # the host's service heartbeat: it is alive
                 if host.beat is None:
                     log.info("gateway: host %s is live", host.name)
                 host.beat = time.monotonic()
                 host.instance = str(counters.get("instance", ""))
-                host.reported = int(counters.get("streams", 0) or 0)
+                reported = counters.get("streams", 0)
+                host.reported = reported if isinstance(reported, int) else 0
                 self.share_new(host, counters.get("positions"))
                 return
         if self.placement.hosts.get(stream) != host.name:
             return  # another host's stream, or a service heartbeat: not the clients' business
         if kind == "eos" and sock is host.summary:
-            self.placement.live.discard(stream)  # still placed there (questions after the end go there)
+            self.placement.end(stream)  # still placed there (questions after the end go there)
         out.grant_pending()
         out.sock.send_multipart(frames, copy=False)
 
@@ -363,11 +420,22 @@ class Gateway:
             starting = len(self.hosts)
             self.reply(envelope, Error(msg.stream, 0, rid, f"no service host is up yet ({starting} starting)"))
             return
-        self.pending[rid] = Pending(envelope, host.name, msg, time.monotonic() + self.settings.request_timeout_s)
-        while len(self.pending) > MAX_PENDING:
-            self.pending.popitem(last=False)
+        try:
+            transport.send(host.requests, msg, flags=zmq.NOBLOCK)
+        except zmq.Again:  # the host takes no requests (hung, or far behind): said now, not after a timeout
             self.counters.unanswered += 1
-        transport.send(host.requests, msg, flags=zmq.NOBLOCK)
+            self.reply(envelope, Error(msg.stream, 0, rid, f"the host of stream {msg.stream} takes no requests "
+                                       "now; ask again later"))  # fmt: skip
+            return
+        # Keyed by client and request id: two clients may pick the same id. The host's reply carries the
+        # id only, so the oldest request with that id (there is seldom more than one) gets it.
+        self.pending[_key(envelope, rid)] = Pending(envelope, rid, host.name, msg,
+                                                    time.monotonic() + self.settings.request_timeout_s)  # fmt: skip
+        while len(self.pending) > MAX_PENDING:
+            _, p = self.pending.popitem(last=False)
+            self.counters.unanswered += 1
+            self.reply(p.client, Error(p.msg.stream, 0, p.request_id, "too many requests in flight at the gateway; "
+                                       "ask again"))  # fmt: skip
 
     def from_host_reply(self, host: Host) -> None:
         try:
@@ -379,13 +447,22 @@ class Gateway:
         except wire.WireError:
             self.counters.malformed += 1
             return
-        p = self.pending.pop(getattr(reply, "request_id", ""), None)
-        if p is None:
+        rid = getattr(reply, "request_id", "")
+        key = next((k for k, p in self.pending.items() if p.request_id == rid and p.host == host.name), None)
+        if key is None:
             return  # its client was answered already (the host was lost) or it expired
-        if isinstance(reply, Error) and isinstance(p.msg, SnapshotRequest) and p.msg.resume:
-            if self.placement.hosts.get(p.msg.stream) == host.name and p.msg.stream in self.placement.live:
-                del self.placement.hosts[p.msg.stream]  # refused (a full host, a finished stream): not held there
-                self.placement.live.discard(p.msg.stream)
+        p = self.pending.pop(key)
+        admission = isinstance(p.msg, SnapshotRequest) and p.msg.resume
+        held = self.placement.hosts.get(p.msg.stream) == host.name
+        if admission and held and isinstance(reply, Error):
+            del self.placement.hosts[p.msg.stream]  # refused (a full host, a bad name): not held there
+            self.placement.end(p.msg.stream)
+        elif admission and held and isinstance(reply, Snapshot) and reply.ended and reply.end_reason != "lost":
+            self.placement.end(p.msg.stream)  # complete already: the client is told so and sends nothing
+        if isinstance(reply, Error) and self.access is not None:
+            # A host answers the gateway's key, which may read every stream: the list of live streams
+            # it adds to "no stream X" is not for this client's key.
+            reply = dataclasses.replace(reply, message=_LIVE_LIST.sub("", reply.message))
         self.reply(p.client, reply)
 
     def reply(self, envelope: list[bytes], msg: Message) -> None:
@@ -407,11 +484,14 @@ class Gateway:
     # -- the loop ---------------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
+        # Copies first: `status` is also read from other threads (tests, bench) while the loop changes these.
+        placed, live = dict(self.placement.hosts), set(self.placement.live)
+        streams = {s: h for s, h in placed.items() if s in live}
         hosts = {
-            name: {"address": h.address, "live": h.live, "streams": self.placement.load(name), "reported": h.reported}
-            for name, h in self.hosts.items()
+            name: {"address": h.address, "live": h.live, "streams": sum(1 for x in streams.values() if x == name),
+                   "reported": h.reported}
+            for name, h in list(self.hosts.items())
         }  # fmt: skip
-        streams = {s: h for s, h in self.placement.hosts.items() if s in self.placement.live}
         return {"hosts": hosts, "streams": streams, "instance": reliable.INSTANCE} | dataclasses.asdict(self.counters)
 
     def publish_status(self) -> None:
@@ -461,9 +541,9 @@ class Gateway:
 
     def expire(self) -> None:
         now = time.monotonic()
-        for rid, p in list(self.pending.items()):
+        for key, p in list(self.pending.items()):
             if p.deadline < now:
-                del self.pending[rid]
+                del self.pending[key]
                 self.counters.unanswered += 1
 
     def close(self) -> None:
@@ -476,3 +556,7 @@ class Gateway:
         self.summary.close()
 
 
+
+
+def _key(envelope: list[bytes], request_id: str) -> tuple[bytes, str]:
+    return (bytes(envelope[0]) if envelope else b"", request_id)

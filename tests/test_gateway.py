@@ -42,6 +42,7 @@ class FakeHost(threading.Thread):
         self.stop = threading.Event()
         self.streams: dict[str, int] = {}  # stream -> segments echoed
         self.admitted: list[str] = []
+        self.hellos: list[str] = []  # streams a capture heartbeat arrived for
         self.ready = threading.Event()
 
     def run(self) -> None:
@@ -62,7 +63,11 @@ class FakeHost(threading.Thread):
                     transport.send(captions, Status("svc", 0, "transcribe", time.time(),  # the service heartbeat
                                    {"instance": self.instance, "streams": len(self.streams), "positions": positions}))  # fmt: skip
                     transport.send(summary, Status("svc", 0, "summarize", time.time(), {"instance": self.instance}))
+                    for s in ("s1", "s2"):  # what a host says of streams it may not hold: only the holder's may pass
+                        transport.send(captions, Segment(s, 99, f"{self.name_} decoy", 0.0, 0.1))
                 got = inbox.recv(timeout_s=0.02)
+                if got is not None and isinstance(got[1], Status):
+                    self.hellos.append(got[1].stream)
                 if got is not None and isinstance(got[1], AudioChunk):
                     msg = got[1]
                     n = self.streams.setdefault(msg.stream, 0)
@@ -135,8 +140,8 @@ def test_streams_are_spread_and_each_client_sees_only_its_streams_host(cluster):
         _wait(lambda: (seen.extend(m for _, m in iter(lambda: receiver.recv(timeout_s=0.05), None)) or
                        sum(isinstance(m, Segment) for m in seen) >= 10), what="ten segments")  # fmt: skip
         for m in seen:
-            if isinstance(m, Segment):
-                assert m.text == f"{where[m.stream]} heard {m.stream}"  # from the host that holds it
+            if isinstance(m, Segment):  # from the host that holds it, never from the other
+                assert m.text in (f"{where[m.stream]} heard {m.stream}", f"{where[m.stream]} decoy"), m
             else:  # no service heartbeat: only a stream's share, from its host, with that host's instance
                 assert isinstance(m, Status) and m.counters.get("stream_only") and m.stream in where, m
                 assert m.counters["instance"] == hosts[where[m.stream]].instance
@@ -162,7 +167,11 @@ def test_a_lost_host_moves_its_streams_and_a_new_stream_avoids_it(cluster):
     hosts[lost].stop.set()  # silent: the heartbeat stops, the pool still lists it
     _wait(lambda: gateway.status()["streams"].get("s1") == survivor, what="s1 moved")
     status = gateway.status()
-    assert status["hosts_lost"] == 1 and status["moved"] == 1 and list(status["hosts"]) == [survivor]
+    assert status["hosts_lost"] == 1 and status["moved"] == 1 and status["hosts"][survivor]["live"]
+    assert not status["hosts"].get(lost, {}).get("live")  # still listed by the pool: kept, but not live
+    # The survivor was told at once, by a capture heartbeat, so that its transcribe opens the stream even if
+    # the client sends nothing more (it may be waiting for its end to be confirmed).
+    _wait(lambda: "s1" in hosts[survivor].hellos, what="the moved stream opened at the survivor")
     # Audio of the moved stream goes to the survivor; a new stream too (the only live host).
     push = transport.open_socket(zmq.Context.instance(), "push", ep.audio, bind=False)
     try:
