@@ -59,7 +59,7 @@ class Rig:
         ray.init(address=self.cluster.address, namespace="sinkscribe-bench", log_to_driver=False)
         self.pool = RayHosts(cfg, hosts, max_streams, bind="127.0.0.1", cpus=cpus)
         self.address = f"tcp://127.0.0.1:{five_ports()}"
-        self.gateway = Gateway(cfg, self.address, self.pool, GatewaySettings(host_timeout_s=10.0, refresh_s=0.5))
+        self.gateway = Gateway(cfg, self.address, self.pool, GatewaySettings(refresh_s=0.5, max_streams=max_streams))
         self.stop = StopFlag()
         self.thread = threading.Thread(target=self.gateway.serve, args=(self.stop,), daemon=True)
         self.thread.start()

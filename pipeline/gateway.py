@@ -7,8 +7,8 @@ at its own address; where the hosts come from is a pool's business (pipeline/clu
 The gateway holds no model and no session: only a table stream -> host.
 
 - **Placement**: a stream seen for the first time (its admission request or its first audio) goes to
-  the live host that holds the fewest live streams. A host is live from its first transcribe heartbeat
-  (its models are loaded then) until it is lost.
+  the live host that holds the fewest live streams. A host is live once both its stages have sent a
+  service heartbeat (their models are loaded then) until it is lost.
 - **Audio** and capture's heartbeats go to the stream's host (a PUSH per host).
 - **Captions and notes**: the gateway follows both PUB sockets of every host and republishes a message
   only when its stream is placed on the host that sent it. The hosts' service heartbeats stay inside
@@ -16,7 +16,7 @@ The gateway holds no model and no session: only a table stream -> host.
   stream's own topic (stages/transcribe.py), which is what a client's capture follows.
 - **Requests** go to the stream's host (a stream not placed anywhere: to any live host, which answers
   from the shared store); the reply is matched back to its client by request id.
-- **A host lost** (no transcribe heartbeat for `host_timeout_s`, or the pool no longer lists it at
+- **A host lost** (nothing from it for `host_timeout_s`, or the pool no longer lists it at
   that address): its streams are placed again at once on the others. The session continues from the
   shared store (PostgreSQL) where its stored segments end: the new host's transcribe asks its summarize
   where the stream resumes, publishes that on the stream's topic, and the client's capture, seeing
@@ -84,13 +84,16 @@ class Host:
     summary: zmq.Socket
     requests: zmq.Socket
     added: float
-    beat: float | None = None  # when its transcribe's service heartbeat last arrived (None: still loading)
+    beat: float | None = None  # when anything last arrived from it (None: not live yet)
+    stages: set[str] = field(default_factory=set)  # the stages whose service heartbeat has arrived
     instance: str = ""
     reported: int = 0  # live streams its transcribe says it holds
 
     @property
     def live(self) -> bool:
-        return self.beat is not None
+        """Both stages have sent their first service heartbeat: their models are loaded (transcribe
+        alone beats before its summarize can admit a stream)."""
+        return self.beat is not None and {"transcribe", "summarize"} <= self.stages
 
     def sockets(self) -> tuple[zmq.Socket, ...]:
         return (self.audio, self.captions, self.summary, self.requests)
@@ -358,15 +361,21 @@ class Gateway:
         except (ValueError, KeyError, TypeError, IndexError):
             self.counters.malformed += 1
             return
+        # Anything from a host says it is alive: each stage's loop can be busy for a while (transcribe
+        # waiting on its summarize to admit a stream, summarize inside a generation), seldom both at once.
+        if {"transcribe", "summarize"} <= host.stages:
+            if host.beat is None:
+                log.info("gateway: host %s is live", host.name)
+            host.beat = time.monotonic()
+        if kind == "status" and header.get("stage") == "summarize" and sock is host.summary and "streams" in counters:
+            host.stages.add("summarize")  # its service heartbeat (a stream's own has no `streams`)
         if kind == "status" and header.get("stage") == "transcribe" and sock is host.captions:
             if counters.get("stream_only"):
                 state = (counters.get("positions") or {}).get(stream)
                 if self.placement.hosts.get(stream) == host.name and isinstance(state, dict) and state.get("refused"):
                     self.placement.end(stream)  # refused there (a moved stream on a full host): not its load
-            else:  # the host's service heartbeat: it is alive
-                if host.beat is None:
-                    log.info("gateway: host %s is live", host.name)
-                host.beat = time.monotonic()
+            else:  # the host's service heartbeat
+                host.stages.add("transcribe")
                 host.instance = str(counters.get("instance", ""))
                 reported = counters.get("streams", 0)
                 host.reported = reported if isinstance(reported, int) else 0

@@ -104,7 +104,7 @@ def test_a_lost_node_moves_its_stream_to_another_host_and_nothing_stored_is_lost
         pool = RayHosts(cfg, 2, max_streams=2, bind="127.0.0.1")
         port = free_port()
         address = f"tcp://127.0.0.1:{port}"
-        gateway = Gateway(cfg, address, pool, GatewaySettings(host_timeout_s=10.0, refresh_s=0.5))
+        gateway = Gateway(cfg, address, pool, GatewaySettings(refresh_s=0.5, max_streams=2))
         thread = threading.Thread(target=gateway.serve, args=(stop,), daemon=True)
         thread.start()
         _until(lambda: len(gateway.status()["hosts"]) == 2 and all(h["live"] for h in gateway.status()["hosts"].values()),

@@ -62,7 +62,7 @@ class FakeHost(threading.Thread):
                     positions = {s: {"position": 0.0, "needed_from": 0.0, "ended": False} for s in self.streams}
                     transport.send(captions, Status("svc", 0, "transcribe", time.time(),  # the service heartbeat
                                    {"instance": self.instance, "streams": len(self.streams), "positions": positions}))  # fmt: skip
-                    transport.send(summary, Status("svc", 0, "summarize", time.time(), {"instance": self.instance}))
+                    transport.send(summary, Status("svc", 0, "summarize", time.time(), {"instance": self.instance, "streams": {}}))
                     for s in ("s1", "s2"):  # what a host says of streams it may not hold: only the holder's may pass
                         transport.send(captions, Segment(s, 99, f"{self.name_} decoy", 0.0, 0.1))
                 got = inbox.recv(timeout_s=0.02)
