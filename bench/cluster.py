@@ -66,7 +66,9 @@ class Rig:
         deadline = time.monotonic() + 600
         while sum(h["live"] for h in self.gateway.status()["hosts"].values()) < hosts:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"hosts not up: {self.gateway.status()}")
+                status = self.gateway.status()
+                self.close()  # Ray's processes and the gateway's ports do not outlive a failed start
+                raise RuntimeError(f"hosts not up: {status}")
             time.sleep(0.5)
 
     def close(self) -> None:
