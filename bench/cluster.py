@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from bench.asr import free_ports
-from bench.concurrency import ROOT, Proc, clips, finish, latencies
+from bench.concurrency import ROOT, Proc, clips, finish, five_free_ports, latencies
 from pipeline.runner import StopFlag
 
 log = logging.getLogger("bench.cluster")
@@ -58,7 +58,7 @@ class Rig:
                         for _ in range(nodes)]  # fmt: skip
         ray.init(address=self.cluster.address, namespace="sinkscribe-bench", log_to_driver=False)
         self.pool = RayHosts(cfg, hosts, max_streams, bind="127.0.0.1", cpus=cpus)
-        self.address = f"tcp://127.0.0.1:{five_ports()}"
+        self.address = f"tcp://127.0.0.1:{five_free_ports()}"
         self.gateway = Gateway(cfg, self.address, self.pool, GatewaySettings(refresh_s=0.5, max_streams=max_streams))
         self.stop = StopFlag()
         self.thread = threading.Thread(target=self.gateway.serve, args=(self.stop,), daemon=True)
@@ -77,12 +77,6 @@ class Rig:
         self.pool.shutdown()
         self.ray.shutdown()
         self.cluster.shutdown()
-
-
-def five_ports() -> int:
-    from bench.concurrency import five_free_ports
-
-    return five_free_ports()
 
 
 def store_rows(url: str, session: str) -> tuple[list[tuple[int, float]], list[float]]:

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.concurrency import five_free_ports
 from pipeline.messages import SAMPLE_RATE
 from pipeline.runner import StopFlag
 from tests.conftest import ROOT, espeak, free_port, read_all, write_audio
@@ -102,8 +103,7 @@ def test_a_lost_node_moves_its_stream_to_another_host_and_nothing_stored_is_lost
     try:
         ray.init(address=cluster.address, namespace="sinkscribe-test", log_to_driver=False)
         pool = RayHosts(cfg, 2, max_streams=2, bind="127.0.0.1")
-        port = free_port()
-        address = f"tcp://127.0.0.1:{port}"
+        address = f"tcp://127.0.0.1:{five_free_ports()}"  # the gateway's five ports
         gateway = Gateway(cfg, address, pool, GatewaySettings(refresh_s=0.5, max_streams=2))
         thread = threading.Thread(target=gateway.serve, args=(stop,), daemon=True)
         thread.start()

@@ -13,31 +13,18 @@ import numpy as np
 import pytest
 import zmq
 
+from bench.concurrency import five_free_ports
 from pipeline import client, transport, wire
 from pipeline.gateway import GATEWAY_STREAM, Gateway, GatewaySettings
 from pipeline.messages import AudioChunk, Error, Segment, Snapshot, SnapshotRequest, Status
 from pipeline.runner import StopFlag
-from tests.conftest import free_port
-
-
-def _base() -> int:
-    import socket
-
-    while True:
-        base = free_port()
-        taken = False
-        for i in range(5):
-            with socket.socket() as s:
-                taken |= s.connect_ex(("127.0.0.1", base + i)) == 0
-        if not taken and base < 65000:
-            return base
 
 
 class FakeHost(threading.Thread):
     def __init__(self, name: str) -> None:
         super().__init__(daemon=True)
         self.name_, self.instance = name, uuid.uuid4().hex[:12]
-        self.base = _base()
+        self.base = five_free_ports()
         self.address = f"tcp://127.0.0.1:{self.base}"
         self.stop = threading.Event()
         self.streams: dict[str, int] = {}  # stream -> segments echoed
@@ -106,7 +93,7 @@ def cluster(app_config):
         h.ready.wait(10)
     listed = {name: h.address for name, h in hosts.items()}
     cfg = app_config()
-    address = f"tcp://127.0.0.1:{_base()}"
+    address = f"tcp://127.0.0.1:{five_free_ports()}"
     gateway = Gateway(cfg, address, lambda: dict(listed), GatewaySettings(host_timeout_s=1.5, refresh_s=0.1))
     stop = StopFlag()
     thread = threading.Thread(target=gateway.serve, args=(stop,), daemon=True)
