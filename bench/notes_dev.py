@@ -9,6 +9,7 @@ to the extraction or to the merge. Tune on the dev split; report the test split 
 
     python -m bench.notes_dev --meetings hiring_committee --json bench/out/notes_dev.json [--preset P]
     python -m bench.notes_dev --session ~/.local/share/sinkscribe/sessions/NAME.sqlite   # an ASR transcript
+    (--record / --replay work on a session too: the `make demo` transcript as Whisper heard it)
 
 The model's extractions depend only on the transcript (each is generated on a rolled-back suffix), so a
 run can be recorded and the merge rules replayed on it in seconds, without the model:
@@ -153,6 +154,13 @@ def run(segments: list[Segment], preset: str | None,
     return notes, trace.lines, counters
 
 
+def _save_recording(saved: Path, meeting: str, recorder: Recorder) -> None:
+    """Add one meeting's extractions to a `--record` JSON file ({meeting: groups})."""
+    previous = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else {}
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(previous | {meeting: recorder.summaries}), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--preset", default="", help="Model preset (default: the default model).")
@@ -169,7 +177,15 @@ def main(argv: list[str] | None = None) -> int:
 
         with SessionStore.open_existing(args.session) as src:
             segments = list(src.segments())
-        notes, trace, counters = run(segments, args.preset or None)
+        if args.replay:  # an ASR transcript's recording, keyed "session" (not scored: no gold lines)
+            t0 = time.perf_counter()
+            notes = replay(segments, load_recording(Path(args.replay), "session"))
+            trace, counters = [], {"wall_s": time.perf_counter() - t0}
+        else:
+            recorder = Recorder() if args.record else None
+            notes, trace, counters = run(segments, args.preset or None, recorder)
+            if recorder is not None:
+                _save_recording(Path(args.record), "session", recorder)
         out["meetings"]["session"] = {"notes": notes, "trace": trace, "counters": counters}
         print(notes[-1]["text"])
     for gold_path in discover(DATA, "all", args.meetings.split(",")) if not args.session else []:
@@ -184,10 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             recorder = Recorder() if args.record else None
             notes, trace, counters = run(segments, args.preset or None, recorder)
             if recorder is not None:
-                saved = Path(args.record)
-                previous = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else {}
-                saved.parent.mkdir(parents=True, exist_ok=True)
-                saved.write_text(json.dumps(previous | {gold.meeting: recorder.summaries}), encoding="utf-8")
+                _save_recording(Path(args.record), gold.meeting, recorder)
         lines = path.read_text(encoding="utf-8").splitlines()
         updates = [Update(n["text"], line_of[n["upto_seq"]], n["final"]) for n in notes]
         score = score_notes(gold, Transcript(lines), updates)

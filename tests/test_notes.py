@@ -84,10 +84,13 @@ def test_every_item_points_to_its_lines() -> None:
     notes = Notes()
     notes.merge(parse_extraction("ACTION: David | Own the database migration | Friday\n"
                                  "ACTION: Sarah | Fix the payment issues | Wednesday"), segs[:4], sources(segs[:4]))  # fmt: skip
-    assert [(i.owner, [seq for seq, _ in i.refs]) for i in notes.items] == [("David", [0, 2]), ("Sarah", [3])]
+    # The test plan the model left out comes from Sarah's own line ("... and write a test plan by Wednesday").
+    assert [(i.owner, [seq for seq, _ in i.refs]) for i in notes.items] == [("David", [0, 2]), ("Sarah", [3]),
+                                                                             ("Sarah", [1, 3])]  # fmt: skip
     rendered = notes.render()
     assert "- David: Own the database migration (due Friday) [00:00.0, 00:20.0]" in rendered
-    assert [m.seqs for m in notes.messages()] == [(0, 2), (3,)]
+    assert "- Sarah: Write a test plan (due Wednesday)" in rendered
+    assert [m.seqs for m in notes.messages()] == [(0, 2), (3,), (1, 3)]
 
 
 def test_a_reassigned_owner_replaces_the_old_one() -> None:
@@ -591,6 +594,50 @@ def test_a_recap_names_the_owner_of_a_task_an_unnamed_speaker_took() -> None:
     notes.merge([], recap, sources([*first, *recap]), first)
     assert [(i.owner, i.text) for i in notes.items] == [("Sarah", "Fix the payment issues")]
     assert notes.items[0].history == ["owner S2 -> Sarah at 00:15.0"]
+
+
+def test_the_person_thanked_next_took_the_unlabelled_task() -> None:
+    """The demo's ASR transcript (no speaker labels): the model gave Sarah's test plan to David, who was
+    given the migration two lines before; "Thank you, Sarah" right after the commitment names its speaker."""
+    segs = _unlabelled("Great, David owns the database migration. Please send a plan to the team by Friday.",
+                       "Yes, I will do that. I will also ask Kevin to help with the backup scripts.",
+                       "I will fix the payment issues first, and I will write a test plan for the migration",
+                       "by next Wednesday.", "Thank you, Sarah. Tom, what about the pilot feedback?")  # fmt: skip
+    assert owners.owner_of("Write a test plan for the migration", segs) == "Sarah"
+    assert owners.owner_of("Fix the payment issues", segs) == "Sarah"
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: David | Write a test plan for the migration | next Wednesday"), segs,
+                sources(segs))  # fmt: skip
+    assert ("Sarah", "Write a test plan for the migration") in [(i.owner, i.text) for i in notes.items]
+    # Thanks for a report is not a task taken: nothing was committed to in the line before.
+    segs = _unlabelled("The pilot had about 400 users this month.", "Thanks, Tom. I will send the numbers round.")
+    assert owners.owner_of("Send the numbers round", segs) is None
+
+
+def test_a_recap_of_two_tasks_joined_by_and_gives_both() -> None:
+    """"Sarah will fix the payment issues and write the test plan by Wednesday" is two tasks (the date goes
+    with the last); "fix the payment screen and the login page" is one task with two objects."""
+    segs = _unlabelled("Hi David, hi Tom, hi Sarah.",
+                       "So, to summarize, David owns the database migration and sends the plan by Friday.",
+                       "Sarah will fix the payment issues and write the test plan by Wednesday.",
+                       "Tom will move the campaign and then share the pilot summary on Monday.",
+                       "Sarah will fix the payment screen and the login page.")  # fmt: skip
+    got = [(t.person, t.task, t.due) for t in owners.said_tasks(segs)]
+    assert got == [("David", "Own the database migration", ""), ("David", "Send the plan", "Friday"),
+                   ("Sarah", "Fix the payment issues", ""), ("Sarah", "Write the test plan", "Wednesday"),
+                   ("Tom", "Move the campaign", ""), ("Tom", "Share the pilot summary", "Monday"),
+                   ("Sarah", "Fix the payment screen and the login page", "")]  # fmt: skip
+    # The recap moves the second task to its owner too, not only the task its words match best.
+    first = _unlabelled("Hi David, hi Tom, hi Sarah.", "I will write a test plan for the migration.",
+                        "I will also fix the payment issues.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: David | Write a test plan for the migration | none\n"
+                                 "ACTION: none | Fix the payment issues | none"), first, sources(first))  # fmt: skip
+    recap = [Segment("t", 10, "To summarize, Sarah will fix the payment issues and write the test plan by Wednesday.",
+                     40.0, 44.0, ())]  # fmt: skip
+    notes.merge([], recap, sources([*first, *recap]), first)
+    assert sorted((i.owner, i.text) for i in notes.items if i.kind == "action") == [
+        ("Sarah", "Fix the payment issues"), ("Sarah", "Write a test plan for the migration")]  # fmt: skip
 
 
 def test_a_remark_is_not_a_decision_but_a_figure_in_it_is_a_fact() -> None:

@@ -64,6 +64,9 @@ ANONYMOUS = re.compile(r"^S\d+$")  # a live speaker label (stages/speakers.py) n
 # A reply that takes on the request before it: "Sure, I will share it on Monday."
 _ACCEPTS = re.compile(r"^\W*(?:sure|yes|yeah|yep|ok|okay|of course|absolutely|certainly|happy to|no problem|will do|"
                       r"can do|fine|alright|all right)\b", re.IGNORECASE)
+# The next speaker thanking the last by name: "I will fix the payment issues ..." / "Thank you, Sarah." On an
+# unlabelled transcript (audio without speaker labels) that is often the only place the committer is named.
+_THANKED = re.compile(r"^\W*(?:thank you|thanks)(?: (?:so|very) much)?,?\s+" + _NAME + r"\b", re.IGNORECASE)
 
 
 def joined(segments: Sequence[Segment]) -> list[Sentence]:
@@ -112,8 +115,10 @@ def claims(segments: Sequence[Segment]) -> list[Claim]:
     people = people_in(segments)
     found: list[Claim] = []
     asked: str | None = None  # the person the previous sentence asked to do something
-    for i, sentence in enumerate(joined(segments)):
+    said = joined(segments)
+    for i, sentence in enumerate(said):
         text, who = sentence.text, sentence.speakers
+        thanked = _thanked(said[i + 1], people) if i + 1 < len(said) and len(who) != 1 else None
         marks: list[tuple[int, str, str]] = []  # (position in the sentence, person, marker)
         for m in _SUBJECT.finditer(text):
             if m.group(1).lower() in people and (not m.group(0).endswith(" to ") or _CLAUSE_START.search(text[: m.start()])):
@@ -127,7 +132,7 @@ def claims(segments: Sequence[Segment]) -> list[Claim]:
         for m in _FIRST_PERSON.finditer(text):
             if _CONDITIONAL.search(text[: m.start()]):
                 continue  # "They fit if I take the shelves out": a condition, not a commitment
-            speaker = next(iter(who)) if len(who) == 1 else asked
+            speaker = next(iter(who)) if len(who) == 1 else asked or thanked
             if speaker and ANONYMOUS.match(speaker) and asked and _ACCEPTS.match(text):
                 speaker = asked  # "Tom, can you ...?" / S2: "Sure, I will": S2 is Tom, the name reads better
             if speaker and not any(abs(m.start() - p) < 3 for p, _, _ in marks):
@@ -139,6 +144,12 @@ def claims(segments: Sequence[Segment]) -> list[Claim]:
         # An unlabelled "Sure, I will ..." answers the request of the sentence just before it only.
         asked = asked_here
     return found
+
+
+def _thanked(reply: Sentence, people: set[str]) -> str | None:
+    """The person a sentence opens by thanking ("Thank you, Sarah. Tom, what about ..."), when a person."""
+    m = _THANKED.match(reply.text)
+    return m.group(1) if m and m.group(1).lower() in people else None
 
 
 def best_claim(task: str, segments: Sequence[Segment], share: float = 0.0) -> Claim | None:
@@ -208,15 +219,28 @@ class SaidTask:
     claim: Claim
 
 
-def said_task(claim: Claim) -> SaidTask | None:
-    """The task a claim says in so many words, or None when it says none: "I will fix the payment issues
+# Verbs that open a second task joined by "and": "Sarah will fix the payment issues and write the test plan"
+# is two tasks. Only these split: "fix the payment screen and the login" is one task with two objects.
+_TASK_VERBS = frozenset("""
+    add answer approve arrange ask book brief bring buy call cancel check clean collect confirm contact
+    coordinate create deliver deploy do draft email finalise finalize find finish fix follow get handle hire
+    invite look make merge move organise organize pay pick prepare publish put reach rebook renew reply reserve
+    review rewrite schedule send share sign submit talk tell train update upload write
+""".split())  # not "plan", "test", "order", "set" ...: after "and" those are nouns as often as verbs
+_AND_VERB = re.compile(r"\s*,?\s+and\s+(?:(?:also|then)\s+)?(?=(?:" + "|".join(sorted(_TASK_VERBS)) + r")(?:e?s)?\b)",
+                       re.IGNORECASE)
+
+
+def said_task(claim: Claim) -> list[SaidTask]:
+    """The tasks a claim says in so many words, none when it says none: "I will fix the payment issues
     first, and I will write ..." -> Fix the payment issues; "Tom, can you write a short summary of the
-    feedback?" -> Write a short summary of the feedback. Offers ("I can start with ..."), turns of speech
-    ("I'll be honest"), pronoun tasks ("I'll do it") and statements that are questions say none."""
+    feedback?" -> Write a short summary of the feedback; "Sarah will fix the payment issues and write the
+    test plan by Wednesday" -> two tasks, both due Wednesday. Offers ("I can start with ..."), turns of
+    speech ("I'll be honest"), pronoun tasks ("I'll do it") and statements that are questions say none."""
     marker, clause = claim.marker, claim.clause
     asked = "you" in marker.lower().split() or marker.lower().endswith("please")
     if marker.lower() in ("i can",) or (not asked and claim.sentence.text.rstrip().endswith("?")):
-        return None
+        return []
     rest = clause[len(marker):] if clause.startswith(marker) else clause
     rest = _ADVERB.sub("", rest)
     verb = next((v for m, v in _MARKER_VERB if marker.lower().endswith(m)), "")
@@ -226,13 +250,23 @@ def said_task(claim: Claim) -> SaidTask | None:
     if (m := _DUE.search(rest)) and content_words(rest[: m.start()]):
         due = _date_of(m)
         rest = re.sub(r"\s+(?:for|at|in|to|from)$", "", rest[: m.start()])  # "Book the van for (Friday)"
-    rest = _FILLER.sub("", rest).strip(" ,.")
-    task = f"{verb} {rest}".strip() if verb else rest
-    if not task or _NOT_A_TASK.match(task):
-        return None
-    if len(content_words(task) - content_words(claim.person)) < 2:
-        return None
-    return SaidTask(claim.person, task[:1].upper() + task[1:], due, claim)
+    out = []
+    parts = _AND_VERB.split(rest)
+    for k, part in enumerate(parts):
+        part = _FILLER.sub("", part).strip(" ,.")
+        if k:  # a recap's "... and sends the plan": Send the plan
+            first, _, tail = part.partition(" ")
+            base = next((b for b in (first, first[:-1], first[:-2]) if b.lower() in _TASK_VERBS), first)
+            part = f"{base} {tail}".strip()
+        task = f"{verb} {part}".strip() if verb and k == 0 else part  # "David owns X and sends Y": Own X
+        if not task or _NOT_A_TASK.match(task):
+            continue
+        if len(content_words(task) - content_words(claim.person)) < 2:
+            continue
+        # A date at the end belongs to the last task ("fix the payment issues and write the test plan by
+        # Wednesday": the demo's Sarah said the test plan was due Wednesday, the fix came first).
+        out.append(SaidTask(claim.person, task[:1].upper() + task[1:], due if k == len(parts) - 1 else "", claim))
+    return out
 
 
 _DAY_NAME = re.compile(r"\b(?:" + "|".join((*WEEKDAYS, "tomorrow", "today", "tonight", *MONTHS)) + r")\b", re.IGNORECASE)
@@ -257,6 +291,6 @@ def said_tasks(segments: Sequence[Segment], new_from: int = -1) -> list[SaidTask
     that ends at or after segment `new_from`."""
     out = []
     for claim in claims(segments):
-        if claim.sentence.segments[-1].seq >= new_from and (task := said_task(claim)) is not None:
-            out.append(task)
+        if claim.sentence.segments[-1].seq >= new_from:
+            out += said_task(claim)
     return out
