@@ -846,6 +846,11 @@ def test_a_decision_concluded_in_whisper_s_words_is_found() -> None:
     notes = Notes()  # and the check that a decision is said as one takes Whisper's words too (stop 18's demo)
     notes.merge([], segs, sources(segs))
     assert [i.text for i in notes.items if i.kind == "decision"] == ["The startup fix go into the release"]
+    # Stop 19's demo heard "Good, then" as "Look, then", across two committed fragments.
+    segs = _unlabelled("Look, then the startup", "fix go into the release. Tom, can you write a short summary "
+                       "on the feedback for the team?")  # fmt: skip
+    assert said.decided(segs) == ["The startup fix go into the release"]
+    assert said.decided(_unlabelled("And, then the budget goes to marketing.")) == []  # a conjunction opens nothing
 
 
 def test_a_model_fact_that_only_agrees_to_a_date_is_dropped() -> None:

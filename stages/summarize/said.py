@@ -33,8 +33,10 @@ _DECIDED = re.compile(
 # concession in the same turn: "Okay, you've convinced me. We skip the workshop and submit to the main
 # conference." The 1.5B model missed such decisions on the dev meetings; the conclusion word and the change
 # of state (`_SETTLES`) together kept every match on them a gold decision (3 of 3). "go into": Whisper tiny
-# heard the demo's "goes into" as "go into".
+# heard the demo's "goes into" as "go into", and its "Good, then" as "Look, then": any one word before
+# "then" and a comma opens the conclusion, not only the agreeing ones (a conjunction does not).
 _CONCLUDES = re.compile(r"^(?:(?:okay|ok|good|fine|great|right|alright|all right|agreed|so|well)[,.!]?\s+)*then,?\s+|"
+                        r"^(?!(?:and|but|or|if|when|unless|because)\b)[A-Za-z']+,\s+then,?\s+|"
                         r"^(?:okay|ok|good|fine|alright|all right|agreed)[,.!]\s+(?:so\s+)?", re.IGNORECASE)
 _CONCEDES = re.compile(r"^(?:okay|ok|fine|alright|all right|agreed|fair enough|good|great)\b[^.!?]{0,30}[.!]$",
                        re.IGNORECASE)
