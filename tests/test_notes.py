@@ -546,6 +546,24 @@ def test_the_day_something_starts_is_not_a_due_date() -> None:
     assert [i.due for i in notes.items if i.owner == "Ingrid"] == ["Monday"]
 
 
+def test_a_due_date_that_names_no_day_or_time_is_dropped() -> None:
+    """The 1.5B model's dues on the dev meetings: "At eleven a pound" (a price) and a whole sentence are
+    not dates; "tomorrow night after close", "the 11th", "at 4 pm" are."""
+    segs = segments([("Rosa", "At eleven a pound we drop the short rib, and I will tell the client by the 11th."),
+                     ("Luis", "I will do the allergen cards tomorrow night after close."),
+                     ("Omar", "I will draft the related work section. The writing is mine.")])  # fmt: skip
+    notes = Notes()
+    report = notes.merge(parse_extraction(
+        "ACTION: Rosa | Drop the short rib | At eleven a pound\nACTION: Rosa | Tell the client | the 11th\n"
+        "ACTION: Luis | Do the allergen cards | tomorrow night after close\n"
+        "ACTION: Omar | Draft the related work section | The writing is mine"), segs, sources(segs))  # fmt: skip
+    assert {i.text: i.due for i in notes.items if i.kind == "action"} == {
+        "Drop the short rib": "", "Tell the client": "the 11th", "Do the allergen cards": "tomorrow night after close",
+        "Draft the related work section": ""}  # fmt: skip
+    assert report.dues_dropped == ["Drop the short rib (due At eleven a pound)",
+                                   "Draft the related work section (due The writing is mine)"]  # fmt: skip
+
+
 def test_a_corrected_figure_and_a_calendar_date_are_key_facts_and_small_talk_is_not() -> None:
     lines = [
         ("Jonah", "I ran the marathon on Sunday. Two hours and five minutes."),

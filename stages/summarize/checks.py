@@ -29,6 +29,23 @@ _NOT_DEADLINE = re.compile(r"\b(?:from|since|starting|started|after|last|leave|l
                            re.IGNORECASE)
 
 
+# What a due date is made of: a day, a part of one, a span of the calendar, an ordinal or a clock time. The
+# 1.5B model gave "Drop the short rib" the due "At eleven a pound" (from "At eleven a pound we drop the short
+# rib", a dev meeting): a phrase with none of these is not a date.
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth").split()
+_TIME_WORD = re.compile(
+    r"\b(?:" + "|".join((*WEEKDAYS, *MONTHS, *_ORDINALS)) + r"|today|tomorrow|tonight|week|weekend|month|year|"
+    r"quarter|q[1-4]|morning|afternoon|evening|night|noon|midnight|eod|asap|end of|\d{1,2}(?:st|nd|rd|th)|"
+    r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|o'clock|\d{4}-\d\d-\d\d)\b|^at\s+(?:\d{1,2}(?::\d\d)?|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve)$", re.IGNORECASE)
+
+
+def names_a_time(due: str) -> bool:
+    """Whether `due` names a day or a time at all ("Friday", "the 11th", "end of the month", "at 4 pm")."""
+    return bool(_TIME_WORD.search(due.strip()))
+
+
 def gives_deadline(due: str, segments: Sequence[Segment]) -> bool:
     """Whether some line gives `due` as a deadline: it occurs there, and not only as the day something
     starts ("you're on leave from Monday", "since Tuesday"). A due the lines never contain at all is

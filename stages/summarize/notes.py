@@ -32,6 +32,7 @@ from stages.summarize.checks import (
     is_specific,
     is_stated,
     is_tied,
+    names_a_time,
     says_about,
 )
 from stages.summarize.grounding import (
@@ -203,7 +204,7 @@ class Notes:
                 new = attributed
                 if new.due:
                     new = replace(new, due=due_phrase(new.due))
-                if new.due and not gives_deadline(new.due, [*context, *stretch]):
+                if new.due and (not names_a_time(new.due) or not gives_deadline(new.due, [*context, *stretch])):
                     report.dues_dropped.append(f"{new.text} (due {new.due})")
                     new = replace(new, due="")
             if new.kind == "decision" and not is_stated(new.kind, new.text, [*context, *stretch]) and is_specific(new.text):
