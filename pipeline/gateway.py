@@ -64,8 +64,9 @@ STEP_S = 0.2  # the longest the loop handles traffic before it looks after the h
 class GatewaySettings:
     # No transcribe heartbeat from a live host for this long: it is lost. Generous: a transcribe's loop can
     # wait many seconds on its summarize (a stream's admission during a long generation), and a host
-    # declared lost while alive is the one case where two hosts would write one session (see the gaps in
-    # ARCHITECTURE.md). A host whose machine goes is found sooner, by the pool (Ray reports its actor dead).
+    # declared lost while alive loses its streams for nothing (the new host's claim fences the old one's
+    # writes: ARCHITECTURE.md, "Fencing"). A host whose machine goes is found sooner, by the pool (Ray
+    # reports its actor dead).
     host_timeout_s: float = 60.0
     refresh_s: float = 1.0  # how often the pool is asked for its hosts
     heartbeat_s: float = 1.0  # the gateway's own heartbeat on the summary socket

@@ -250,6 +250,53 @@ def test_one_model_many_caches_and_turns_between_streams(app_config, tmp_path):
         server.close()
 
 
+def test_a_host_whose_stream_moved_stops_writing_its_session(app_config, tmp_path):
+    """Two services on one shelf (a cluster's hosts on one database): host A holds stream m; the
+    gateway, thinking A lost, moves m to host B, which claims the session. A's next turn on m writes
+    nothing and drops the stream (counted as `fenced`); A's other streams and B go on; a question A
+    was asked about m is answered with a one-line error."""
+    from pipeline.messages import Error, Question
+    from stages.summarize.stage import SummarizeServer
+
+    def host() -> SummarizeServer:
+        return SummarizeServer(app_config(stream="service", summarize=dataclasses.replace(
+            SMALL, session_dir=str(tmp_path / "sessions"), max_streams=2, summary_every_s=0.0)), StopFlag())  # fmt: skip
+
+    def line(stream: str, seq: int, who: str) -> Segment:
+        return Segment(stream, seq, f"Line {seq} from host {who}.", seq * 2.0, seq * 2.0 + 1.5)
+
+    a, b = host(), host()
+    try:
+        on_a, other = a.admit("m"), a.admit("other")
+        on_a.pending.extend(line("m", i, "A") for i in range(3))
+        while a.take_turn():
+            pass
+        on_b = b.admit("m", resume=True)  # B continues the session from its store: 3 segments
+        assert on_b is not None and on_b.core.last_seq == 2
+        on_a.pending.append(line("m", 3, "A"))
+        other.pending.append(line("other", 0, "A"))
+        while a.take_turn():
+            pass
+        assert "m" not in a.streams and a.fenced == 1 and a.failures == 0
+        assert "moved" in a.done["m"]["error"] and other.core.last_seq == 0  # the other stream is untouched
+        on_b.pending.append(line("m", 3, "B"))
+        while b.take_turn():
+            pass
+        assert b.fenced == 0 and on_b.core.last_seq == 3
+        stored = [s.text for s in on_b.store.segments()]
+        assert stored == ["Line 0 from host A.", "Line 1 from host A.", "Line 2 from host A.", "Line 3 from host B."]
+        # m moves back to A (say B was thought lost in turn); a question reaching B before any other
+        # write there is refused in one line (its answer is not stored), and B drops the stream.
+        assert a.admit("m", resume=True) is not None
+        reply = b._route_request(Question("m", 0, "r1", "What did host A say?"))
+        assert isinstance(reply, Error) and reply.message == "stream m moved to another host: ask again"
+        assert "m" not in b.streams and b.fenced == 1
+        assert a.streams["m"].store.answers() == []
+    finally:
+        a.close()
+        b.close()
+
+
 def test_a_service_restarted_before_a_final_summary_makes_it(app_config, tmp_path):
     """The service stored a stream's end and died before its final summary: its client had the end
     confirmed and is gone, so nobody sends that stream again. The restarted service finishes it (and

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -16,7 +17,7 @@ from pipeline.messages import Segment, Word
 from stages.recording import Recording
 from stages.summarize import catalog
 from stages.summarize.shelves import FileShelf, PgShelf
-from stages.summarize.store import SessionStore, keywords
+from stages.summarize.store import SessionFenced, SessionStore, keywords
 from tests.conftest import ROOT
 
 
@@ -244,6 +245,73 @@ def test_a_writer_and_a_reader_in_two_processes(shelf):
                 writer.wait()
         assert reader.count_segments() == 40 and reader.missing_seqs() == [] and reader.ended()["reason"] == "eof"
         assert [s.seq for s in reader.segments(after_seq=35)] == [36, 37, 38, 39]
+
+
+def test_a_writer_whose_session_was_claimed_after_it_writes_nothing_more(shelf):
+    """Fencing (a cluster host wrongly declared lost must not keep writing a session another host
+    continues): after a later claim, every write of the earlier claimant fails and stores nothing; the
+    new claimant, readers, and stores that never claimed are unaffected."""
+    with shelf.open("fenced", "m") as old, shelf.open("fenced", "m") as new:
+        assert old.claim() == 1
+        assert old.add_segment(seg(0, "Written by the first host."))
+        assert new.claim() == 2
+        for write in (lambda: old.add_segment(seg(1, "Too late.")), lambda: old.add_summary(1, 5.5, "x", False),
+                      lambda: old.save_notes(1, []), lambda: old.add_answer("r", "q?", "a", ()),
+                      lambda: old.set_ended("eof", 5.5), old.reopen):  # fmt: skip
+            with pytest.raises(SessionFenced, match="another writer claimed this session"):
+                write()
+        assert new.add_segment(seg(1, "Written by the second host."))
+        new.add_summary(1, 5.5, "Overview.", final=False)
+        with shelf.open_existing("fenced") as reader:
+            assert [s.text for s in reader.segments()] == ["Written by the first host.", "Written by the second host."]
+            assert [s.text for s in reader.summaries()] == ["Overview."] and reader.ended() is None
+            assert reader.answers() == [] and reader.latest_notes() is None
+            reader.name_speaker("Ann", "Annabel")  # a reader's own meta (names) is not a session write
+        new.set_ended("eof", 5.5)
+        assert new.ended()["reason"] == "eof"
+
+
+CLAIMED_WRITER = """
+import sys
+from pathlib import Path
+from pipeline.messages import Segment
+from stages.summarize.shelves import FileShelf, PgShelf
+from stages.summarize.store import SessionFenced
+spec, name = sys.argv[1], sys.argv[2]
+shelf = PgShelf(spec) if spec.startswith("postgresql://") else FileShelf(Path(spec))
+with shelf.open(name, "w") as store:
+    store.claim()
+    try:
+        for i in range(100000):
+            store.add_segment(Segment("w", i, f"line {i}", 3.0 * i, 3.0 * i + 2.5))
+    except SessionFenced:
+        print("fenced", flush=True)
+"""
+
+
+def test_no_write_of_the_fenced_writer_lands_after_the_claim_returns(shelf):
+    """A writer in another process writing as fast as it can: once the new claim has returned, the
+    session holds no more of its segments (the check and the write are one transaction)."""
+    with shelf.open("race", "w"):
+        pass
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    writer = subprocess.Popen([sys.executable, "-c", CLAIMED_WRITER, spec_of(shelf), "race"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        with shelf.open_existing("race") as reader, shelf.open("race", "w") as taker:
+            deadline = time.monotonic() + 60
+            while reader.count_segments() < 20 and time.monotonic() < deadline and writer.poll() is None:
+                time.sleep(0.05)
+            assert reader.count_segments() >= 20, "the first writer never got going"
+            taker.claim()
+            after_claim = reader.count_segments()
+            assert writer.stdout.readline().strip() == "fenced"
+            assert writer.wait(60) == 0
+            assert reader.count_segments() == after_claim and reader.missing_seqs() == []
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
 
 
 # -- what only one backend has ---------------------------------------------------------------------------

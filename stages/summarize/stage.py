@@ -52,7 +52,7 @@ from stages.summarize.catalog import check_name, default_session_dir, session_di
 from stages.summarize.catalog import shelf as shelf_of
 from stages.summarize.hosted import HostedStream, SharedModel, question_problem
 from stages.summarize.notes import Notes
-from stages.summarize.store import StoreBase
+from stages.summarize.store import SessionFenced, StoreBase
 from stages.summarize.summarizer import Summarizer
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ class SummarizeServer:
         self.done: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.refused: OrderedDict[str, str] = OrderedDict()  # hosting: streams not admitted, and why
         self.failures = 0  # hosting: streams ended by an error in their own processing
+        self.fenced = 0  # hosting: streams dropped because another host claimed their session
         self._last_status = 0.0
         self._turn = 0  # round-robin position
 
@@ -148,6 +149,7 @@ class SummarizeServer:
         self.publish(Status(self.cfg.stream, self.service_seq, "summarize", time.time(), common | {
             "hosting": self.cfg.summarize.max_streams, "sessions": len(self.streams),
             "model_loads": self.model.loads, "refused": len(self.refused), "failures": self.failures,
+            "fenced": self.fenced,
             "streams": acks,
         }))  # fmt: skip
         # ... and each stream's own, on its topic, for whoever follows that one meeting.
@@ -183,6 +185,7 @@ class SummarizeServer:
             if store.meta().get(HOSTED_KEY) != "1" or store.ended() is None:
                 store.close()
                 continue
+            store.claim()  # in a cluster another host may be finishing it too: the later claim writes it
             st = HostedStream(self.cfg, name, store, self.publish)
             st.attach(self.model.summarizer(store))
             if (end := st.unfinished_end()) is not None:
@@ -226,6 +229,9 @@ class SummarizeServer:
             return None
         self.refused.pop(name, None)
         store = self.shelf.open(name, name)
+        # This host is now the session's only writer: in a cluster a host wrongly declared lost may still
+        # hold it, and its next write fails instead of interleaving with ours (see `take_turn`).
+        store.claim()
         end = store.ended()
         if end is not None and resume and end.get("reason") != "eof":
             store.reopen()
@@ -253,6 +259,14 @@ class SummarizeServer:
         st.close()
         log.info("summarize: stream %s %s; %d live", st.stream, f"failed: {error}" if error else "ended",
                  len(self.streams))  # fmt: skip
+
+    def _fenced(self, st: HostedStream, exc: SessionFenced) -> None:
+        """Another host claimed this stream's session (a cluster moved the stream while this host was
+        thought lost): drop it without writing or publishing anything more for it."""
+        log.warning("summarize: stream %s moved to another writer: %s", st.stream, exc)
+        self.fenced += 1
+        self.finish(st, error=f"moved: {exc}"[:200])
+        self.heartbeat(force=True)
 
     # -- requests -------------------------------------------------------------------------------------
     def serve_request(self, envelope: list[bytes], msg: Message) -> None:
@@ -299,7 +313,11 @@ class SummarizeServer:
             self.drain_transcript()  # a restarted sender: what it sent before is stored first
             st = self.streams.get(name) or self.admit(name, resume=True)
         if st is not None:
-            return self._serve(st, msg)
+            try:
+                return self._serve(st, msg)
+            except SessionFenced as exc:
+                self._fenced(st, exc)
+                return Error(name, 0, msg.request_id, f"stream {name} moved to another host: ask again")
         return self._serve_closed(name, msg)
 
     def _serve(self, st: HostedStream, msg: SnapshotRequest | Question) -> Message:
@@ -398,6 +416,8 @@ class SummarizeServer:
             return True
         try:
             self._process(st)
+        except SessionFenced as exc:
+            self._fenced(st, exc)
         except Exception as exc:  # one stream's failure must not end the others' (ARCHITECTURE "Many streams")
             log.exception("summarize: stream %s failed", st.stream)
             self.failures += 1

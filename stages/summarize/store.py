@@ -20,13 +20,17 @@ import sqlite3
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, SinkscribeError
 from pipeline.messages import Citation, Segment, Word
 
 SCHEMA_VERSION = 1
+# The writer's fence (`StoreBase.claim`): the number of the latest claim, in meta. A host wrongly declared
+# lost in a cluster must not keep writing a session another host now continues.
+EPOCH_KEY = "writer_epoch"
 PAGE_CACHE_KIB = 2048  # SQLite page cache per connection; the OS file cache does the rest
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -107,12 +111,40 @@ class SpeakerLines:
 SegmentRow = tuple  # (seq, start, end, speaker, text, words JSON, wall, clock), as both backends select it
 
 
+class SessionFenced(SinkscribeError):
+    """Another writer claimed the session after this one (`StoreBase.claim`): this one must stop writing."""
+
+
 class StoreBase(ABC):
     """One session, whatever holds it. Subclasses give the storage primitives (the abstract methods);
-    everything here is the same for every backend. Not shared between threads: open one per thread."""
+    everything here is the same for every backend. Not shared between threads: open one per thread.
+
+    Fencing: a writer that `claim`s the session gets the next epoch; each of its later writes checks, in
+    the write's own transaction, that no later claim was made, else raises `SessionFenced` and writes
+    nothing. A store that never claims (readers, a single pipeline's own session) writes unchecked."""
 
     name: str  # the session's name
     where: str  # where it is kept, for messages: the file, or the database (never its password) and name
+    epoch: int | None = None  # this writer's claim, once it made one
+
+    def claim(self) -> int:
+        """Become the session's only writer: later writes by an earlier claimant fail with `SessionFenced`."""
+        self.epoch = self._claim_epoch()
+        return self.epoch
+
+    @abstractmethod
+    def _claim_epoch(self) -> int:
+        """Increment the stored epoch atomically; the new value."""
+
+    @abstractmethod
+    def _writing(self) -> AbstractContextManager[None]:
+        """One write: in a transaction that first checks this store's claim, when it made one."""
+
+    def _fenced(self, current: str | None) -> None:
+        """Raise unless `current` (the stored epoch) is still this writer's claim."""
+        if self.epoch is not None and current != str(self.epoch):
+            raise SessionFenced(f"{self.where}: another writer claimed this session (epoch {current}, "
+                                f"this one holds {self.epoch}); this one stops writing it")  # fmt: skip
 
     def _start(self, stream: str) -> None:
         """Check or write the schema version, the creation time and the stream id; read the names."""
@@ -164,9 +196,10 @@ class StoreBase(ABC):
         return self._meta("stream") or ""
 
     def set_ended(self, reason: str, audio_seconds: float) -> None:
-        self._set_meta(
-            "ended", json.dumps({"reason": reason, "audio_seconds": audio_seconds, "wall": time.time()})
-        )
+        with self._writing():
+            self._set_meta(
+                "ended", json.dumps({"reason": reason, "audio_seconds": audio_seconds, "wall": time.time()})
+            )
 
     def ended(self) -> dict | None:
         value = self._meta("ended")
@@ -174,7 +207,8 @@ class StoreBase(ABC):
 
     def reopen(self) -> None:
         """The session continues (an explicit resume): it has not ended any more."""
-        self._delete_meta("ended")
+        with self._writing():
+            self._delete_meta("ended")
 
     # -- speaker names ------------------------------------------------------------------------------------
     # Segments keep the label they were committed with (S2); a name given later (S2 -> Maria) is applied
@@ -387,6 +421,23 @@ class SessionStore(StoreBase):
             for key, value in values.items():
                 self._set_meta(key, value)
 
+    def _claim_epoch(self) -> int:
+        with self.db:  # BEGIN IMMEDIATE: the write lock first, so two claims cannot read the same number
+            self.db.execute("BEGIN IMMEDIATE")
+            epoch = int(self._meta(EPOCH_KEY) or 0) + 1
+            self._set_meta(EPOCH_KEY, str(epoch))
+        return epoch
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        if self.epoch is None:
+            yield
+            return
+        with self.db:  # the check and the write in one locked transaction: no claim can come between
+            self.db.execute("BEGIN IMMEDIATE")
+            self._fenced(self._meta(EPOCH_KEY))
+            yield
+
     def last_end(self) -> float:
         row = self.db.execute("SELECT end FROM segments ORDER BY seq DESC LIMIT 1").fetchone()
         return float(row[0]) if row else 0.0
@@ -406,12 +457,13 @@ class SessionStore(StoreBase):
 
     # -- segments -----------------------------------------------------------------------------------------
     def add_segment(self, seg: Segment) -> bool:
-        cur = self.db.execute(
-            "INSERT OR IGNORE INTO segments(seq, start, end, speaker, text, words, wall, clock, stored) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seg.seq, seg.start, seg.end, seg.speaker, seg.text, words_json(seg), seg.wall, seg.clock, time.time()),
-        )
-        return cur.rowcount == 1
+        with self._writing():
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO segments(seq, start, end, speaker, text, words, wall, clock, stored) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (seg.seq, seg.start, seg.end, seg.speaker, seg.text, words_json(seg), seg.wall, seg.clock, time.time()),
+            )
+            return cur.rowcount == 1
 
     def last_seq(self) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM segments").fetchone()
@@ -453,16 +505,18 @@ class SessionStore(StoreBase):
 
     # -- summaries and answers ------------------------------------------------------------------------
     def add_summary(self, upto_seq: int, upto: float, text: str, final: bool) -> None:
-        self.db.execute(
-            "INSERT INTO summaries(upto_seq, upto, text, final, wall) VALUES (?, ?, ?, ?, ?)",
-            (upto_seq, upto, text, int(final), time.time()),
-        )
+        with self._writing():
+            self.db.execute(
+                "INSERT INTO summaries(upto_seq, upto, text, final, wall) VALUES (?, ?, ?, ?, ?)",
+                (upto_seq, upto, text, int(final), time.time()),
+            )
 
     def save_notes(self, upto_seq: int, items: list[dict]) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO notes(upto_seq, items, wall) VALUES (?, ?, ?)",
-            (upto_seq, json.dumps(items), time.time()),
-        )
+        with self._writing():
+            self.db.execute(
+                "INSERT OR REPLACE INTO notes(upto_seq, items, wall) VALUES (?, ?, ?)",
+                (upto_seq, json.dumps(items), time.time()),
+            )
 
     def latest_notes(self) -> list[dict] | None:
         row = self.db.execute("SELECT items FROM notes ORDER BY upto_seq DESC LIMIT 1").fetchone()
@@ -479,10 +533,11 @@ class SessionStore(StoreBase):
         return [StoredSummary(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
     def add_answer(self, request_id: str, question: str, text: str, citations: tuple[Citation, ...]) -> None:
-        self.db.execute(
-            "INSERT INTO answers(request_id, question, text, citations, wall) VALUES (?, ?, ?, ?, ?)",
-            (request_id, question, text, citations_json(citations), time.time()),
-        )
+        with self._writing():
+            self.db.execute(
+                "INSERT INTO answers(request_id, question, text, citations, wall) VALUES (?, ?, ?, ?, ?)",
+                (request_id, question, text, citations_json(citations), time.time()),
+            )
 
     def _answer_rows(self) -> Iterable[tuple]:
         return self.db.execute("SELECT request_id, question, text, citations, wall FROM answers ORDER BY id")

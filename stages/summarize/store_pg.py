@@ -19,13 +19,15 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pipeline.errors import InputError
 from pipeline.messages import Citation, Segment
 from stages.summarize.store import (
+    EPOCH_KEY,
     SegmentRow,
     StoreBase,
     StoredSummary,
@@ -199,6 +201,28 @@ class PgSessionStore(StoreBase):
             for key, value in values.items():
                 self._set_meta(key, value)
 
+    def _claim_epoch(self) -> int:
+        # One statement: the row lock of the upsert orders two claims, each gets its own number.
+        row = self._q(
+            "INSERT INTO sinkscribe.meta(session, key, value) VALUES (%s, %s, '1') ON CONFLICT (session, key) "
+            "DO UPDATE SET value = (sinkscribe.meta.value::bigint + 1)::text RETURNING value",
+            (self.name, EPOCH_KEY),
+        )  # fmt: skip
+        return int(row[0][0])
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        if self.epoch is None:
+            yield
+            return
+        # FOR SHARE holds the epoch row until the write commits: a claim waits for it, and every write
+        # after the claim sees the new number.
+        with self.db.transaction():
+            rows = self._q("SELECT value FROM sinkscribe.meta WHERE session = %s AND key = %s FOR SHARE",
+                           (self.name, EPOCH_KEY))  # fmt: skip
+            self._fenced(rows[0][0] if rows else None)
+            yield
+
     def last_end(self) -> float:
         rows = self._q('SELECT "end" FROM sinkscribe.segments WHERE session = %s ORDER BY seq DESC LIMIT 1',
                        (self.name,))  # fmt: skip
@@ -220,13 +244,14 @@ class PgSessionStore(StoreBase):
 
     # -- segments -----------------------------------------------------------------------------------------
     def add_segment(self, seg: Segment) -> bool:
-        cur = self.db.execute(
-            'INSERT INTO sinkscribe.segments(session, seq, start, "end", speaker, text, words, wall, clock, stored) '
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (session, seq) DO NOTHING",
-            (self.name, seg.seq, seg.start, seg.end, seg.speaker, seg.text, words_json(seg), seg.wall, seg.clock,
-             time.time()),
-        )  # fmt: skip
-        return cur.rowcount == 1
+        with self._writing():
+            cur = self.db.execute(
+                'INSERT INTO sinkscribe.segments(session, seq, start, "end", speaker, text, words, wall, clock, stored) '
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (session, seq) DO NOTHING",
+                (self.name, seg.seq, seg.start, seg.end, seg.speaker, seg.text, words_json(seg), seg.wall, seg.clock,
+                 time.time()),
+            )  # fmt: skip
+            return cur.rowcount == 1
 
     def last_seq(self) -> int:
         value = self._q("SELECT MAX(seq) FROM sinkscribe.segments WHERE session = %s", (self.name,))[0][0]
@@ -273,18 +298,20 @@ class PgSessionStore(StoreBase):
 
     # -- summaries and answers ------------------------------------------------------------------------
     def add_summary(self, upto_seq: int, upto: float, text: str, final: bool) -> None:
-        self.db.execute(
-            "INSERT INTO sinkscribe.summaries(session, upto_seq, upto, text, final, wall) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            (self.name, upto_seq, upto, text, final, time.time()),
-        )
+        with self._writing():
+            self.db.execute(
+                "INSERT INTO sinkscribe.summaries(session, upto_seq, upto, text, final, wall) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                (self.name, upto_seq, upto, text, final, time.time()),
+            )
 
     def save_notes(self, upto_seq: int, items: list[dict]) -> None:
-        self.db.execute(
-            "INSERT INTO sinkscribe.notes(session, upto_seq, items, wall) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (session, upto_seq) DO UPDATE SET items = EXCLUDED.items, wall = EXCLUDED.wall",
-            (self.name, upto_seq, json.dumps(items), time.time()),
-        )
+        with self._writing():
+            self.db.execute(
+                "INSERT INTO sinkscribe.notes(session, upto_seq, items, wall) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (session, upto_seq) DO UPDATE SET items = EXCLUDED.items, wall = EXCLUDED.wall",
+                (self.name, upto_seq, json.dumps(items), time.time()),
+            )
 
     def latest_notes(self) -> list[dict] | None:
         rows = self._q("SELECT items FROM sinkscribe.notes WHERE session = %s ORDER BY upto_seq DESC LIMIT 1",
@@ -302,11 +329,12 @@ class PgSessionStore(StoreBase):
         return [StoredSummary(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
     def add_answer(self, request_id: str, question: str, text: str, citations: tuple[Citation, ...]) -> None:
-        self.db.execute(
-            "INSERT INTO sinkscribe.answers(session, request_id, question, text, citations, wall) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            (self.name, request_id, question, text, citations_json(citations), time.time()),
-        )
+        with self._writing():
+            self.db.execute(
+                "INSERT INTO sinkscribe.answers(session, request_id, question, text, citations, wall) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                (self.name, request_id, question, text, citations_json(citations), time.time()),
+            )
 
     def _answer_rows(self) -> Iterable[tuple]:
         return self._q("SELECT request_id, question, text, citations, wall FROM sinkscribe.answers "
