@@ -51,6 +51,21 @@ COMMON_CAPITALISED = frozenset(
     "cfo vp hr it qa ui ux api pm am now well alright right fine please hey hi hello listen look actually "
     "honestly maybe perhaps again first second finally anyway".split()
 )
+# Verbs that open a task or a decision the model words as a command ("Move the book sale outside"). Opening
+# an item they are not names: the model's "Move the book sale ..." was dropped as naming "Move" on a dev
+# meeting that said "the book sale goes outside". Only at the start of a sentence: inside one, a capitalised
+# word is a name whatever it spells. None of them is a common first name.
+TASK_VERBS = frozenset("""
+    add answer approve arrange ask book brief bring buy call cancel check clean collect confirm contact
+    coordinate create deliver deploy do draft email finalise finalize find finish fix follow get handle hire
+    invite look make merge move organise organize pay pick prepare publish put reach rebook renew reply reserve
+    review rewrite schedule send share sign submit talk tell train update upload write
+""".split())
+OPENING_VERBS = TASK_VERBS | frozenset("""
+    accept allocate assign cut decline delay drop extend give hold increase keep launch limit lower offer
+    open pause postpone proceed push raise reduce reject remove rent replace resume return sell ship skip
+    spend split start stay stop switch use
+""".split())
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d[\d,]*(?:\.\d+)?")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
@@ -181,7 +196,8 @@ def names(text: str, sentence_initial: bool = True) -> set[str]:
     for m in _CAPITALISED.finditer(text):
         word = m.group(0)
         before = text[: m.start()].rstrip()
-        if not sentence_initial and (not before or before[-1] in ".!?:;\n"):
+        opens = not before or before[-1] in ".!?:;\n"
+        if opens and (not sentence_initial or word.lower() in OPENING_VERBS):
             continue
         low = word.lower().removesuffix("'s")
         if low in COMMON_CAPITALISED or low in MONTHS or low in WEEKDAYS or low in _MONTH_ABBR:

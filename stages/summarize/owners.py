@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.messages import Segment
-from stages.summarize.grounding import MONTHS, NOT_A_TITLE, WEEKDAYS, content_words, names
+from stages.summarize.grounding import MONTHS, NOT_A_TITLE, TASK_VERBS, WEEKDAYS, content_words, names
 
 _NAME = r"([A-Z][a-z]+)"
 # "David owns", "Sarah will", "Tom'll", "Grace is going to", "Sven to renegotiate" (a recap's shorthand).
@@ -220,14 +220,9 @@ class SaidTask:
 
 
 # Verbs that open a second task joined by "and": "Sarah will fix the payment issues and write the test plan"
-# is two tasks. Only these split: "fix the payment screen and the login" is one task with two objects.
-_TASK_VERBS = frozenset("""
-    add answer approve arrange ask book brief bring buy call cancel check clean collect confirm contact
-    coordinate create deliver deploy do draft email finalise finalize find finish fix follow get handle hire
-    invite look make merge move organise organize pay pick prepare publish put reach rebook renew reply reserve
-    review rewrite schedule send share sign submit talk tell train update upload write
-""".split())  # not "plan", "test", "order", "set" ...: after "and" those are nouns as often as verbs
-_AND_VERB = re.compile(r"\s*,?\s+and\s+(?:(?:also|then)\s+)?(?=(?:" + "|".join(sorted(_TASK_VERBS)) + r")(?:e?s)?\b)",
+# is two tasks. Only these (grounding.TASK_VERBS) split: "fix the payment screen and the login" is one task
+# with two objects, and "plan", "test", "order", "set" after "and" are nouns as often as verbs.
+_AND_VERB = re.compile(r"\s*,?\s+and\s+(?:(?:also|then)\s+)?(?=(?:" + "|".join(sorted(TASK_VERBS)) + r")(?:e?s)?\b)",
                        re.IGNORECASE)
 
 
@@ -256,7 +251,7 @@ def said_task(claim: Claim) -> list[SaidTask]:
         part = _FILLER.sub("", part).strip(" ,.")
         if k:  # a recap's "... and sends the plan": Send the plan
             first, _, tail = part.partition(" ")
-            base = next((b for b in (first, first[:-1], first[:-2]) if b.lower() in _TASK_VERBS), first)
+            base = next((b for b in (first, first[:-1], first[:-2]) if b.lower() in TASK_VERBS), first)
             part = f"{base} {tail}".strip()
         task = f"{verb} {part}".strip() if verb and k == 0 else part  # "David owns X and sends Y": Own X
         if not task or _NOT_A_TASK.match(task):
