@@ -138,6 +138,21 @@ def test_an_item_opening_with_a_verb_the_meeting_did_not_use_is_not_an_unknown_n
     assert src.check("The sale moves to Riverside Park").unknown_names == ("park", "riverside")
 
 
+def test_an_amount_said_on_its_own_is_a_fact_about_the_sentence_before() -> None:
+    """A library dev meeting: "The Friends approved money for the volunteer thank-you party in August.
+    Three hundred dollars." Another speaker's echo of the amount, or a bare count, makes no fact."""
+    segs = segments([("Omar", "Quick one, and it's good news for once. The Friends approved money for the volunteer "
+                              "thank-you party in August. Three hundred dollars."),
+                     ("Denise", "Three hundred dollars. Last year we got a sheet cake."),
+                     ("Kath", "We still need new chairs for the hall. Fifteen.")])  # fmt: skip
+    assert said.stated_facts(segs) == [
+        "The Friends approved money for the volunteer thank-you party in August: three hundred dollars"]
+    notes = Notes()
+    notes.merge([], segs, sources(segs))
+    assert [i.text for i in notes.items if i.kind == "fact"] == [
+        "The Friends approved money for the volunteer thank-you party in August: three hundred dollars"]
+
+
 def test_a_decision_answers_the_open_question() -> None:
     segs = _unlabelled("Do we keep the release on March 10 or move the release?",
                        "We have decided to move the release to March 24.")  # fmt: skip

@@ -92,6 +92,30 @@ _DECISION_CUE = re.compile(
     r"moves? (?:to|from)|moved (?:to|from)|stays?|remains?)\b", re.IGNORECASE)
 
 
+_MONEY = frozenset("dollars dollar bucks euros euro pounds grand k percent".split())
+_ABOUT = frozenset("about around roughly only just nearly almost over under exactly".split())
+
+
+def bare_amount(part: str) -> bool:
+    """A sentence that is only a sum of money or a share: "Three hundred dollars.", "$300.", "About 40
+    percent." People say the figure on its own after what it is of."""
+    rest = [w for w in normalise(part) if w not in _ABOUT]
+    if not rest or not rest[0].replace(".", "", 1).isdigit() or len(rest) > 2:
+        return False
+    return rest[1:] in ([], *([w] for w in _MONEY)) and (len(rest) == 2 or re.search(r"[$€£]", part) is not None)
+
+
+def _statements(segments: Sequence[Segment]) -> list[str]:
+    """Each sentence of each utterance alone; a bare amount also with the sentence before it ("The Friends
+    approved money for the party. Three hundred dollars." states the party's money)."""
+    out = []
+    for said, _ in sentences(segments):
+        parts = SENTENCE_END.split(said.strip())
+        out += parts
+        out += [f"{parts[k - 1]} {part}" for k, part in enumerate(parts) if k and bare_amount(part)]
+    return out
+
+
 def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
     """A decision or fact must be said, not asked: some sentence that is not a question holds at least
     half of its content words (two at least). Asked "Will we still support the old version?", a small
@@ -112,7 +136,7 @@ def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
         and (kind != "decision" or bool(_DECISION_CUE.search(text)))
         # a labelled line of text is one utterance: "Good, then the startup fix goes into the release. Tom,
         # can you write a short summary?" states the decision although the utterance ends with a question
-        for said, _ in sentences(segments) for text in SENTENCE_END.split(said.strip())
+        for text in _statements(segments)
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.messages import Segment
-from stages.summarize.checks import NEGATION, SENTENCE_END, says_about
+from stages.summarize.checks import NEGATION, SENTENCE_END, bare_amount, says_about
 from stages.summarize.grounding import CORRECTION, FULL_STOP, MONTHS, content_words, normalise, numbers
 from stages.summarize.owners import joined
 
@@ -184,20 +184,31 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
     earlier: list[tuple[set[str], set[str]]] = []  # (content words, numbers) of each statement before
     cue_before = False  # the sentence just before, same speaker, said it corrects ("I have to correct that.")
     previous: frozenset[str] | None = None
+    lead = ""  # the statement just before, same speaker, when it holds no figure: what a bare amount is of
     for sentence in said:
         new = sentence.segments[-1].seq >= new_from
         cue = bool(CORRECTION.search(sentence.text))
         correcting = cue or (cue_before and sentence.speakers == previous)
+        if sentence.speakers != previous or not sentence.speakers:
+            lead = ""
         cue_before, previous = cue, sentence.speakers
         for part in _PARTS.split(sentence.text):
             if part.rstrip().endswith("?") or _POSES.search(part):
+                lead = ""
                 continue
             words, nums, norm = content_words(part), numbers(part), normalise(part)
             dated = any(w in MONTHS and _day_beside(norm, k) for k, w in enumerate(norm))
             text = _fact_text(part)
             if _CONDITION.match(text):
+                lead = ""
                 continue
             amount = _amount(norm)
+            if bare_amount(part) and lead:
+                # An amount said on its own after what it is of: "The Friends approved money for the
+                # volunteer thank-you party in August. Three hundred dollars." (a library dev meeting)
+                text = f"{lead.rstrip(' .!')}: {text[:1].lower()}{text[1:]}"
+                amount = True
+            lead = _fact_text(part) if not nums and len(words) >= 3 else ""
             corrects = bool(nums) and (correcting or _NOT_FIGURE.search(part) is not None) and any(
                 len(words & w) >= 2 and n != nums for w, n in earlier)
             if new and len(content_words(text)) >= 3 and (  # "March 24 works for me" says nothing about it
