@@ -153,6 +153,26 @@ def test_an_amount_said_on_its_own_is_a_fact_about_the_sentence_before() -> None
         "The Friends approved money for the volunteer thank-you party in August: three hundred dollars"]
 
 
+def test_a_pronoun_task_takes_the_thing_the_speaker_names_as_theirs() -> None:
+    """Both hand-written dev meetings give owners so: "I'll get them. Friday morning, first thing ... The
+    chairs are mine." and "I'll do it. ... Saturday the 14th at ten, I've got the orientation." A pronoun
+    task with nothing named stays no task; across speakers nothing is taken."""
+    segs = segments([("Luis", "Oh, actually, Rosa, the chairs. I can't leave the kitchen Friday."),
+                     ("Tariq", "I'll get them. Friday morning, first thing, I'm out that way for the ice anyway. "
+                               "The chairs are mine."),
+                     ("Kath", "I'll do it. I've done the orientation before, I've still got the slides. Saturday the "
+                              "14th at ten, I've got the orientation."),
+                     ("Jen", "Ugh, I'll move it at the break."),
+                     ("Mei", "I'll do it."), ("Rosa", "The van is mine.")])  # fmt: skip
+    got = [(t.person, t.task, t.due) for t in owners.said_tasks(segs)]
+    assert got == [("Tariq", "Get the chairs", "Friday morning"), ("Kath", "Do the orientation", "Saturday the 14th"),
+                   ("Jen", "Move it at the break", "")]  # fmt: skip
+    # Labelled ASR fragments: the naming sentence comes after the task's, in the same speaker's turn.
+    asr = _asr(("S1", "Oh, the chairs."), ("S2", "I'll get them."), ("S2", "Friday morning, first thing."),
+               ("S2", "The chairs are mine."))  # fmt: skip
+    assert [(t.person, t.task, t.due) for t in owners.said_tasks(asr)] == [("S2", "Get the chairs", "Friday morning")]
+
+
 def test_a_decision_answers_the_open_question() -> None:
     segs = _unlabelled("Do we keep the release on March 10 or move the release?",
                        "We have decided to move the release to March 24.")  # fmt: skip

@@ -281,11 +281,57 @@ def due_phrase(due: str) -> str:
     return _date_of(m)
 
 
+# A task said with a pronoun ("I'll get them", "I'll do it") and the thing named in the same turn as the
+# speaker's: "... The chairs are mine." (catering), "... I've got the orientation." (library). Both hand-written
+# dev meetings give owners this way; the model noted neither.
+_PRONOUN_TASK = re.compile(r"^(?P<verb>[a-z]+)\s+(?:it|them|that|this|those)\s*[.!,]?\s*$", re.IGNORECASE)
+_TAKEN = re.compile(
+    r"\b(?:I've got|I have got|I got|I'll take|I take|I'm taking)\s+(?P<a>the [a-z][\w' -]{2,40}?)\s*(?=[.,;!?]|$)|"
+    r"\b(?P<b>the [a-z][\w' -]{2,40}?)\s+(?:is|are)\s+(?:mine|on me)\b", re.IGNORECASE)
+_TURN_DAY = re.compile(
+    r"\b(?:(?:next|this)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?(?:\s+the\s+\d{1,2}(?:st|nd|rd|th)|\s+the\s+[a-z]+(?:st|nd|rd|th))?",
+    re.IGNORECASE)
+TURN_SENTENCES = 3  # sentences of the same speaker after the pronoun task that may name its object
+
+
+def _named_in_turn(claim: Claim, turn: Sequence[Sentence]) -> SaidTask | None:
+    """A pronoun task whose object the speaker's turn names as theirs: "I'll get them. Friday morning,
+    first thing. The chairs are mine." -> Get the chairs (due Friday morning)."""
+    rest = claim.clause[len(claim.marker):] if claim.clause.startswith(claim.marker) else claim.clause
+    first = _CUT.split(rest, maxsplit=1)[0]  # "get them" of "I'll get them. Friday morning, ..."
+    m = _PRONOUN_TASK.match(_ADVERB.sub("", first).strip())
+    text = " ".join(s.text for s in turn)
+    start = text.find(claim.clause)
+    after = text[start + len(claim.clause) - len(rest) + len(first):] if start >= 0 else text
+    taken = _TAKEN.search(after)
+    if not m or not taken:
+        return None
+    thing = (taken.group("a") or taken.group("b")).strip()
+    task = f"{m.group('verb').capitalize()} {thing[:1].lower()}{thing[1:]}"
+    if not content_words(thing):  # "get" and "do" carry no content: the thing must
+        return None
+    day = _TURN_DAY.search(after)
+    return SaidTask(claim.person, task, day.group(0) if day else "", claim)
+
+
 def said_tasks(segments: Sequence[Segment], new_from: int = -1) -> list[SaidTask]:
-    """The tasks the segments give people in so many words (see `said_task`), those said in a sentence
-    that ends at or after segment `new_from`."""
+    """The tasks the segments give people in so many words (see `said_task`), and pronoun tasks whose
+    object the speaker's turn names (`_named_in_turn`), those said in a sentence that ends at or after
+    segment `new_from`."""
     out = []
+    said = joined(segments)
     for claim in claims(segments):
-        if claim.sentence.segments[-1].seq >= new_from:
-            out += said_task(claim)
+        if claim.sentence.segments[-1].seq < new_from:
+            continue
+        tasks = said_task(claim)
+        if not tasks and claim.sentence.speakers:  # whose turn it is needs a speaker label
+            i = claim.order[0]
+            turn = [said[i]]
+            for nxt in said[i + 1 : i + 1 + TURN_SENTENCES]:
+                if nxt.speakers != said[i].speakers:
+                    break
+                turn.append(nxt)
+            tasks = [t] if (t := _named_in_turn(claim, turn)) is not None else []
+        out += tasks
     return out
