@@ -151,6 +151,11 @@ def test_an_amount_said_on_its_own_is_a_fact_about_the_sentence_before() -> None
     notes.merge([], segs, sources(segs))
     assert [i.text for i in notes.items if i.kind == "fact"] == [
         "The Friends approved money for the volunteer thank-you party in August: three hundred dollars"]
+    # A day of the month on its own after its weekday's sentence (catering): a calendar date.
+    segs = segments([("Jen", "Oh, the walkthrough at Lakeview, that's Wednesday. The 11th, at four o'clock. Their "
+                             "coordinator is meeting us at the side door."),
+                     ("Tariq", "Honestly, the traffic is terrible. The 11th.")])  # fmt: skip
+    assert said.stated_facts(segs) == ["The walkthrough at Lakeview, that's Wednesday: the 11th, at four o'clock"]
 
 
 def test_a_pronoun_task_takes_the_thing_the_speaker_names_as_theirs() -> None:

@@ -105,14 +105,25 @@ def bare_amount(part: str) -> bool:
     return rest[1:] in ([], *([w] for w in _MONEY)) and (len(rest) == 2 or re.search(r"[$€£]", part) is not None)
 
 
+# A day of the month said on its own: "The 11th, at four o'clock." (after "the walkthrough, that's Wednesday").
+_BARE_DAY = re.compile(r"^\s*(?:on\s+)?the\s+(?:\d{1,2}(?:st|nd|rd|th)|(?:" + "|".join(_ORDINALS) + r"))\b"
+                       r"(?:,?\s+(?:at\s+)?[\w':]+(?:\s+(?:o'clock|am|pm|a\.m\.|p\.m\.|sharp))?)?\s*[.!]?\s*$",
+                       re.IGNORECASE)
+
+
+def bare_figure(part: str) -> bool:
+    """A sentence that is only an amount (`bare_amount`) or a day of the month ("The 11th, at four")."""
+    return bare_amount(part) or bool(_BARE_DAY.match(part))
+
+
 def _statements(segments: Sequence[Segment]) -> list[str]:
-    """Each sentence of each utterance alone; a bare amount also with the sentence before it ("The Friends
+    """Each sentence of each utterance alone; a bare figure also with the sentence before it ("The Friends
     approved money for the party. Three hundred dollars." states the party's money)."""
     out = []
     for said, _ in sentences(segments):
         parts = SENTENCE_END.split(said.strip())
         out += parts
-        out += [f"{parts[k - 1]} {part}" for k, part in enumerate(parts) if k and bare_amount(part)]
+        out += [f"{parts[k - 1]} {part}" for k, part in enumerate(parts) if k and bare_figure(part)]
     return out
 
 

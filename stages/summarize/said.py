@@ -11,8 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.messages import Segment
-from stages.summarize.checks import NEGATION, SENTENCE_END, bare_amount, says_about
-from stages.summarize.grounding import CORRECTION, FULL_STOP, MONTHS, content_words, normalise, numbers
+from stages.summarize.checks import NEGATION, SENTENCE_END, bare_amount, bare_figure, says_about
+from stages.summarize.grounding import (
+    CORRECTION,
+    FULL_STOP,
+    MONTHS,
+    WEEKDAYS,
+    content_words,
+    normalise,
+    numbers,
+)
 from stages.summarize.owners import joined
 
 # Where a statement ends before the question it precedes (not at "?": the question is the last part).
@@ -163,6 +171,12 @@ def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
     return [s.text for s in stated(segments, new_from)]
 
 
+def _weekday_and_day(norm: list[str]) -> bool:
+    """A weekday with its day of the month after it: "wednesday the 11", "saturday the 14"."""
+    return any(w in WEEKDAYS and any(x.isdigit() and int(x) <= 31 for x in norm[k + 1 : k + 4])
+               for k, w in enumerate(norm))  # fmt: skip
+
+
 def _day_beside(norm: list[str], k: int) -> bool:
     """A day of the month beside the month at norm[k]: "june 21", "21 june", "21 of june"."""
     after = k + 1 < len(norm) and norm[k + 1].isdigit()
@@ -203,11 +217,15 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
                 lead = ""
                 continue
             amount = _amount(norm)
-            if bare_amount(part) and lead:
-                # An amount said on its own after what it is of: "The Friends approved money for the
-                # volunteer thank-you party in August. Three hundred dollars." (a library dev meeting)
+            if bare_figure(part) and lead:
+                # A figure said on its own after what it is of: "The Friends approved money for the volunteer
+                # thank-you party in August. Three hundred dollars." (library), "Oh, the walkthrough at
+                # Lakeview, that's Wednesday. The 11th, at four o'clock." (catering; both dev meetings)
                 text = f"{lead.rstrip(' .!')}: {text[:1].lower()}{text[1:]}"
-                amount = True
+                if bare_amount(part):
+                    amount = True
+                else:  # a day of the month: a date when the lead names its weekday
+                    dated = dated or _weekday_and_day(normalise(text))
             lead = _fact_text(part) if not nums and len(words) >= 3 else ""
             corrects = bool(nums) and (correcting or _NOT_FIGURE.search(part) is not None) and any(
                 len(words & w) >= 2 and n != nums for w, n in earlier)
