@@ -178,6 +178,26 @@ def test_a_pronoun_task_takes_the_thing_the_speaker_names_as_theirs() -> None:
     assert [(t.person, t.task, t.due) for t in owners.said_tasks(asr)] == [("S2", "Get the chairs", "Friday morning")]
 
 
+def test_a_task_whose_due_the_model_left_in_its_words_gets_it_as_its_due() -> None:
+    """"Send the plan to the team by Friday" (stop 19's make demo) is the task "Send the plan to the team",
+    due Friday; Whisper's "my next Wednesday" for "by next Wednesday" leaves no "my" behind. One word in
+    common ("update") does not make two tasks the same item."""
+    segs = segments([("Maria", "Great. David owns the database migration. Please send the plan to the team by "
+                               "Friday."),
+                     ("Sarah", "I will write a test plan for the migration my next Wednesday."),
+                     ("Luis", "I will update the runbook."),
+                     ("Luis", "And I'll send the status update email to the customers today.")])  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: David | Send the plan to the team by Friday | none\n"
+                                 "ACTION: Luis | Update the runbook | none\n"
+                                 "ACTION: Luis | Send the status update email to the customers today | none"),
+                segs, sources(segs))  # fmt: skip
+    assert [(i.owner, i.text, i.due) for i in notes.items if i.kind == "action"] == [
+        ("David", "Send the plan to the team", "Friday"), ("Luis", "Update the runbook", ""),
+        ("Luis", "Send the status update email to the customers", "today"),
+        ("Sarah", "Write a test plan for the migration", "next Wednesday")]  # fmt: skip
+
+
 def test_a_decision_answers_the_open_question() -> None:
     segs = _unlabelled("Do we keep the release on March 10 or move the release?",
                        "We have decided to move the release to March 24.")  # fmt: skip

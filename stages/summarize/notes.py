@@ -41,7 +41,7 @@ from stages.summarize.grounding import (
     names,
     numbers,
 )
-from stages.summarize.owners import as_action, due_phrase, owner_of, people_in, said_tasks
+from stages.summarize.owners import as_action, due_in_text, due_phrase, owner_of, people_in, said_tasks
 from stages.summarize.said import decided, left_open, stated
 
 log = logging.getLogger(__name__)
@@ -204,6 +204,8 @@ class Notes:
                 new = attributed
                 if new.due:
                     new = replace(new, due=due_phrase(new.due))
+                elif (split := due_in_text(new.text))[1]:
+                    new = replace(new, text=split[0], due=split[1])
                 if new.due and (not names_a_time(new.due) or not gives_deadline(new.due, [*context, *stretch])):
                     report.dues_dropped.append(f"{new.text} (due {new.due})")
                     new = replace(new, due="")
@@ -260,6 +262,10 @@ class Notes:
         best, best_score = None, 0.0
         for item in self.items:
             if item.kind != new.kind:
+                continue
+            # Two words in common at least where both have two: "Send the status update email to the
+            # customers" is not "Update the runbook" (a test meeting's replay gave the runbook its due).
+            if len(words & item.words()) < min(2, len(words), len(item.words())):
                 continue
             score = overlap(words, item.words())
             if score > best_score:
