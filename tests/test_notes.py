@@ -198,6 +198,22 @@ def test_a_task_whose_due_the_model_left_in_its_words_gets_it_as_its_due() -> No
         ("Sarah", "Write a test plan for the migration", "next Wednesday")]  # fmt: skip
 
 
+def test_a_choice_laid_out_is_no_decision_and_a_negated_can_is_no_claim() -> None:
+    """The library dev meeting: "either we keep drop-in and I just, like, suffer, or they sign up for set
+    shifts" decides nothing; "I can't get to the boiler. ... I had to climb over the cookbooks" gives Phil
+    no task."""
+    segs = segments([("Denise", "I mean, either we keep drop-in and I just, like, suffer, or they sign up for set "
+                                "shifts. Two hours."),
+                     ("Phil", "I can't get to the boiler. I'm serious. I had to climb over the cookbooks.")])  # fmt: skip
+    notes = Notes()
+    report = notes.merge(parse_extraction("DECISION: Keep drop-in and suffer\nACTION: Phil | Climb over cookbooks | "
+                                          "none"), segs, sources(segs))  # fmt: skip
+    assert notes.items == []
+    assert report.dropped_ungrounded == ["decision: Keep drop-in and suffer (no statement says it)",
+                                         "action: Climb over cookbooks (no line gives or says this task)"]  # fmt: skip
+    assert owners.owner_of("Climb over the cookbooks", segs) is None
+
+
 def test_a_decision_answers_the_open_question() -> None:
     segs = _unlabelled("Do we keep the release on March 10 or move the release?",
                        "We have decided to move the release to March 24.")  # fmt: skip

@@ -127,6 +127,11 @@ def _statements(segments: Sequence[Segment]) -> list[str]:
     return out
 
 
+# A choice laid out, not made: "either we keep drop-in and I just suffer, or they sign up for set shifts" (the
+# model noted "Keep drop-in and suffer" as the library meeting's decision).
+_ALTERNATIVES = re.compile(r"\beither\b[^.;!?]*\bor\b", re.IGNORECASE)
+
+
 def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
     """A decision or fact must be said, not asked: some sentence that is not a question holds at least
     half of its content words (two at least). Asked "Will we still support the old version?", a small
@@ -144,7 +149,7 @@ def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
         # version will be available for one month after the release" (and so closed the open question).
         and not _OPENNESS.search(text)
         and specifics <= numbers(text)  # its numbers come from the same line
-        and (kind != "decision" or bool(_DECISION_CUE.search(text)))
+        and (kind != "decision" or (bool(_DECISION_CUE.search(text)) and not _ALTERNATIVES.search(text)))
         # a labelled line of text is one utterance: "Good, then the startup fix goes into the release. Tom,
         # can you write a short summary?" states the decision although the utterance ends with a question
         for text in _statements(segments)

@@ -37,9 +37,10 @@ _CONDITIONAL = re.compile(r"\b(?:if|unless|whether|in case)\b[^,;:.!?]*$", re.IG
 # "Tom, can you ...", "Amara, could you ...", "Chris, please ...", "Julia, would you ...".
 _ASKED = re.compile(_NAME + r",\s+(?:can|could|would|will)\s+you\b|" + _NAME + r",\s+please\b")
 # A speaker taking a task: "I'll", "I will", "I can", "I'm going to", "let me", "I'll take it".
+# Not negated: "I can't get to the boiler. ... I had to climb over the cookbooks" gave Phil a task (library).
 _FIRST_PERSON = re.compile(
     r"\b(?:I'll|I will|I can|I'm going to|I am going to|I'm gonna|let me|I own|I'm taking|I am taking|I take|"
-    r"I'm on it|I'll handle|I handle)\b", re.I)
+    r"I'm on it|I'll handle|I handle)\b(?!'t|\s+not\b|\s+never\b)", re.I)
 
 
 @dataclass(frozen=True)
