@@ -214,6 +214,21 @@ def test_a_choice_laid_out_is_no_decision_and_a_negated_can_is_no_claim() -> Non
     assert owners.owner_of("Climb over the cookbooks", segs) is None
 
 
+def test_a_task_ends_where_a_new_clause_begins_and_a_garbled_one_is_dropped() -> None:
+    """The catering dev meeting: "I'll sort it with Danielle, it's a paperwork thing, don't worry about it"
+    is the task "Sort it with Danielle"; the model's "Tell the dad to tell the dad" repeats itself."""
+    segs = segments([("Bev", "Oh, and the tips. I'll sort it with Danielle, it's a paperwork thing, don't worry "
+                             "about it."),
+                     ("Jen", "I'll tell her to tell the dad. That's how that family works.")])  # fmt: skip
+    assert [(t.person, t.task) for t in owners.said_tasks(segs)] == [("Bev", "Sort it with Danielle"),
+                                                                     ("Jen", "Tell her to tell the dad")]  # fmt: skip
+    notes = Notes()
+    report = notes.merge(parse_extraction("ACTION: Jen | Tell the dad to tell the dad | none"), segs, sources(segs))
+    assert "action: Tell the dad to tell the dad (repeats itself)" in report.dropped_ungrounded
+    assert [(i.owner, i.text) for i in notes.items] == [("Bev", "Sort it with Danielle"),
+                                                        ("Jen", "Tell her to tell the dad")]  # fmt: skip
+
+
 def test_a_decision_answers_the_open_question() -> None:
     segs = _unlabelled("Do we keep the release on March 10 or move the release?",
                        "We have decided to move the release to March 24.")  # fmt: skip

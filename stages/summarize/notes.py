@@ -191,6 +191,9 @@ class Notes:
                 continue
             if SOCIAL.match(new.text):  # "See you next week" is not a decision
                 continue
+            if _repeats(new.text):
+                report.dropped_ungrounded.append(f"{new.kind}: {new.text} (repeats itself)")
+                continue
             if AGENDA.match(new.text) or (new.kind == "open" and STATUS_QUERY.match(new.text)):
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} (the meeting's running order, not an item)")
                 continue
@@ -403,6 +406,14 @@ def _norm(text: str) -> str:
 def _specifics(text: str) -> set[str]:
     """The names and numbers of a text: what a correction changes."""
     return names(text, sentence_initial=False) | numbers(text)
+
+
+def _repeats(text: str) -> bool:
+    """A small model's degenerate item: three words in a row said twice ("Tell the dad to tell the dad",
+    the 1.5B model on a dev meeting; the line was "I'll tell her to tell the dad")."""
+    words = text.lower().split()
+    grams = [tuple(words[k : k + 3]) for k in range(len(words) - 2)]
+    return len(grams) != len(set(grams))
 
 
 def _refs(new: Extracted, stretch: Sequence[Segment], limit: int = 2) -> list[tuple[int, float]]:

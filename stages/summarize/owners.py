@@ -202,7 +202,11 @@ _NOT_A_TASK = re.compile(
     r"^(?:be|say|start|begin|go|think|mention|add|admit|guess|pass|keep|explain|remind|repeat|tell you|try|"
     r"see|stop|leave|wait|jump|read|hand|share my|give you|come back to that|have (?:a|to)|need|want|like|love|"
     r"probably|maybe|do (?:it|that|this|so)|take (?:it|that|this)|check$)\b", re.IGNORECASE)
-_CUT = re.compile(r",?\s+(?:but|because|since|so|if|unless|though|although|while|which|once)\b|[;:]|,\s+(?:and\s+)?(?:then\s+)?(?=I\b|we\b|you\b)|\?|" + NOT_A_TITLE + r"\.(?:\s|$)")
+# Where a said task ends: a subordinate clause, a new clause after a comma ("I'll sort it with Danielle, it's a
+# paperwork thing, don't worry about it": catering), a question, the end of a sentence.
+_CUT = re.compile(r",?\s+(?:but|because|since|so|if|unless|though|although|while|which|once)\b|[;:]|"
+                  r",\s+(?:and\s+)?(?:then\s+)?(?=I\b|we\b|you\b|(?:it|that|this|there|they|he|she)(?:'s|'re| is| are)\b|"
+                  r"don't\b|do not\b)|\?|" + NOT_A_TITLE + r"\.(?:\s|$)")
 _DUE = re.compile(
     r"\s*,?\s*\b(?:by|on|before|until|due|no later than)?\s*(?:(?:next|this|the end of|end of)\s+)?"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|week|month|"
