@@ -102,7 +102,8 @@ def status(address: str, timeout_s: float, as_json: bool, config: str | None) ->
     click.echo(f"gateway {address}: {len(hosts)} hosts, {len(counters.get('streams', {}))} live streams")
     for name, h in sorted(hosts.items()):
         state = "live" if h.get("live") else "starting"
-        click.echo(f"  {name:<10} {h.get('address', '?'):<28} {state:<9} {h.get('streams', 0)} streams")
+        load = f"{100 * float(h.get('load', 0.0)):.0f}% of {h.get('cpus', '?')} cores busy"
+        click.echo(f"  {name:<10} {h.get('address', '?'):<28} {state:<9} {h.get('streams', 0)} streams, {load}")
     for stream, host in sorted(counters.get("streams", {}).items()):
         click.echo(f"  stream {stream} -> {host}")
     lost, moved = counters.get("hosts_lost", 0), counters.get("moved", 0)

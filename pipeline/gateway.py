@@ -7,8 +7,11 @@ at its own address; where the hosts come from is a pool's business (pipeline/clu
 The gateway holds no model and no session: only a table stream -> host.
 
 - **Placement**: a stream seen for the first time (its admission request or its first audio) goes to
-  the live host that holds the fewest live streams. A host is live once both its stages have sent a
-  service heartbeat (their models are loaded then) until it is lost.
+  the least loaded live host: each stage's service heartbeat carries the CPU seconds its process has
+  used and the cores it may use (`host_load`); the share of its cores a host's stages keep busy, in bands of
+  25%, decides first (a stream placed since the host's last report counts as one more busy core, so a
+  burst is spread), then the fewest live streams per core. A host is live once both its stages have sent a service heartbeat
+  (their models are loaded then) until it is lost.
 - **Audio** and capture's heartbeats go to the stream's host (a PUSH per host).
 - **Captions and notes**: the gateway follows both PUB sockets of every host and republishes a message
   only when its stream is placed on the host that sent it. The hosts' service heartbeats stay inside
@@ -55,6 +58,12 @@ log = logging.getLogger(__name__)
 HostPool = Callable[[], dict[str, str]]  # {host name: its service address tcp://HOST:PORT}; must not block
 GATEWAY_STREAM = "gateway"  # the stream name of the gateway's own heartbeat (`sinkscribe cluster status`)
 MAX_PLACED = 4096  # streams remembered (live ones are never forgotten; the oldest ended ones are)
+# Load (`Host.took_cpu`): CPU use is measured between heartbeats at least this far apart, smoothed with this
+# weight for the newest, and compared in bands of this width, so that two hosts a few percent apart are
+# equal and the one with fewer streams per core gets the next stream.
+LOAD_INTERVAL_S = 1.0
+LOAD_SMOOTHING = 0.5
+LOAD_BAND = 0.25
 MAX_PENDING = 1024  # requests in flight through the gateway
 _LIVE_LIST = re.compile(r" \(live streams: [^)]*\)$")
 STEP_S = 0.2  # the longest the loop handles traffic before it looks after the hosts again
@@ -89,6 +98,42 @@ class Host:
     stages: set[str] = field(default_factory=set)  # the stages whose service heartbeat has arrived
     instance: str = ""
     reported: int = 0  # live streams its transcribe says it holds
+    cpus: int = 1  # the cores its stages may use (their `host_load` report)
+    cpu: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (CPU seconds used, when seen)
+    busy: dict[str, float] = field(default_factory=dict)  # stage -> cores it keeps busy, smoothed
+    placed_since: int = 0  # streams placed here since its transcribe's last load report
+
+    def took_cpu(self, stage: str, load: Any) -> None:
+        """A stage's service heartbeat said how much CPU its process has used (`host_load`): the cores it keeps
+        busy since its last report, smoothed over reports."""
+        if not isinstance(load, dict):
+            return
+        cpu_s, cpus = load.get("cpu_s"), load.get("cpus")
+        # JSON may carry NaN or 1e400 (inf): a host's bad number must not reach the comparisons or our own
+        # heartbeat (which refuses non-finite floats).
+        if not isinstance(cpu_s, int | float) or isinstance(cpu_s, bool) or not 0 <= cpu_s < 1e15:
+            return
+        if isinstance(cpus, int) and not isinstance(cpus, bool) and 0 < cpus <= 4096:
+            self.cpus = cpus
+        now, last = time.monotonic(), self.cpu.get(stage)
+        if last is None or cpu_s < last[0]:  # the first report, or the stage restarted
+            self.cpu[stage] = (float(cpu_s), now)
+            return
+        if now - last[1] < LOAD_INTERVAL_S:
+            return
+        rate = min((cpu_s - last[0]) / (now - last[1]), float(self.cpus))  # a process uses at most its cores
+        old = self.busy.get(stage)
+        self.busy[stage] = rate if old is None else LOAD_SMOOTHING * rate + (1 - LOAD_SMOOTHING) * old
+        self.cpu[stage] = (float(cpu_s), now)
+        if stage == "transcribe":
+            self.placed_since = 0  # the streams placed before this report now show in it
+
+    @property
+    def utilization(self) -> float:
+        """The share of its cores its two stages keep busy (1.0: all of them), plus a core for each stream
+        placed here since transcribe last reported: streams placed in a burst (a lost host's, several
+        clients at once) would otherwise all go to the host that looked idlest before the burst."""
+        return (sum(self.busy.values()) + self.placed_since) / self.cpus
 
     @property
     def live(self) -> bool:
@@ -276,6 +321,7 @@ class Gateway:
         more until it sees the stream's new transcribe, so the gateway sends the first heartbeat for it
         (stages/transcribe.py opens a hosted stream on its capture's heartbeat)."""
         self.placement.put(stream, target)
+        self.hosts[target].placed_since += 1
         self.counters.moved += 1
         log.warning("gateway: stream %s moves from %s to %s", stream, lost, target)
         hello = Status(stream, 0, "capture", time.time(), {"moved_by": "gateway", "from": lost})
@@ -289,9 +335,12 @@ class Gateway:
         if not live:
             return None
         cap = self.settings.max_streams
-        # A full host only when every host is full (it then refuses, and the client is told why).
+        # A full host only when every host is full (it then refuses, and the client is told why); then the
+        # least busy (measured CPU and streams just placed, `Host.utilization`, in bands), then the fewest
+        # live streams per core.
         return min(live, key=lambda h: (bool(cap) and self.placement.load(h.name) >= cap,
-                                        self.placement.load(h.name), h.reported, h.name)).name  # fmt: skip
+                                        int(h.utilization / LOAD_BAND), self.placement.load(h.name) / h.cpus,
+                                        h.reported, h.name)).name  # fmt: skip
 
     def host_of(self, stream: str, starts: bool = True) -> Host | None:
         """The host that holds `stream`, placing it if it is new; `starts`: what arrived is the stream
@@ -304,6 +353,7 @@ class Gateway:
             if stream not in self.placement.hosts and stream not in self.placement.orphans:
                 self.placement.new.add(stream)
             self.placement.put(stream, name, live=starts)
+            self.hosts[name].placed_since += 1
             log.info("gateway: stream %s placed on %s", stream, name)
         if starts:
             self.placement.live.add(stream)  # where it was: its session is there
@@ -370,6 +420,7 @@ class Gateway:
             host.beat = time.monotonic()
         if kind == "status" and header.get("stage") == "summarize" and sock is host.summary and "streams" in counters:
             host.stages.add("summarize")  # its service heartbeat (a stream's own has no `streams`)
+            host.took_cpu("summarize", counters.get("host_load"))
         if kind == "status" and header.get("stage") == "transcribe" and sock is host.captions:
             if counters.get("stream_only"):
                 state = (counters.get("positions") or {}).get(stream)
@@ -377,6 +428,7 @@ class Gateway:
                     self.placement.end(stream)  # refused there (a moved stream on a full host): not its load
             else:  # the host's service heartbeat
                 host.stages.add("transcribe")
+                host.took_cpu("transcribe", counters.get("host_load"))
                 host.instance = str(counters.get("instance", ""))
                 reported = counters.get("streams", 0)
                 host.reported = reported if isinstance(reported, int) else 0
@@ -499,7 +551,7 @@ class Gateway:
         streams = {s: h for s, h in placed.items() if s in live}
         hosts = {
             name: {"address": h.address, "live": h.live, "streams": sum(1 for x in streams.values() if x == name),
-                   "reported": h.reported}
+                   "reported": h.reported, "cpus": h.cpus, "load": round(h.utilization, 3)}
             for name, h in list(self.hosts.items())
         }  # fmt: skip
         return {"hosts": hosts, "streams": streams, "instance": reliable.INSTANCE} | dataclasses.asdict(self.counters)

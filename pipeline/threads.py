@@ -8,6 +8,7 @@ and every auto count stays within it. Children inherit it with the rest of the e
 from __future__ import annotations
 
 import os
+import time
 
 
 def thread_cap() -> int | None:
@@ -31,3 +32,14 @@ def half_threads(threads: int) -> int:
     pools that each want every core spin against each other (measured: a 21-token append went from
     0.13 s to 4 s). A number in the config is taken as it is."""
     return threads if threads > 0 else min(max(1, _cores() // 2), thread_cap() or _cores())
+
+
+def host_load() -> dict[str, float]:
+    """What a stage's service heartbeat says of its process's load (`host_load` in PROTOCOL.md section 8): the
+    CPU seconds it has used and the cores it may use. A gateway turns two of these into how busy a host
+    is (pipeline/gateway.py); the numbers are this process's, so each stage reports its own."""
+    try:
+        cpus = len(os.sched_getaffinity(0))  # a host pinned to some cores (Ray's ServiceHost) counts those
+    except AttributeError:  # not on Linux
+        cpus = _cores()
+    return {"cpu_s": round(time.process_time(), 3), "cpus": cpus}

@@ -53,7 +53,7 @@ def channel_name_ok(name: str) -> bool:
 # Keys of transcribe's heartbeat counters beside its per-stream entries (`counters[STREAM]`): a stream with
 # one of these ids would overwrite them (PROTOCOL.md section 8), so none may be a stream id.
 HEARTBEAT_KEYS = frozenset({"malformed", "streams", "instance", "unacked", "resent", "capture", "positions",
-                            "denied", "stream_only"})  # fmt: skip
+                            "denied", "stream_only", "host_load"})  # fmt: skip
 
 
 def stream_id_problem(stream: str) -> str:

@@ -45,6 +45,7 @@ from pipeline.messages import (
 )
 from pipeline.publisher import Publisher
 from pipeline.runner import StopFlag
+from pipeline.threads import host_load
 from stages import commit_policy as policy
 from stages.asr_models import load_whisper
 from stages.channels import ChannelTrack, default_names
@@ -513,6 +514,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             counters[name] = vars(st.counters).copy()
         counters |= {name: c for name, (_end, c) in ended.items() if c is not None}  # final counts stay visible
         counters["capture"] = upstream
+        counters["host_load"] = host_load()
         shown = {*states, *ended, *ending, *refused} if hosting else {cfg.stream, *states, *ended}
         counters["positions"] = {name: stream_state(name) for name in shown}
         if access is not None:

@@ -149,6 +149,9 @@ def test_a_lost_node_moves_its_stream_to_another_host_and_nothing_stored_is_lost
         beat = json.loads(out)
         assert beat["hosts_lost"] >= 1 and beat["moved"] >= 1 and set(beat["hosts"]) == {"host-1", "host-2"}
         assert "main" not in beat["streams"]  # ended: no longer counted as a host's load
+        # Each host's load is measured from its stages' CPU time (placement uses it): the survivor works.
+        assert all(h["cpus"] >= 1 for h in beat["hosts"].values())
+        assert any(h["load"] > 0 for h in beat["hosts"].values() if h["live"]), beat["hosts"]
 
         out, err = other.communicate(timeout=300)
         assert other.returncode == 0 and "FINAL SUMMARY of stream other" in out, err[-3000:]

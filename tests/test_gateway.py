@@ -31,6 +31,8 @@ class FakeHost(threading.Thread):
         self.admitted: list[str] = []
         self.hellos: list[str] = []  # streams a capture heartbeat arrived for
         self.ready = threading.Event()
+        self.cores_busy = 0.0  # CPU seconds its stages report per second of wall time (a simulated load)
+        self.cpus = 2
 
     def run(self) -> None:
         ctx = zmq.Context.instance()
@@ -41,15 +43,18 @@ class FakeHost(threading.Thread):
         requests = transport.open_socket(ctx, "router", ep(4), bind=True)
         inbox, asked = transport.Receiver(audio, "audio"), transport.Receiver(requests, "req", envelope_frames=1)
         self.ready.set()
-        beat = 0.0
+        beat, started = 0.0, time.monotonic()
         try:
             while not self.stop.is_set():
                 if time.monotonic() - beat > 0.2:
                     beat = time.monotonic()
                     positions = {s: {"position": 0.0, "needed_from": 0.0, "ended": False} for s in self.streams}
+                    used = {"cpu_s": self.cores_busy / 2 * (beat - started), "cpus": self.cpus}  # half per stage
                     transport.send(captions, Status("svc", 0, "transcribe", time.time(),  # the service heartbeat
-                                   {"instance": self.instance, "streams": len(self.streams), "positions": positions}))  # fmt: skip
-                    transport.send(summary, Status("svc", 0, "summarize", time.time(), {"instance": self.instance, "streams": {}}))
+                                   {"instance": self.instance, "streams": len(self.streams), "positions": positions,
+                                    "host_load": used}))  # fmt: skip
+                    transport.send(summary, Status("svc", 0, "summarize", time.time(), {"instance": self.instance,
+                                                                                       "streams": {}, "host_load": used}))
                     for s in ("s1", "s2"):  # what a host says of streams it may not hold: only the holder's may pass
                         transport.send(captions, Segment(s, 99, f"{self.name_} decoy", 0.0, 0.1))
                 got = inbox.recv(timeout_s=0.02)
@@ -142,6 +147,45 @@ def test_streams_are_spread_and_each_client_sees_only_its_streams_host(cluster):
     finally:
         sub.close(linger=0)
         push.close(linger=0)
+
+
+def test_a_new_stream_goes_to_the_less_busy_host_before_the_one_with_fewer_streams(cluster):
+    """Placement by measured load: host a keeps 1.8 of its 2 cores busy (say one stream that never pauses),
+    b is idle; new streams go to b although b then holds more streams, until b is busy too; `cluster
+    status` shows each host's load."""
+    gateway, hosts, _listed, _address = cluster
+    ep = gateway.ep
+    hosts["a"].cores_busy = 1.8
+    _wait(lambda: gateway.status()["hosts"]["a"]["load"] > 0.75, timeout_s=30, what="host a's load measured")
+    assert gateway.status()["hosts"]["b"]["load"] < 0.25 and gateway.status()["hosts"]["a"]["cpus"] == 2
+    for s in ("s1", "s2", "s3"):
+        client.request(ep.requests, SnapshotRequest(s, 0, uuid.uuid4().hex, resume=True), 10)
+        time.sleep(1.5)  # b's next load report (its streams cost it nothing here) replaces the estimate
+    assert gateway.status()["streams"] == {"s1": "b", "s2": "b", "s3": "b"}
+    hosts["b"].cores_busy = 1.9  # now b is the busier one: the next stream goes to a
+    _wait(lambda: gateway.status()["hosts"]["b"]["load"] > 0.9, timeout_s=30, what="host b's load measured")
+    hosts["a"].cores_busy = 0.0
+    _wait(lambda: gateway.status()["hosts"]["a"]["load"] < 0.25, timeout_s=30, what="host a idle again")
+    client.request(ep.requests, SnapshotRequest("s4", 0, uuid.uuid4().hex, resume=True), 10)
+    assert gateway.status()["streams"]["s4"] == "a"
+
+
+def test_load_reports_a_host_gets_wrong_are_ignored_and_a_burst_is_spread():
+    """A host's NaN, infinite or negative CPU numbers change nothing (they would stop the gateway's own
+    heartbeat, which refuses non-finite floats); streams placed in a burst count as load at once."""
+    from pipeline.gateway import Host
+
+    host = Host("h", "tcp://127.0.0.1:1", *([None] * 4), added=0.0)
+    host.took_cpu("transcribe", {"cpu_s": 10.0, "cpus": 2})
+    host.cpu["transcribe"] = (10.0, time.monotonic() - 2.0)  # as if reported two seconds ago
+    for bad in (float("nan"), float("inf"), -1.0, "3", None, True, 1e300):
+        host.took_cpu("transcribe", {"cpu_s": bad, "cpus": 2})
+        host.took_cpu("summarize", bad)
+    assert host.busy == {} and host.utilization == 0.0
+    host.took_cpu("transcribe", {"cpu_s": 11.0, "cpus": 2})  # one CPU second in two: half a core
+    assert 0.4 < host.busy["transcribe"] < 0.6 and 0.2 < host.utilization < 0.3
+    host.placed_since = 2
+    assert 1.2 < host.utilization < 1.3  # two streams just placed: a core each until the next report
 
 
 def test_a_lost_host_moves_its_streams_and_a_new_stream_avoids_it(cluster):

@@ -255,7 +255,7 @@ def test_a_host_whose_stream_moved_stops_writing_its_session(app_config, tmp_pat
     gateway, thinking A lost, moves m to host B, which claims the session. A's next turn on m writes
     nothing and drops the stream (counted as `fenced`); A's other streams and B go on; a question A
     was asked about m is answered with a one-line error."""
-    from pipeline.messages import Error, Question
+    from pipeline.messages import Error, Question, SnapshotRequest
     from stages.summarize.stage import SummarizeServer
 
     def host() -> SummarizeServer:
@@ -292,6 +292,14 @@ def test_a_host_whose_stream_moved_stops_writing_its_session(app_config, tmp_pat
         assert isinstance(reply, Error) and reply.message == "stream m moved to another host: ask again"
         assert "m" not in b.streams and b.fenced == 1
         assert a.streams["m"].store.answers() == []
+        # A resume request whose drain finds the stream fenced gets the same one-line error (it used to
+        # crash the stage: the stream was gone when its snapshot was read).
+        with b.shelf.open("m", "m") as taker:
+            taker.claim()
+        a.streams["m"].pending.append(line("m", 4, "A"))
+        reply = a._route_request(SnapshotRequest("m", 0, "r2", resume=True))
+        assert isinstance(reply, Error) and reply.message == "stream m moved to another host: ask again"
+        assert "m" not in a.streams and a.fenced == 2
     finally:
         a.close()
         b.close()

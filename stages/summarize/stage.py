@@ -47,6 +47,7 @@ from pipeline.messages import (
 )  # fmt: skip
 from pipeline.publisher import Publisher
 from pipeline.runner import StopFlag
+from pipeline.threads import host_load
 from stages.settings import AppConfig, stream_id_problem
 from stages.summarize.catalog import check_name, default_session_dir, session_dir, session_path, session_ref  # noqa: F401
 from stages.summarize.catalog import shelf as shelf_of
@@ -149,7 +150,7 @@ class SummarizeServer:
         self.publish(Status(self.cfg.stream, self.service_seq, "summarize", time.time(), common | {
             "hosting": self.cfg.summarize.max_streams, "sessions": len(self.streams),
             "model_loads": self.model.loads, "refused": len(self.refused), "failures": self.failures,
-            "fenced": self.fenced,
+            "fenced": self.fenced, "host_load": host_load(),
             "streams": acks,
         }))  # fmt: skip
         # ... and each stream's own, on its topic, for whoever follows that one meeting.
@@ -185,7 +186,9 @@ class SummarizeServer:
             if store.meta().get(HOSTED_KEY) != "1" or store.ended() is None:
                 store.close()
                 continue
-            store.claim()  # in a cluster another host may be finishing it too: the later claim writes it
+            # No claim here: in a cluster another live host may be making this final summary right now (it
+            # stored the end a moment ago), and a claim would fence it before its `eos` reached the client
+            # (seen in tests/test_cluster.py). Both may then store a final summary (Known gaps).
             st = HostedStream(self.cfg, name, store, self.publish)
             st.attach(self.model.summarizer(store))
             if (end := st.unfinished_end()) is not None:
@@ -229,14 +232,21 @@ class SummarizeServer:
             return None
         self.refused.pop(name, None)
         store = self.shelf.open(name, name)
+        end = store.ended()
+        if end is not None and not (resume and end.get("reason") != "eof"):  # its session is over
+            # No claim: another host may be making its final summary right now (a stream moved while its
+            # end was being finished), and fencing it would lose that summary and the `eos`.
+            self._remember_end(name, store, int(self.done.get(name, {}).get("pub_seq", 0)))
+            store.close()
+            return None
         # This host is now the session's only writer: in a cluster a host wrongly declared lost may still
         # hold it, and its next write fails instead of interleaving with ours (see `take_turn`).
         store.claim()
-        end = store.ended()
+        end = store.ended()  # read again under the claim: the previous writer may have stored it meanwhile
         if end is not None and resume and end.get("reason") != "eof":
             store.reopen()
             log.info("summarize: stream %s continues its session (it ended: %s)", name, end.get("reason"))
-        elif end is not None:  # its session is over: nothing more is stored in it
+        elif end is not None:
             self._remember_end(name, store, int(self.done.get(name, {}).get("pub_seq", 0)))
             store.close()
             return None
@@ -324,6 +334,8 @@ class SummarizeServer:
         if isinstance(msg, SnapshotRequest):
             if msg.resume:
                 self.drain_transcript()
+                if self.hosting and self.streams.get(st.stream) is not st:  # it failed or moved meanwhile
+                    return self._serve_closed(st.stream, msg)
             return st.snapshot(msg.request_id)
         return st.answer(msg, on_piece=self._on_piece)
 
@@ -340,6 +352,8 @@ class SummarizeServer:
         request_id = msg.request_id
         if name in self.refused:
             return Error(name, 0, request_id, f"stream {name} refused: {self.refused[name]}")
+        if str(self.done.get(name, {}).get("error", "")).startswith("moved"):  # fenced here: another host has it
+            return Error(name, 0, request_id, f"stream {name} moved to another host: ask again")
         store = self._stored(name)
         if store is None:
             user = self.requests.last_user
@@ -465,9 +479,13 @@ class SummarizeServer:
 
     def flush_on_stop(self) -> None:
         """Stopped mid-stream: still flush a final summary of each live stream (no eos: it did not end)."""
-        for st in self.streams.values():
+        for st in list(self.streams.values()):
             if not st.ended and st.core.last_seq > st.core.summary_upto_seq:
-                st.publish_summary(final=True)
+                try:
+                    st.publish_summary(final=True)
+                except SessionFenced as exc:  # moved to another host: its summary is that host's now
+                    log.warning("summarize: stream %s not flushed: %s", st.stream, exc)
+                    continue
                 time.sleep(0.2)  # PUB: let the last message leave before the socket closes
 
 
