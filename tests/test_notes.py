@@ -163,13 +163,17 @@ def test_a_pronoun_task_takes_the_thing_the_speaker_names_as_theirs() -> None:
     chairs are mine." and "I'll do it. ... Saturday the 14th at ten, I've got the orientation." A pronoun
     task with nothing named stays no task; across speakers nothing is taken."""
     segs = segments([("Luis", "Oh, actually, Rosa, the chairs. I can't leave the kitchen Friday."),
+                     ("Rosa", "Ugh. Yeah, you're right. Okay, so who..."),
                      ("Tariq", "I'll get them. Friday morning, first thing, I'm out that way for the ice anyway. "
                                "The chairs are mine."),
+                     ("Mei", "The orientation, on the 14th. That's the weekend I'm at the conference."),
                      ("Kath", "I'll do it. I've done the orientation before, I've still got the slides. Saturday the "
                               "14th at ten, I've got the orientation."),
                      ("Jen", "Ugh, I'll move it at the break."),
-                     ("Mei", "I'll do it."), ("Rosa", "The van is mine.")])  # fmt: skip
+                     ("Mei", "I'll do it."), ("Rosa", "The van is mine."),
+                     ("Ann", "Can someone take the minutes?"), ("Bob", "I'll do it. I've got the time this week.")])  # fmt: skip
     got = [(t.person, t.task, t.due) for t in owners.said_tasks(segs)]
+    # Bob's "time" is not what was asked for: no task (a helper's review found "Do the time this week").
     assert got == [("Tariq", "Get the chairs", "Friday morning"), ("Kath", "Do the orientation", "Saturday the 14th"),
                    ("Jen", "Move it at the break", "")]  # fmt: skip
     # Labelled ASR fragments: the naming sentence comes after the task's, in the same speaker's turn.
@@ -227,6 +231,33 @@ def test_a_task_ends_where_a_new_clause_begins_and_a_garbled_one_is_dropped() ->
     assert "action: Tell the dad to tell the dad (repeats itself)" in report.dropped_ungrounded
     assert [(i.owner, i.text) for i in notes.items] == [("Bev", "Sort it with Danielle"),
                                                         ("Jen", "Tell her to tell the dad")]  # fmt: skip
+
+
+def test_the_review_s_counter_examples_to_this_stop_s_rules() -> None:
+    """Ordinary speech a helper's review ran through this stop's rules, each of which it broke."""
+    from stages.summarize.checks import names_a_time
+    from stages.summarize.notes import _repeats
+
+    # A month is not a due date without its day: "Review the August numbers" keeps its month.
+    for text in ("Review the August numbers", "Collect the June invoices", "Ask legal whether we may proceed"):
+        assert owners.due_in_text(text) == (text, "")
+    assert owners.due_in_text("Send it by March 24th") == ("Send it", "March 24th")
+    # "and <verb>" splits only before what opens an object: "the budget and review schedule" is nouns.
+    segs = _unlabelled("Hi Maria, hi Sarah.", "Maria will prepare the budget and review schedule for the board.",
+                       "Maria will handle the emails and calls from the press.")  # fmt: skip
+    assert [t.task for t in owners.said_tasks(segs)] == ["Prepare the budget and review schedule for the board",
+                                                         "Handle the emails and calls from the press"]  # fmt: skip
+    # A repeated run of words is degenerate only when it carries content.
+    assert not _repeats("Book the room for Monday and the room for Tuesday")
+    assert _repeats("Tell the dad to tell the dad")
+    assert all(names_a_time(d) for d in ("in two weeks", "within 10 days", "the next sprint"))
+    # Thanking the person the speaker just spoke of names no speaker.
+    segs = _unlabelled("Sarah presented the survey results. I will update the forecast with the new numbers.",
+                       "Thanks, Sarah, that was really useful.")  # fmt: skip
+    assert owners.owner_of("Update the forecast with the new numbers", segs) is None
+    # A hedge before "then" concludes nothing; a typographic apostrophe negates as the plain one does.
+    assert said.decided(_unlabelled("Maybe, then we switch to the cheaper vendor.")) == []
+    assert owners.claims(segments([("Phil", "I can’t get to the boiler room. I had to climb over the cookbooks.")])) == []
 
 
 def test_a_decision_answers_the_open_question() -> None:

@@ -36,7 +36,8 @@ _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth e
              "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth").split()
 _TIME_WORD = re.compile(
     r"\b(?:" + "|".join((*WEEKDAYS, *MONTHS, *_ORDINALS)) + r"|today|tomorrow|tonight|week|weekend|month|year|"
-    r"quarter|q[1-4]|morning|afternoon|evening|night|noon|midnight|eod|asap|end of|\d{1,2}(?:st|nd|rd|th)|"
+    r"quarter|q[1-4]|morning|afternoon|evening|night|noon|midnight|eod|asap|end of|weeks|days|hours|months|"
+    r"sprints?|\d{1,2}(?:st|nd|rd|th)|"
     r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|o'clock|\d{4}-\d\d-\d\d)\b|^at\s+(?:\d{1,2}(?::\d\d)?|one|two|three|"
     r"four|five|six|seven|eight|nine|ten|eleven|twelve)$", re.IGNORECASE)
 

@@ -413,7 +413,13 @@ def _repeats(text: str) -> bool:
     the 1.5B model on a dev meeting; the line was "I'll tell her to tell the dad")."""
     words = text.lower().split()
     grams = [tuple(words[k : k + 3]) for k in range(len(words) - 2)]
-    return len(grams) != len(set(grams))
+    # Two content words in the repeated run: "the room for Monday and the room for Tuesday" is fine.
+    seen = set()
+    for gram in grams:
+        if gram in seen and len(content_words(" ".join(gram))) >= 2:
+            return True
+        seen.add(gram)
+    return False
 
 
 def _refs(new: Extracted, stretch: Sequence[Segment], limit: int = 2) -> list[tuple[int, float]]:

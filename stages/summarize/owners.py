@@ -40,7 +40,7 @@ _ASKED = re.compile(_NAME + r",\s+(?:can|could|would|will)\s+you\b|" + _NAME + r
 # Not negated: "I can't get to the boiler. ... I had to climb over the cookbooks" gave Phil a task (library).
 _FIRST_PERSON = re.compile(
     r"\b(?:I'll|I will|I can|I'm going to|I am going to|I'm gonna|let me|I own|I'm taking|I am taking|I take|"
-    r"I'm on it|I'll handle|I handle)\b(?!'t|\s+not\b|\s+never\b)", re.I)
+    r"I'm on it|I'll handle|I handle)\b(?!['’]t|\s+not\b|\s+never\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,8 @@ def claims(segments: Sequence[Segment]) -> list[Claim]:
     for i, sentence in enumerate(said):
         text, who = sentence.text, sentence.speakers
         thanked = _thanked(said[i + 1], people) if i + 1 < len(said) and len(who) != 1 else None
+        if thanked and any(re.search(rf"\b{re.escape(thanked)}\b", s.text) for s in said[max(0, i - 1) : i + 1]):
+            thanked = None  # "Sarah presented the results. I will update ..." / "Thanks, Sarah": not hers
         marks: list[tuple[int, str, str]] = []  # (position in the sentence, person, marker)
         for m in _SUBJECT.finditer(text):
             if m.group(1).lower() in people and (not m.group(0).endswith(" to ") or _CLAUSE_START.search(text[: m.start()])):
@@ -227,7 +229,17 @@ def due_in_text(text: str) -> tuple[str, str]:
     m = _DUE.search(text)
     if not m or not _DAY_NAME.search(m.group(0)) or not content_words(text[: m.start()]):
         return text, ""
+    due = m.group(0).strip(" ,")
+    # A month is a date only with its day, after a word that makes it a deadline: "Review the August
+    # numbers" and "Collect the June invoices" keep their months.
+    if _MONTH_DUE.search(due) and not _MONTH_DAY.search(due):
+        return text, ""
     return _BEFORE_DUE.sub("", text[: m.start()]).rstrip(" ,"), _date_of(m)
+
+
+_MONTH_DUE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b", re.IGNORECASE)
+_MONTH_DAY = re.compile(r"^(?:by|on|before|until|due|no later than)\s+\S+\s+(?:\d{1,2}(?:st|nd|rd|th)?|[a-z]+(?:st|nd|rd|th))$",
+                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -241,8 +253,11 @@ class SaidTask:
 # Verbs that open a second task joined by "and": "Sarah will fix the payment issues and write the test plan"
 # is two tasks. Only these (grounding.TASK_VERBS) split: "fix the payment screen and the login" is one task
 # with two objects, and "plan", "test", "order", "set" after "and" are nouns as often as verbs.
-_AND_VERB = re.compile(r"\s*,?\s+and\s+(?:(?:also|then)\s+)?(?=(?:" + "|".join(sorted(TASK_VERBS)) + r")(?:e?s)?\b)",
-                       re.IGNORECASE)
+# The verb must be followed by what opens an object ("and write the test plan", "and send it round"): "the
+# budget and review schedule", "emails and calls from the press" are nouns.
+_AND_VERB = re.compile(r"\s*,?\s+and\s+(?:(?:also|then)\s+)?(?=(?:" + "|".join(sorted(TASK_VERBS)) + r")(?:e?s)?\s+"
+                       r"(?:the|a|an|my|our|your|their|his|her|its|this|that|these|those|it|them|him|us|me|up|out|"
+                       r"back|over|in|off|down|round|around|all|some|any|every|each|both)\b)", re.IGNORECASE)
 
 
 def said_task(claim: Claim) -> list[SaidTask]:
@@ -314,9 +329,11 @@ _TURN_DAY = re.compile(
 TURN_SENTENCES = 3  # sentences of the same speaker after the pronoun task that may name its object
 
 
-def _named_in_turn(claim: Claim, turn: Sequence[Sentence]) -> SaidTask | None:
+def _named_in_turn(claim: Claim, turn: Sequence[Sentence], asked: str) -> SaidTask | None:
     """A pronoun task whose object the speaker's turn names as theirs: "I'll get them. Friday morning,
-    first thing. The chairs are mine." -> Get the chairs (due Friday morning)."""
+    first thing. The chairs are mine." -> Get the chairs (due Friday morning). The thing must be what the
+    others raised just before (`asked`: "Oh, actually, Rosa, the chairs ..."): "I'll do it. I've got the
+    time this week" gives nothing."""
     rest = claim.clause[len(claim.marker):] if claim.clause.startswith(claim.marker) else claim.clause
     first = _CUT.split(rest, maxsplit=1)[0]  # "get them" of "I'll get them. Friday morning, ..."
     m = _PRONOUN_TASK.match(_ADVERB.sub("", first).strip())
@@ -326,9 +343,10 @@ def _named_in_turn(claim: Claim, turn: Sequence[Sentence]) -> SaidTask | None:
     taken = _TAKEN.search(after)
     if not m or not taken:
         return None
-    thing = (taken.group("a") or taken.group("b")).strip()
+    thing = _TURN_DAY.split((taken.group("a") or taken.group("b")).strip())[0]
+    thing = re.sub(r"\s+(?:on|by|at|for|this|next)$", "", thing.strip(" ,"))  # "the car on (Friday)"
     task = f"{m.group('verb').capitalize()} {thing[:1].lower()}{thing[1:]}"
-    if not content_words(thing):  # "get" and "do" carry no content: the thing must
+    if not content_words(thing) & content_words(asked):  # "get" and "do" carry no content: the thing must
         return None
     day = _TURN_DAY.search(after)
     return SaidTask(claim.person, task, day.group(0) if day else "", claim)
@@ -351,6 +369,9 @@ def said_tasks(segments: Sequence[Segment], new_from: int = -1) -> list[SaidTask
                 if nxt.speakers != said[i].speakers:
                     break
                 turn.append(nxt)
-            tasks = [t] if (t := _named_in_turn(claim, turn)) is not None else []
+            # what the others said just before: the thing was raised there ("..., the chairs." / "Ugh.
+            # Okay, so who..." / "I'll get them. ... The chairs are mine.")
+            asked = " ".join(s.text for s in said[max(0, i - TURN_SENTENCES) : i] if s.speakers != said[i].speakers)
+            tasks = [t] if (t := _named_in_turn(claim, turn, asked)) is not None else []
         out += tasks
     return out

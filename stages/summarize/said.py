@@ -44,7 +44,8 @@ _DECIDED = re.compile(
 # heard the demo's "goes into" as "go into", and its "Good, then" as "Look, then": any one word before
 # "then" and a comma opens the conclusion, not only the agreeing ones (a conjunction does not).
 _CONCLUDES = re.compile(r"^(?:(?:okay|ok|good|fine|great|right|alright|all right|agreed|so|well)[,.!]?\s+)*then,?\s+|"
-                        r"^(?!(?:and|but|or|if|when|unless|because)\b)[A-Za-z']+,\s+then,?\s+|"
+                        r"^(?!(?:and|but|or|if|when|unless|because|otherwise|maybe|perhaps|probably|possibly|sorry|"
+                        r"else|except|suppose|assuming)\b)[A-Za-z']+,\s+then,?\s+|"
                         r"^(?:okay|ok|good|fine|alright|all right|agreed)[,.!]\s+(?:so\s+)?", re.IGNORECASE)
 _CONCEDES = re.compile(r"^(?:okay|ok|fine|alright|all right|agreed|fair enough|good|great)\b[^.!?]{0,30}[.!]$",
                        re.IGNORECASE)
