@@ -257,15 +257,16 @@ def test_a_writer_whose_session_was_claimed_after_it_writes_nothing_more(shelf):
         assert new.claim() == 2
         for write in (lambda: old.add_segment(seg(1, "Too late.")), lambda: old.add_summary(1, 5.5, "x", False),
                       lambda: old.save_notes(1, []), lambda: old.add_answer("r", "q?", "a", ()),
-                      lambda: old.set_ended("eof", 5.5), old.reopen):  # fmt: skip
+                      lambda: old.set_ended("eof", 5.5), old.reopen,
+                      lambda: old.save_summary(1, 5.5, "x", False, [{"kind": "fact"}])):  # fmt: skip
             with pytest.raises(SessionFenced, match="another writer claimed this session"):
                 write()
         assert new.add_segment(seg(1, "Written by the second host."))
-        new.add_summary(1, 5.5, "Overview.", final=False)
+        new.save_summary(1, 5.5, "Overview.", False, [{"kind": "decision", "text": "x"}])  # both in one write
         with shelf.open_existing("fenced") as reader:
             assert [s.text for s in reader.segments()] == ["Written by the first host.", "Written by the second host."]
             assert [s.text for s in reader.summaries()] == ["Overview."] and reader.ended() is None
-            assert reader.answers() == [] and reader.latest_notes() is None
+            assert reader.answers() == [] and reader.latest_notes() == [{"kind": "decision", "text": "x"}]
             reader.name_speaker("Ann", "Annabel")  # a reader's own meta (names) is not a session write
         new.set_ended("eof", 5.5)
         assert new.ended()["reason"] == "eof"

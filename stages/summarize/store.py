@@ -126,6 +126,7 @@ class StoreBase(ABC):
     name: str  # the session's name
     where: str  # where it is kept, for messages: the file, or the database (never its password) and name
     epoch: int | None = None  # this writer's claim, once it made one
+    _write_depth = 0  # writes nested in one (`_writing`)
 
     def claim(self) -> int:
         """Become the session's only writer: later writes by an earlier claimant fail with `SessionFenced`."""
@@ -137,8 +138,32 @@ class StoreBase(ABC):
         """Increment the stored epoch atomically; the new value."""
 
     @abstractmethod
-    def _writing(self) -> AbstractContextManager[None]:
-        """One write: in a transaction that first checks this store's claim, when it made one."""
+    def _write_transaction(self) -> AbstractContextManager[None]:
+        """A transaction that first checks this store's claim, when it made one (else no transaction)."""
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write, or several as one (`save_summary`): the outermost opens the checked transaction."""
+        if self._write_depth:
+            self._write_depth += 1
+            try:
+                yield
+            finally:
+                self._write_depth -= 1
+            return
+        self._write_depth = 1
+        try:
+            with self._write_transaction():
+                yield
+        finally:
+            self._write_depth = 0
+
+    def save_summary(self, upto_seq: int, upto: float, text: str, final: bool, items: list[dict]) -> None:
+        """A summary and its notes in one write: a claim between the two would leave notes newer than the
+        stored summary, and a resume would then extract one stretch into notes that already hold it."""
+        with self._writing():
+            self.save_notes(upto_seq, items)
+            self.add_summary(upto_seq, upto, text, final)
 
     def _fenced(self, current: str | None) -> None:
         """Raise unless `current` (the stored epoch) is still this writer's claim."""
@@ -429,7 +454,7 @@ class SessionStore(StoreBase):
         return epoch
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _write_transaction(self) -> Iterator[None]:
         if self.epoch is None:
             yield
             return

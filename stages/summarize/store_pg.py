@@ -211,7 +211,7 @@ class PgSessionStore(StoreBase):
         return int(row[0][0])
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _write_transaction(self) -> Iterator[None]:
         if self.epoch is None:
             yield
             return

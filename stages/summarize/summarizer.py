@@ -185,9 +185,8 @@ class Summarizer:
         self.summary_upto_seq, self.summary_upto = self.last_seq, self.last_end
         self._tokens_since_summary = 0
         self.counters.summaries += 1
-        self.store.save_notes(self.summary_upto_seq, self.notes.to_json())
+        self.store.save_summary(self.summary_upto_seq, self.summary_upto, self.summary, final, self.notes.to_json())
         self.summary_final = final
-        self.store.add_summary(self.summary_upto_seq, self.summary_upto, self.summary, final)
         return self.summary
 
     def _chunks(self, stretch: list[Segment]) -> list[list[Segment]]:
