@@ -71,6 +71,7 @@ class Bridge:
         # A service's streams: from its heartbeat (`listed`), from the streams' own messages (`seen`: all a
         # key may read when the service heartbeat is not), and why the ended ones ended (`reasons`).
         self.listed: dict[str, dict[str, Any]] = {}
+        self.stream_instances: OrderedDict[str, Any] = OrderedDict()  # stream -> its summarize's instance
         self.listed_at = 0.0
         self.seen: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.reasons: OrderedDict[str, str] = OrderedDict()
@@ -353,11 +354,25 @@ class Bridge:
         service_beat = False
         if isinstance(msg, Status) and msg.stage == "summarize":
             seen = msg.counters.get("instance")
-            if self.instance is not None and seen != self.instance:
-                for follow in self.follows.values():
-                    follow.restarted()
-            self.instance = seen
             service_beat = self.service and isinstance(msg.counters.get("streams"), dict)
+            if self.service and not service_beat:
+                # One stream's own heartbeat. Behind a cluster gateway each stream's comes from its own host
+                # (another instance per host, and no service heartbeat at all): only the page of a stream
+                # whose instance changed (its summarize restarted, or it moved to another host) starts over.
+                before = self.stream_instances.get(msg.stream)
+                if before is not None and seen != before and (follow := self.follows.get(msg.stream)) is not None:
+                    follow.restarted()
+                self.stream_instances[msg.stream] = seen
+                self.stream_instances.move_to_end(msg.stream)
+                while len(self.stream_instances) > STREAMS_LISTED:
+                    self.stream_instances.popitem(last=False)
+            else:
+                if self.instance is not None and seen != self.instance:
+                    for follow in self.follows.values():
+                        follow.restarted()
+                    for name in self.stream_instances:  # told already: their own next beats are no news
+                        self.stream_instances[name] = seen
+                self.instance = seen
             if not self.service and isinstance(msg.counters.get("streams"), dict) and not self._warned:
                 self._warned = True  # its streams would mix on one page
                 log.warning("web: %s is a service of many streams: follow it with `sinkscribe web --connect "

@@ -279,3 +279,39 @@ def test_the_bridge_sorts_a_services_messages_by_stream_and_lists_their_state(tm
             bridge.ctx.term()
 
     asyncio.run(main())
+
+
+def test_behind_a_cluster_gateway_each_stream_restarts_only_on_its_own_instance(tmp_path: Path):
+    """A gateway forwards each stream's own heartbeat from the host holding it (another instance per
+    host) and no service heartbeat: pages must not start over at every beat of another host's stream,
+    only when their own stream's instance changes (it moved, or its summarize restarted)."""
+    import asyncio
+    import time
+
+    from pipeline.messages import Segment, Status
+    from pipeline.web_bridge import Bridge
+
+    def beat(stream: str, seq: int, instance: str) -> Status:
+        return Status(stream, seq, "summarize", time.time(), {"instance": instance, "stored_seq": seq, "ended": False})
+
+    async def main() -> None:
+        bridge = Bridge(_config(), tmp_path, service=True)
+        try:
+            _page_a, follow_a = bridge.listen("a")
+            _page_b, follow_b = bridge.listen("b")
+            for seq in range(1, 4):  # a on host 1, b on host 2, interleaved
+                await bridge.on_summary_socket(beat("a", seq, "host-1"))
+                await bridge.on_summary_socket(Segment("a", seq, f"alpha {seq}", seq, seq + 0.5))
+                await bridge.on_summary_socket(beat("b", seq, "host-2"))
+            follow_a.want_snapshot.clear()
+            follow_b.want_snapshot.clear()
+            await bridge.on_summary_socket(beat("a", 4, "host-1"))
+            await bridge.on_summary_socket(beat("b", 4, "host-2"))
+            assert not follow_a.want_snapshot.is_set() and not follow_b.want_snapshot.is_set()
+            assert [s["name"] for s in bridge.streams()] == ["a", "b"]  # listed from their own beats
+            await bridge.on_summary_socket(beat("a", 1, "host-2"))  # a moved to host 2: only a starts over
+            assert follow_a.want_snapshot.is_set() and not follow_b.want_snapshot.is_set()
+        finally:
+            bridge.ctx.term()
+
+    asyncio.run(main())
