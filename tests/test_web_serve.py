@@ -315,3 +315,70 @@ def test_behind_a_cluster_gateway_each_stream_restarts_only_on_its_own_instance(
             bridge.ctx.term()
 
     asyncio.run(main())
+
+
+def test_the_page_follows_a_stream_through_a_cluster_gateway(tmp_path: Path):
+    """`sinkscribe web --connect GATEWAY` (issue #18): a real `serve` as the one host behind a gateway (the
+    pool is a plain list here; tests/test_cluster.py runs Ray), a real client replaying through the
+    gateway. The page server lists the stream from its own heartbeats (a gateway forwards no service
+    heartbeat) and its state holds the stream's captions and its final notes."""
+    import threading
+
+    from bench.concurrency import five_free_ports
+    from pipeline.gateway import Gateway, GatewaySettings
+    from pipeline.runner import StopFlag
+    from tests.test_serve import _cli
+
+    quiet = np.zeros(2 * SAMPLE_RATE, np.float32)
+    wav = write_audio(tmp_path / "alpha.wav", np.concatenate([read_all(espeak(ALPHA + DECIDED["alpha"],
+                                                                                 tmp_path / "alpha_t.wav")), quiet]))
+    service = Service(_config, tmp_path, max_streams=2)
+    address = f"tcp://127.0.0.1:{five_free_ports()}"
+    gateway = Gateway(_config(), address, lambda: {"host-1": service.address}, GatewaySettings(refresh_s=0.2))
+    stop = StopFlag()
+    thread = threading.Thread(target=gateway.serve, args=(stop,), daemon=True)
+    port = free_port()
+    page = _cli("web", "--connect", address, "--port", str(port), home=service.home)
+    client = None
+    try:
+        _wait_service(service)
+        thread.start()
+        wait_for(lambda: gateway.status()["hosts"]["host-1"]["live"], 60, "the host live at the gateway")
+        url = f"http://127.0.0.1:{port}/"
+        wait_for(lambda: page.poll() is None and http(url + "api/streams")[0] == 200, 60, "the page server")
+        client = _cli("replay", str(wav), "--connect", address, "--config", "replay", "--stream", "alpha",
+                      home=service.home, start_new_session=True)  # fmt: skip
+        states: set[str] = set()
+
+        def listed() -> bool:
+            shown = {s["name"]: s["state"] for s in http(url + "api/streams")[1]["streams"]}
+            states.add(shown.get("alpha", ""))
+            return shown.get("alpha") == "ended" and client.poll() is not None
+
+        wait_for(listed, WAIT_S, "alpha listed, then ended", every_s=0.5)
+        code, _out, err = _finish(client, WAIT_S)
+        assert code == 0, err[-3000:]
+        assert "live" in states, states  # seen live through the gateway, before its end
+        seen: dict = {}
+
+        def caught_up() -> bool:  # the follow starts with this request and catches up from the snapshot
+            status, seen["state"] = http(url + "api/state?stream=alpha")
+            state = seen["state"]
+            heard = _words(" ".join(line["text"] for line in state.get("lines", [])))
+            notes = (state.get("notes") or {}).get("text", "").lower()
+            return status == 200 and len(heard & ALPHA_WORDS) >= 3 and "cinnamon" in notes
+
+        wait_for(caught_up, 60, "alpha's captions and final notes on its page", every_s=0.5)
+        assert seen["state"]["stream"] == "alpha" and seen["state"]["ended"], seen["state"]
+    finally:
+        stop.set()
+        if client is not None and client.poll() is None:
+            os.killpg(client.pid, signal.SIGKILL)
+        page.send_signal(signal.SIGINT)
+        try:
+            page.wait(30)
+        except subprocess.TimeoutExpired:
+            page.kill()
+        log = service.stop()
+        thread.join(10)
+    assert "Traceback" not in log, log[-3000:]
