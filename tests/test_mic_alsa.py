@@ -282,6 +282,11 @@ def test_a_stereo_device_is_labelled_by_channel(tmp_path, config, sinkscribe):
     assert "microphone 'call48' open at 48000 Hz" in cmd.stderr
     got = segments()
     shown = "\n".join(f"{s.start:6.2f}-{s.end:6.2f} {s.speaker}: {s.text}" for s in got)
-    assert {s.speaker for s in got} == {"Me", "Remote"}, shown
+    # Both sides labelled; a word at a turn boundary with no side ahead by the margin stays unlabelled by
+    # design (stages/channels.py: ambiguous): at most one such short segment ("and..." between two turns,
+    # seen in a CI run), and the accuracies below count it as wrong.
+    assert {"Me", "Remote"} <= {s.speaker for s in got}, shown
+    unlabelled = [s for s in got if s.speaker is None]
+    assert len(unlabelled) <= 1 and all(len(s.words) <= 2 for s in unlabelled), shown
     result = score(rec, got)
     assert result["segment_accuracy"] >= 0.9 and result["word_accuracy"] >= 0.95, (result, shown)
