@@ -254,7 +254,12 @@ def test_a_stereo_call_is_labelled_by_channel_end_to_end(call, tmp_path, app_con
     segments = segments_of(result.output)
     shown = "\n".join(f"{s.start:6.2f}-{s.end:6.2f} {s.speaker}: {s.text}" for s in segments)
     assert len(segments) >= len(rec.turns) - 2, shown
-    assert {s.speaker for s in segments} == {"Me", "Remote"}, shown
+    # Both sides labelled; a word at a turn boundary with no side ahead by the margin stays unlabelled by
+    # design (stages/channels.py): at most one such short segment ("and..." between two turns, 0.02 s, seen
+    # in two CI runs), which the accuracies below count as wrong.
+    assert {"Me", "Remote"} <= {s.speaker for s in segments}, shown
+    unlabelled = [s for s in segments if s.speaker is None]
+    assert len(unlabelled) <= 1 and all(len(s.words) <= 2 for s in unlabelled), shown
     got = score(rec, segments)
     # Measured here: 12 segments, all right, 72 of 72 words outside overlaps right (bench.channels: 98.8%
     # of the words on another call); DER 13%, all of it speech Whisper did not transcribe (a turn
