@@ -45,6 +45,9 @@ def _xdist_worker() -> tuple[int, int]:
     return (index, count) if 0 <= index < count else (0, 1)
 
 
+PORT_BLOCK = 8  # see free_ports: a service's five ports fit in one block
+
+
 def free_ports(n: int) -> list[int]:
     """`n` distinct free loopback ports outside the kernel's ephemeral range.
 
@@ -58,10 +61,11 @@ def free_ports(n: int) -> list[int]:
     except (OSError, ValueError):
         pass
     candidates = [p for p in range(10000, 65000) if not low <= p <= high]
-    # Parallel test workers (pytest-xdist) each draw from their own residue class: a port one worker
-    # drew but has not bound yet (its stage is still loading a model) is never drawn by another.
+    # Parallel test workers (pytest-xdist) each draw from their own blocks of PORT_BLOCK consecutive ports:
+    # a port one worker drew but has not bound yet (its stage is still loading a model, or restarting) is
+    # never drawn by another, nor covered by another's run of five (`bench.concurrency.five_free_ports`).
     worker, workers = _xdist_worker()
-    candidates = [p for p in candidates if p % workers == worker]
+    candidates = [p for p in candidates if (p // PORT_BLOCK) % workers == worker]
     ports: list[int] = []
     for port in random.sample(candidates, len(candidates)):
         with socket.socket() as s:

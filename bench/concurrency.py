@@ -66,8 +66,11 @@ def five_free_ports() -> int:
     """A port P with P..P+4 free (a service's five sockets)."""
     import socket
 
+    from bench.asr import PORT_BLOCK
+
     for _ in range(200):
         port = free_ports(1)[0]
+        port -= port % PORT_BLOCK  # P..P+4 in one block of this worker's (bench.asr.free_ports)
         if port > 65000:
             continue
         ok = True

@@ -19,10 +19,11 @@ import numpy as np
 import pytest
 import zmq
 
+from bench.concurrency import five_free_ports
 from pipeline import config as config_io
 from pipeline import transport, wire
 from pipeline.messages import SAMPLE_RATE, Status
-from tests.conftest import ROOT, espeak, free_port, read_all, write_audio
+from tests.conftest import ROOT, espeak, read_all, write_audio
 from tests.test_summarize_stage import SMALL
 
 ALPHA = "The sourdough starter for the croissant line arrived from Lisbon. Priya will bake the cinnamon buns."
@@ -42,9 +43,7 @@ class Service:
 
     def __init__(self, app_config, folder: Path, max_streams: int, idle_s: float = 30.0,
                  extra: tuple[str, ...] = ()) -> None:  # fmt: skip
-        port = free_port()
-        while any(_taken(port + i) for i in range(5)):
-            port = free_port()
+        port = five_free_ports()  # P..P+4 in one block of this test worker's (bench.asr.free_ports)
         self.address = f"tcp://127.0.0.1:{port}"
         self.summary, self.requests = f"tcp://127.0.0.1:{port + 3}", f"tcp://127.0.0.1:{port + 4}"
         cfg = app_config(summarize=dataclasses.replace(SMALL, summary_every_s=0.0))
@@ -73,12 +72,6 @@ class Service:
                 self.proc.kill()
         return self.proc.stderr.read() if self.proc.stderr else ""
 
-
-def _taken(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _wait_service(service: Service, timeout_s: float = 300.0) -> dict:

@@ -18,13 +18,14 @@ import numpy as np
 import pytest
 import zmq
 
+from bench.concurrency import five_free_ports
 from pipeline import access, transport, wire
 from pipeline import config as config_io
 from pipeline.messages import SAMPLE_RATE, AudioChunk, Status
 from pipeline.security import Security, add_client, generate_keys, stop_authenticators
 from stages.settings import AppConfig
-from tests.conftest import ROOT, espeak, free_port, read_all, write_audio
-from tests.test_serve import ALPHA, ALPHA_WORDS, BETA, BETA_WORDS, _finish, _taken, _words
+from tests.conftest import ROOT, espeak, read_all, write_audio
+from tests.test_serve import ALPHA, ALPHA_WORDS, BETA, BETA_WORDS, _finish, _words
 from tests.test_summarize_stage import SMALL
 
 QUESTION = "Who will bake the cinnamon buns?"
@@ -40,9 +41,7 @@ class SecureService:
     """`sinkscribe serve` with CURVE and the access list in `keys`; clients connect with their own keys."""
 
     def __init__(self, folder: Path, keys: Path) -> None:
-        port = free_port()
-        while any(_taken(port + i) for i in range(5)):
-            port = free_port()
+        port = five_free_ports()  # P..P+4 in one block of this test worker's (bench.asr.free_ports)
         self.address = f"tcp://127.0.0.1:{port}"
         self.captions, self.summary = f"tcp://127.0.0.1:{port + 2}", f"tcp://127.0.0.1:{port + 3}"
         self.requests = f"tcp://127.0.0.1:{port + 4}"
