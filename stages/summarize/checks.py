@@ -15,6 +15,7 @@ from pipeline.messages import Segment
 from stages.summarize.grounding import (
     FULL_STOP,
     MONTHS,
+    ORDINAL_WORDS,
     WEEKDAYS,
     content_words,
     names,
@@ -32,10 +33,8 @@ _NOT_DEADLINE = re.compile(r"\b(?:from|since|starting|started|after|last|leave|l
 # What a due date is made of: a day, a part of one, a span of the calendar, an ordinal or a clock time. The
 # 1.5B model gave "Drop the short rib" the due "At eleven a pound" (from "At eleven a pound we drop the short
 # rib", a dev meeting): a phrase with none of these is not a date.
-_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth").split()
 _TIME_WORD = re.compile(
-    r"\b(?:" + "|".join((*WEEKDAYS, *MONTHS, *_ORDINALS)) + r"|today|tomorrow|tonight|week|weekend|month|year|"
+    r"\b(?:" + "|".join((*WEEKDAYS, *MONTHS, *sorted(ORDINAL_WORDS))) + r"|today|tomorrow|tonight|week|weekend|month|year|"
     r"quarter|q[1-4]|morning|afternoon|evening|night|noon|midnight|eod|asap|end of|weeks|days|hours|months|"
     r"sprints?|\d{1,2}(?:st|nd|rd|th)|"
     r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|o'clock|\d{4}-\d\d-\d\d)\b|^at\s+(?:\d{1,2}(?::\d\d)?|one|two|three|"
@@ -94,20 +93,20 @@ _DECISION_CUE = re.compile(
 
 
 _MONEY = frozenset("dollars dollar bucks euros euro pounds grand k percent".split())
-_ABOUT = frozenset("about around roughly only just nearly almost over under exactly".split())
+ABOUT = frozenset("about around roughly only just nearly almost over under exactly".split())  # "about 300"
 
 
 def bare_amount(part: str) -> bool:
     """A sentence that is only a sum of money or a share: "Three hundred dollars.", "$300.", "About 40
     percent." People say the figure on its own after what it is of."""
-    rest = [w for w in normalise(part) if w not in _ABOUT]
+    rest = [w for w in normalise(part) if w not in ABOUT]
     if not rest or not rest[0].replace(".", "", 1).isdigit() or len(rest) > 2:
         return False
     return rest[1:] in ([], *([w] for w in _MONEY)) and (len(rest) == 2 or re.search(r"[$€£]", part) is not None)
 
 
 # A day of the month said on its own: "The 11th, at four o'clock." (after "the walkthrough, that's Wednesday").
-_BARE_DAY = re.compile(r"^\s*(?:on\s+)?the\s+(?:\d{1,2}(?:st|nd|rd|th)|(?:" + "|".join(_ORDINALS) + r"))\b"
+_BARE_DAY = re.compile(r"^\s*(?:on\s+)?the\s+(?:\d{1,2}(?:st|nd|rd|th)|(?:" + "|".join(sorted(ORDINAL_WORDS)) + r"))\b"
                        r"(?:,?\s+(?:at\s+)?[\w':]+(?:\s+(?:o'clock|am|pm|a\.m\.|p\.m\.|sharp))?)?\s*[.!]?\s*$",
                        re.IGNORECASE)
 

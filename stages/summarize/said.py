@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.messages import Segment
-from stages.summarize.checks import NEGATION, SENTENCE_END, bare_amount, bare_figure, says_about
+from stages.summarize.checks import ABOUT, NEGATION, SENTENCE_END, bare_amount, bare_figure, says_about
 from stages.summarize.grounding import (
     CORRECTION,
     FULL_STOP,
@@ -129,14 +129,13 @@ def _counts(norm: list[str], modifiers: int = 2) -> bool:
 _AMOUNT_NOUNS = frozenset("balance total budget cost price fee deposit bill quote salary rent revenue spend payment "
                           "invoice refund".split())
 _AMOUNT_LINKS = frozenset("is was are were comes came come of at to".split())
-_ABOUT = frozenset("about around roughly only just nearly almost over under exactly".split())
 
 
 def _amount(norm: list[str]) -> bool:
     for k, word in enumerate(norm):
         if word.rstrip("s") not in _AMOUNT_NOUNS and word not in _AMOUNT_NOUNS:
             continue
-        rest = [w for w in norm[k + 1 : k + 6] if w not in _ABOUT]
+        rest = [w for w in norm[k + 1 : k + 6] if w not in ABOUT]
         if rest[:1] in (["comes"], ["came"], ["come"]) and rest[1:2] == ["to"]:
             rest = rest[1:]  # "came to 900": the link is "to"
         if len(rest) >= 2 and rest[0] in _AMOUNT_LINKS and rest[1].replace(".", "", 1).isdigit():
