@@ -526,6 +526,11 @@ def test_a_yes_no_reply_nobody_said_and_a_how_much_reply_without_a_number_are_no
     vague = answers.ground("How much revenue was lost?", "The delay caused a loss of revenue.",
                            sources(window), store, (), window)  # fmt: skip
     assert vague.text.startswith(NOT_DISCUSSED) and "without a number" in vague.why
+    # A "what amount" question is a how-much question: the 1.5B model answered a never-discussed "What signing
+    # bonus ...?" with "The approved band for Ravi's level starts higher now."
+    amount = answers.ground("What signing bonus was offered to David?", "David's migration plan is due on Friday.",
+                            sources(window), store, (), window)  # fmt: skip
+    assert amount.text.startswith(NOT_DISCUSSED) and "without a number" in amount.why
     # Said in the meeting: a yes/no reply in the question's words stands, and so does a figure.
     said = answers.ground("Will Sarah write a test plan by Wednesday?", "Sarah will write a test plan by Wednesday.",
                           sources(window), store, (), window)  # fmt: skip
@@ -1100,3 +1105,60 @@ def test_what_the_meeting_does_not_know_yet_is_open_and_a_day_of_a_month_is_a_da
     notes = Notes()
     notes.merge([], segs, sources(segs))
     assert [i.kind for i in notes.items].count("open") == 2
+
+
+HALL = [
+    ("Ines", "The Lindqvists booked the hall for their anniversary dinner, on the twelfth."),
+    ("Ola", "So, numbers. Registrations closed at sixty, then a late batch came in."),
+    ("Ines", "Sorry, to be exact, we're at seventy-two attendees, all in."),
+    ("Ola", "The remainder due to the venue is nine hundred euros, payable after the event."),
+    ("Ines", "For the main dish we settled on the mushroom risotto, the caterer suggested it."),
+]
+
+
+def test_a_question_about_something_never_named_is_not_answered_by_something_near_it(tmp_path: Path) -> None:
+    """The 1.5B model answered a never-discussed "Which wine ...?" with the meeting's main dish."""
+    segs = segments(HALL)
+    with SessionStore(tmp_path / "hall.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        never = answers.ground("Which wine was chosen for the dinner?", "The wine chosen was the mushroom risotto.",
+                               sources(segs), s, (), segs)  # fmt: skip
+        assert never.text.startswith(NOT_DISCUSSED) and '"wine"' in never.text and not never.citations
+        # Named in part ("the main dish"), or asked in a form that names no subject: the reply stands.
+        main = answers.ground("What is the main course?", "The main course is the mushroom risotto.",
+                              sources(segs), s, (), segs)  # fmt: skip
+        assert main.shown_as_generated
+        assert answers.focus("Who is the new treasurer?") == ["treasurer"]
+        assert answers.focus("Why did the hall change?") == []
+        # A subject the meeting does name is not judged this way, whatever the reply.
+        assert answers.unmentioned("Which hall was booked?", s) == []
+
+
+def test_a_name_the_question_gives_needs_no_line_of_its_own(tmp_path: Path) -> None:
+    """"How much do the Okafors still owe?" rests on "The balance is ...", which does not name them."""
+    segs = segments(HALL)
+    with SessionStore(tmp_path / "hall.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        got = answers.ground("How much do the Lindqvists still owe the venue?",
+                             "The Lindqvists still owe nine hundred euros.", sources(segs), s, (), segs)  # fmt: skip
+        assert got.shown_as_generated
+        # A name the answer adds must still be tied to what it says.
+        other = answers.ground("How much do the Lindqvists still owe the venue?",
+                               "Ines owes the venue nine hundred euros.", sources(segs), s, (), segs)  # fmt: skip
+        assert not other.shown_as_generated and "ines" in other.why
+
+
+def test_a_figure_nobody_said_is_replaced_by_the_line_that_counts_the_thing(tmp_path: Path) -> None:
+    segs = segments(HALL)
+    with SessionStore(tmp_path / "hall.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        got = answers.ground("How many attendees are coming to the workshop?", "Sixty-four attendees are coming.",
+                             sources(segs), s, (), segs)  # fmt: skip
+        assert not got.shown_as_generated and "64" in got.why
+        assert got.text.startswith("72 attendees ([00:20.0]") and got.citations[0].seq == 2
+        # No line counts what was asked: the closest line, declined, as before.
+        none = answers.ground("How many chairs are needed?", "Forty chairs are needed.", sources(segs), s, (), segs)
+        assert not none.shown_as_generated and not none.text[0].isdigit()

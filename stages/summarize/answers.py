@@ -18,7 +18,7 @@ from pipeline.messages import Citation, Segment
 from stages.summarize.grounding import CORRECTION, Sources, content_words, names, normalise, numbers
 from stages.summarize.owners import Claim, best_claim, claims, joined
 from stages.summarize.prompts import NOT_DISCUSSED
-from stages.summarize.store import StoreBase
+from stages.summarize.store import StoreBase, keywords
 
 _ABSTAINS = re.compile(
     r"not (?:been )?(?:discussed|mentioned|specified|stated|covered|said|addressed)|no (?:information|mention)|"
@@ -55,6 +55,9 @@ def _restates(question: str, reply: str) -> bool:
 _YES_NO = ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "will", "would", "can", "could",
            "should", "shall")
 _QUANTITY = re.compile(r"^\s*how (?:much|many|long|often|far|big|large|old)\b", re.IGNORECASE)
+# "What base salary ...?", "What signing bonus ...?": a how-much question in other words.
+_AMOUNT = re.compile(r"^\s*what(?:'s)?\s+(?:(?:is|was|are|were|will)\s+)?(?:be\s+)?(?:the\s+)?(?:[\w'-]+\s+){0,2}?"
+                     r"(?:budget|price|cost|salary|fee|bonus|rate|amount|total|revenue|spend|sum)s?\b", re.IGNORECASE)
 
 
 def _unfounded(question: str, reply: str, store: StoreBase) -> str:
@@ -63,7 +66,7 @@ def _unfounded(question: str, reply: str, store: StoreBase) -> str:
     database restored from a backup?", a reply in the question's own words ("The database was not
     restored from a backup") that no stored sentence says (all but one of the question's content words,
     two at least). The 1.5B model gave both to never-discussed questions."""
-    if _QUANTITY.match(question) and not numbers(reply):
+    if (_QUANTITY.match(question) or _AMOUNT.match(question)) and not numbers(reply):
         return "a how-much question answered without a number"
     first = question.strip().lower().split(" ", 1)[0]
     if first in _YES_NO and not (content_words(reply) - content_words(question)):
@@ -74,6 +77,65 @@ def _unfounded(question: str, reply: str, store: StoreBase) -> str:
         if said < need:
             return "a yes/no reply in the question's own words that no line says"
     return ""
+
+
+# Words that frame a question about a meeting rather than name what it is about: "What was decided about
+# travel?" asks about travel whether or not anyone said "decided".
+FRAME_WORDS = frozenset(
+    "decide decided decides decision decisions agree agreed due happen happened happens discuss discussed "
+    "mention mentioned ready plan planned planning".split()
+)
+SUPPORT_REACH = 2  # lines each side of a hit that count as one passage of the meeting
+
+
+_AUX = r"(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|gets?|got)"
+_PLACE = r"(?:of|for|at|in|on|to|from|with|about|this|that|next|last|cost|costs)"
+_FOCUS = (  # what a question asks about: the thing it names, before its verb or its first preposition
+    re.compile(rf"^which\s+(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
+    re.compile(rf"^what\s+(?!{_AUX}\b)(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
+    re.compile(rf"^(?:who|what|when|where)\s+(?:is|are|was|were)\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
+               re.IGNORECASE),
+    re.compile(rf"^how\s+(?:many|much)\s+(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
+    re.compile(rf"^how\s+(?:much|big|large)\s+{_AUX}\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
+               re.IGNORECASE),
+)
+
+
+def focus(question: str) -> list[str]:
+    """The search words of the thing a question asks about ("Which cloud region was affected?" ->
+    cloud, region; "Who is the new CFO?" -> cfo), or none when its form does not say ("Why ...?")."""
+    for pattern in _FOCUS:
+        if m := pattern.match(question.strip()):
+            return [w for w in keywords(m.group("f")) if w not in FRAME_WORDS]
+    return []
+
+
+def unmentioned(question: str, store: StoreBase) -> list[str]:
+    """The words of what the question asks about, when no stored line holds any of them (the store's own
+    stemming: "renting" is found by "rent"): "Which cloud region was affected?" asked of a meeting that
+    never said "cloud" or "region". A question whose subject the meeting names in part ("the main
+    course", said "the main") or whose form names none gets no such verdict."""
+    words = focus(question)
+    return words if words and not any(store.mentions(w) for w in words) else []
+
+
+def _rests_on_the_meeting(question: str, reply: str, store: StoreBase, absent: Sequence[str]) -> bool:
+    """Whether a reply to a question naming something the meeting never said rests on a passage all the
+    same: a line and its neighbours holding what the rest of the question asks about (two of its words,
+    or all if fewer) and a word the reply adds. "What is the main course at the wedding?" of a meeting
+    that said "the main for the wedding is the braised chicken" rests on that line; "Which wine was chosen
+    for the wedding toast?", never discussed, got "The wine ... was the short rib" from the 1.5B model,
+    which no passage about a wedding toast holds."""
+    asked = content_words(question) - content_words(" ".join(absent))
+    added = content_words(reply) - content_words(question)
+    if not asked or not added:
+        return False
+    need = min(2, len(asked))
+    for hit in store.search(f"{question} {reply}", limit=12):
+        words = content_words(" ".join(s.text for s in store.around(hit.seq, SUPPORT_REACH, SUPPORT_REACH)))
+        if len(asked & words) >= need and added & words:
+            return True
+    return False
 
 
 def ground(
@@ -91,6 +153,11 @@ def ground(
         closest = _closest(question, store)
         text = NOT_DISCUSSED + (f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
         return Grounded(text, (closest,) if closest else (), False, unfounded or "the model abstained")
+    absent = unmentioned(question, store)
+    if absent and not _rests_on_the_meeting(question, reply, store, absent):
+        said = ", ".join(f'"{w}"' for w in absent)
+        return Grounded(f"{NOT_DISCUSSED} It never mentions {said}.", (), False,
+                        f"the meeting never says {said} and no passage holds the reply")  # fmt: skip
     check = sources.check(reply)
     why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window)
     claim = _giver(question, store, window)
@@ -105,6 +172,9 @@ def ground(
         closest = _closest(question, store)
         if closest is None:
             return Grounded(NOT_DISCUSSED, (), False, why)
+        figure = _figure_in(question, closest) if numbers(reply) else ""
+        if figure:  # the model gave a figure no source holds; the line that counts the thing gives one
+            return Grounded(f'{figure} ([{clock(closest.start)}] "{closest.text}")', (closest,), False, why)
         text = f"The meeting does not say that as such. The closest: [{clock(closest.start)}] {closest.text}"
         return Grounded(text, (closest,), False, why)
     corrected = _correction_of(question, reply, store)
@@ -133,8 +203,10 @@ def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequ
     """A person the answer names must be tied to what it says about them by some line: one that
     names them or that they spoke, sharing at least two of the answer's other content words. Every
     name occurring somewhere is not enough: "Sarah owns the migration" is not grounded by Sarah speaking
-    about testing (the demo meeting's wrong answer)."""
-    people = names(reply)
+    about testing (the demo meeting's wrong answer). A name the question gives is the asker's, not a claim
+    of the answer: asked "How much do the Okafors still owe?", the reply "The Okafors still owe $4,200"
+    rests on "The balance is four thousand two hundred", which does not name them."""
+    people = names(reply) - names(question)
     if not people:
         return ""
     claim = content_words(reply) - people
@@ -181,23 +253,51 @@ def _correction_of(question: str, text: str, store: StoreBase) -> Citation | Non
 def _closest(question: str, store: StoreBase) -> Citation | None:
     """The stored sentence that shares most content words with the question, if it shares enough. For
     a "who ...?" question a sentence that gives the task to someone ("Sarah will ... write the test
-    plan") comes first: it is the line that answers it (owners.py reads who a line gives a task to)."""
+    plan") comes first: it is the line that answers it (owners.py reads who a line gives a task to).
+    For a "how many / how much ...?" question a sentence holding a figure and what is counted comes
+    first, even if it shares only that word: asked "How many guests are coming to the Okafor wedding?",
+    the line is "... so it's a hundred and forty-eight guests, all in", not the agenda naming the wedding."""
     words = content_words(question)
     who = question.strip().lower().startswith("who")
-    best, best_score = None, (0, 0)
-    for hit in store.search(question, limit=8):
+    counted = content_words(" ".join(focus(question))) if _QUANTITY.match(question) else set()
+    hits = store.search(question, limit=8)
+    if counted:
+        hits += store.search(" ".join(focus(question)), limit=8)
+    best, best_score = None, (0, 0, 0)
+    for hit in hits:
         sentence = _whole_sentence(hit, store)
         shared = len(words & content_words(sentence.text))
         claimed = who and any(
             len(words & content_words(c.clause)) >= MIN_SUPPORT for c in claims(store.around(hit.seq, 3, 3))
             if c.clause in sentence.text or sentence.text in c.clause
         )  # fmt: skip
-        score = (int(claimed), shared)
-        if shared >= MIN_SUPPORT and score > best_score:
+        figure = bool(counted & content_words(sentence.text)) and bool(numbers(sentence.text))
+        score = (int(claimed), int(figure), shared)
+        if (shared >= MIN_SUPPORT or figure) and score > best_score:
             best, best_score = sentence, score
     if best is not None and numbers(best.text):  # "support first counted about nine hundred", corrected later
         return _correction_of(question, best.text, store) or best
     return best
+
+
+FIGURE_REACH = 3  # words between a figure and what it counts ("sixty-five boxed lunches")
+
+
+def _figure_in(question: str, line: Citation) -> str:
+    """For a "how many / how much ...?" question, the figure a line gives for what is counted: the
+    number just before the counted word ("... a hundred and forty-eight guests, all in" -> "148 guests"),
+    or "" when the line gives none. The same thing a person reads off the quoted line."""
+    if not _QUANTITY.match(question):
+        return ""
+    counted = content_words(" ".join(focus(question)))
+    words = normalise(line.text)
+    for i, word in enumerate(words):
+        if not counted & content_words(word):
+            continue
+        for j in range(i - 1, max(-1, i - 1 - FIGURE_REACH), -1):
+            if words[j][0].isdigit():
+                return " ".join(words[j : i + 1])
+    return ""
 
 
 def _whole_sentence(hit: Citation, store: StoreBase, reach: int = 3) -> Citation:

@@ -344,6 +344,11 @@ class StoreBase(ABC):
                     ranked.append(hit)
         return ranked[:limit]
 
+    def mentions(self, word: str) -> bool:
+        """Whether any stored segment holds `word`, as the backend's full-text search stems it ("renting"
+        finds "rent"): what the answer checks use to tell a question's subject the meeting never named."""
+        return bool(self._match([word], 1, None))
+
     @abstractmethod
     def _match(self, alternatives: list[str], limit: int, before_seq: int | None) -> list[Citation]:
         """Segments holding any of `alternatives` (words, or word pairs as phrases), best ranked first.
