@@ -179,7 +179,9 @@ def plot(samples: list[dict[str, Any]], png: Path, title: str) -> None:
     top.set_title(title, fontsize=10)
     bottom.plot(hours, [s["heap"] / 2**20 for s in samples], label="page JS heap used")
     bottom.plot(hours, [s["renderer_rss_mib"] for s in samples], label="renderer RSS")
-    bottom.plot(hours, [s["replay_rss_mib"].get("cli+web", 0) for s in samples], label="CLI + web bridge RSS")
+    bridge = [s["replay_rss_mib"].get("cli+web", 0) for s in samples]
+    if any(bridge):  # not in a run rebuilt from its log
+        bottom.plot(hours, bridge, label="CLI + web bridge RSS")
     bottom.set_ylabel("MiB")
     bottom.set_xlabel("meeting time shown on the page (h)")
     bottom.legend(loc="upper left", fontsize=8)
