@@ -1116,49 +1116,50 @@ HALL = [
 ]
 
 
-def test_a_question_about_something_never_named_is_not_answered_by_something_near_it(tmp_path: Path) -> None:
+@pytest.fixture
+def hall(tmp_path: Path):
+    """The HALL meeting stored, and its segments (the window)."""
+    segs = segments(HALL)
+    with SessionStore(tmp_path / "hall.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        yield s, segs
+
+
+def test_a_question_about_something_never_named_is_not_answered_by_something_near_it(hall) -> None:
     """The 1.5B model answered a never-discussed "Which wine ...?" with the meeting's main dish."""
-    segs = segments(HALL)
-    with SessionStore(tmp_path / "hall.sqlite", "t") as s:
-        for seg in segs:
-            s.add_segment(seg)
-        never = answers.ground("Which wine was chosen for the dinner?", "The wine chosen was the mushroom risotto.",
-                               sources(segs), s, (), segs)  # fmt: skip
-        assert never.text.startswith(NOT_DISCUSSED) and '"wine"' in never.text and not never.citations
-        # Named in part ("the main dish"), or asked in a form that names no subject: the reply stands.
-        main = answers.ground("What is the main course?", "The main course is the mushroom risotto.",
-                              sources(segs), s, (), segs)  # fmt: skip
-        assert main.shown_as_generated
-        assert answers.focus("Who is the new treasurer?") == ["treasurer"]
-        assert answers.focus("Why did the hall change?") == []
-        # A subject the meeting does name is not judged this way, whatever the reply.
-        assert answers.unmentioned("Which hall was booked?", s) == []
+    s, segs = hall
+    never = answers.ground("Which wine was chosen for the dinner?", "The wine chosen was the mushroom risotto.",
+                           sources(segs), s, (), segs)  # fmt: skip
+    assert never.text.startswith(NOT_DISCUSSED) and '"wine"' in never.text and not never.citations
+    # Named in part ("the main dish"), or asked in a form that names no subject: the reply stands.
+    main = answers.ground("What is the main course?", "The main course is the mushroom risotto.",
+                          sources(segs), s, (), segs)  # fmt: skip
+    assert main.shown_as_generated
+    assert answers.focus("Who is the new treasurer?") == ["treasurer"]
+    assert answers.focus("Why did the hall change?") == []
+    # A subject the meeting does name is not judged this way, whatever the reply.
+    assert answers.unmentioned("Which hall was booked?", s) == []
 
 
-def test_a_name_the_question_gives_needs_no_line_of_its_own(tmp_path: Path) -> None:
+def test_a_name_the_question_gives_needs_no_line_of_its_own(hall) -> None:
     """"How much do the Okafors still owe?" rests on "The balance is ...", which does not name them."""
-    segs = segments(HALL)
-    with SessionStore(tmp_path / "hall.sqlite", "t") as s:
-        for seg in segs:
-            s.add_segment(seg)
-        got = answers.ground("How much do the Lindqvists still owe the venue?",
-                             "The Lindqvists still owe nine hundred euros.", sources(segs), s, (), segs)  # fmt: skip
-        assert got.shown_as_generated
-        # A name the answer adds must still be tied to what it says.
-        other = answers.ground("How much do the Lindqvists still owe the venue?",
-                               "Ines owes the venue nine hundred euros.", sources(segs), s, (), segs)  # fmt: skip
-        assert not other.shown_as_generated and "ines" in other.why
+    s, segs = hall
+    got = answers.ground("How much do the Lindqvists still owe the venue?",
+                         "The Lindqvists still owe nine hundred euros.", sources(segs), s, (), segs)  # fmt: skip
+    assert got.shown_as_generated
+    # A name the answer adds must still be tied to what it says.
+    other = answers.ground("How much do the Lindqvists still owe the venue?",
+                           "Ines owes the venue nine hundred euros.", sources(segs), s, (), segs)  # fmt: skip
+    assert not other.shown_as_generated and "ines" in other.why
 
 
-def test_a_figure_nobody_said_is_replaced_by_the_line_that_counts_the_thing(tmp_path: Path) -> None:
-    segs = segments(HALL)
-    with SessionStore(tmp_path / "hall.sqlite", "t") as s:
-        for seg in segs:
-            s.add_segment(seg)
-        got = answers.ground("How many attendees are coming to the workshop?", "Sixty-four attendees are coming.",
-                             sources(segs), s, (), segs)  # fmt: skip
-        assert not got.shown_as_generated and "64" in got.why
-        assert got.text.startswith("72 attendees ([00:20.0]") and got.citations[0].seq == 2
-        # No line counts what was asked: the closest line, declined, as before.
-        none = answers.ground("How many chairs are needed?", "Forty chairs are needed.", sources(segs), s, (), segs)
-        assert not none.shown_as_generated and not none.text[0].isdigit()
+def test_a_figure_nobody_said_is_replaced_by_the_line_that_counts_the_thing(hall) -> None:
+    s, segs = hall
+    got = answers.ground("How many attendees are coming to the workshop?", "Sixty-four attendees are coming.",
+                         sources(segs), s, (), segs)  # fmt: skip
+    assert not got.shown_as_generated and "64" in got.why
+    assert got.text.startswith("72 attendees ([00:20.0]") and got.citations[0].seq == 2
+    # No line counts what was asked: the closest line, declined, as before.
+    none = answers.ground("How many chairs are needed?", "Forty chairs are needed.", sources(segs), s, (), segs)
+    assert not none.shown_as_generated and not none.text[0].isdigit()

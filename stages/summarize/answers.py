@@ -259,10 +259,11 @@ def _closest(question: str, store: StoreBase) -> Citation | None:
     the line is "... so it's a hundred and forty-eight guests, all in", not the agenda naming the wedding."""
     words = content_words(question)
     who = question.strip().lower().startswith("who")
-    counted = content_words(" ".join(focus(question))) if _QUANTITY.match(question) else set()
+    thing = " ".join(focus(question)) if _QUANTITY.match(question) else ""
+    counted = content_words(thing)
     hits = store.search(question, limit=8)
     if counted:
-        hits += store.search(" ".join(focus(question)), limit=8)
+        hits += store.search(thing, limit=8)
     best, best_score = None, (0, 0, 0)
     for hit in hits:
         sentence = _whole_sentence(hit, store)
