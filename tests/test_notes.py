@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.messages import Segment, Word
-from stages.summarize import answers, owners, said
+from stages.summarize import answers, checks, owners, said
 from stages.summarize.grounding import Sources, normalise
 from stages.summarize.notes import Item, Notes, parse_extraction
 from stages.summarize.prompts import NOT_DISCUSSED
@@ -797,6 +797,58 @@ def test_a_recap_of_two_tasks_joined_by_and_gives_both() -> None:
         ("Sarah", "Fix the payment issues"), ("Sarah", "Write a test plan for the migration")]  # fmt: skip
 
 
+
+def test_a_recap_that_opens_with_the_only_mention_of_a_name_gives_the_task() -> None:
+    """Stop 21's `make demo`: Whisper heard "Great, David owns ..." as "Great, game it owns ...", so David
+    was named only where the recap's sentence opens, where any word is capitalised. The answered "who"
+    question then leaves the open questions; a gerund or a word the meeting uses in lower case is no one."""
+    lines = ("Now, who will own the database migration?", "Sarah's team is busy with testing, so I will take it myself.",
+             "Great, game it owns the database migration. Please send a plan to the team by Friday.",
+             "So, to summarize, the release moves to March 24th.",
+             "David owns the database migration and sends the plan by Friday.")  # fmt: skip
+    segs = _unlabelled(*lines)
+    assert "david" in owners.people_in(segs)
+    notes = Notes()
+    notes.merge(parse_extraction("OPEN: Who will own the database migration?"), segs[:3], sources(segs[:3]))
+    assert [i.kind for i in notes.items] == ["open"]
+    notes.merge([], segs[3:], sources(segs), segs[:3])
+    assert [(i.kind, i.owner, i.text) for i in notes.items if i.kind in ("action", "open")] == [
+        ("action", "David", "Own the database migration"), ("action", "David", "Send the plan")]
+    segs = _unlabelled("Mentoring takes real time and will need two people.", "Testing will take two weeks.",
+                       "We started testing on Monday.", "Everything will be ready by Friday.")  # fmt: skip
+    assert owners.people_in(segs) == set()
+
+
+def test_a_due_said_for_the_second_task_of_a_clause_is_not_the_first_s() -> None:
+    """The 1.5B model gave "Tom will move the campaign and share the pilot summary on Monday" both tasks
+    the Monday (stop 21's `make demo`); the clause gives it to the summary. A due said with the task
+    itself, or in a sentence this reading cannot split, stands."""
+    segs = _unlabelled("Hi Tom, hi Sarah.", "Tom will move the campaign and share the pilot summary on Monday.")
+    assert owners.due_of_another("Move the campaign", "Monday", segs)
+    assert not owners.due_of_another("Share the pilot summary", "Monday", segs)
+    notes = Notes()
+    report = notes.merge(parse_extraction("ACTION: Tom | Move the campaign | Monday"), segs, sources(segs))
+    assert {i.text: i.due for i in notes.items if i.kind == "action"} == {
+        "Move the campaign": "", "Share the pilot summary": "Monday"}
+    assert report.dues_dropped == ["Move the campaign (due Monday)"]
+    segs = _unlabelled("Hi Tom, hi Sarah.", "By Monday, Tom will move the campaign and share the pilot summary.",
+                       "Sarah will move the booth on Monday.")  # fmt: skip
+    assert not owners.due_of_another("Move the campaign", "Monday", segs)
+
+
+def test_a_key_fact_worded_as_a_task_is_not_listed_beside_the_task() -> None:
+    """Stop 21's demo listed "Send a plan to the team by Friday" as a key fact beside the task "Send the plan
+    to the team (due Friday)": the due counts as the task's words, and a fact worded as a command needs
+    half its words in a task to be that task's restatement."""
+    segs = _unlabelled("Hi David.", "David, please send the plan to the team by Friday.",
+                       "The budget for the campaign is forty thousand dollars.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: David | Send the plan to the team | Friday\n"
+                                 "FACT: Send a plan to the team by Friday\n"
+                                 "FACT: The budget for the campaign is forty thousand dollars"), segs, sources(segs))
+    assert [(i.kind, i.text) for i in notes.items] == [
+        ("action", "Send the plan to the team"), ("fact", "The budget for the campaign is forty thousand dollars")]
+
 def test_a_remark_is_not_a_decision_but_a_figure_in_it_is_a_fact() -> None:
     """A decision must be said as one (agreed, decided, a plan, a change of state); a "decision" that is a
     plain statement with a figure is kept as a key fact; remarks and the agenda are neither."""
@@ -1163,3 +1215,84 @@ def test_a_figure_nobody_said_is_replaced_by_the_line_that_counts_the_thing(hall
     # No line counts what was asked: the closest line, declined, as before.
     none = answers.ground("How many chairs are needed?", "Forty chairs are needed.", sources(segs), s, (), segs)
     assert not none.shown_as_generated and not none.text[0].isdigit()
+
+
+DRAFT = [
+    ("Helen", "The submission deadline moved to May twenty-second."),
+    ("Helen", "Still, I want a full draft by May eighth, so we have two weeks to polish."),
+    ("Lucia", "The baseline numbers in the draft are from the old code."),
+    ("Lucia", "I'll re-run the baseline with the fixed code by Thursday."),
+    ("Elena", "For the summer, the plan was six interns, two per team."),
+    ("Priya", "I have to correct that. The budget only covers four interns this summer, not six."),
+    ("Marcus", "The base salary offer is a hundred and fifty thousand, the bottom of the band."),
+    ("Marcus", "Our interview questions haven't changed in two years."),
+]
+
+
+def test_an_unanswered_figure_or_date_is_read_off_the_line_that_gives_it(tmp_path: Path) -> None:
+    """The 1.5B model abstained on five answerable dev questions whose closest line held the answer ("I
+    want a full draft by May eighth"), and answered a when-question without a time. The line's date or
+    figure is shown with the line; a figure later corrected gives the correction's, even when the
+    correction repeats the old figure ("four interns this summer, not six")."""
+    segs = segments(DRAFT)
+    with SessionStore(tmp_path / "draft.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+
+        def ask(question: str, reply: str = "That was not discussed.") -> answers.Grounded:
+            return answers.ground(question, reply, sources(segs), s, (), segs)
+
+        assert ask("When is the full draft due to Helen?").text.startswith('May eighth ([00:10.0] "Still, I want')
+        got = ask("When will the baseline be re-run?", "The baseline numbers in the draft are from the old code.")
+        assert got.text.startswith("Thursday ([00:30.0]") and not got.shown_as_generated
+        assert ask("How many interns will the team take this summer?").text.startswith("4 interns ([00:50.0]")
+        assert ask("What base salary is offered?").text.startswith("150,000 ([01:00.0]")
+        # A line that counts the thing but says nothing else the question asks: no answer read off it.
+        assert ask("How many years of experience does Ravi have?").text.startswith(NOT_DISCUSSED)
+        # A when-answer with a time stands.
+        assert ask("When is the submission deadline?", "The deadline is May twenty-second.").shown_as_generated
+    assert answers.when_in("It moved to May twenty-second.") == "May twenty-second"
+    assert answers.when_in("Let's meet next Friday morning then.") == "next Friday morning"
+    assert answers.when_in("by the end of the month") == "the end of the month"
+    assert answers.when_in("right after his notice period") == ""
+
+
+def test_two_tasks_written_as_one_and_a_due_said_away_from_its_task() -> None:
+    """Stop 21's `make demo`, as recorded: the 1.5B model wrote the recap as one decision ("Move the
+    campaign and share the pilot summary on Monday"), and gave "Move the campaign" the Monday of Tom's
+    feedback summary, said a minute away from any mention of the campaign."""
+    assert owners.split_task("Move the campaign and share the pilot summary") == [
+        "Move the campaign", "Share the pilot summary"]
+    assert owners.split_task("Fix the payment screen and the login page") == ["Fix the payment screen and the login page"]
+    segs = _unlabelled("Hi Tom.", "I can move the campaign, that is fine.", "The pilot went well.",
+                       "Tom, can you write a short summary on the feedback?", "Sure, I will share it on Monday.")  # fmt: skip
+    assert checks.dated_with("Write a short summary on the feedback", "Monday", segs)  # said in the reply
+    assert not checks.dated_with("Move the campaign", "Monday", segs)
+    notes = Notes()
+    report = notes.merge(parse_extraction("ACTION: Tom | Move the campaign | Monday"), segs, sources(segs))
+    assert [(i.text, i.due) for i in notes.items if "campaign" in i.text] == [("Move the campaign", "")]
+    assert "Move the campaign (due Monday)" in report.dues_dropped
+    recap = _unlabelled("Hi Tom.", "Tom will move the campaign and share the pilot summary on Monday.")
+    notes = Notes()
+    notes.merge(parse_extraction("DECISION: Move the campaign and share the pilot summary on Monday"), recap,
+                sources(recap))  # fmt: skip
+    assert sorted((i.owner, i.text, i.due) for i in notes.items) == [
+        ("Tom", "Move the campaign", ""), ("Tom", "Share the pilot summary", "Monday")]
+
+
+def test_a_said_task_is_not_the_task_its_lines_give_someone_else() -> None:
+    """Stop 21's demo recap, misheard ("and end the plan" for "and send the plan"): David's clause shares
+    "plan" and "migration" with Sarah's test plan, which her own clause gives her; it stays hers and
+    David's task is listed."""
+    segs = _unlabelled("Hi Sarah, hi David.", "I will fix the payment issues first, and I will write a test plan",
+                       "for the migration by next Wednesday.", "Thank you, Sarah.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Sarah | Write a test plan for the migration | next Wednesday"), segs,
+                sources(segs))  # fmt: skip
+    recap = [Segment("t", 10 + i, text, 40.0 + 3 * i, 42.0 + 3 * i, ()) for i, text in enumerate((
+        "David owns the database migration and end the plan by Friday.",
+        "Sarah will fix the payment issues and write the test plan by Wednesday."))]  # fmt: skip
+    notes.merge([], recap, sources([*segs, *recap]), segs)
+    got = {(i.owner, i.text) for i in notes.items if i.kind == "action"}
+    assert ("Sarah", "Write a test plan for the migration") in got
+    assert ("David", "Own the database migration and end the plan") in got

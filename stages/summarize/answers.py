@@ -15,7 +15,16 @@ from dataclasses import dataclass
 
 from pipeline.console import clock
 from pipeline.messages import Citation, Segment
-from stages.summarize.grounding import CORRECTION, Sources, content_words, names, normalise, numbers
+from stages.summarize.grounding import (
+    CORRECTION,
+    MONTHS,
+    ORDINAL_WORDS,
+    Sources,
+    content_words,
+    names,
+    normalise,
+    numbers,
+)
 from stages.summarize.owners import Claim, best_claim, claims, joined
 from stages.summarize.prompts import NOT_DISCUSSED
 from stages.summarize.store import StoreBase, keywords
@@ -151,8 +160,19 @@ def ground(
     unfounded = "" if abstains(reply) or _restates(question, reply) else _unfounded(question, reply, store)
     if abstains(reply) or _restates(question, reply) or unfounded:
         closest = _closest(question, store)
+        why = unfounded or "the model abstained"
+        if closest is not None and (read := _read_off(question, closest, store)):
+            return Grounded(f'{read} ([{clock(closest.start)}] "{closest.text}")', (closest,), False,
+                            f"{why}; the closest line gives it")  # fmt: skip
         text = NOT_DISCUSSED + (f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
-        return Grounded(text, (closest,) if closest else (), False, unfounded or "the model abstained")
+        return Grounded(text, (closest,) if closest else (), False, why)
+    if _WHEN.match(question) and not when_in(reply):
+        # "When will the baseline be re-run?" -> "The baseline numbers in the draft are from the old code."
+        # (the 1.5B model, research meeting): no time is no answer; the line that dates the thing is one.
+        closest = _closest(question, store)
+        if closest is not None and (read := _read_off(question, closest, store)):
+            return Grounded(f'{read} ([{clock(closest.start)}] "{closest.text}")', (closest,), False,
+                            "a when-question answered without a time; the closest line gives one")  # fmt: skip
     absent = unmentioned(question, store)
     if absent and not _rests_on_the_meeting(question, reply, store, absent):
         said = ", ".join(f'"{w}"' for w in absent)
@@ -240,7 +260,7 @@ def _correction_of(question: str, text: str, store: StoreBase) -> Citation | Non
         if not numbers(first.text) & said:
             continue
         matter = content_words(first.text)
-        later = sorted((h for h in hits if h.seq > first.seq and numbers(h.text) and not numbers(h.text) & said
+        later = sorted((h for h in hits if h.seq > first.seq and numbers(h.text) - said
                         and len(matter & content_words(h.text)) >= 2 and asked & content_words(h.text)),
                        key=lambda h: -h.seq)  # fmt: skip
         for fix in later:
@@ -256,10 +276,13 @@ def _closest(question: str, store: StoreBase) -> Citation | None:
     plan") comes first: it is the line that answers it (owners.py reads who a line gives a task to).
     For a "how many / how much ...?" question a sentence holding a figure and what is counted comes
     first, even if it shares only that word: asked "How many guests are coming to the Okafor wedding?",
-    the line is "... so it's a hundred and forty-eight guests, all in", not the agenda naming the wedding."""
+    the line is "... so it's a hundred and forty-eight guests, all in", not the agenda naming the wedding.
+    A "what salary / budget ...?" question is a how-much one; for a "when ...?" question the sentence that
+    dates what it asks about comes first ("Still, I want a full draft by May eighth")."""
     words = content_words(question)
     who = question.strip().lower().startswith("who")
-    thing = " ".join(focus(question)) if _QUANTITY.match(question) else ""
+    when = bool(_WHEN.match(question))
+    thing = " ".join(focus(question)) if _QUANTITY.match(question) or _AMOUNT.match(question) or when else ""
     counted = content_words(thing)
     hits = store.search(question, limit=8)
     if counted:
@@ -272,7 +295,10 @@ def _closest(question: str, store: StoreBase) -> Citation | None:
             len(words & content_words(c.clause)) >= MIN_SUPPORT for c in claims(store.around(hit.seq, 3, 3))
             if c.clause in sentence.text or sentence.text in c.clause
         )  # fmt: skip
-        figure = bool(counted & content_words(sentence.text)) and bool(numbers(sentence.text))
+        if when:  # a when-question: the line that dates what it asks about
+            figure = bool(when_in(sentence.text)) and (bool(counted & content_words(sentence.text)) or shared >= MIN_SUPPORT)
+        else:
+            figure = bool(counted & content_words(sentence.text)) and bool(numbers(sentence.text))
         score = (int(claimed), int(figure), shared)
         if (shared >= MIN_SUPPORT or figure) and score > best_score:
             best, best_score = sentence, score
@@ -287,8 +313,11 @@ FIGURE_REACH = 3  # words between a figure and what it counts ("sixty-five boxed
 def _figure_in(question: str, line: Citation) -> str:
     """For a "how many / how much ...?" question, the figure a line gives for what is counted: the
     number just before the counted word ("... a hundred and forty-eight guests, all in" -> "148 guests"),
-    or "" when the line gives none. The same thing a person reads off the quoted line."""
-    if not _QUANTITY.match(question):
+    or "" when the line gives none. The same thing a person reads off the quoted line. For a "what salary
+    / budget ...?" question the amount comes after the thing ("The base salary offer is a hundred and fifty
+    thousand" -> "150,000")."""
+    amount = bool(_AMOUNT.match(question))
+    if not _QUANTITY.match(question) and not amount:
         return ""
     counted = content_words(" ".join(focus(question)))
     words = normalise(line.text)
@@ -298,7 +327,56 @@ def _figure_in(question: str, line: Citation) -> str:
         for j in range(i - 1, max(-1, i - 1 - FIGURE_REACH), -1):
             if words[j][0].isdigit():
                 return " ".join(words[j : i + 1])
+        if amount:
+            for j in range(i + 1, min(len(words), i + 1 + AMOUNT_REACH)):
+                if words[j][0].isdigit():
+                    return _readable(words[j])
     return ""
+
+
+AMOUNT_REACH = 5  # words between the thing and its amount ("the base salary offer is a hundred and fifty thousand")
+
+
+def _readable(figure: str) -> str:
+    """"150000" -> "150,000": a normalised figure as people write it."""
+    return f"{int(figure):,}" if figure.isdigit() and len(figure) > 4 else figure
+
+
+# A question about when: "When is ...?", "By what date ...?", "What day ...?".
+_WHEN = re.compile(r"^\s*(?:when\b|(?:by|on|until)?\s*what (?:date|day|time)\b|how soon\b)", re.IGNORECASE)
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = r"(?:" + "|".join(MONTHS) + r")"
+_ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[- ]?)?(?:" + "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True)) + r"))"
+# What dates a thing in a line: "Saturday July 12th", "May eighth", "by Thursday", "next Friday morning",
+# "tomorrow", "the end of the month", "at 4 pm", "in two weeks".
+_TIME_PHRASE = re.compile(
+    rf"\b(?:(?:next|this|last)\s+)?{_DAY}(?:\s+(?:morning|afternoon|evening|night))?(?:,?\s+(?:the\s+)?{_MONTH}\s+{_ORDINAL}"
+    rf"|,?\s+the\s+{_ORDINAL})?\b|\b{_MONTH}\s+(?:the\s+)?{_ORDINAL}\b|\bthe\s+{_ORDINAL}\s+of\s+{_MONTH}\b|"
+    r"\b(?:tomorrow|tonight)(?:\s+(?:morning|afternoon|evening|night))?\b|\b(?:the\s+)?end of (?:the\s+)?(?:day|week|month|quarter|year)\b|"
+    r"\bnext (?:week|month|quarter|year)\b|\bat\s+\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|"
+    r"\bin (?:a|one|two|three|four|five|six|\d+) (?:days?|weeks?|months?)\b", re.IGNORECASE)
+
+
+def when_in(text: str) -> str:
+    """The first phrase of `text` that dates something ("" when none): what a "when" answer must hold."""
+    m = _TIME_PHRASE.search(text)
+    return m.group(0) if m else ""
+
+
+def _read_off(question: str, line: Citation, store: StoreBase) -> str:
+    """What a person reads off the closest line for a question the model left unanswered: the figure for
+    a how-much question, the date for a when-question ("When is the full draft due to Helen?" -> "May
+    eighth", from "Still, I want a full draft by May eighth"), or "" when the line gives none. The line
+    and its neighbours (their words and speakers) must hold a word of the question besides the thing
+    counted or dated: asked "How many years of experience does Ravi have?", never discussed, "Our
+    interview questions haven't changed in two years" counts years, not his."""
+    read = when_in(line.text) if _WHEN.match(question) else _figure_in(question, line)
+    if not read:
+        return ""
+    rest = content_words(question) - content_words(" ".join(focus(question)))
+    near = store.around(line.seq, 1, 1)
+    said = content_words(" ".join([*(s.text for s in near), *(s.speaker or "" for s in near)]))
+    return read if rest & said else ""
 
 
 def _whole_sentence(hit: Citation, store: StoreBase, reach: int = 3) -> Citation:

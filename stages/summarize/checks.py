@@ -270,3 +270,21 @@ def is_tied(owner: str, task: str, segments: Sequence[Segment]) -> bool:
         if (people & low or people & {w.lower() for w in who}) and len(task_words & content_words(text)) >= need:
             return True
     return False
+
+
+DUE_REACH = 2  # sentences after one naming a task that may still give its date ("Tom, can you ...?" / "Sure, by Monday.")
+
+
+def dated_with(task: str, due: str, segments: Sequence[Segment]) -> bool:
+    """Whether some sentence naming the task (two of its content words, or all if fewer) or one of the
+    `DUE_REACH` sentences after it says `due`. The 1.5B model gave "Move the campaign" the Monday of
+    Tom's feedback summary, a minute away from any mention of the campaign (stop 21's `make demo`). A
+    due no line contains at all is left to the grounding check (it may be a day written another way)."""
+    said = [text for text, _ in sentences(segments)]
+    pattern = re.compile(rf"\b{re.escape(due.strip())}\b", re.IGNORECASE)
+    if not any(pattern.search(text) for text in said):
+        return True
+    words = content_words(task)
+    need = min(2, len(words))
+    return any(len(words & content_words(text)) >= need and any(pattern.search(t) for t in said[i : i + 1 + DUE_REACH])
+               for i, text in enumerate(said))  # fmt: skip

@@ -26,6 +26,7 @@ from stages.summarize.checks import (
     NEGATION,
     SOCIAL,
     STATUS_QUERY,
+    dated_with,
     gives_deadline,
     is_raised,
     is_said,
@@ -36,12 +37,22 @@ from stages.summarize.checks import (
     says_about,
 )
 from stages.summarize.grounding import (
+    TASK_VERBS,
     Sources,
     content_words,
     names,
     numbers,
 )
-from stages.summarize.owners import as_action, due_in_text, due_phrase, owner_of, people_in, said_tasks
+from stages.summarize.owners import (
+    as_action,
+    due_in_text,
+    due_of_another,
+    due_phrase,
+    owner_of,
+    people_in,
+    said_tasks,
+    split_task,
+)
 from stages.summarize.said import decided, left_open, stated
 
 log = logging.getLogger(__name__)
@@ -180,6 +191,11 @@ class Notes:
         said += [Extracted("decision", d) for d in (decided(stretch) if stretch else [])]
         said += [Extracted("fact", f.text, corrects=f.corrects)
                  for f in (stated([*context, *stretch], stretch[0].seq) if stretch else [])]
+        # Two tasks written as one take the due on the last, as a said one does (`owners.split_task`); so
+        # does a "decision" that is two tasks ("Move the campaign and share the pilot summary on Monday").
+        extracted = [replace(e, text=part, due=e.due if k == len(parts) - 1 else "")
+                     for e in extracted for parts in [split_task(e.text) if e.kind in ("action", "decision") else [e.text]]
+                     for k, part in enumerate(parts)]  # fmt: skip
         for new, from_claim in [*((e, False) for e in extracted), *((t, True) for t in said)]:
             check = sources.check(" ".join((new.text, new.owner, new.due)))
             if not check.grounded:
@@ -209,7 +225,9 @@ class Notes:
                     new = replace(new, due=due_phrase(new.due))
                 elif (split := due_in_text(new.text))[1]:
                     new = replace(new, text=split[0], due=split[1])
-                if new.due and (not names_a_time(new.due) or not gives_deadline(new.due, [*context, *stretch])):
+                if new.due and (not names_a_time(new.due) or not gives_deadline(new.due, [*context, *stretch])
+                                or not dated_with(new.text, new.due, [*context, *stretch])
+                                or due_of_another(new.text, new.due, [*context, *stretch])):
                     report.dues_dropped.append(f"{new.text} (due {new.due})")
                     new = replace(new, due="")
             if new.kind == "decision" and not is_stated(new.kind, new.text, [*context, *stretch]) and is_specific(new.text):
@@ -227,6 +245,13 @@ class Notes:
                 report.dropped_ungrounded.append(f"open: {new.text} (no line asks it or leaves it open)")
                 continue
             same = self._find(new)
+            if (from_claim and same is not None and same.kind == "action" and new.owner
+                    and (holder := owner_of(same.text, [*context, *stretch])) and _norm(holder) != _norm(new.owner)):
+                # Not the same task: the lines give this one to someone else. Stop 21's demo recap "David owns
+                # the database migration and end the plan by Friday" ("send", misheard) shares "plan" and
+                # "migration" with Sarah's "Write a test plan for the migration", which her own recap clause
+                # ("Sarah will ... write the test plan by Wednesday") gives her.
+                same = None
             if from_claim and same is not None and new.kind != "fact":  # a corrected figure updates its fact
                 # The model's wording (and due date) stands; a said task only fills a gap, or gives the task
                 # to whoever the latest line gives it to (a recap "Sarah will fix ..." after S2's "I will fix").
@@ -280,18 +305,22 @@ class Notes:
         matches an open question answers it: see `_resolve_open`.)"""
         if new.kind != "fact":
             return False
-        words = content_words(new.text)
-        return any(self._restates(words, item) for item in self.items)
+        return any(self._restates(new.text, item) for item in self.items)
 
     @staticmethod
-    def _restates(fact_words: set[str], item: Item) -> bool:
+    def _restates(fact: str, item: Item) -> bool:
         """Most of the fact's words are the decision's or task's ("We have decided to move the release
         date from March 10 to March 24" and the decision "Move the release date ..."); a short task inside
         a longer fact ("Take the database migration" in "the database migration is expected to take two
-        more weeks") is not a restatement of it."""
+        more weeks") is not a restatement of it. A task's due counts as its words, and a fact worded as a
+        command ("Send a plan to the team by Friday", stop 21's demo, beside David's "Send the plan to the
+        team (due Friday)") is a task's restatement with fewer words in common."""
+        fact_words = content_words(fact)
         if item.kind not in ("decision", "action") or not fact_words:
             return False
-        return len(fact_words & item.words()) / len(fact_words) >= 0.8
+        words = item.words() | (content_words(item.due) if item.kind == "action" else set())
+        command = fact.split(maxsplit=1)[0].lower() in TASK_VERBS if fact.strip() else False
+        return len(fact_words & words) / len(fact_words) >= (SAME_ITEM if command else 0.8)
 
     @staticmethod
     def _within(fact: Item, other: Item) -> bool:
@@ -311,7 +340,7 @@ class Notes:
         wording into a decision's, and the model lists a stretch's fact before its decision), or that a
         longer fact already says."""
         self.items = [i for i in self.items
-                      if not (i.kind == "fact" and any(self._restates(i.words(), o) or self._within(i, o)
+                      if not (i.kind == "fact" and any(self._restates(i.text, o) or self._within(i, o)
                                                        for o in self.items))]  # fmt: skip
 
     def _update(self, item: Item, new: Extracted, refs: list[tuple[int, float]], stretch: Sequence[Segment]) -> bool:

@@ -22,7 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.messages import Segment
-from stages.summarize.grounding import MONTHS, NOT_A_TITLE, TASK_VERBS, WEEKDAYS, content_words, names
+from stages.summarize.grounding import (
+    CONTENT_STOPWORDS,
+    MONTHS,
+    NOT_A_TITLE,
+    TASK_VERBS,
+    WEEKDAYS,
+    content_words,
+    names,
+)
 
 _NAME = r"([A-Z][a-z]+)"
 # "David owns", "Sarah will", "Tom'll", "Grace is going to", "Sven to renegotiate" (a recap's shorthand).
@@ -104,11 +112,30 @@ def people_in(segments: Sequence[Segment]) -> set[str]:
     sentence ("thanks, Sarah"), not only at its start, where any word is capitalised, and those asked
     to do something ("Tom, can you ...")."""
     found = {s.speaker.lower() for s in segments if s.speaker}
-    for text, _ in sentences(segments):  # whole sentences: an ASR fragment may start with "David owns"
+    said = sentences(segments)
+    for text, _ in said:  # whole sentences: an ASR fragment may start with "David owns"
         found |= names(text, sentence_initial=False)
         for m in _ASKED.finditer(text):  # "Tom, can you ..." says Tom is a person, even opening a sentence
             found |= names(m.group(1) or m.group(2))
+    lowered = " ".join(text for text, _ in said)
+    for text, _ in said:
+        # "David owns the database migration and sends the plan by Friday." opening a recap: the only place
+        # the stop-21 demo's transcript named David (Whisper heard the earlier "Great, David owns" as
+        # "Great, game it owns"). A word the meeting also uses in lower case is not a name ("Testing will
+        # take two weeks"); a team that owns a task ("Finance will send the numbers") may be its owner.
+        m = _OPENS_AS_OWNER.match(text)
+        if m and (low := m.group(1).lower()) not in _NOT_PEOPLE and names(m.group(1)) \
+                and not re.search(rf"\b{low}\b", lowered):
+            found.add(low)
     return found
+
+
+_NOT_PEOPLE = CONTENT_STOPWORDS | frozenset(
+    "everything something anything nothing everybody somebody anybody either neither another other others "
+    "mine yours ours theirs whoever whatever whichever nobody none".split())
+# A capitalised word opening a sentence as the subject of a task: "David owns ...", "Priya will ...".
+# Not a gerund: "Mentoring takes real time" (a dev meeting) made "Mentoring" an owner.
+_OPENS_AS_OWNER = re.compile(r"(?![A-Z][a-z]{3,}ing\b)" + _NAME + r"(?=(?:'ll|\s+(?:will|owns|is going to|is responsible for))\s+[a-z])")
 
 
 def claims(segments: Sequence[Segment]) -> list[Claim]:
@@ -375,3 +402,43 @@ def said_tasks(segments: Sequence[Segment], new_from: int = -1) -> list[SaidTask
             tasks = [t] if (t := _named_in_turn(claim, turn, asked)) is not None else []
         out += tasks
     return out
+
+
+def due_of_another(task: str, due: str, segments: Sequence[Segment]) -> bool:
+    """Whether every clause that says `due` gives it to another task: "Tom will move the campaign and share
+    the pilot summary on Monday" makes Monday the summary's, and the 1.5B model gave it to the campaign too
+    (stop 21's `make demo`). A clause that says the task with that date, or says it in words this reading
+    cannot split, keeps the due; so does a due no clause says (the other checks judge that). A clause
+    sharing none of the task's words is about something else and does not count either way."""
+    words = content_words(task)
+    pattern = re.compile(rf"\b{re.escape(due.strip())}\b", re.IGNORECASE)
+    elsewhere = False
+    for claim in claims(segments):
+        if not pattern.search(claim.clause):
+            continue
+        tasks = said_task(claim)
+        need = min(2, len(words))
+        mine = [t for t in tasks if len(words & content_words(t.task)) >= need]
+        others = [t for t in tasks if t not in mine and pattern.fullmatch(t.due.strip())]
+        if not mine and len(words & content_words(claim.clause)) < need:
+            continue  # about something else: "Sure, I will share it on Monday" says nothing of the campaign
+        if not mine or any(t.due for t in mine) or not others:
+            return False
+        elsewhere = True
+    return elsewhere
+
+
+def split_task(text: str) -> list[str]:
+    """A task the model wrote as two ("Move the campaign and share the pilot summary", the 1.5B model on
+    stop 21's `make demo` recap) as its parts, split where `said_task` splits a said one (before a known
+    task verb with an object); one part when it is one task."""
+    parts = [p.strip(" ,.") for p in _AND_VERB.split(text)]
+    out = []
+    for k, part in enumerate(parts):
+        if k:
+            first, _, tail = part.partition(" ")
+            base = next((b for b in (first, first[:-1], first[:-2]) if b.lower() in TASK_VERBS), first)
+            part = f"{base} {tail}".strip()
+        if len(content_words(part)) >= 2:
+            out.append(part[:1].upper() + part[1:])
+    return out if len(out) > 1 else [text]
