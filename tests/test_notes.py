@@ -1255,6 +1255,8 @@ def test_an_unanswered_figure_or_date_is_read_off_the_line_that_gives_it(tmp_pat
     assert answers.when_in("Let's meet next Friday morning then.") == "next Friday morning"
     assert answers.when_in("by the end of the month") == "the end of the month"
     assert answers.when_in("right after his notice period") == ""
+    assert answers.when_in("We have decided to move the release date from March 10 to March 24.") == "March 24"
+    assert answers.when_in("Let's aim for noon.") == "noon" and answers.when_in("first things first") == ""
 
 
 def test_two_tasks_written_as_one_and_a_due_said_away_from_its_task() -> None:

@@ -353,14 +353,24 @@ _TIME_PHRASE = re.compile(
     rf"\b(?:(?:next|this|last)\s+)?{_DAY}(?:\s+(?:morning|afternoon|evening|night))?(?:,?\s+(?:the\s+)?{_MONTH}\s+{_ORDINAL}"
     rf"|,?\s+the\s+{_ORDINAL})?\b|\b{_MONTH}\s+(?:the\s+)?{_ORDINAL}\b|\bthe\s+{_ORDINAL}\s+of\s+{_MONTH}\b|"
     r"\b(?:tomorrow|tonight)(?:\s+(?:morning|afternoon|evening|night))?\b|\b(?:the\s+)?end of (?:the\s+)?(?:day|week|month|quarter|year)\b|"
-    r"\bnext (?:week|month|quarter|year)\b|\bat\s+\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|"
-    r"\bin (?:a|one|two|three|four|five|six|\d+) (?:days?|weeks?|months?)\b", re.IGNORECASE)
+    r"\b(?:next|this) (?:week|weekend|month|quarter|year|sprint|morning|afternoon|evening)\b|"
+    r"\b(?:at\s+)?(?:\d{1,2}(?::\d\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
+    r"(?:am|pm|a\.m\.|p\.m\.|o'clock)|\b(?:noon|midnight)\b|\bthe\s+\d{1,2}(?:st|nd|rd|th)\b|"
+    rf"\b(?:in|by|until|before|after|early|mid|late|end of)[- ]{_MONTH}\b(?!\s+(?:the\s+)?{_ORDINAL}\b)|\b(?:in|by|end of|during)\s+q[1-4]\b|"
+    r"\b(?:19|20)\d\d\b|\bin (?:a|one|two|three|four|five|six|\d+) (?:days?|weeks?|months?)\b", re.IGNORECASE)
+
+
+_OLD_DATE = re.compile(r"\b(?:from|since|instead of|originally|used to be|not)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def when_in(text: str) -> str:
-    """The first phrase of `text` that dates something ("" when none): what a "when" answer must hold."""
-    m = _TIME_PHRASE.search(text)
-    return m.group(0) if m else ""
+    """The phrase of `text` that dates something ("" when none): what a "when" answer must hold. The first
+    that is not the date something moved from ("moved from March 10 to March 24" -> "March 24")."""
+    found = list(_TIME_PHRASE.finditer(text))
+    for m in found:
+        if not _OLD_DATE.search(text[max(0, m.start() - 20) : m.start()]):
+            return m.group(0)
+    return found[0].group(0) if found else ""
 
 
 def _read_off(question: str, line: Citation, store: StoreBase) -> str:
