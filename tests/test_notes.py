@@ -1298,3 +1298,15 @@ def test_a_said_task_is_not_the_task_its_lines_give_someone_else() -> None:
     got = {(i.owner, i.text) for i in notes.items if i.kind == "action"}
     assert ("Sarah", "Write a test plan for the migration") in got
     assert ("David", "Own the database migration and end the plan") in got
+
+
+def test_a_task_that_is_only_a_verb_and_a_pronoun_is_not_listed() -> None:
+    """Stop 22's `make demo`: "Sarah | Take it myself" from "Sarah's team is busy with testing, so I will
+    take it myself" (David's words); a pronoun names nothing a reader could act on."""
+    segs = _unlabelled("Now, who will own the database migration?",
+                       "Sarah's team is busy with testing, so I will take it myself.")  # fmt: skip
+    notes = Notes()
+    report = notes.merge(parse_extraction("ACTION: Sarah | Take it myself | none"), segs, sources(segs))
+    assert [i for i in notes.items if i.kind == "action"] == []
+    assert "action: Take it myself (names nothing to do)" in report.dropped_ungrounded
+    assert not owners.names_nothing("Take the database migration myself")

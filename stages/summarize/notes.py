@@ -48,6 +48,7 @@ from stages.summarize.owners import (
     due_in_text,
     due_of_another,
     due_phrase,
+    names_nothing,
     owner_of,
     people_in,
     said_tasks,
@@ -215,6 +216,9 @@ class Notes:
                 continue
             if new.kind == "decision":
                 new = _as_task(new, [*context, *stretch])
+            if new.kind == "action" and names_nothing(new.text):
+                report.dropped_ungrounded.append(f"action: {new.text} (names nothing to do)")
+                continue
             if new.kind == "action":
                 attributed = _attribute(new, [*context, *stretch], report)
                 if attributed is None:

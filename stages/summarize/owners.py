@@ -442,3 +442,10 @@ def split_task(text: str) -> list[str]:
         if len(content_words(part)) >= 2:
             out.append(part[:1].upper() + part[1:])
     return out if len(out) > 1 else [text]
+
+
+def names_nothing(task: str) -> bool:
+    """A task that is only a verb and a pronoun ("Take it myself", "Do that"): nothing a reader of the
+    notes could act on. The 1.5B model listed "Sarah | Take it myself" from "Sarah's team is busy with
+    testing, so I will take it myself" (stop 22's `make demo`: David said it)."""
+    return bool(_PRONOUN_TASK.match(_FILLER.sub("", task.strip()).strip(" ,.")))
