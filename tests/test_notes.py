@@ -1310,3 +1310,22 @@ def test_a_task_that_is_only_a_verb_and_a_pronoun_is_not_listed() -> None:
     assert [i for i in notes.items if i.kind == "action"] == []
     assert "action: Take it myself (names nothing to do)" in report.dropped_ungrounded
     assert not owners.names_nothing("Take the database migration myself")
+
+
+def test_a_figure_the_meeting_gave_another_thing_is_not_the_count(tmp_path: Path) -> None:
+    """smollm2 asked "How many guests are coming?" on the catering dev meeting: "Three hundred and fifty
+    guests are coming", the van's day rate; the meeting counted 148 guests."""
+    lines = [("Jen", "So it's a hundred and forty-eight wedding guests, all in."),
+             ("Tariq", "The van is three hundred and fifty for the day."),
+             ("Rosa", "Three hundred and fifty bucks for one day is silly.")]  # fmt: skip
+    segs = segments(lines)
+    with SessionStore(tmp_path / "van.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        got = answers.ground("How many guests are coming?", "Three hundred and fifty guests are coming.",
+                             sources(segs), s, (), segs)  # fmt: skip
+        assert not got.shown_as_generated and "350 guests" in got.why
+        assert got.text.startswith("148 wedding guests ([00:00.0]")
+        right = answers.ground("How many guests are coming?", "FACT: A hundred and forty-eight guests are coming.",
+                               sources(segs), s, (), segs)  # fmt: skip
+        assert right.shown_as_generated and right.text == "A hundred and forty-eight guests are coming."

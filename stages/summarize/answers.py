@@ -50,6 +50,7 @@ def abstains(text: str) -> bool:
     return not text.strip() or bool(_ABSTAINS.search(text))
 
 
+_LABEL = re.compile(r"^(?:(?:fact|answer|a|decision|action|open|note)\s*:\s*)+", re.IGNORECASE)
 _WH = ("what", "which", "who", "whom", "whose", "when", "where", "how", "why")
 
 
@@ -156,7 +157,9 @@ def ground(
     window: Sequence[Segment],
 ) -> Grounded:
     """The answer a person is shown for `reply` (see the module docstring)."""
-    reply = " ".join(reply.split())
+    # A small model answers in the notes' or the prompt's form ("FACT: Three hundred ...", "A: ..."): the
+    # label is not part of the answer.
+    reply = _LABEL.sub("", " ".join(reply.split()))
     unfounded = "" if abstains(reply) or _restates(question, reply) else _unfounded(question, reply, store)
     if abstains(reply) or _restates(question, reply) or unfounded:
         closest = _closest(question, store)
@@ -180,6 +183,7 @@ def ground(
                         f"the meeting never says {said} and no passage holds the reply")  # fmt: skip
     check = sources.check(reply)
     why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window)
+    why = why or _figure_of_another(question, reply, store)
     claim = _giver(question, store, window)
     if claim is not None and claim.person.lower() not in names(reply) | set(normalise(reply)):
         # A "who" answer naming someone else than the line that gives the task: the line wins.
@@ -308,6 +312,21 @@ def _closest(question: str, store: StoreBase) -> Citation | None:
 
 
 FIGURE_REACH = 3  # words between a figure and what it counts ("sixty-five boxed lunches")
+
+
+def _figure_of_another(question: str, reply: str, store: StoreBase) -> str:
+    """Why the figure a how-many reply gives the counted thing is not the meeting's ("" when it is, or the
+    reply gives none that way): no stored sentence gives that figure to that thing. Asked "How many guests
+    are coming?", smollm2 answered "Three hundred and fifty guests are coming": the meeting's 350 was the
+    van's day rate, its guests were 148."""
+    said = _figure_in(question, Citation(-1, 0.0, 0.0, reply))
+    if not said or not _QUANTITY.match(question):
+        return ""
+    figure = said.split()[0]  # "148 guests" is said by "148 wedding guests" too
+    for hit in store.search(" ".join(focus(question)), limit=24):
+        if _figure_in(question, _whole_sentence(hit, store)).split()[:1] == [figure]:
+            return ""
+    return f"no line gives '{said}'"
 
 
 def _figure_in(question: str, line: Citation) -> str:
