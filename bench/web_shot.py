@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.asr import free_ports
-from bench.browser import browser, wait_for
+from bench.browser import browser, page_loads, wait_for, web_replay
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("bench.web_shot")
@@ -36,20 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 
-    with tempfile.TemporaryDirectory(prefix="web-shot-") as folder:
-        port = free_ports(1)[0]
-        out = open(Path(folder) / "replay.log", "wb")  # noqa: SIM115 (closed below, after the process)
-        replay = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "replay", args.audio, "--speed", "0", "--web", str(port),
-             "--session-dir", str(Path(folder) / "sessions")],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=os.environ | {"PYTHONPATH": str(ROOT)},
-            start_new_session=True,
-        )  # fmt: skip
-        driver = None
+    with tempfile.TemporaryDirectory(prefix="web-shot-") as folder, \
+            web_replay([args.audio, "--speed", "0"], Path(folder)) as (replay, port):
+        url = f"http://127.0.0.1:{port}/"
+        driver = browser(1280, 1000)
         try:
-            url = f"http://127.0.0.1:{port}/"
-            driver = browser(1280, 1000)
-            wait_for(lambda: _loads(driver, url) or replay.poll() is not None, 300, "the page")
+            wait_for(lambda: page_loads(driver, url) or replay.poll() is not None, 300, "the page")
             started = time.monotonic()
             wait_for(lambda: "final" in driver.find_element("id", "notes-upto").text or replay.poll() is not None,
                      args.timeout, "the final notes")  # fmt: skip
@@ -69,26 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             driver.save_screenshot(str(args.png))
             log.info("saved %s", args.png)
         finally:
-            if driver is not None:
-                driver.quit()
-            os.killpg(replay.pid, signal.SIGINT)
-            try:
-                replay.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(replay.pid, signal.SIGKILL)
-                replay.wait()
-            out.close()
-            if replay.returncode not in (0, -signal.SIGINT, 130):
-                sys.stderr.write((Path(folder) / "replay.log").read_text(errors="replace")[-3000:])
+            driver.quit()
     return 0
-
-
-def _loads(driver, url: str) -> bool:  # noqa: ANN001
-    try:
-        driver.get(url)
-    except Exception:  # noqa: BLE001 (the server is not up yet: retried)
-        return False
-    return driver.title == "sinkscribe"
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import json
 import logging
 import os
 import platform
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,8 +37,7 @@ from typing import Any
 
 import psutil
 
-from bench.asr import free_ports
-from bench.browser import browser, wait_for
+from bench.browser import browser, page_loads, wait_for, web_replay
 from stages.text_ingest import PAUSE_S, WORDS_PER_SECOND, read_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,52 +218,36 @@ def main(argv: list[str] | None = None) -> int:
         n_lines, seconds = build_meeting(meeting, args.repeat, [m for m in args.meetings.split(",") if m])
         starts = line_starts(meeting)
         log.info("meeting: %d lines, %.2f h at the text replay's pace", n_lines, seconds / 3600)
-        port = free_ports(1)[0]
-        out = open(Path(folder) / "replay.log", "wb")  # noqa: SIM115 (closed below, after the process)
-        replay = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "replay", str(meeting), "--text", "--speed", "0",
-             "--preset", args.preset, "--web", str(port), "--session-dir", str(Path(folder) / "sessions")],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=os.environ | {"PYTHONPATH": str(ROOT)},
-            start_new_session=True,
-        )  # fmt: skip
-        driver, samples, answer, t0 = None, [], {}, time.monotonic()
-        try:
+        samples, answer = [], {}
+        replay_args = [str(meeting), "--text", "--speed", "0", "--preset", args.preset]
+        with web_replay(replay_args, Path(folder)) as (replay, port):
             driver = browser(1280, 900)
-            driver_pid = driver.service.process.pid
-            url = f"http://127.0.0.1:{port}/"
-            wait_for(lambda: _loads(driver, url) or replay.poll() is not None, 600, "the page")
-            t0, last = time.monotonic(), 0.0
-            while True:
-                state = sample(driver, replay, driver_pid, starts, t0)
-                if time.monotonic() - last >= args.every:
+            try:
+                driver_pid = driver.service.process.pid
+                url = f"http://127.0.0.1:{port}/"
+                wait_for(lambda: page_loads(driver, url) or replay.poll() is not None, 600, "the page")
+                t0 = time.monotonic()
+                while True:
+                    # The whole page is read once per --every; in between only whether the final notes are in.
+                    state = sample(driver, replay, driver_pid, starts, t0)
                     samples.append(state)
-                    last = time.monotonic()
                     log.info("%.2f h shown: %d lines, %d elements, heap %.1f MiB, renderer %.0f MiB, notes %d",
                              state["meeting_h"], state["lines"], state["elements"], state["heap"] / 2**20,
                              state["renderer_rss_mib"], state["note_items"])  # fmt: skip
-                if "final" in state["notes_upto"]:
-                    samples.append(state)
-                    break
-                if replay.poll() is not None:
-                    raise RuntimeError(f"the replay ended (exit {replay.returncode}) before its final notes")
-                if time.monotonic() - t0 > args.timeout:
-                    raise RuntimeError(f"no final notes after {args.timeout:.0f} s")
-                time.sleep(1.0)
-            answer = ask(driver, args.question, 600)
-            log.info("answer: %s", answer)
-            samples.append(sample(driver, replay, driver_pid, starts, t0) | {"after": "question"})
-        finally:
-            if driver is not None:
+                    if "final" in state["notes_upto"]:
+                        break
+                    until = time.monotonic() + args.every
+                    while time.monotonic() < until and not _final(driver):
+                        if replay.poll() is not None:
+                            raise RuntimeError(f"the replay ended (exit {replay.returncode}) before its final notes")
+                        if time.monotonic() - t0 > args.timeout:
+                            raise RuntimeError(f"no final notes after {args.timeout:.0f} s")
+                        time.sleep(1.0)
+                answer = ask(driver, args.question, 600)
+                log.info("answer: %s", answer)
+                samples.append(sample(driver, replay, driver_pid, starts, t0) | {"after": "question"})
+            finally:
                 driver.quit()
-            os.killpg(replay.pid, signal.SIGINT)
-            try:
-                replay.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(replay.pid, signal.SIGKILL)
-                replay.wait()
-            out.close()
-            if replay.returncode not in (0, -signal.SIGINT, 130):
-                sys.stderr.write((Path(folder) / "replay.log").read_text(errors="replace")[-3000:])
 
     final = samples[-1]
     result = {
@@ -292,13 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _loads(driver: Any, url: str) -> bool:
-    try:
-        driver.get(url)
-    except Exception:  # noqa: BLE001 (the server is not up yet: retried)
-        return False
-    return driver.title == "sinkscribe"
 
+def _final(driver: Any) -> bool:
+    """Whether the page shows the final notes (one element read, not the whole page)."""
+    return "final" in driver.find_element("id", "notes-upto").text
 
 if __name__ == "__main__":
     sys.exit(main())
