@@ -279,6 +279,28 @@ def test_captions_and_notes_arrive_during_a_replay(live):
 
 
 @pytest.mark.slow
+def test_a_long_section_of_notes_folds_its_older_items(live):
+    """4.3 hours of replay gathered 110 note items; each section shows its newest 12 and what changed in
+    this update, the rest behind "N earlier items" (a <details>, keyboard-operable)."""
+    driver, server, replay, log = live
+    wait_for(lambda: "final" in driver.find_element("id", "notes-upto").text, WAIT_S, "the final notes")
+    got = driver.execute_script("""
+        const item = (k) => ({kind: "action", text: `Task number ${k}`, owner: "Ana", due: "", seqs: [k], starts: [k]});
+        const before = [...Array(30).keys()].map(item);
+        renderNotes({upto: 100, final: false, text: "", items: before}, false);
+        const after = before.map((i) => i.text === "Task number 3" ? {...i, owner: "Ben"} : i);
+        renderNotes({upto: 120, final: false, text: "", items: after}, true);
+        const older = document.querySelector("#notes details.older");
+        return {summary: older.querySelector("summary").textContent, open: older.open,
+                folded: older.querySelectorAll("li").length,
+                shown: [...document.querySelectorAll("#notes > ul")].map((u) => u.querySelectorAll("li").length),
+                changed: [...document.querySelectorAll("#notes > ul li.changed")].map((l) => l.textContent)};""")
+    assert got["summary"] == "17 earlier items" and not got["open"] and got["folded"] == 17
+    assert got["shown"][1] == 13  # the newest 12 and the changed one, in the action section
+    assert len(got["changed"]) == 1 and "Task number 3" in got["changed"][0]
+
+
+@pytest.mark.slow
 def test_a_question_gets_an_answer_whose_citation_scrolls_to_the_line(live):
     driver, server, replay, log = live
     wait_for(lambda: "final" in driver.find_element("id", "notes-upto").text, WAIT_S, "the final notes")

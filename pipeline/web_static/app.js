@@ -200,6 +200,9 @@ $("jump-live").addEventListener("click", jumpToLive);
 
 // -- notes ------------------------------------------------------------------------------------------------
 const SECTIONS = [["decision", "Decisions"], ["action", "Action items"], ["fact", "Key facts"], ["open", "Open questions"]];
+// A day-long session gathers a hundred items (4.3 h of replay: 110); each section shows its newest
+// NOTES_SHOWN and whatever changed in this update, the older ones folded behind "N earlier".
+const NOTES_SHOWN = 12;
 
 function itemKey(item) { return `${item.kind}|${item.text}|${item.owner}|${item.due}`; }
 
@@ -236,7 +239,9 @@ function renderNotes(notes, diff) {
   const parts = [];
   for (const [kind, title] of SECTIONS) {
     const list = el("ul");
-    for (const item of items.filter((i) => i.kind === kind)) {
+    const older = el("ul");
+    const ofKind = items.filter((i) => i.kind === kind);
+    ofKind.forEach((item, k) => {
       let mark = "";
       if (before && !oldKeys.has(itemKey(item))) {
         mark = before.some((old) => !newKeys.has(itemKey(old)) && sameRef(old, item)) ? "changed" : "new";
@@ -247,16 +252,21 @@ function renderNotes(notes, diff) {
       const who = kind === "action" ? `${item.owner || "(owner unclear)"}: ` : "";
       const due = item.due ? ` (due ${item.due})` : "";
       li.append(el("span", { class: "item-text", text: `${who}${item.text}${due}` }), citeLinks(item.seqs, item.starts));
-      list.append(li);
-    }
+      (mark || k >= ofKind.length - NOTES_SHOWN ? list : older).append(li);
+    });
     for (const old of (before || []).filter((o) => o.kind === kind && !newKeys.has(itemKey(o)))) {
       if (items.some((i) => sameRef(old, i) && !oldKeys.has(itemKey(i)))) continue; // shown as changed
       removed++;
       list.append(el("li", { class: "removed" }, el("span", { class: "badge", text: "removed" }),
                      el("span", { class: "item-text", text: old.text })));
     }
-    if (!list.childElementCount) list.append(el("li", { class: "muted", text: "none" }));
-    parts.push(el("h3", { text: title }), list);
+    if (!list.childElementCount && !older.childElementCount) list.append(el("li", { class: "muted", text: "none" }));
+    parts.push(el("h3", { text: title }));
+    if (older.childElementCount) {
+      const n = older.childElementCount;
+      parts.push(el("details", { class: "older" }, el("summary", { text: `${n} earlier item${n === 1 ? "" : "s"}` }), older));
+    }
+    parts.push(list);
   }
   box.replaceChildren(...parts);
   if (before) {
