@@ -247,6 +247,15 @@ def drop_silent_tail(words: list[Word], audio_end: float, margin: float = TAIL_M
     return words[:n]
 
 
+def drop_doubted_tail(words: list[Word], min_prob: float) -> list[Word]:
+    """Drop the words ending a final hypothesis that Whisper itself gives less than `min_prob`: an
+    utterance's last decode may end on a word the audio does not hold ("Thank", p 0.006)."""
+    n = len(words)
+    while n and words[n - 1].prob < min_prob:
+        n -= 1
+    return words[:n]
+
+
 def is_hallucination(words: Sequence[Word], speech_fraction: float) -> bool:
     """A stock phrase that is all Whisper heard where VAD found little speech."""
     return bool(words) and norm(caption_text(words)) in HALLUCINATIONS and speech_fraction < 0.5

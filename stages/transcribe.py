@@ -243,6 +243,7 @@ class StreamingTranscriber:
         # Whisper likes to end an utterance with an invented "Thank you." there.
         until = min(now, now - self._silence + SPEECH_TAIL_S)
         words = policy.drop_silent_tail(self._decode(until=until, final=True), until)
+        words = policy.drop_doubted_tail(words, self.cfg.final_tail_min_prob)
         yield from self._emit(self.agreement.flush(words))
         if self.cfg.partials:
             yield self._partial([])  # clears the caption line

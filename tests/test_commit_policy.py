@@ -10,6 +10,7 @@ from stages.commit_policy import (
     compression_ratio,
     copies_prompt,
     cut_repetition,
+    drop_doubted_tail,
     drop_silent_tail,
     drop_squeezed_repeat,
     is_hallucination,
@@ -194,6 +195,15 @@ TAILS = {
 def test_drop_silent_tail(name):
     words, audio_end, expected = TAILS[name]
     assert texts(drop_silent_tail([Word(*w) for w in words], audio_end)) == expected
+
+
+def test_drop_doubted_tail_drops_only_the_words_whisper_gave_no_chance_at_the_end():
+    """The test set's real prompts ended an utterance on "Thank" (p 0.006) and "just." (p 0.01)."""
+    words = [Word("go", 0.0, 0.3, 0.9), Word("forward", 0.3, 0.7, 0.04), Word("now.", 0.7, 1.0, 0.8),
+             Word("Thank", 1.1, 1.3, 0.006), Word("just.", 1.3, 1.5, 0.01)]  # fmt: skip
+    assert texts(drop_doubted_tail(words, 0.1)) == "go forward now."  # a doubted word inside stays
+    assert texts(drop_doubted_tail(words, 0.0)) == "go forward now. Thank just."  # off
+    assert drop_doubted_tail([Word("um", 0.0, 0.2, 0.01)], 0.1) == []
 
 
 def test_right_context_margin_holds_back_words_near_the_audio_end():
