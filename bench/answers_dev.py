@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.notes_dev import DATA, load_recording, text_segments
+from bench.notes_dev import replay as notes_replay
 from bench.quality import discover, transcript_of
 from bench.quality_score import Transcript, load_gold, score_answers
 from pipeline import config as pconfig
@@ -96,9 +97,11 @@ def record(segments: list[Segment], questions: dict[int, list[dict[str, Any]]], 
     return rows
 
 
-def replay(segments: list[Segment], rows: list[dict[str, Any]]) -> dict[str, str]:
+def replay(segments: list[Segment], rows: list[dict[str, Any]], notes: list[dict[str, Any]] = ()) -> dict[str, str]:
     """The answers the current checks show for the recorded replies (no model): each checked against a
-    store holding the meeting up to the question's line, as it was when the question was asked."""
+    store holding the meeting up to the question's line, as it was when the question was asked. `notes`
+    (`bench.notes_dev.replay` of the recorded extractions): the notes' owned tasks at the question's
+    line, as the summarizer holds them then (the latest summary up to it)."""
     from stages.summarize.answers import ground
     from stages.summarize.grounding import Sources
     from stages.summarize.store import SessionStore
@@ -117,9 +120,23 @@ def replay(segments: list[Segment], rows: list[dict[str, Any]]) -> dict[str, str
             sources.add(row["notes"])
             for p in passages:
                 sources.add(p.text)
-            shown[row["id"]] = ground(row["question"], row["reply"], sources, store, passages, window).text
+            owned = next((n["owned"] for n in reversed(notes) if n["upto_seq"] <= row["upto_seq"]), [])
+            shown[row["id"]] = ground(row["question"], row["reply"], sources, store, passages, window,
+                                      [tuple(o) for o in owned]).text  # fmt: skip
         store.close()
     return shown
+
+
+def _notes_for(spec: str, meeting: str) -> Path | None:
+    """The extraction recording of `meeting` named by --notes: one file, a directory of MEETING.jsonl, or
+    MEETING=FILE pairs separated by commas (the dev meetings were recorded in three runs)."""
+    if not spec:
+        return None
+    if "=" in spec:
+        pairs = dict(part.split("=", 1) for part in spec.split(",") if part)
+        return Path(pairs[meeting]) if meeting in pairs else None
+    path = Path(spec)
+    return path / f"{meeting}.jsonl" if path.is_dir() else path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--meetings", required=True, help="Comma-separated meetings of the quality set.")
     ap.add_argument("--preset", default="", help="Model preset (default: the default model).")
     ap.add_argument("--notes", default="", help="Recorded extractions for the notes (notes_dev --record JSON, "
-                    "or a directory of bench.quality --record JSONL files, MEETING.jsonl).")
+                    "a directory of bench.quality --record JSONL files, MEETING.jsonl, or MEETING=FILE,...). "
+                    "With --replay: the notes' owners at each question, as the summarizer held them.")
     ap.add_argument("--record", default="", help="Ask with the model and save its replies here (JSON, by meeting).")
     ap.add_argument("--replay", default="", help="Check recorded replies again with the current rules.")
     ap.add_argument("--json", dest="json_out", default="", help="Write the shown answers and their scores here.")
@@ -143,9 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         path = transcript_of(gold_path, raw)
         segments, line_of = text_segments(path)
         if args.record:
-            notes_path = Path(args.notes) if args.notes else None
-            if notes_path is not None and notes_path.is_dir():
-                notes_path = notes_path / f"{gold.meeting}.jsonl"
+            notes_path = _notes_for(args.notes, gold.meeting)
             recorded_notes = load_recording(notes_path, gold.meeting) if notes_path is not None else []
             by_line: dict[int, list[dict[str, Any]]] = {}
             for q in raw["questions"]:
@@ -157,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
             saved.write_text(json.dumps(previous | {gold.meeting: rows}, indent=1), encoding="utf-8")
         else:
             rows = json.loads(Path(args.replay).read_text(encoding="utf-8"))[gold.meeting]
-        shown = replay(segments, rows)
+        notes_path = _notes_for(args.notes, gold.meeting)
+        timeline = notes_replay(segments, load_recording(notes_path, gold.meeting)) if notes_path else []
+        shown = replay(segments, rows, timeline)
         score = score_answers(gold, Transcript(path.read_text(encoding="utf-8").splitlines()), shown)
         out["meetings"][gold.meeting] = score
         for key in ("in_window", "evicted", "abstention", "false_abstention"):

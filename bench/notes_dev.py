@@ -119,7 +119,8 @@ def replay(segments: list[Segment], recorded: list[list[dict[str, Any]]]) -> lis
             window = [segments[i] for i in ext["window"]]
             notes.merge(parse_extraction(ext["text"]), stretch, Sources.of_segments([*window, *stretch]), window)
             upto = stretch[-1].seq
-        out.append({"text": notes.render(), "upto_seq": upto, "final": k == len([r for r in recorded if r]) - 1})
+        out.append({"text": notes.render(), "upto_seq": upto, "final": k == len([r for r in recorded if r]) - 1,
+                    "owned": [(i.owner, i.text) for i in notes.items if i.kind == "action" and i.owner]})
     return out
 
 

@@ -1329,3 +1329,26 @@ def test_a_figure_the_meeting_gave_another_thing_is_not_the_count(tmp_path: Path
         right = answers.ground("How many guests are coming?", "FACT: A hundred and forty-eight guests are coming.",
                                sources(segs), s, (), segs)  # fmt: skip
         assert right.shown_as_generated and right.text == "A hundred and forty-eight guests are coming."
+
+
+def test_a_who_answer_agrees_with_the_owner_the_notes_give_the_task(tmp_path: Path) -> None:
+    """The 1.5B model answered "Who is running the orientation for the new teens?" with Mei (asked about
+    the teens) while the notes had "Kath: Do the orientation" from Kath's own turn; the answer gives the
+    notes' owner and quotes the line that names them with the task."""
+    lines = [("Mei", "The new teens start next week, so we need someone for their orientation."),
+             ("Kath", "I'll do it. I've got the orientation, Saturday the fourteenth."),
+             ("Mei", "Great. I'll make the sign-up form for the teens.")]  # fmt: skip
+    segs = segments(lines)
+    owned = [("Kath", "Do the orientation"), ("Mei", "Make the sign-up form for the teens")]
+    with SessionStore(tmp_path / "teens.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        got = answers.ground("Who is running the orientation for the new teens?",
+                             "Mei is running the orientation for the new teens.", sources(segs), s, (), segs, owned)  # fmt: skip
+        assert not got.shown_as_generated and got.text.startswith('Kath ([00:10.0] "I\'ll do it.'), got.text
+        same = answers.ground("Who is running the orientation?", "Kath is running it.", sources(segs), s, (), segs, owned)
+        assert same.text == "Kath is running it."
+        # A question about something no task of the notes names is left to the other checks.
+        other = answers.ground("Who is bringing the snacks?", "Mei is bringing the snacks.", sources(segs), s, (), segs,
+                               owned)  # fmt: skip
+        assert "kath" not in other.text.lower()

@@ -18,12 +18,15 @@ from pipeline.messages import Citation, Segment
 from stages.summarize.grounding import (
     CORRECTION,
     MONTHS,
+    OPENING_VERBS,
     ORDINAL_WORDS,
+    TASK_VERBS,
     Sources,
     content_words,
     names,
     normalise,
     numbers,
+    stem,
 )
 from stages.summarize.owners import Claim, best_claim, claims, joined
 from stages.summarize.prompts import NOT_DISCUSSED
@@ -155,8 +158,10 @@ def ground(
     store: StoreBase,
     passages: Sequence[Citation],
     window: Sequence[Segment],
+    owned: Sequence[tuple[str, str]] = (),
 ) -> Grounded:
-    """The answer a person is shown for `reply` (see the module docstring)."""
+    """The answer a person is shown for `reply` (see the module docstring). `owned`: the notes' tasks
+    with an owner, (owner, task), which a "who" reply must agree with (`_notes_owner`)."""
     # A small model answers in the notes' or the prompt's form ("FACT: Three hundred ...", "A: ..."): the
     # label is not part of the answer.
     reply = _LABEL.sub("", " ".join(reply.split()))
@@ -182,7 +187,9 @@ def ground(
         return Grounded(f"{NOT_DISCUSSED} It never mentions {said}.", (), False,
                         f"the meeting never says {said} and no passage holds the reply")  # fmt: skip
     check = sources.check(reply)
-    why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window)
+    noted = _noted(question, owned)  # the owner the notes give the task asked about, if any
+    vouched = {noted[0].lower()} if noted and noted[0].lower() in names(reply) | set(normalise(reply)) else set()
+    why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window, vouched)
     why = why or _figure_of_another(question, reply, store)
     claim = _giver(question, store, window)
     if claim is not None and claim.person.lower() not in names(reply) | set(normalise(reply)):
@@ -192,6 +199,10 @@ def ground(
         said = f"{next(iter(sentence.speakers))}: " if len(sentence.speakers) == 1 else ""
         return Grounded(f'{claim.person} ([{clock(cite.start)}] {said}"{sentence.text}")', (cite,), False,
                         f"the reply names {sorted(names(reply)) or 'nobody'}; the meeting gives it to {claim.person}")
+    if claim is None and noted and not vouched and (line := _naming_line(*noted, store)) is not None:
+        person = noted[0]
+        return Grounded(f'{person} ([{clock(line.start)}] "{line.text}")', (line,), False,
+                        f"the reply names {sorted(names(reply)) or 'nobody'}; the notes give the task to {person}")
     if why:
         closest = _closest(question, store)
         if closest is None:
@@ -223,14 +234,59 @@ def _giver(question: str, store: StoreBase, window: Sequence[Segment]) -> Claim 
     return best_claim(question, list(lines.values()), share=GIVER_SHARE)
 
 
-def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequence[Segment]) -> str:
+# What a "who" question is about: the noun phrase after its first determiner, up to a preposition ("Who
+# is running the orientation for the new teens?" -> orientation; "... the database migration?").
+_OBJECT = re.compile(r"\b(?:the|a|an|our|their|his|her|this|that)\s+([\w' -]+?)(?=\s+(?:for|from|to|of|on|at|in|with|by|"
+                     r"about|after|before|this|next|and)\b|\s*[?.,]|$)", re.IGNORECASE)
+# Verbs a "who" question and a task share without naming the same thing ("Who will call the caterer?" and
+# "Call Mrs. Okafor"): only the thing itself ties a question to a task.
+_DOING = TASK_VERBS | OPENING_VERBS | frozenset("run pick take own lead cover bring going doing".split())
+
+
+def _noted(question: str, owned: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+    """For a "who" question: (owner, task) of the notes' task it asks about, when one owner holds the
+    best match. The notes' owners are read from who the meeting gives each task to (owners.py); the 1.5B
+    model answered "Who is running the orientation for the new teens?" with Mei, who was asked about the
+    teens, while the notes had "Kath: Do the orientation" from Kath's own turn. The task asked about shares
+    most of what the question names (`_OBJECT`, then its other words; verbs do not count)."""
+    if not owned or not question.strip().lower().startswith("who"):
+        return None
+    doing = {stem(v) for v in _DOING}
+    m = _OBJECT.search(question)
+    thing = content_words(m.group(1)) - doing if m else set()
+    asked = content_words(question) - doing
+    scored = [((len(thing & (words := content_words(task) - doing)), len(asked & words)), owner, task)
+              for owner, task in owned]  # fmt: skip
+    top = max((score for score, _, _ in scored), default=(0, 0))
+    holders = {owner for score, owner, _ in scored if score == top}
+    if top[0] == 0 or len(holders) != 1:
+        return None
+    person = holders.pop()
+    return person, next(task for score, owner, task in scored if score == top and owner == person)
+
+
+def _naming_line(person: str, task: str, store: StoreBase) -> Citation | None:
+    """The stored sentence that names (or was spoken by) `person` with most of the task's words."""
+    words = content_words(task) | content_words(person)
+    best, best_score = None, 0
+    for hit in store.search(f"{person} {task}", limit=12):
+        sentence = _whole_sentence(hit, store)
+        said = content_words(sentence.text) | content_words(" ".join(s.speaker or "" for s in store.around(hit.seq, 0, 0)))
+        score = len(words & said)
+        if person.lower() in said and score > best_score:
+            best, best_score = sentence, score
+    return best
+
+
+def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequence[Segment],
+                       vouched: set[str] = frozenset()) -> str:  # fmt: skip
     """A person the answer names must be tied to what it says about them by some line: one that
     names them or that they spoke, sharing at least two of the answer's other content words. Every
     name occurring somewhere is not enough: "Sarah owns the migration" is not grounded by Sarah speaking
     about testing (the demo meeting's wrong answer). A name the question gives is the asker's, not a claim
     of the answer: asked "How much do the Okafors still owe?", the reply "The Okafors still owe $4,200"
     rests on "The balance is four thousand two hundred", which does not name them."""
-    people = names(reply) - names(question)
+    people = names(reply) - names(question) - vouched  # vouched: the notes give them the task asked about
     if not people:
         return ""
     claim = content_words(reply) - people

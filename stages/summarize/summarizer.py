@@ -317,7 +317,8 @@ class Summarizer:
         sources.add(notes)
         for p in passages:
             sources.add(p.text)
-        grounded = answers.ground(question, text, sources, self.store, passages, window)
+        owned = [(item.owner, item.text) for item in self.notes.items if item.kind == "action" and item.owner]
+        grounded = answers.ground(question, text, sources, self.store, passages, window, owned)
         if not grounded.shown_as_generated:
             self.counters.answers_replaced += 1
             log.info("answer not shown as generated (%s): %r", grounded.why, text)
