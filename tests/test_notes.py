@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.messages import Segment, Word
+from pipeline.messages import Citation, Segment, Word
 from stages.summarize import answers, checks, owners, said
 from stages.summarize.grounding import Sources, normalise
 from stages.summarize.notes import Item, Notes, parse_extraction
@@ -1352,3 +1352,17 @@ def test_a_who_answer_agrees_with_the_owner_the_notes_give_the_task(tmp_path: Pa
         other = answers.ground("Who is bringing the snacks?", "Mei is bringing the snacks.", sources(segs), s, (), segs,
                                owned)  # fmt: skip
         assert "kath" not in other.text.lower()
+
+
+def test_a_sentence_of_many_fragments_is_quoted_whole_from_its_last_fragment(tmp_path: Path) -> None:
+    """Stop 22's `make demo` cited "[01:37.3] to move the release date from March 10 to March 24." beside
+    the whole sentence: looking three fragments back from "24." started the sentence at its second one."""
+    parts = ["Okay, then let's make it official.", "We have decided", "to move the release", "date from March",
+             "10 to March", "24."]  # fmt: skip
+    segs = [Segment("t", i, text, 2.0 * i, 2.0 * i + 1.5, (Word(text.split()[0], 2.0 * i, 2.0 * i + 1.5, 0.9),))
+            for i, text in enumerate(parts)]  # fmt: skip
+    with SessionStore(tmp_path / "frag.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        whole = answers._whole_sentence(Citation(5, 10.0, 11.5, "24."), s)
+    assert whole.text == "We have decided to move the release date from March 10 to March 24." and whole.start == 2.0

@@ -464,10 +464,16 @@ def _read_off(question: str, line: Citation, store: StoreBase) -> str:
     return read if rest & said else ""
 
 
+SENTENCE_BACK = 8  # segments before a hit that may still belong to its sentence
+
+
 def _whole_sentence(hit: Citation, store: StoreBase, reach: int = 3) -> Citation:
-    """The hit widened to the sentence it is part of (at most `reach` segments each way): streaming ASR
-    commits fragments, and "[02:14] a test plan for" quoted alone tells a person nothing."""
-    for sentence in joined(store.around(hit.seq, reach, reach)):
+    """The hit widened to the sentence it is part of (at most `SENTENCE_BACK` segments before it and
+    `reach` after): streaming ASR commits fragments, and "[02:14] a test plan for" quoted alone tells a
+    person nothing. Looking back as far as forward cut "We have decided | to move the release | date from
+    March | 10 to March | 24." at its second fragment when the hit was its last (stop 22's `make demo`
+    cited both cuts of one sentence)."""
+    for sentence in joined(store.around(hit.seq, SENTENCE_BACK, reach)):
         part = sentence.segments
         if part[0].seq <= hit.seq <= part[-1].seq:
             return Citation(hit.seq, part[0].start, part[-1].end, sentence.text)
