@@ -69,9 +69,10 @@ def record(segments: list[Segment], questions: dict[int, list[dict[str, Any]]], 
     seen: dict[str, Any] = {}
     ground = answers_module.ground
 
-    def recording_ground(question, reply, sources, store, passages, window):  # noqa: ANN001, ANN202
-        seen.update(reply=reply, passages=[p.__dict__ for p in passages], window=[s.seq for s in window])
-        return ground(question, reply, sources, store, passages, window)
+    def recording_ground(question, reply, sources, store, passages, window, owned=()):  # noqa: ANN001, ANN202
+        seen.update(reply=reply, passages=[p.__dict__ for p in passages], window=[s.seq for s in window],
+                    owned=[list(o) for o in owned])  # fmt: skip
+        return ground(question, reply, sources, store, passages, window, owned)
 
     answers_module.ground = recording_ground
     try:
@@ -120,7 +121,8 @@ def replay(segments: list[Segment], rows: list[dict[str, Any]], notes: list[dict
             sources.add(row["notes"])
             for p in passages:
                 sources.add(p.text)
-            owned = next((n["owned"] for n in reversed(notes) if n["upto_seq"] <= row["upto_seq"]), [])
+            owned = row["owned"] if "owned" in row else next(
+                (n["owned"] for n in reversed(notes) if n["upto_seq"] <= row["upto_seq"]), [])  # fmt: skip
             shown[row["id"]] = ground(row["question"], row["reply"], sources, store, passages, window,
                                       [tuple(o) for o in owned]).text  # fmt: skip
         store.close()

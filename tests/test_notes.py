@@ -1249,6 +1249,11 @@ def test_an_unanswered_figure_or_date_is_read_off_the_line_that_gives_it(tmp_pat
         assert ask("What base salary is offered?").text.startswith("150,000 ([01:00.0]")
         # A line that counts the thing but says nothing else the question asks: no answer read off it.
         assert ask("How many years of experience does Ravi have?").text.startswith(NOT_DISCUSSED)
+        # A question that names nothing but the thing counted needs nothing more.
+        assert ask("How many interns were there?").text.startswith("4 interns (")
+        # A reply that failed a check is read off the line the same way.
+        got = ask("When is the full draft due?", "The full draft is due on May 30th.")
+        assert got.text.startswith("May eighth (") and "30" in got.why
         # A when-answer with a time stands.
         assert ask("When is the submission deadline?", "The deadline is May twenty-second.").shown_as_generated
     assert answers.when_in("It moved to May twenty-second.") == "May twenty-second"
@@ -1366,3 +1371,15 @@ def test_a_sentence_of_many_fragments_is_quoted_whole_from_its_last_fragment(tmp
             s.add_segment(seg)
         whole = answers._whole_sentence(Citation(5, 10.0, 11.5, "24."), s)
     assert whole.text == "We have decided to move the release date from March 10 to March 24." and whole.start == 2.0
+
+
+def test_a_date_is_read_only_from_the_sentence_that_names_the_thing(tmp_path: Path) -> None:
+    """A long utterance of the library dev meeting dates the summer reading kickoff and names the book sale
+    in another sentence: "When is the summer book sale?" is not answered with the kickoff's date."""
+    segs = segments([("Denise", "Summer is basically here. The summer reading kickoff is Saturday the twenty-first. "
+                                "The book sale needs tents again.")])  # fmt: skip
+    with SessionStore(tmp_path / "sale.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        got = answers.ground("When is the summer book sale?", "It was not discussed.", sources(segs), s, (), segs)
+    assert got.text.startswith(NOT_DISCUSSED)

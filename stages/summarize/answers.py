@@ -207,9 +207,9 @@ def ground(
         closest = _closest(question, store)
         if closest is None:
             return Grounded(NOT_DISCUSSED, (), False, why)
-        figure = _figure_in(question, closest) if numbers(reply) else ""
-        if figure:  # the model gave a figure no source holds; the line that counts the thing gives one
-            return Grounded(f'{figure} ([{clock(closest.start)}] "{closest.text}")', (closest,), False, why)
+        # The reply failed a check; the closest line may still give what a how-much or when question asks.
+        if read := (_figure_in(question, closest) if numbers(reply) else "") or _read_off(question, closest, store):
+            return Grounded(f'{read} ([{clock(closest.start)}] "{closest.text}")', (closest,), False, why)
         text = f"The meeting does not say that as such. The closest: [{clock(closest.start)}] {closest.text}"
         return Grounded(text, (closest,), False, why)
     corrected = _correction_of(question, reply, store)
@@ -448,20 +448,37 @@ def when_in(text: str) -> str:
     return found[0].group(0) if found else ""
 
 
+FULL_STOP_SPLIT = r"(?<=[.!?])\s+"
+_ASKING = content_words("many much long often far big large old soon " + " ".join(FRAME_WORDS))  # the asking, not the matter
+
+
 def _read_off(question: str, line: Citation, store: StoreBase) -> str:
     """What a person reads off the closest line for a question the model left unanswered: the figure for
     a how-much question, the date for a when-question ("When is the full draft due to Helen?" -> "May
     eighth", from "Still, I want a full draft by May eighth"), or "" when the line gives none. The line
     and its neighbours (their words and speakers) must hold a word of the question besides the thing
     counted or dated: asked "How many years of experience does Ravi have?", never discussed, "Our
-    interview questions haven't changed in two years" counts years, not his."""
-    read = when_in(line.text) if _WHEN.match(question) else _figure_in(question, line)
+    interview questions haven't changed in two years" counts years, not his. A question that names nothing
+    besides the thing ("How many pilot users were there?") needs nothing more; the line must name half
+    the thing at least ("When is the summer book sale?" is not dated by "summer reading kickoff is
+    Saturday the twenty-first")."""
+    thing = content_words(" ".join(focus(question)))
+    if _WHEN.match(question):
+        # The date of the sentence that names the thing: a long utterance dates several things ("...
+        # summer reading kickoff is Saturday the twenty-first. ... the book sale ...").
+        parts = re.split(FULL_STOP_SPLIT, line.text)
+        best = max(parts, key=lambda part: (len(thing & content_words(part)), bool(when_in(part))))
+        read = when_in(best) if len(thing & content_words(best)) >= (len(thing) + 1) // 2 else ""
+    else:
+        read = _figure_in(question, line)
     if not read:
         return ""
-    rest = content_words(question) - content_words(" ".join(focus(question)))
+    rest = content_words(question) - thing - _ASKING
     near = store.around(line.seq, 1, 1)
     said = content_words(" ".join([*(s.text for s in near), *(s.speaker or "" for s in near)]))
-    return read if rest & said else ""
+    if len(thing & said) < (len(thing) + 1) // 2:  # "When is the summer book sale?" is not dated by "summer reading"
+        return ""
+    return read if not rest or rest & said else ""  # "How many pilot users were there?" asks nothing else
 
 
 SENTENCE_BACK = 8  # segments before a hit that may still belong to its sentence
