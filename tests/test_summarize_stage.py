@@ -4,6 +4,7 @@ bounded cache. (Summary quality is not judged here: the 135M model is for mechan
 from __future__ import annotations
 
 import dataclasses
+import socket
 import threading
 import time
 import uuid
@@ -31,6 +32,21 @@ SMALL = SummarizeConfig(
 )  # fmt: skip
 
 
+def _wait_until_bindable(endpoint: str, timeout_s: float = 10.0) -> None:
+    host, port = endpoint.removeprefix("tcp://").rsplit(":", 1)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as ZeroMQ's listener: TIME_WAIT is fine
+            try:
+                probe.bind((host, int(port)))
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    return  # the stage reports the bind error itself
+        time.sleep(0.05)
+
+
 class RunningStage:
     """stage.run in a thread of this process, with a PUSH feeding it and a SUB watching it."""
 
@@ -51,6 +67,10 @@ class RunningStage:
             self.error = exc
 
     def __enter__(self) -> RunningStage:
+        # A stage restarted in the same process right after the last one stopped: ZeroMQ closes the old
+        # listeners in its I/O thread, a moment later (one CI rehearsal saw "address already in use").
+        for endpoint in (self.cfg.endpoints.transcript, self.cfg.endpoints.summary, self.cfg.endpoints.requests):
+            _wait_until_bindable(endpoint)
         self.thread.start()
         return self
 
