@@ -23,7 +23,7 @@ from stages.summarize.grounding import (
     numbers,
     stem,
 )
-from stages.summarize.owners import sentences
+from stages.summarize.owners import due_of_another, sentences
 
 # A day after these words is when something starts or happened, not a deadline ("on leave from Monday").
 _NOT_DEADLINE = re.compile(r"\b(?:from|since|starting|started|after|last|leave|leaving|back|returns?)\s+$",
@@ -288,3 +288,10 @@ def dated_with(task: str, due: str, segments: Sequence[Segment]) -> bool:
     need = min(2, len(words))
     return any(len(words & content_words(text)) >= need and any(pattern.search(t) for t in said[i : i + 1 + DUE_REACH])
                for i, text in enumerate(said))  # fmt: skip
+
+
+def keeps_due(task: str, due: str, segments: Sequence[Segment]) -> bool:
+    """Whether the model's `due` for `task` stands: it names a day or a time, some line gives it as a
+    deadline, it is said near the task, and the clause that says it gives it to no other task."""
+    return (names_a_time(due) and gives_deadline(due, segments) and dated_with(task, due, segments)
+            and not due_of_another(task, due, segments))  # fmt: skip

@@ -26,14 +26,12 @@ from stages.summarize.checks import (
     NEGATION,
     SOCIAL,
     STATUS_QUERY,
-    dated_with,
-    gives_deadline,
     is_raised,
     is_said,
     is_specific,
     is_stated,
     is_tied,
-    names_a_time,
+    keeps_due,
     says_about,
 )
 from stages.summarize.grounding import (
@@ -46,7 +44,6 @@ from stages.summarize.grounding import (
 from stages.summarize.owners import (
     as_action,
     due_in_text,
-    due_of_another,
     due_phrase,
     names_nothing,
     owner_of,
@@ -184,14 +181,15 @@ class Notes:
         the meeting did not, and every item must point to the lines it comes from."""
         report = MergeReport()
         last_seq = stretch[-1].seq if stretch else -1
+        lines = [*context, *stretch]  # what every check below reads
         # Tasks the stretch gives in so many words ("I will write a test plan by Wednesday", "Tom, can you
         # ...?") that the model's lines do not already hold: a small model misses some in a dense stretch.
         said = [Extracted("action", t.task, t.person, t.due)
-                for t in (said_tasks([*context, *stretch], stretch[0].seq) if stretch else [])]  # fmt: skip
-        said += [Extracted("open", q) for q in (left_open([*context, *stretch], stretch[0].seq) if stretch else [])]
+                for t in (said_tasks(lines, stretch[0].seq) if stretch else [])]  # fmt: skip
+        said += [Extracted("open", q) for q in (left_open(lines, stretch[0].seq) if stretch else [])]
         said += [Extracted("decision", d) for d in (decided(stretch) if stretch else [])]
         said += [Extracted("fact", f.text, corrects=f.corrects)
-                 for f in (stated([*context, *stretch], stretch[0].seq) if stretch else [])]
+                 for f in (stated(lines, stretch[0].seq) if stretch else [])]
         # Two tasks written as one take the due on the last, as a said one does (`owners.split_task`); so
         # does a "decision" that is two tasks ("Move the campaign and share the pilot summary on Monday").
         extracted = [replace(e, text=part, due=e.due if k == len(parts) - 1 else "")
@@ -215,12 +213,12 @@ class Notes:
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} (the meeting's running order, not an item)")
                 continue
             if new.kind == "decision":
-                new = _as_task(new, [*context, *stretch])
+                new = _as_task(new, lines)
             if new.kind == "action" and names_nothing(new.text):
                 report.dropped_ungrounded.append(f"action: {new.text} (names nothing to do)")
                 continue
             if new.kind == "action":
-                attributed = _attribute(new, [*context, *stretch], report)
+                attributed = _attribute(new, lines, report)
                 if attributed is None:
                     report.dropped_ungrounded.append(f"action: {new.text} (no line gives or says this task)")
                     continue
@@ -229,12 +227,10 @@ class Notes:
                     new = replace(new, due=due_phrase(new.due))
                 elif (split := due_in_text(new.text))[1]:
                     new = replace(new, text=split[0], due=split[1])
-                if new.due and (not names_a_time(new.due) or not gives_deadline(new.due, [*context, *stretch])
-                                or not dated_with(new.text, new.due, [*context, *stretch])
-                                or due_of_another(new.text, new.due, [*context, *stretch])):
+                if new.due and not keeps_due(new.text, new.due, lines):
                     report.dues_dropped.append(f"{new.text} (due {new.due})")
                     new = replace(new, due="")
-            if new.kind == "decision" and not is_stated(new.kind, new.text, [*context, *stretch]) and is_specific(new.text):
+            if new.kind == "decision" and not is_stated(new.kind, new.text, lines) and is_specific(new.text):
                 new = replace(new, kind="fact")  # a figure said as a plain statement is a fact, not a choice
             if new.kind == "fact" and not is_specific(new.text):
                 report.dropped_ungrounded.append(f"fact: {new.text} (no number or date)")
@@ -242,15 +238,15 @@ class Notes:
             if new.kind == "fact" and not says_about(new.text):
                 report.dropped_ungrounded.append(f"fact: {new.text} (nothing said about its figure)")
                 continue
-            if new.kind in ("decision", "fact") and not is_stated(new.kind, new.text, [*context, *stretch]):
+            if new.kind in ("decision", "fact") and not is_stated(new.kind, new.text, lines):
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} (no statement says it)")
                 continue
-            if new.kind == "open" and not is_raised(new.text, [*context, *stretch]):
+            if new.kind == "open" and not is_raised(new.text, lines):
                 report.dropped_ungrounded.append(f"open: {new.text} (no line asks it or leaves it open)")
                 continue
             same = self._find(new)
             if (from_claim and same is not None and same.kind == "action" and new.owner
-                    and (holder := owner_of(same.text, [*context, *stretch])) and _norm(holder) != _norm(new.owner)):
+                    and (holder := owner_of(same.text, lines)) and _norm(holder) != _norm(new.owner)):
                 # Not the same task: the lines give this one to someone else. Stop 21's demo recap "David owns
                 # the database migration and end the plan by Friday" ("send", misheard) shares "plan" and
                 # "migration" with Sarah's "Write a test plan for the migration", which her own recap clause
