@@ -311,9 +311,7 @@ def said_task(claim: Claim) -> list[SaidTask]:
     for k, part in enumerate(parts):
         part = _FILLER.sub("", part).strip(" ,.")
         if k:  # a recap's "... and sends the plan": Send the plan
-            first, _, tail = part.partition(" ")
-            base = next((b for b in (first, first[:-1], first[:-2]) if b.lower() in TASK_VERBS), first)
-            part = f"{base} {tail}".strip()
+            part = _base_verb(part)
         task = f"{verb} {part}".strip() if verb and k == 0 else part  # "David owns X and sends Y": Own X
         if not task or _NOT_A_TASK.match(task):
             continue
@@ -411,13 +409,13 @@ def due_of_another(task: str, due: str, segments: Sequence[Segment]) -> bool:
     cannot split, keeps the due; so does a due no clause says (the other checks judge that). A clause
     sharing none of the task's words is about something else and does not count either way."""
     words = content_words(task)
+    need = min(2, len(words))
     pattern = re.compile(rf"\b{re.escape(due.strip())}\b", re.IGNORECASE)
     elsewhere = False
     for claim in claims(segments):
         if not pattern.search(claim.clause):
             continue
         tasks = said_task(claim)
-        need = min(2, len(words))
         mine = [t for t in tasks if len(words & content_words(t.task)) >= need]
         others = [t for t in tasks if t not in mine and pattern.fullmatch(t.due.strip())]
         if not mine and len(words & content_words(claim.clause)) < need:
@@ -428,6 +426,13 @@ def due_of_another(task: str, due: str, segments: Sequence[Segment]) -> bool:
     return elsewhere
 
 
+def _base_verb(part: str) -> str:
+    """A task after "and" with its verb in the base form: "sends the plan" -> "send the plan"."""
+    first, _, tail = part.partition(" ")
+    base = next((b for b in (first, first[:-1], first[:-2]) if b.lower() in TASK_VERBS), first)
+    return f"{base} {tail}".strip()
+
+
 def split_task(text: str) -> list[str]:
     """A task the model wrote as two ("Move the campaign and share the pilot summary", the 1.5B model on
     stop 21's `make demo` recap) as its parts, split where `said_task` splits a said one (before a known
@@ -435,10 +440,7 @@ def split_task(text: str) -> list[str]:
     parts = [p.strip(" ,.") for p in _AND_VERB.split(text)]
     out = []
     for k, part in enumerate(parts):
-        if k:
-            first, _, tail = part.partition(" ")
-            base = next((b for b in (first, first[:-1], first[:-2]) if b.lower() in TASK_VERBS), first)
-            part = f"{base} {tail}".strip()
+        part = _base_verb(part) if k else part
         if len(content_words(part)) >= 2:
             out.append(part[:1].upper() + part[1:])
     return out if len(out) > 1 else [text]
