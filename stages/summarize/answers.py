@@ -21,6 +21,7 @@ from stages.summarize.grounding import (
     OPENING_VERBS,
     ORDINAL_WORDS,
     TASK_VERBS,
+    WEEKDAYS,
     Sources,
     content_words,
     names,
@@ -161,7 +162,7 @@ def ground(
     owned: Sequence[tuple[str, str]] = (),
 ) -> Grounded:
     """The answer a person is shown for `reply` (see the module docstring). `owned`: the notes' tasks
-    with an owner, (owner, task), which a "who" reply must agree with (`_notes_owner`)."""
+    with an owner, (owner, task), which a "who" reply must agree with (`_noted`)."""
     # A small model answers in the notes' or the prompt's form ("FACT: Three hundred ...", "A: ..."): the
     # label is not part of the answer.
     reply = _LABEL.sub("", " ".join(reply.split()))
@@ -170,8 +171,7 @@ def ground(
         closest = _closest(question, store)
         why = unfounded or "the model abstained"
         if closest is not None and (read := _read_off(question, closest, store)):
-            return Grounded(f'{read} ([{clock(closest.start)}] "{closest.text}")', (closest,), False,
-                            f"{why}; the closest line gives it")  # fmt: skip
+            return _quoting(read, closest, f"{why}; the closest line gives it")
         text = NOT_DISCUSSED + (f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
         return Grounded(text, (closest,) if closest else (), False, why)
     if _WHEN.match(question) and not when_in(reply):
@@ -179,20 +179,20 @@ def ground(
         # (the 1.5B model, research meeting): no time is no answer; the line that dates the thing is one.
         closest = _closest(question, store)
         if closest is not None and (read := _read_off(question, closest, store)):
-            return Grounded(f'{read} ([{clock(closest.start)}] "{closest.text}")', (closest,), False,
-                            "a when-question answered without a time; the closest line gives one")  # fmt: skip
+            return _quoting(read, closest, "a when-question answered without a time; the closest line gives one")
     absent = unmentioned(question, store)
     if absent and not _rests_on_the_meeting(question, reply, store, absent):
         said = ", ".join(f'"{w}"' for w in absent)
         return Grounded(f"{NOT_DISCUSSED} It never mentions {said}.", (), False,
                         f"the meeting never says {said} and no passage holds the reply")  # fmt: skip
     check = sources.check(reply)
+    named = names(reply) | set(normalise(reply))  # who the reply names, a lower-case "david" too
     noted = _noted(question, owned)  # the owner the notes give the task asked about, if any
-    vouched = {noted[0].lower()} if noted and noted[0].lower() in names(reply) | set(normalise(reply)) else set()
+    vouched = {noted[0].lower()} if noted and noted[0].lower() in named else set()
     why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window, vouched)
     why = why or _figure_of_another(question, reply, store)
     claim = _giver(question, store, window)
-    if claim is not None and claim.person.lower() not in names(reply) | set(normalise(reply)):
+    if claim is not None and claim.person.lower() not in named:
         # A "who" answer naming someone else than the line that gives the task: the line wins.
         sentence = claim.sentence
         cite = Citation(sentence.segments[0].seq, sentence.segments[0].start, sentence.segments[-1].end, sentence.text)
@@ -200,16 +200,15 @@ def ground(
         return Grounded(f'{claim.person} ([{clock(cite.start)}] {said}"{sentence.text}")', (cite,), False,
                         f"the reply names {sorted(names(reply)) or 'nobody'}; the meeting gives it to {claim.person}")
     if claim is None and noted and not vouched and (line := _naming_line(*noted, store)) is not None:
-        person = noted[0]
-        return Grounded(f'{person} ([{clock(line.start)}] "{line.text}")', (line,), False,
-                        f"the reply names {sorted(names(reply)) or 'nobody'}; the notes give the task to {person}")
+        return _quoting(noted[0], line, f"the reply names {sorted(names(reply)) or 'nobody'}; the notes give the task to "
+                                        f"{noted[0]}")  # fmt: skip
     if why:
         closest = _closest(question, store)
         if closest is None:
             return Grounded(NOT_DISCUSSED, (), False, why)
         # The reply failed a check; the closest line may still give what a how-much or when question asks.
         if read := (_figure_in(question, closest) if numbers(reply) else "") or _read_off(question, closest, store):
-            return Grounded(f'{read} ([{clock(closest.start)}] "{closest.text}")', (closest,), False, why)
+            return _quoting(read, closest, why)
         text = f"The meeting does not say that as such. The closest: [{clock(closest.start)}] {closest.text}"
         return Grounded(text, (closest,), False, why)
     corrected = _correction_of(question, reply, store)
@@ -217,6 +216,11 @@ def ground(
         return Grounded(f"The meeting corrected that figure: [{clock(corrected.start)}] {corrected.text}", (corrected,),
                         False, "the reply's figure was corrected later")  # fmt: skip
     return Grounded(reply, _support(question, reply, store, passages), True)
+
+
+def _quoting(text: str, line: Citation, why: str) -> Grounded:
+    """An answer read off one transcript line, the line quoted and cited: `72 attendees ([00:20.0] "...")`."""
+    return Grounded(f'{text} ([{clock(line.start)}] "{line.text}")', (line,), False, why)
 
 
 GIVER_SHARE = 0.6  # of a "who" question's content words the line giving the task must hold to overrule
@@ -419,7 +423,7 @@ def _readable(figure: str) -> str:
 
 # A question about when: "When is ...?", "By what date ...?", "What day ...?".
 _WHEN = re.compile(r"^\s*(?:when\b|(?:by|on|until)?\s*what (?:date|day|time)\b|how soon\b)", re.IGNORECASE)
-_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_DAY = r"(?:" + "|".join(WEEKDAYS) + r")"
 _MONTH = r"(?:" + "|".join(MONTHS) + r")"
 _ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[- ]?)?(?:" + "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True)) + r"))"
 # What dates a thing in a line: "Saturday July 12th", "May eighth", "by Thursday", "next Friday morning",
