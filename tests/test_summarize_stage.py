@@ -4,7 +4,6 @@ bounded cache. (Summary quality is not judged here: the 135M model is for mechan
 from __future__ import annotations
 
 import dataclasses
-import socket
 import threading
 import time
 import uuid
@@ -16,7 +15,7 @@ from click.testing import CliRunner
 from pipeline import client, transport, wire
 from pipeline.cli import main
 from pipeline.console import clock
-from pipeline.errors import InputError
+from pipeline.errors import InputError, TransportError
 from pipeline.messages import EndOfStream, Question, Segment, Status, Summary
 from pipeline.runner import StopFlag
 from stages.settings import SummarizeConfig
@@ -33,18 +32,14 @@ SMALL = SummarizeConfig(
 
 
 def _wait_until_bindable(endpoint: str, timeout_s: float = 10.0) -> None:
-    host, port = endpoint.removeprefix("tcp://").rsplit(":", 1)
+    """Until `transport.check_bindable` finds the port free (the stage reports a bind error itself)."""
     deadline = time.monotonic() + timeout_s
-    while True:
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as ZeroMQ's listener: TIME_WAIT is fine
-            try:
-                probe.bind((host, int(port)))
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    return  # the stage reports the bind error itself
-        time.sleep(0.05)
+    while time.monotonic() < deadline:
+        try:
+            transport.check_bindable(endpoint)
+            return
+        except TransportError:
+            time.sleep(0.05)
 
 
 class RunningStage:
