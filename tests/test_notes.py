@@ -1213,6 +1213,37 @@ def test_a_detail_nobody_said_is_cut_from_the_end_of_an_answer(hall) -> None:
     assert not wrong.shown_as_generated and "81" in wrong.why
 
 
+MARKET = [
+    ("Rosa", "Okay, Sunday. The market. Honestly, I'm tempted to just skip it this week."),
+    ("Jen", "Two options. One, we skip and lose the stall fee. Two, just coffee and pastries, me and Bev run it."),
+    ("Rosa", "Okay, let's just go with the second one, coffee and pastries only at the market, no hot food."),
+    ("Denise", "Because of the carpet we're not in the community room, the book sale goes out on the lawn."),
+]
+
+
+def test_a_decision_or_a_reason_said_in_so_many_words_overrules_a_reply_that_misses_it(tmp_path: Path) -> None:
+    """The 1.5B model answered with the option floated first ("skip the Sunday market") and with what
+    follows from the reason ("because it is outside on the front lawn"); the lines say otherwise."""
+    segs = segments(MARKET)
+    with SessionStore(tmp_path / "m.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+
+        def ask(question: str, reply: str) -> answers.Grounded:
+            return answers.ground(question, reply, sources(segs), s, (), segs)
+
+        got = ask("What did they decide for the Sunday market?", "They decided to skip the Sunday market this week.")
+        assert got.text.startswith("Let's just go with the second one, coffee and pastries only at the market")
+        assert not got.shown_as_generated and got.citations[0].seq == 2
+        # A reply that says the decision stands.
+        assert ask("What did they decide for the Sunday market?", "Coffee and pastries only.").shown_as_generated
+        why = ask("Why is the book sale not in the community room?", "Because it is outside on the lawn.")
+        assert why.text.startswith("Because of the carpet we're not in the community room") and why.citations[0].seq == 3
+        assert ask("Why is the book sale not in the community room?", "The carpet is being redone.").shown_as_generated
+        # Neither a decision nor a reason about the thing asked: the reply is checked as before.
+        assert ask("Why is the stall fee so low?", "The stall fee is forty dollars.").text != why.text
+
+
 def test_a_name_the_question_gives_needs_no_line_of_its_own(hall) -> None:
     """"How much do the Okafors still owe?" rests on "The balance is ...", which does not name them."""
     s, segs = hall

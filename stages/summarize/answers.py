@@ -29,8 +29,9 @@ from stages.summarize.grounding import (
     numbers,
     stem,
 )
-from stages.summarize.owners import Claim, best_claim, claims, joined
+from stages.summarize.owners import Claim, Sentence, best_claim, claims, joined
 from stages.summarize.prompts import NOT_DISCUSSED
+from stages.summarize.said import decisions
 from stages.summarize.store import StoreBase, keywords
 
 _ABSTAINS = re.compile(
@@ -169,6 +170,9 @@ def ground(
         text = f"{NOT_DISCUSSED} It never mentions {said}." + (
             f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
         return Grounded(text, (closest,) if closest else (), False, f"the meeting never says {said}")
+    if (said := _said_decision(question, reply, window, passages, store) or
+            _said_reason(question, reply, window, passages, store)) is not None:  # fmt: skip
+        return said
     check = sources.check(reply)
     if not check.grounded and (kept := _without_unfounded_tail(question, reply, sources)):
         reply, check = kept, sources.check(kept)
@@ -202,6 +206,76 @@ def ground(
         return Grounded(f"The meeting corrected that figure: [{clock(corrected.start)}] {corrected.text}", (corrected,),
                         False, "the reply's figure was corrected later")  # fmt: skip
     return Grounded(reply, _support(question, reply, store, passages), True)
+
+
+_DECIDED_Q = re.compile(r"^\s*what\b.*\b(?:decide[ds]?|decision|agreed?|settled?)\b", re.IGNORECASE)
+
+
+def _said_decision(question: str, reply: str, window: Sequence[Segment], passages: Sequence[Citation],
+                   store: StoreBase) -> Grounded | None:  # fmt: skip
+    """For "What did they decide for the Sunday market?": the latest decision the meeting states in so many
+    words (`said.decisions`: "Okay, let's just go with the second one, coffee and pastries only at the
+    market") about what the question names, quoted, when the reply adds none of its words. The 1.5B model
+    answered that question with the option floated first and dropped ("skip the Sunday market"). None
+    when the question asks no decision, no stated decision names its subject, or the reply agrees."""
+    if not _DECIDED_Q.match(question):
+        return None
+    asked = content_words(question) - content_words(" ".join(FRAME_WORDS) + " settle settled")
+    if not asked:
+        return None
+    found = [(sentence, what) for part in _stretches(window, passages, store) for sentence, what in decisions(part)
+             if len(asked & content_words(what)) * 2 >= len(asked)]  # fmt: skip
+    if not found:
+        return None
+    sentence, what = max(found, key=lambda f: f[0].segments[-1].seq)
+    if (content_words(reply) - content_words(question)) & content_words(what):
+        return None
+    return _quoting(what, _cite(sentence), "the reply does not say what the meeting decided about it")
+
+
+_WHY_Q = re.compile(r"^\s*why\b", re.IGNORECASE)
+# A reason given in so many words, up to the end of its clause: "Because of the carpet we're not in the
+# community room, ..." ("since" is left out: it dates as often as it explains).
+_REASON = re.compile(r"\b(?:because(?: of)?|due to|thanks to|the reason (?:is|was)(?: that)?)\s+(?P<r>[^,;.!?]+)",
+                     re.IGNORECASE)
+
+
+def _said_reason(question: str, reply: str, window: Sequence[Segment], passages: Sequence[Citation],
+                 store: StoreBase) -> Grounded | None:  # fmt: skip
+    """For "Why is the book sale not in the community room?": the part of a sentence that names what the
+    question asks about (half its words at least) and gives a reason in so many words ("Because of the
+    carpet we're not in the community room"), quoted when the reply adds no word of that reason. The 1.5B
+    model answered with what follows from it ("because it is outside on the front lawn"). None when the
+    question is not a why-question, no such sentence exists, or the reply gives that reason."""
+    if not _WHY_Q.match(question):
+        return None
+    asked = content_words(question) - _ASKING
+    if not asked:
+        return None
+    found = []
+    for part in _stretches(window, passages, store):
+        for sentence in joined(part):
+            for piece in re.split(FULL_STOP_SPLIT, sentence.text):
+                reason = _REASON.search(piece)
+                if reason and len(asked & content_words(piece)) * 2 >= len(asked):
+                    found.append((len(asked & content_words(piece)), sentence.segments[-1].seq, sentence, piece, reason))
+    if not found:
+        return None
+    _, _, sentence, piece, reason = max(found, key=lambda f: (f[0], f[1]))
+    if (content_words(reply) - content_words(question)) & (content_words(reason.group("r")) - asked):
+        return None
+    return _quoting(piece.strip(), _cite(sentence), "the reply does not give the reason the meeting gives")
+
+
+def _stretches(window: Sequence[Segment], passages: Sequence[Citation], store: StoreBase) -> list[list[Segment]]:
+    """What a said decision or reason is looked for in: the window, and each retrieved passage with the
+    segments before it that may belong to its sentence."""
+    return [list(window)] + [store.around(p.seq, SENTENCE_BACK, 2) for p in passages]
+
+
+def _cite(sentence: Sentence) -> Citation:
+    first, last = sentence.segments[0], sentence.segments[-1]
+    return Citation(first.seq, first.start, last.end, sentence.text)
 
 
 # Where a reply's last detail may begin: a comma, or a preposition that adds a time, place or amount.

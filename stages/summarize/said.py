@@ -21,7 +21,7 @@ from stages.summarize.grounding import (
     normalise,
     numbers,
 )
-from stages.summarize.owners import joined
+from stages.summarize.owners import Sentence, joined
 
 # Where a statement ends before the question it precedes (not at "?": the question is the last part).
 _STATEMENT_END = re.compile(rf"(?:(?<=!)|{FULL_STOP})\s+")
@@ -58,13 +58,18 @@ _SETTLES = re.compile(r"\b(?:we (?:skip|drop|keep|move|stop|cancel|postpone|dela
 def decided(segments: Sequence[Segment]) -> list[str]:
     """Decisions the segments announce as decisions (see `_DECIDED`) or conclude (`_CONCLUDES`), in their
     words."""
+    return [what for _, what in decisions(segments)]
+
+
+def decisions(segments: Sequence[Segment]) -> list[tuple[Sentence, str]]:
+    """`decided`, each with the sentence that says it (an answer quotes that line)."""
     out = []
     for sentence in joined(segments):
         announced = list(_DECIDED.finditer(sentence.text))
         for m in announced:
             what = (m.group("colon") or m.group("verb") or "").strip(" ,")
             if len(content_words(what)) >= 2 and not NEGATION.search(sentence.text[max(0, m.start() - 12): m.start()]):
-                out.append(what[:1].upper() + what[1:])
+                out.append((sentence, what[:1].upper() + what[1:]))
         if announced:
             continue
         parts = SENTENCE_END.split(sentence.text.strip())
@@ -76,7 +81,7 @@ def decided(segments: Sequence[Segment]) -> list[str]:
             if (_SETTLES.search(what) and len(content_words(what)) >= 3
                     and not NEGATION.search(what.split(",")[0])):  # fmt: skip
                 what = what.strip(" .!")
-                out.append(what[:1].upper() + what[1:])
+                out.append((sentence, what[:1].upper() + what[1:]))
     return out
 
 
