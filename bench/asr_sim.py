@@ -174,6 +174,7 @@ def simulate(audio: np.ndarray, cfg: TranscribeConfig, model, chunk_s: float = C
         "words": [(w.text, w.start, w.end, tag, w.prob) for w, tag in zip(words, tr.tags, strict=False)],
         "text": caption_text(words),
         "latencies": latencies,
+        "latency_tags": list(tr.tags[: len(latencies)]),  # how each of those words was committed
         "rtf_asr": tr.counters.asr_seconds / (len(audio) / SAMPLE_RATE),
         "asr_runs": tr.counters.asr_runs,
         "finals": tr.finals,
@@ -239,6 +240,14 @@ def fit_cost(runs: list[dict], per_chunk_s: float, meta: dict) -> CostModel:
     return CostModel(**values, per_chunk_s=per_chunk_s, fitted=fitted)
 
 
+def _by_commit(files: list[dict]) -> dict[str, float]:
+    by: dict[str, list[float]] = {}
+    for f in files:
+        for latency, tag in zip(f["latencies"], f["latency_tags"], strict=True):
+            by.setdefault(tag, []).append(latency)
+    return {tag: round(float(np.median(xs)), 2) for tag, xs in sorted(by.items())}
+
+
 def summarise(files: list[dict]) -> dict:
     """Corpus figures of some files: WER weighted by reference words, latency over all their words."""
     words = sum(f["reference_words"] for f in files)
@@ -254,6 +263,9 @@ def summarise(files: list[dict]) -> dict:
         "latency_p95_s": float(np.percentile(latencies, 95)) if latencies else None,
         "rtf_asr": float(np.mean([f["rtf_asr"] for f in files])),
         "commits": tags,
+        # Where the latency comes from: a word committed at its utterance's end ("flush") waits for the
+        # pause and the final decode; one committed by agreement ("insert") for a second decode.
+        "latency_median_by_commit_s": _by_commit(files),
     }
     if all("offline_wer" in f for f in files):
         out["offline_wer"] = sum(f["offline_wer"] * f["reference_words"] for f in files) / max(1, words)
@@ -320,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     clock = {"mode": "measured", "load_average": os.getloadavg()} if cost is None else {"mode": "model"} | dataclasses.asdict(cost)
     for f in files:
         f.pop("latencies")
+        f.pop("latency_tags")
         f.pop("runs")
     if len(per_group) > 1:
         for name, g in per_group.items():
