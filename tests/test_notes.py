@@ -1240,8 +1240,23 @@ def test_a_decision_or_a_reason_said_in_so_many_words_overrules_a_reply_that_mis
         why = ask("Why is the book sale not in the community room?", "Because it is outside on the lawn.")
         assert why.text.startswith("Because of the carpet we're not in the community room") and why.citations[0].seq == 3
         assert ask("Why is the book sale not in the community room?", "The carpet is being redone.").shown_as_generated
-        # Neither a decision nor a reason about the thing asked: the reply is checked as before.
-        assert ask("Why is the stall fee so low?", "The stall fee is forty dollars.").text != why.text
+        # A reason that names only part of what is asked is no answer to it.
+        assert ask("Why was the stall fee dropped?", "Because of the rain.").text != why.text
+
+
+def test_the_decision_that_names_most_of_what_is_asked_answers_it(tmp_path: Path) -> None:
+    """At the demo's end both decisions name the release: the one about its date answers the date."""
+    segs = _unlabelled("We have decided to move the release date from March 10 to March 24.",
+                       "Good, then the startup fix goes into the release.")  # fmt: skip
+    with SessionStore(tmp_path / "d.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        kept = answers.ground("What was decided about the release date?", "It moved to March 24.", sources(segs), s,
+                              (), segs)  # fmt: skip
+        assert kept.shown_as_generated and kept.text == "It moved to March 24."
+        fixed = answers.ground("What was decided about the release date?", "The release date stays.", sources(segs),
+                               s, (), segs)  # fmt: skip
+        assert fixed.text.startswith("Move the release date from March 10 to March 24 ([00:00.0]")
 
 
 def test_a_name_the_question_gives_needs_no_line_of_its_own(hall) -> None:

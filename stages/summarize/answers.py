@@ -227,7 +227,10 @@ def _said_decision(question: str, reply: str, window: Sequence[Segment], passage
              if len(asked & content_words(what)) * 2 >= len(asked)]  # fmt: skip
     if not found:
         return None
-    sentence, what = max(found, key=lambda f: f[0].segments[-1].seq)
+    # The one naming most of what is asked, the latest of those (a reversal): asked "What was decided
+    # about the release date?" at the demo's end, "... move the release date ..." and not the later
+    # "the startup fix goes into the release".
+    sentence, what = max(found, key=lambda f: (len(asked & content_words(f[1])), f[0].segments[-1].seq))
     if (content_words(reply) - content_words(question)) & content_words(what):
         return None
     return _quoting(what, _cite(sentence), "the reply does not say what the meeting decided about it")
@@ -242,11 +245,12 @@ _REASON = re.compile(r"\b(?:because(?: of)?|due to|thanks to|the reason (?:is|wa
 
 def _said_reason(question: str, reply: str, window: Sequence[Segment], passages: Sequence[Citation],
                  store: StoreBase) -> Grounded | None:  # fmt: skip
-    """For "Why is the book sale not in the community room?": the part of a sentence that names what the
-    question asks about (half its words at least) and gives a reason in so many words ("Because of the
-    carpet we're not in the community room"), quoted when the reply adds no word of that reason. The 1.5B
-    model answered with what follows from it ("because it is outside on the front lawn"). None when the
-    question is not a why-question, no such sentence exists, or the reply gives that reason."""
+    """For "Why is the book sale not in the community room?": the part of a sentence that names all the
+    question asks about and gives a reason in so many words ("Because of the carpet we're not in the
+    community room"), quoted when the reply adds no word of that reason. The 1.5B model answered with what
+    follows from it ("because it is outside on the front lawn"). All, not half: "Why was the short rib
+    dropped?" is not answered by "she only went with the short rib because the dad wanted it". None when
+    the question is not a why-question, no such sentence exists, or the reply gives that reason."""
     if not _WHY_Q.match(question):
         return None
     asked = content_words(question) - _ASKING
@@ -257,11 +261,11 @@ def _said_reason(question: str, reply: str, window: Sequence[Segment], passages:
         for sentence in joined(part):
             for piece in re.split(FULL_STOP_SPLIT, sentence.text):
                 reason = _REASON.search(piece)
-                if reason and len(asked & content_words(piece)) * 2 >= len(asked):
-                    found.append((len(asked & content_words(piece)), sentence.segments[-1].seq, sentence, piece, reason))
+                if reason and asked <= content_words(piece):
+                    found.append((sentence.segments[-1].seq, sentence, piece, reason))
     if not found:
         return None
-    _, _, sentence, piece, reason = max(found, key=lambda f: (f[0], f[1]))
+    _, sentence, piece, reason = max(found, key=lambda f: f[0])
     if (content_words(reply) - content_words(question)) & (content_words(reason.group("r")) - asked):
         return None
     return _quoting(piece.strip(), _cite(sentence), "the reply does not give the reason the meeting gives")
