@@ -1244,6 +1244,44 @@ def test_a_decision_or_a_reason_said_in_so_many_words_overrules_a_reply_that_mis
         assert ask("Why was the stall fee dropped?", "Because of the rain.").text != why.text
 
 
+STAFF = [
+    ("Rosa", "Okay, staff for Saturday. Jen, how are we doing on servers?"),
+    ("Jen", "So I've got six confirmed, and for a plated dinner that size I really want eight."),
+    ("Rosa", "Who's baking the pastries, though?"),
+    ("Rosa", "Me, Saturday night, after the wedding. Don't look at me like that."),
+    ("Omar", "Not out of the three hundred, no. If you want shirts, ask the Friends separately."),
+    ("Mei", "Okay, I'll ask them."),
+    ("Kath", "Homework help stays the same, Monday and Wednesday afternoons."),
+]
+
+
+def test_right_replies_to_questions_asked_other_ways_stand(tmp_path: Path) -> None:
+    """Twenty dev questions written after the checks were tuned: the 1.5B model was right on 14 of 16
+    answerable ones, and the checks turned five of those into "not discussed"."""
+    segs = segments(STAFF)
+    with SessionStore(tmp_path / "s.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+
+        def ask(question: str, reply: str) -> answers.Grounded:
+            return answers.ground(question, reply, sources(segs), s, (), segs)
+
+        # A figure is a word of the reply's own, and a count given in answer to a question naming the thing counts it.
+        assert ask("How many servers are confirmed for Saturday?", "Six confirmed servers for Saturday.").shown_as_generated
+        # The question's own words are not people the answer adds ("Homework" opening the reply).
+        assert ask("When is homework help this summer?", "Homework help is on Monday and Wednesday afternoons."
+                   ).shown_as_generated  # fmt: skip
+        # A speaker's short reply takes up the line before it.
+        assert ask("Who will ask the Friends about shirts?", "Mei will ask the Friends about shirts.").shown_as_generated
+        # A first-person reply is the speaker of the line it copies.
+        got = ask("Who's baking the pastries?", "Me, Saturday night, after the wedding.")
+        assert got.text.startswith('Rosa ([00:30.0] Rosa: "Me, Saturday night') and got.citations[0].seq == 3
+        # Still refused: a figure no line gives the thing, a person no line ties to it.
+        assert not ask("How many servers are confirmed for Saturday?", "Seven servers are confirmed.").shown_as_generated
+        assert not ask("Who will ask the Friends about shirts?", "Kath will ask the Friends about shirts."
+                       ).shown_as_generated  # fmt: skip
+
+
 def test_the_decision_that_names_most_of_what_is_asked_answers_it(tmp_path: Path) -> None:
     """At the demo's end both decisions name the release: the one about its date answers the date."""
     segs = _unlabelled("We have decided to move the release date from March 10 to March 24.",

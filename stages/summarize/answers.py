@@ -64,7 +64,10 @@ def _restates(question: str, reply: str) -> bool:
     the new credit line?", never discussed, the 1.5B model said "The bank will provide the new credit
     line." (A yes/no question can be answered in its own words, so it is not judged this way.)"""
     first = question.strip().lower().split(" ", 1)[0]
-    return first in _WH and not (content_words(reply) - content_words(question))
+    # Figures count as words of its own: "Six confirmed servers for Saturday." answers "How many servers
+    # are confirmed for Saturday?" (content_words drops one-character words, so "6" alone would not count).
+    own = (content_words(reply) | numbers(reply)) - content_words(question) - numbers(question)
+    return first in _WH and not own
 
 
 _YES_NO = ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "will", "would", "can", "could",
@@ -170,6 +173,8 @@ def ground(
         text = f"{NOT_DISCUSSED} It never mentions {said}." + (
             f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
         return Grounded(text, (closest,) if closest else (), False, f"the meeting never says {said}")
+    if (spoken := _first_person(question, reply, store)) is not None:
+        return spoken
     if (said := _said_decision(question, reply, window, passages, store) or
             _said_reason(question, reply, window, passages, store)) is not None:  # fmt: skip
         return said
@@ -197,7 +202,12 @@ def ground(
         if closest is None:
             return Grounded(NOT_DISCUSSED, (), False, why)
         # The reply failed a check; the closest line may still give what a how-much or when question asks.
-        if read := (_figure_in(question, closest) if numbers(reply) else "") or _read_off(question, closest, store):
+        # The closest line's count is read off as it is when the line names the whole thing counted
+        # ("148 wedding guests" for "How many guests ...?"); a line naming part of it must hold more of
+        # the question (`_read_off`): "haven't changed in two years" does not count Ravi's years of experience.
+        whole = content_words(" ".join(focus(question))) <= content_words(closest.text)
+        counted = _figure_in(question, closest) if whole else ""
+        if read := counted or _read_off(question, closest, store):
             return _quoting(read, closest, why)
         text = f"The meeting does not say that as such. The closest: [{clock(closest.start)}] {closest.text}"
         return Grounded(text, (closest,), False, why)
@@ -234,6 +244,26 @@ def _said_decision(question: str, reply: str, window: Sequence[Segment], passage
     if (content_words(reply) - content_words(question)) & content_words(what):
         return None
     return _quoting(what, _cite(sentence), "the reply does not say what the meeting decided about it")
+
+
+_FIRST_PERSON = re.compile(r"^\W*(?:me|i|i'll|i will|i'm|myself)\b", re.IGNORECASE)
+
+
+def _first_person(question: str, reply: str, store: StoreBase) -> Grounded | None:
+    """A "who" reply in the first person copies a speaker's line ("Who's baking the pastries for the
+    market?" -> "Me, Saturday night, after the wedding.", the 1.5B model): the answer is that line's
+    speaker, the line quoted. None when the question is not "who", the reply names someone, or no
+    labelled line holds what the reply says."""
+    if not question.strip().lower().startswith("who") or not _FIRST_PERSON.match(reply) or names(reply) - {"i", "me", "myself"}:
+        return None
+    words = content_words(reply)
+    for hit in store.search(reply, limit=4):
+        line = store.around(hit.seq, 0, 0)
+        if line and line[0].speaker and words and len(words & content_words(line[0].text)) >= len(words) - 1:
+            cite = Citation(line[0].seq, line[0].start, line[0].end, line[0].text)
+            return Grounded(f'{line[0].speaker} ([{clock(cite.start)}] {line[0].speaker}: "{line[0].text}")', (cite,),
+                            False, "the reply speaks as the line's speaker")  # fmt: skip
+    return None
 
 
 _WHY_Q = re.compile(r"^\s*why\b", re.IGNORECASE)
@@ -374,7 +404,9 @@ def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequ
     about testing (the demo meeting's wrong answer). A name the question gives is the asker's, not a claim
     of the answer: asked "How much do the Okafors still owe?", the reply "The Okafors still owe $4,200"
     rests on "The balance is four thousand two hundred", which does not name them."""
-    people = names(reply) - names(question) - vouched  # vouched: the notes give them the task asked about
+    # vouched: the notes give them the task asked about. A word the question says in any case is not a
+    # person the answer adds: "Homework help is on Monday ..." opens on the question's "homework help".
+    people = names(reply) - names(question) - set(normalise(question)) - vouched
     if not people:
         return ""
     claim = content_words(reply) - people
@@ -383,12 +415,20 @@ def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequ
         for seg in store.around(hit.seq, 0, 0):
             lines.setdefault(seg.seq, seg)
     need = min(2, len(claim))
+
+    def ties(person: str, seg: Segment) -> bool:
+        said = claim & content_words(seg.text)
+        if person in normalise(seg.text) and len(said) >= need:
+            return True
+        if (seg.speaker or "").lower() != person or not said:
+            return False
+        # Their own short reply takes up what the line before it asked: "Mei: Okay, I'll ask them." after
+        # "If you want shirts, ask the Friends separately" ties Mei to asking the Friends about shirts.
+        before = [s for s in store.around(seg.seq, 1, 0) if s.seq < seg.seq]
+        return len(said | (claim & content_words(" ".join(s.text for s in before)))) >= need
+
     for person in sorted(people):
-        if not any(
-            (person in normalise(seg.text) or (seg.speaker or "").lower() == person)
-            and len(claim & content_words(seg.text)) >= need
-            for seg in lines.values()
-        ):
+        if not any(ties(person, seg) for seg in lines.values()):
             return f"no line ties '{person}' to the answer"
     return ""
 
@@ -467,9 +507,16 @@ def _figure_of_another(question: str, reply: str, store: StoreBase) -> str:
     if not said or not _QUANTITY.match(question):
         return ""
     figure = said.split()[0]  # "148 guests" is said by "148 wedding guests" too
+    counted = content_words(" ".join(focus(question)))
     for hit in store.search(" ".join(focus(question)), limit=24):
         if _figure_in(question, _whole_sentence(hit, store)).split()[:1] == [figure]:
             return ""
+        # A count given as the answer to a question that names the thing: "Jen, how are we doing on
+        # servers?" / "So I've got six confirmed, ..."; "..., how many do we have, four?" / "Three."
+        if hit.text.rstrip().endswith("?") and counted & content_words(hit.text):
+            answer = [s for s in store.around(hit.seq, 0, 1) if s.seq > hit.seq]
+            if answer and figure in numbers(answer[0].text):
+                return ""
     return f"no line gives '{said}'"
 
 
