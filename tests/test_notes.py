@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,16 @@ def segments(lines: list[tuple[str, str]] = MEETING, first: int = 0) -> list[Seg
 
 def sources(segs: list[Segment]) -> Sources:
     return Sources.of_segments(segs)
+
+
+@contextmanager
+def asking(tmp_path: Path, lines: list[tuple[str, str]]) -> Iterator[Callable[[str, str], answers.Grounded]]:
+    """`ask(question, reply)`: the shown answer, the meeting `lines` stored and all of them the window."""
+    segs = segments(lines)
+    with SessionStore(tmp_path / "asking.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        yield lambda question, reply: answers.ground(question, reply, sources(segs), s, (), segs)
 
 
 @pytest.fixture
@@ -907,14 +919,7 @@ def test_an_answer_with_a_figure_corrected_later_gives_the_correction(tmp_path: 
              ("Marcus", "You're right, sorry, I used the old sheet. The base salary offer is a hundred and fifty "
                         "thousand, which is the bottom of the new band."),
              ("Yuki", "On money: we have three thousand euros left for cloud compute this year.")]  # fmt: skip
-    segs = segments(lines)
-    with SessionStore(tmp_path / "c.sqlite", "t") as s:
-        for seg in segs:
-            s.add_segment(seg)
-
-        def ask(question: str, reply: str) -> answers.Grounded:
-            return answers.ground(question, reply, sources(segs), s, (), segs)
-
+    with asking(tmp_path, lines) as ask:
         old = ask("How many participants are in the study?", "There are a hundred and twenty participants.")
         assert "a hundred and forty participants" in old.text and not old.shown_as_generated
         assert [c.seq for c in old.citations] == [2]
@@ -1224,14 +1229,7 @@ MARKET = [
 def test_a_decision_or_a_reason_said_in_so_many_words_overrules_a_reply_that_misses_it(tmp_path: Path) -> None:
     """The 1.5B model answered with the option floated first ("skip the Sunday market") and with what
     follows from the reason ("because it is outside on the front lawn"); the lines say otherwise."""
-    segs = segments(MARKET)
-    with SessionStore(tmp_path / "m.sqlite", "t") as s:
-        for seg in segs:
-            s.add_segment(seg)
-
-        def ask(question: str, reply: str) -> answers.Grounded:
-            return answers.ground(question, reply, sources(segs), s, (), segs)
-
+    with asking(tmp_path, MARKET) as ask:
         got = ask("What did they decide for the Sunday market?", "They decided to skip the Sunday market this week.")
         assert got.text.startswith("Let's just go with the second one, coffee and pastries only at the market")
         assert not got.shown_as_generated and got.citations[0].seq == 2
@@ -1258,14 +1256,7 @@ STAFF = [
 def test_right_replies_to_questions_asked_other_ways_stand(tmp_path: Path) -> None:
     """Twenty dev questions written after the checks were tuned: the 1.5B model was right on 14 of 16
     answerable ones, and the checks turned five of those into "not discussed"."""
-    segs = segments(STAFF)
-    with SessionStore(tmp_path / "s.sqlite", "t") as s:
-        for seg in segs:
-            s.add_segment(seg)
-
-        def ask(question: str, reply: str) -> answers.Grounded:
-            return answers.ground(question, reply, sources(segs), s, (), segs)
-
+    with asking(tmp_path, STAFF) as ask:
         # A figure is a word of the reply's own, and a count given in answer to a question naming the thing counts it.
         assert ask("How many servers are confirmed for Saturday?", "Six confirmed servers for Saturday.").shown_as_generated
         # The question's own words are not people the answer adds ("Homework" opening the reply).
