@@ -23,6 +23,7 @@ What is lost is the time of a piece inside a word (the word spans its pieces), w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -111,8 +112,12 @@ def written_words(pieces: Sequence[Piece]) -> list[Word]:
     return words
 
 
+# Whisper sometimes writes a stop twice ("Monday..", stop 23's `make demo`); an ellipsis stays.
+_DOUBLED_STOP = re.compile(r"(?<![.])\.\.$|([,;:!?])\1+$")
+
+
 def _merge(group: list[Piece]) -> Word:
-    text = "".join(p.text.strip() for p in group)
+    text = _DOUBLED_STOP.sub(lambda m: m.group(1) or ".", "".join(p.text.strip() for p in group))
     return Word(text, group[0].start, max(p.end for p in group), min(p.prob for p in group))
 
 

@@ -94,6 +94,12 @@ def test_written_words_span_their_pieces_and_keep_the_least_probability():
     assert caption_text(words) == "approved $65,000 dollars."
 
 
+def test_a_stop_written_twice_is_written_once():
+    """Whisper wrote "Monday.." in stop 23's `make demo`; an ellipsis is not a doubled stop."""
+    words = written_words(pieces_at([" on", " Monday", "..", " Well", "...", " yes", ",,"]))
+    assert caption_text(words) == "on Monday. Well... yes,"
+
+
 def test_written_words_drop_empty_pieces():
     assert written_words(pieces_at([" ", " ok", ""])) == [Word("ok", 0.3, 0.6, 0.9)]
 
