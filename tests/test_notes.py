@@ -1096,6 +1096,17 @@ def test_a_shorter_fact_is_pruned_only_when_the_longer_one_says_all_of_it() -> N
     assert notes.items == [covers, later]  # the later figure is not pruned by the older sentence holding "six"
 
 
+def test_a_task_nobody_owns_that_restates_a_decision_is_the_decision() -> None:
+    """Stop 23's `make demo`: "(owner unclear): Move the release date (due March 24)" beside the decision."""
+    decision = Item("decision", "Move the release date from March 10 to March 24")
+    twice = Item("action", "Move the release date", due="March 24")
+    owned = Item("action", "Move the release date", owner="Sarah", due="March 24")
+    other = Item("action", "Tell the customers about the new release date")
+    notes = Notes([decision, twice, owned, other])
+    notes._prune_restated()
+    assert notes.items == [decision, owned, other]  # an owner is news; so is a task with words of its own
+
+
 def test_a_title_s_full_stop_ends_no_sentence() -> None:
     """"Mrs. Okafor": the task is not cut to "Call Mrs", nor is "Dr. Patel ..." a sentence of its own."""
     segs = segments([("Rosa", "Jen, can you call Mrs. Okafor tonight about the chicken? Dr. Patel says it is fine."),

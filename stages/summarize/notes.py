@@ -62,6 +62,7 @@ _PREFIX = {"DECISION": "decision", "DECIDED": "decision", "ACTION": "action", "T
 _LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])?\s*\**([A-Za-z ]{3,16}?)\**\s*[:：]\s*(.+?)\s*$")
 _EMPTY = {"", "none", "n/a", "-", "no", "nothing", "unknown", "not specified", "not mentioned", "tbd", "unassigned"}
 SAME_ITEM = 0.5  # share of the smaller item's content words two items must share to be the same item
+RESTATED_SHARE = 0.8  # share of an item's words another item holds for the first to restate it
 MAX_ITEM_CHARS = 200
 UNCLEAR_OWNER = "(owner unclear)"  # shown instead of a name no sentence of the meeting ties to the task
 
@@ -320,7 +321,7 @@ class Notes:
             return False
         words = item.words() | (content_words(item.due) if item.kind == "action" else set())
         command = fact.split(maxsplit=1)[0].lower() in TASK_VERBS if fact.strip() else False
-        return len(fact_words & words) / len(fact_words) >= (SAME_ITEM if command else 0.8)
+        return len(fact_words & words) / len(fact_words) >= (SAME_ITEM if command else RESTATED_SHARE)
 
     @staticmethod
     def _within(fact: Item, other: Item) -> bool:
@@ -338,10 +339,22 @@ class Notes:
     def _prune_restated(self) -> None:
         """A fact that restates a decision or task, whichever came first (an update can turn a fact's
         wording into a decision's, and the model lists a stretch's fact before its decision), or that a
-        longer fact already says."""
+        longer fact already says; and a task nobody owns that restates a decision."""
         self.items = [i for i in self.items
                       if not (i.kind == "fact" and any(self._restates(i.text, o) or self._within(i, o)
-                                                       for o in self.items))]  # fmt: skip
+                                                       for o in self.items))
+                      and not self._decision_as_task(i)]  # fmt: skip
+
+    def _decision_as_task(self, task: Item) -> bool:
+        """An action item without owner whose words, due included, are a decision's (stop 23's `make demo`:
+        "(owner unclear): Move the release date (due March 24)" beside the decision "Move the release date
+        from March 10 to March 24"): the model wrote the decision twice; nobody was given it."""
+        if task.kind != "action" or task.owner:
+            return False
+        words = task.words() | content_words(task.due)
+        return bool(words) and any(
+            o.kind == "decision" and len(words & o.words()) / len(words) >= RESTATED_SHARE for o in self.items
+        )
 
     def _update(self, item: Item, new: Extracted, refs: list[tuple[int, float]], stretch: Sequence[Segment]) -> bool:
         """A later mention changes an item: a new owner, due date or wording with other numbers or names
