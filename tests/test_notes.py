@@ -1102,9 +1102,11 @@ def test_a_task_nobody_owns_that_restates_a_decision_is_the_decision() -> None:
     twice = Item("action", "Move the release date", due="March 24")
     owned = Item("action", "Move the release date", owner="Sarah", due="March 24")
     other = Item("action", "Tell the customers about the new release date")
-    notes = Notes([decision, twice, owned, other])
+    step = Item("action", "Re-post the designer role")  # a step of a longer decision
+    remote = Item("decision", "The designer role becomes remote and we re-post it")
+    notes = Notes([decision, twice, owned, other, remote, step])
     notes._prune_restated()
-    assert notes.items == [decision, owned, other]  # an owner is news; so is a task with words of its own
+    assert notes.items == [decision, owned, other, remote, step]  # an owner is news; so are words of its own
 
 
 def test_a_title_s_full_stop_ends_no_sentence() -> None:

@@ -346,14 +346,18 @@ class Notes:
                       and not self._decision_as_task(i)]  # fmt: skip
 
     def _decision_as_task(self, task: Item) -> bool:
-        """An action item without owner whose words, due included, are a decision's (stop 23's `make demo`:
+        """An action item without owner whose words, due included, are a decision's and the other way
+        round (stop 23's `make demo`:
         "(owner unclear): Move the release date (due March 24)" beside the decision "Move the release date
         from March 10 to March 24"): the model wrote the decision twice; nobody was given it."""
         if task.kind != "action" or task.owner:
             return False
         words = task.words() | content_words(task.due)
+        # Both ways: a task that is part of a longer decision ("we re-post it" in "the designer role
+        # becomes remote and we re-post it") is a step of it someone may still have to take.
         return bool(words) and any(
-            o.kind == "decision" and len(words & o.words()) / len(words) >= RESTATED_SHARE for o in self.items
+            o.kind == "decision" and len(words & o.words()) >= RESTATED_SHARE * max(len(words), len(o.words()))
+            for o in self.items
         )
 
     def _update(self, item: Item, new: Extracted, refs: list[tuple[int, float]], stretch: Sequence[Segment]) -> bool:
