@@ -96,7 +96,8 @@ class Item:
         who = (f"{self.owner}: " if self.owner else f"{UNCLEAR_OWNER}: ") if self.kind == "action" else ""
         said = self.due and _norm(self.due) in _norm(self.text)  # "Send the plan by Friday": no "(due Friday)"
         due = f" (due {self.due})" if self.kind == "action" and self.due and not said else ""
-        refs = ", ".join(clock(start) for _, start in self.refs[:2])
+        # The two most relevant lines (the latest mention first in `refs`), shown in the order they were said.
+        refs = ", ".join(clock(start) for start in sorted(start for _, start in self.refs[:2]))
         return f"- {who}{self.text}{due}" + (f" [{refs}]" if refs else "")
 
     def message(self) -> NoteItem:
