@@ -189,11 +189,8 @@ def ground(
     claim = _giver(question, store, window)
     if claim is not None and claim.person.lower() not in named:
         # A "who" answer naming someone else than the line that gives the task: the line wins.
-        sentence = claim.sentence
-        cite = Citation(sentence.segments[0].seq, sentence.segments[0].start, sentence.segments[-1].end, sentence.text)
-        said = f"{next(iter(sentence.speakers))}: " if len(sentence.speakers) == 1 else ""
-        return Grounded(f'{claim.person} ([{clock(cite.start)}] {said}"{sentence.text}")', (cite,), False,
-                        f"the reply names {sorted(names(reply)) or 'nobody'}; the meeting gives it to {claim.person}")
+        return _person_quoting(claim.person, claim.sentence,
+                               f"the reply names {sorted(names(reply)) or 'nobody'}; the meeting gives it to {claim.person}")
     if claim is None and noted and not vouched and (line := _naming_line(*noted, store)) is not None:
         return _quoting(noted[0], line, f"the reply names {sorted(names(reply)) or 'nobody'}; the notes give the task to "
                                         f"{noted[0]}")  # fmt: skip
@@ -260,10 +257,17 @@ def _first_person(question: str, reply: str, store: StoreBase) -> Grounded | Non
     for hit in store.search(reply, limit=4):
         line = store.around(hit.seq, 0, 0)
         if line and line[0].speaker and words and len(words & content_words(line[0].text)) >= len(words) - 1:
-            cite = Citation(line[0].seq, line[0].start, line[0].end, line[0].text)
-            return Grounded(f'{line[0].speaker} ([{clock(cite.start)}] {line[0].speaker}: "{line[0].text}")', (cite,),
-                            False, "the reply speaks as the line's speaker")  # fmt: skip
+            spoken = Sentence(line[0].text, frozenset({line[0].speaker}), (line[0],))
+            return _person_quoting(line[0].speaker, spoken, "the reply speaks as the line's speaker")
     return None
+
+
+def _person_quoting(person: str, sentence: Sentence, why: str) -> Grounded:
+    """A "who" answer read off one sentence, quoted with its speaker where one said it all:
+    `Kath ([00:10.0] Kath: "I'll do it.")`."""
+    cite = _cite(sentence)
+    said = f"{next(iter(sentence.speakers))}: " if len(sentence.speakers) == 1 else ""
+    return Grounded(f'{person} ([{clock(cite.start)}] {said}"{sentence.text}")', (cite,), False, why)
 
 
 _WHY_Q = re.compile(r"^\s*why\b", re.IGNORECASE)

@@ -356,10 +356,8 @@ class Notes:
         words = task.words() | content_words(task.due)
         # Both ways: a task that is part of a longer decision ("we re-post it" in "the designer role
         # becomes remote and we re-post it") is a step of it someone may still have to take.
-        return bool(words) and any(
-            o.kind == "decision" and len(words & o.words()) >= RESTATED_SHARE * max(len(words), len(o.words()))
-            for o in self.items
-        )
+        decisions = (o.words() for o in self.items if o.kind == "decision")
+        return bool(words) and any(len(words & d) >= RESTATED_SHARE * max(len(words), len(d)) for d in decisions)
 
     def _update(self, item: Item, new: Extracted, refs: list[tuple[int, float]], stretch: Sequence[Segment]) -> bool:
         """A later mention changes an item: a new owner, due date or wording with other numbers or names
