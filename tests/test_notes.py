@@ -1490,3 +1490,51 @@ def test_a_date_is_read_only_from_the_sentence_that_names_the_thing(tmp_path: Pa
             s.add_segment(seg)
         got = answers.ground("When is the summer book sale?", "It was not discussed.", sources(segs), s, (), segs)
     assert got.text.startswith(NOT_DISCUSSED)
+
+
+def test_a_statement_copied_as_an_open_question_is_not_open() -> None:
+    """Stop 23's `make demo`: the model listed a statement, agreed on the next line, as an open question
+    (it shares two words with an earlier question); a question asked, or one left open, stays."""
+    segs = _unlabelled("Now, who will own the database migration? We need one person for it.",
+                       "One more thing, the migration will need roughly 2 hours of downtime, so we should do it on a Saturday.",
+                       "Yes, agreed.", "Are we keeping the premium plan at $10 a month?",
+                       "We have not decided the support window yet.")  # fmt: skip
+    assert not checks.is_raised("One more thing, the migration will need roughly 2 hours of downtime, so we should do "
+                                "it on a Saturday", segs)  # fmt: skip
+    assert checks.is_raised("Are we keeping the premium plan at $10 a month?", segs)
+    assert checks.is_raised("Who will own the database migration?", segs)
+    assert checks.is_raised("The support window", segs)  # left open in so many words
+
+
+def test_counting_the_agenda_is_the_running_order_not_a_fact() -> None:
+    """"We have three things to cover today" (Whisper: "... to convert a name") is no key fact."""
+    for said_ in ("We have three things to convert a name, the release date and the migration",
+                  "So we've got two topics today", "There are four items on the agenda"):  # fmt: skip
+        assert checks.AGENDA.match(said_), said_
+    assert not checks.AGENDA.match("We have 12 open issues, three of them serious")
+    segs = _unlabelled("Good morning. We have three things to cover today, the release date and the migration.",
+                       "We found 12 open issues last week.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("FACT: We have three things to cover today, the release date and the migration\n"
+                                 "FACT: We found 12 open issues last week"), segs, sources(segs))  # fmt: skip
+    assert [i.text for i in notes.items] == ["We found 12 open issues last week"]
+
+
+def test_a_task_asked_for_and_accepted_in_other_words_is_one_task() -> None:
+    """Stop 23's `make demo`: "Tom, can you write a short summary ...?" / "Sure, I will share it on Monday"
+    gave "Write a short summary ..." and "Share the feedback" (due Monday), both on the request: one task.
+    Two tasks a statement gives one person stay two."""
+    segs = _unlabelled("Thank you, Sarah. Tom, what about the pilot feedback?", "Most of them liked the new search page.",
+                       "Good. Tom, can you write a short summary on the feedback for the team?", "Sure, I will share",
+                       "the feedback on Monday.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Tom | Write a short summary on the feedback for the team | none\n"
+                                 "ACTION: Tom | Share the feedback | Monday"), segs, sources(segs))  # fmt: skip
+    assert [(i.owner, i.text, i.due) for i in notes.items] == [
+        ("Tom", "Write a short summary on the feedback for the team", "Monday")]
+    segs = _unlabelled("David will take the database migration.", "David, please send a plan for the migration to the team by Friday.")
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: David | Take the database migration | none\n"
+                                 "ACTION: David | Send a plan for the migration to the team | Friday"), segs, sources(segs))  # fmt: skip
+    assert [(i.owner, i.text, i.due) for i in notes.items] == [
+        ("David", "Take the database migration", ""), ("David", "Send a plan for the migration to the team", "Friday")]

@@ -219,6 +219,7 @@ class Notes:
             if new.kind == "action" and names_nothing(new.text):
                 report.dropped_ungrounded.append(f"action: {new.text} (names nothing to do)")
                 continue
+            unheld_due = ""  # a due the lines do not give to the task as worded (it may be the item's it updates)
             if new.kind == "action":
                 attributed = _attribute(new, lines, report)
                 if attributed is None:
@@ -231,7 +232,7 @@ class Notes:
                     new = replace(new, text=split[0], due=split[1])
                 if new.due and not keeps_due(new.text, new.due, lines):
                     report.dues_dropped.append(f"{new.text} (due {new.due})")
-                    new = replace(new, due="")
+                    new, unheld_due = replace(new, due=""), new.due
             if new.kind == "decision" and not is_stated(new.kind, new.text, lines) and is_specific(new.text):
                 new = replace(new, kind="fact")  # a figure said as a plain statement is a fact, not a choice
             if new.kind == "fact" and not is_specific(new.text):
@@ -246,7 +247,11 @@ class Notes:
             if new.kind == "open" and not is_raised(new.text, lines):
                 report.dropped_ungrounded.append(f"open: {new.text} (no line asks it or leaves it open)")
                 continue
-            same = self._find(new)
+            same = self._find(new, refs, lines)
+            if same is not None and same.kind == "action" and unheld_due and not same.due and keeps_due(same.text, unheld_due, lines):
+                # "Share the feedback (Monday)" is the reply to "Tom, can you write a short summary ...?": the
+                # lines date the task as first worded.
+                new = replace(new, due=unheld_due)
             if (from_claim and same is not None and same.kind == "action" and new.owner
                     and (holder := owner_of(same.text, lines)) and _norm(holder) != _norm(new.owner)):
                 # Not the same task: the lines give this one to someone else. Stop 21's demo recap "David owns
@@ -280,7 +285,7 @@ class Notes:
         self._prune_restated()
         return report
 
-    def _find(self, new: Extracted) -> Item | None:
+    def _find(self, new: Extracted, refs: Sequence[tuple[int, float]] = (), lines: Sequence[Segment] = ()) -> Item | None:
         words = content_words(new.text)
         if new.corrects:  # the fact it corrects: same matter (two content words), a figure it does not hold
             figures = numbers(new.text)  # ("four interns this summer, not six" holds the old six too)
@@ -300,7 +305,30 @@ class Notes:
             score = overlap(words, item.words())
             if score > best_score:
                 best, best_score = item, score
+        if best_score < SAME_ITEM and (asked := self._same_request(new, refs, lines)) is not None:
+            return asked
         return best if best_score >= SAME_ITEM else None
+
+    def _same_request(self, new: Extracted, refs: Sequence[tuple[int, float]], lines: Sequence[Segment]) -> Item | None:
+        """The task a person was asked for, named again in their reply's words: stop 23's `make demo`
+        noted "Tom: Write a short summary on the feedback for the team" and "Tom: Share the feedback" (his
+        reply "Sure, I will share it on Monday", "it" filled in by the model), both resting on the line
+        asking him. Two of the person's tasks that rest on one request to them ("Tom, can you ...?") and
+        share a word are one task (the first wording stands; the new one's due updates it). A statement
+        that gives someone two tasks ("David owns the database migration. Please send a plan ...") is no
+        request, so its tasks stay apart."""
+        if new.kind != "action" or not new.owner or not refs:
+            return None
+        owner, words = new.owner.lower(), content_words(new.text)
+        requests = {seg.seq for seg in lines if "?" in seg.text and owner in seg.text.lower()}
+        asked = {seq for seq, _ in refs} & requests
+        if not asked:
+            return None
+        for item in self.items:
+            if (item.kind == "action" and _norm(item.owner) == _norm(new.owner) and words & item.words()
+                    and asked & {seq for seq, _ in item.refs}):  # fmt: skip
+                return item
+        return None
 
     def _duplicate_elsewhere(self, new: Extracted) -> bool:
         """A fact that only restates a decision or an action is not listed twice. (A decision that
