@@ -61,14 +61,22 @@ class CostModel:
 
     base_s: float
     per_window_s: float  # per second of encoder window
-    per_word_s: float  # per written word decoded
+    per_word_s: float  # per written word decoded (beam search: the beam the fit ran at, `fitted`)
     per_prompt_word_s: float  # per word of prompt
     per_chunk_s: float  # everything but Whisper, per chunk fed
     fitted: dict  # how and where it was fitted (machine, threads, beam, load, runs, error of the fit)
+    # Per written word decoded greedily (beam 1); 0 when the fit saw no greedy run. A policy whose interim
+    # decodes are greedy must be charged for them as such, or the clock says nothing about its latency.
+    per_word_greedy_s: float = 0.0
 
-    def run_seconds(self, window_s: float, words: int, prompt_words: int) -> float:
-        return max(0.0, self.base_s + self.per_window_s * window_s + self.per_word_s * words
+    def run_seconds(self, window_s: float, words: int, prompt_words: int, beam: int = 0) -> float:
+        per_word = self.per_word_greedy_s if beam == 1 and self.per_word_greedy_s else self.per_word_s
+        return max(0.0, self.base_s + self.per_window_s * window_s + per_word * words
                    + self.per_prompt_word_s * prompt_words)  # fmt: skip
+
+    def prices(self, beam: int) -> bool:
+        """Whether this model knows what a run at `beam` costs (the fitted beam, or greedy once fitted)."""
+        return beam == self.fitted.get("beam_size") or (beam == 1 and self.per_word_greedy_s > 0)
 
     @classmethod
     def load(cls, path: Path) -> CostModel:
@@ -114,10 +122,12 @@ class TaggedTranscriber(StreamingTranscriber):
         window = encoder_window_s(len(audio) / SAMPLE_RATE, self.cfg.encoder_pad_s)
         prompt_words = len(prompt.split()) if prompt else 0
         decoded = getattr(self.model, "last_words", len(words))
+        c = self.cfg
+        beam = c.final_beam_size if final and c.final_beam_size else c.beam_size  # as StreamingTranscriber._run
         self.runs.append({"window_s": window, "words": decoded, "prompt_words": prompt_words,
-                          "final": final, "seconds": seconds})  # fmt: skip
+                          "final": final, "beam": beam, "seconds": seconds})  # fmt: skip
         if self.cost is not None:
-            self._modelled += self.cost.run_seconds(window, decoded, prompt_words)
+            self._modelled += self.cost.run_seconds(window, decoded, prompt_words, beam)
         if final:
             self.finals.append({"start": round(self._buf_start, 2), "end": round(self._buf_start + len(audio) / SAMPLE_RATE, 2),
                                 "prompt": prompt, "text": caption_text(words)})  # fmt: skip
@@ -213,8 +223,10 @@ def offline_cached(model, audio_path: Path, reference: str, beam_size: int) -> f
 def fit_cost(runs: list[dict], per_chunk_s: float, meta: dict) -> CostModel:
     """Least squares of the measured run times on the cost model's terms; a term fitted negative (it
     explains nothing) is left out and the rest fitted again."""
-    names = ["base_s", "per_window_s", "per_word_s", "per_prompt_word_s"]
-    x = np.array([[1.0, r["window_s"], r["words"], r["prompt_words"]] for r in runs])
+    names = ["base_s", "per_window_s", "per_word_s", "per_prompt_word_s", "per_word_greedy_s"]
+    # A word decoded greedily costs less than one decoded with a beam: its own term (0 with no greedy run).
+    x = np.array([[1.0, r["window_s"], r["words"] * (r.get("beam", 5) != 1), r["prompt_words"],
+                   r["words"] * (r.get("beam", 5) == 1)] for r in runs])  # fmt: skip
     y = np.array([r["seconds"] for r in runs])
     used = np.ones(len(y), bool)
     for _ in range(2):  # the second pass without the runs a load spike slowed (3 MADs off the first fit)
@@ -286,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cost", type=Path, default=COST_FILE, help=f"the cost model (default {COST_FILE.name})")
     parser.add_argument("--fit-cost", type=Path, metavar="OUT",
                         help="run with measured costs and fit the cost model to them, written to OUT")  # fmt: skip
+    parser.add_argument("--fit-beams", default="",
+                        help="with --fit-cost: run the files once per beam size (e.g. 5,1), so the model prices "
+                             "greedy decodes too")  # fmt: skip
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # a line per decode
@@ -296,21 +311,33 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.audio:
         if not path.exists():
             parser.error(f"{path}: no such file or folder")
+    try:
+        beams = [int(b) for b in args.fit_beams.split(",") if b.strip()] if args.fit_beams else []
+    except ValueError:
+        parser.error(f"--fit-beams {args.fit_beams!r}: beam sizes separated by commas (5,1)")
+    if beams and not args.fit_cost:
+        parser.error("--fit-beams goes with --fit-cost")
     cost = None
     if args.clock == "model" and not args.fit_cost:
         try:
             cost = CostModel.load(args.cost)
         except ConfigError as exc:
             parser.error(str(exc))
+        for beam in {cfg.beam_size, cfg.final_beam_size or cfg.beam_size}:
+            if not cost.prices(beam):
+                parser.error(f"{args.cost}: the cost model was not fitted for beam {beam}; refit it with "
+                             f"--fit-cost OUT --fit-beams {cost.fitted.get('beam_size', 5)},{beam}")  # fmt: skip
     model = load_whisper(cfg.model, cfg.compute_type, cfg.threads)
     groups: dict[str, list[dict]] = {}
+    runs = [(cfg, "")] if not beams else [
+        (dataclasses.replace(cfg, beam_size=b, final_beam_size=0), f" (beam {b})") for b in beams]
     for path in args.audio:
         pairs = find_pairs(path) if path.is_dir() else [(path, path.with_suffix(".txt"))]
-        for audio_path, text_path in pairs:
+        for (audio_path, text_path), (run_cfg, tag) in ((p, r) for p in pairs for r in runs):
             audio = np.concatenate(list(read_file(audio_path)))
             reference = text_path.read_text()
-            result = simulate(audio, cfg, model, cost=cost)
-            result["file"] = audio_path.name
+            result = simulate(audio, run_cfg, model, cost=cost)
+            result["file"] = audio_path.name + tag
             result["wer"] = wer(reference, result["text"])
             result["reference_words"] = len(normalize(reference).split())
             if args.offline:
@@ -322,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     overall = summarise(files)
     per_group = {name: summarise(fs) for name, fs in groups.items()}
     if args.fit_cost:
-        meta = {"machine": platform.node(), "cpus": os.cpu_count(), "threads": cfg.threads, "beam_size": cfg.beam_size,
+        meta = {"machine": platform.node(), "cpus": os.cpu_count(), "threads": cfg.threads,
+                "beam_size": beams[0] if beams else cfg.beam_size, "beams": beams or [cfg.beam_size],
                 "model": cfg.model, "files": [f["file"] for f in files], "load_average": os.getloadavg(),
                 "date": time.strftime("%Y-%m-%d %H:%M")}  # fmt: skip
         per_chunk = float(np.mean([f["overhead_per_chunk_s"] for f in files]))

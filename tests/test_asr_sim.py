@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import time
@@ -86,7 +87,7 @@ def test_model_clock_commits_the_same_words_whatever_the_load():
     assert slow["words"] == fast["words"]
     assert slow["asr_runs"] == fast["asr_runs"] and slow["latencies"] == fast["latencies"]
     # The clock counted the model's cost, not the 0.4-s sleeps.
-    modelled = sum(cost.run_seconds(r["window_s"], r["words"], r["prompt_words"]) for r in slow["runs"])
+    modelled = sum(cost.run_seconds(r["window_s"], r["words"], r["prompt_words"], r["beam"]) for r in slow["runs"])
     assert slow["rtf_asr"] * len(audio) / SAMPLE_RATE == pytest.approx(modelled)
 
 
@@ -94,3 +95,30 @@ def test_model_clock_needs_a_cost_model(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         asr_sim.main([str(tmp_path), "--cost", str(tmp_path / "none.json")])
     assert info.value.code == 2 and "fit one with --fit-cost" in capsys.readouterr().err
+
+
+def test_cost_fit_prices_greedy_words_apart():
+    """Runs at beam 5 and beam 1 (as --fit-beams 5,1 makes them): the fit recovers each beam's cost per
+    word, and the model charges a greedy run its own price."""
+    rng = np.random.default_rng(7)
+    runs = []
+    for _ in range(80):
+        beam = int(rng.choice([1, 5]))
+        window, words, prompt = float(rng.uniform(10, 20)), int(rng.integers(2, 40)), int(rng.integers(0, 30))
+        seconds = 0.04 * window + (0.012 if beam == 1 else 0.04) * words + 0.008 * prompt
+        runs.append({"window_s": window, "words": words, "prompt_words": prompt, "beam": beam,
+                     "seconds": seconds + float(rng.normal(0, 0.002))})
+    fitted = asr_sim.fit_cost(runs, 0.0017, {"beam_size": 5, "beams": [5, 1]})
+    assert fitted.per_word_s == pytest.approx(0.04, abs=0.002)
+    assert fitted.per_word_greedy_s == pytest.approx(0.012, abs=0.002)
+    assert fitted.run_seconds(10, 20, 0, beam=1) < fitted.run_seconds(10, 20, 0, beam=5)
+    assert fitted.prices(1) and fitted.prices(5) and not fitted.prices(3)
+
+
+def test_model_clock_refuses_a_beam_it_was_not_fitted_for(tmp_path, capsys):
+    cost = asr_sim.CostModel.load(asr_sim.COST_FILE)
+    beam5_only = tmp_path / "cost.json"
+    beam5_only.write_text(json.dumps(dataclasses.asdict(dataclasses.replace(cost, per_word_greedy_s=0.0))))
+    with pytest.raises(SystemExit) as info:
+        asr_sim.main([str(tmp_path), "--cost", str(beam5_only), "--set", "beam_size=1", "final_beam_size=5"])
+    assert info.value.code == 2 and "not fitted for beam 1" in capsys.readouterr().err
