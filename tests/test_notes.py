@@ -1538,3 +1538,63 @@ def test_a_task_asked_for_and_accepted_in_other_words_is_one_task() -> None:
                                  "ACTION: David | Send a plan for the migration to the team | Friday"), segs, sources(segs))  # fmt: skip
     assert [(i.owner, i.text, i.due) for i in notes.items] == [
         ("David", "Take the database migration", ""), ("David", "Send a plan for the migration to the team", "Friday")]
+
+
+WEDDING = [
+    ("Rosa", "Big week. The Okafor wedding is Saturday, and the market on Sunday."),
+    ("Jen", "The wedding headcount is a hundred and forty-eight, all in."),
+    ("Luis", "For the wedding we drop the short rib, the main for the wedding is the braised chicken."),
+    ("Bev", "The wedding balance is four thousand two hundred, due before the event."),
+    ("Rosa", "Luis, can you pick up the chairs from Party Plus on Friday?"),
+    ("Luis", "Friday is braising day, for the chicken."),
+    ("Tariq", "The refrigerated van is three hundred and fifty for the day."),
+    ("Tariq", "I'll get them. The chairs are mine."),
+    ("Tariq", "I mean... yeah. It's tight, but it works."),
+    ("Rosa", "Fine. So that's a no on the van. Three hundred and fifty bucks for one day is silly, we do two runs."),
+]
+
+
+@pytest.fixture
+def wedding(tmp_path: Path):
+    segs = segments(WEDDING)
+    with SessionStore(tmp_path / "wedding.sqlite", "t") as s:
+        for seg in segs:
+            s.add_segment(seg)
+        yield s, segs
+
+
+def test_a_thing_never_named_among_the_meeting_s_own_words_is_not_discussed(wedding) -> None:
+    """Dev, stop 24: "How much does the new wedding cake cost?" of a catering meeting that says "wedding"
+    all along and never "cake" got a figure from the 1.5B model. Its noun decides; a word said once names
+    the thing short ("the main" for the main course) and the reply stands."""
+    s, segs = wedding
+    cake = answers.ground("How much does the new wedding cake cost?", "The new wedding cake costs $4,200.",
+                          sources(segs), s, (), segs)  # fmt: skip
+    assert cake.text.startswith(f'{NOT_DISCUSSED} It never mentions "cake".') and not cake.shown_as_generated
+    assert answers.unmentioned("Who will replace the wedding florist?", s) == ["florist"]
+    assert answers.unmentioned("When does the wedding truck come on Saturday?", s) == ["truck"]
+    main = answers.ground("What is the main course at the wedding?", "The main course is the braised chicken.",
+                          sources(segs), s, (), segs)  # fmt: skip
+    assert main.shown_as_generated
+    assert answers.unmentioned("How much does the refrigerated van cost?", s) == []
+    # The focus of a "How much do ... still owe?" question runs into its verb: no noun to judge by.
+    assert answers.unmentioned("How much do the Okafors still owe?", s) == []
+
+
+def test_a_who_question_the_model_left_unanswered_gets_the_owner_the_meeting_gives(wedding) -> None:
+    """Dev, stop 24: "Who will replace Luis on the chair pickup?" -> "Luis will replace Luis on the chair
+    pickup." (no answer); the notes give the chairs to Tariq, on a line naming the chairs."""
+    s, segs = wedding
+    got = answers.ground("Who will replace Luis on the chair pickup?", "Luis will replace Luis on the chair pickup.",
+                         sources(segs), s, (), segs, [("Tariq", "Pick up the chairs from Party Plus")])  # fmt: skip
+    assert got.text.startswith("Tariq (") and "The chairs are mine" in got.text and not got.shown_as_generated
+    # A line naming the owner about something else is no evidence that the task is theirs.
+    assert answers._naming_line("Tariq", "Book the florist", s) is None
+
+
+def test_a_figure_said_again_is_not_corrected_by_it(wedding) -> None:
+    """Dev, stop 24: the van's price said again beside "two runs" (and after "I mean") is no correction."""
+    s, segs = wedding
+    got = answers.ground("How much does the refrigerated van cost?", "The refrigerated van costs $350 for one day.",
+                         sources(segs), s, (), segs)  # fmt: skip
+    assert got.shown_as_generated and got.text == "The refrigerated van costs $350 for one day."

@@ -106,34 +106,67 @@ FRAME_WORDS = frozenset(
 
 
 _AUX = r"(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|gets?|got)"
+_NOT_AUX = rf"(?!{_AUX}\b)"
 _PLACE = r"(?:of|for|at|in|on|to|from|with|about|this|that|next|last|cost|costs)"
+_PARTICLE = r"(?:\s+(?:up|over|out|off|on|in|back|around))?"
 _FOCUS = (  # what a question asks about: the thing it names, before its verb or its first preposition
     re.compile(rf"^which\s+(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
     re.compile(rf"^what\s+(?!{_AUX}\b)(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
     re.compile(rf"^(?:who|what|when|where)\s+(?:is|are|was|were)\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
                re.IGNORECASE),
     re.compile(rf"^how\s+(?:many|much)\s+(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
+    re.compile(rf"^how\s+(?:much|big|large)\s+{_AUX}\s+the\s+(?P<f>[\w' -]+?)\s+costs?\b", re.IGNORECASE),
+    # The object of a "who" question's verb: "Who will replace the school nurse?" -> school nurse.
+    re.compile(rf"^who(?:'s|\s+(?:will|is|are|was|would|should|can)(?:\s+going\s+to)?)\s+[\w'-]+{_PARTICLE}\s+the\s+"
+               rf"(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
+    # The subject of a "when" question's verb: "When does the delivery truck come on Saturday?" -> delivery truck.
+    re.compile(rf"^when\s+(?:will|does|do|did)\s+the\s+(?P<f>[\w'-]+(?:\s+[\w'-]+)?)\s+(?!be\b){_NOT_AUX}[\w'-]+{_PARTICLE}"
+               rf"(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
+    # Last, as a fallback: "How much do the Okafors still owe?" -> okafors, still, owe (runs into its verb).
     re.compile(rf"^how\s+(?:much|big|large)\s+{_AUX}\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
                re.IGNORECASE),
 )
+# The forms whose focus ends on the thing's noun: all but the fallback, whose focus may end on a verb.
+HEADED = frozenset(range(len(_FOCUS) - 1))
+
+
+def _focus(question: str) -> tuple[list[str], bool]:
+    """The focus's search words and whether its last word is its head noun."""
+    for k, pattern in enumerate(_FOCUS):
+        if m := pattern.match(question.strip()):
+            return [w for w in keywords(m.group("f")) if w not in FRAME_WORDS], k in HEADED
+    return [], False
 
 
 def focus(question: str) -> list[str]:
     """The search words of the thing a question asks about ("Which cloud region was affected?" ->
     cloud, region; "Who is the new CFO?" -> cfo), or none when its form does not say ("Why ...?")."""
-    for pattern in _FOCUS:
-        if m := pattern.match(question.strip()):
-            return [w for w in keywords(m.group("f")) if w not in FRAME_WORDS]
-    return []
+    return _focus(question)[0]
+
+
+COMMON_LINES = 3  # lines a word is said in, at least, to be the meeting's own word rather than a thing's name
 
 
 def unmentioned(question: str, store: StoreBase) -> list[str]:
-    """The words of what the question asks about, when no stored line holds any of them (the store's own
-    stemming: "renting" is found by "rent"): "Which cloud region was affected?" asked of a meeting that
-    never said "cloud" or "region". A question whose subject the meeting names in part ("the main
-    course", said "the main") or whose form names none gets no such verdict."""
-    words = focus(question)
-    return words if words and not any(store.mentions(w) for w in words) else []
+    """The words of what the question asks about that show the meeting never named it (the store's own
+    stemming: "renting" is found by "rent"): every word, when no stored line holds any ("Which cloud
+    region was affected?" asked of a meeting that never said "cloud" or "region"); or its noun, when no
+    line holds that and the rest are only words the meeting says all along ("How much does the new
+    wedding cake cost?" of a catering meeting saying "wedding" in seven lines and never "cake"; the 1.5B
+    model gave it a hundred dollars, and the napkins "ordered for 100"). A word said in a line or two
+    is the thing's name said short: "the main" for the main course, "the induction ones" for the
+    induction chafers. A question whose form names nothing gets no such verdict."""
+    words, headed = _focus(question)
+    if not words:
+        return []
+    said = [w for w in words if store.mentions(w)]
+    if not said:
+        return words
+    head = words[-1]
+    if headed and len(words) > 1 and head not in said and all(
+            store.mention_count(w, COMMON_LINES) >= COMMON_LINES for w in said):  # fmt: skip
+        return [head]
+    return []
 
 
 def ground(
@@ -152,8 +185,12 @@ def ground(
     reply = _LABEL.sub("", " ".join(reply.split()))
     unfounded = "" if abstains(reply) or _restates(question, reply) else _unfounded(question, reply, store)
     if abstains(reply) or _restates(question, reply) or unfounded:
-        closest = _closest(question, store)
         why = unfounded or "the model abstained"
+        if (given := _given_to(question, store, window, owned, why)) is not None:
+            # "Who will replace Luis on the chair pickup?" -> "Luis will replace Luis ..." (the 1.5B model,
+            # a dev meeting): the task asked about has an owner all the same, "The chairs are mine" (Tariq).
+            return given
+        closest = _closest(question, store)
         if closest is not None and (read := _read_off(question, closest, store)):
             return _quoting(read, closest, f"{why}; the closest line gives it")
         text = NOT_DISCUSSED + (f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
@@ -387,15 +424,32 @@ def _noted(question: str, owned: Sequence[tuple[str, str]]) -> tuple[str, str] |
     return person, next(task for score, owner, task in scored if score == top and owner == person)
 
 
+def _given_to(question: str, store: StoreBase, window: Sequence[Segment], owned: Sequence[tuple[str, str]],
+              why: str) -> Grounded | None:  # fmt: skip
+    """For a "who" question the model left unanswered: the person the meeting gives the task asked about
+    to, from the line that gives it (`_giver`) or the notes' owner with a line naming them with the task
+    (`_noted`), quoted; None when neither says."""
+    if not question.strip().lower().startswith("who"):
+        return None
+    if (claim := _giver(question, store, window)) is not None:
+        return _person_quoting(claim.person, claim.sentence, f"{why}; the meeting gives it to {claim.person}")
+    if (noted := _noted(question, owned)) is not None and (line := _naming_line(*noted, store)) is not None:
+        return _quoting(noted[0], line, f"{why}; the notes give the task to {noted[0]}")
+    return None
+
+
 def _naming_line(person: str, task: str, store: StoreBase) -> Citation | None:
-    """The stored sentence that names (or was spoken by) `person` with most of the task's words."""
-    words = content_words(task) | content_words(person)
+    """The stored sentence that names (or was spoken by) `person` with most of the task's words, one at
+    least: a line naming them about something else ("Good. Please put it on the school calendar.") is no
+    evidence that the task is theirs."""
+    task_words = content_words(task) - content_words(person)
+    words = task_words | content_words(person)
     best, best_score = None, 0
     for hit in store.search(f"{person} {task}", limit=12):
         sentence = _whole_sentence(hit, store)
         said = content_words(sentence.text) | content_words(" ".join(s.speaker or "" for s in store.around(hit.seq, 0, 0)))
         score = len(words & said)
-        if person.lower() in said and score > best_score:
+        if person.lower() in said and task_words & said and score > best_score:
             best, best_score = sentence, score
     return best
 
@@ -437,6 +491,12 @@ def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequ
     return ""
 
 
+def _denies(text: str, figures: set[str]) -> bool:
+    """Whether `text` says one of `figures` only to deny it ("four interns, not six", "150 rather than 140")."""
+    words = normalise(text)
+    return any(w in figures and k and words[k - 1] in ("not", "than", "of") for k, w in enumerate(words))
+
+
 def _correction_of(question: str, text: str, store: StoreBase) -> Citation | None:
     """The stored sentence that corrects a figure `text` gives, if one does: a later sentence on the same
     matter (two content words shared with the one holding the figure, one with the question) with other
@@ -456,6 +516,12 @@ def _correction_of(question: str, text: str, store: StoreBase) -> Citation | Non
                         and len(matter & content_words(h.text)) >= 2 and asked & content_words(h.text)),
                        key=lambda h: -h.seq)  # fmt: skip
         for fix in later:
+            if said & numbers(fix.text) and not _denies(fix.text, said) and not CORRECTION.search(fix.text):
+                # Said again, it stands: "Three hundred and fifty bucks for one day is silly, we do two runs"
+                # repeats the van's price (its "two runs" are no correction of it, nor the "I mean" of the
+                # line before a cue). "Sorry, twelve hundred was just the tables ... it was fourteen hundred
+                # and sixty" says the old figure too, and corrects it in its own words.
+                continue
             turn = " ".join(seg.text for seg in store.around(fix.seq, 2, 0))
             if CORRECTION.search(turn[-(len(fix.text) + 160):]):
                 return fix

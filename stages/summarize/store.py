@@ -349,6 +349,10 @@ class StoreBase(ABC):
         finds "rent"): what the answer checks use to tell a question's subject the meeting never named."""
         return bool(self._match([word], 1, None))
 
+    def mention_count(self, word: str, cap: int) -> int:
+        """How many stored segments hold `word` (stemmed as `mentions` does), counted up to `cap`."""
+        return len(self._match([word], cap, None))
+
     @abstractmethod
     def _match(self, alternatives: list[str], limit: int, before_seq: int | None) -> list[Citation]:
         """Segments holding any of `alternatives` (words, or word pairs as phrases), best ranked first.

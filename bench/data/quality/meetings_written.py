@@ -95,6 +95,13 @@ CATERING_WEEK = Written(
          "How many servers are confirmed for Saturday?", [["6"]], ["8"]),
         ("induction.how_much.in", "how_much", "Three. One's dead.", "Best thing anyone's said today",
          "How many induction chafers do they have that work?", [["3"]], ["4"]),
+        # Added in stop 24: the shapes of the never-discussed questions below, answerable (dev only).
+        ("van.how_much.in", "how_much", "Three hundred and fifty for the day", "So that's a no on the van",
+         "How much does the refrigerated van cost?", [["350"]], ["500"]),
+        ("short_rib.how_much.in", "how_much", "Short rib is up to eleven dollars a pound", "we're making basically nothing",
+         "How much does short rib cost per pound this week?", [["11"]], ["8"]),
+        ("chairs.replace.in", "who", "The chairs are mine", "you need to see the loading dock",
+         "Who will replace Luis on the chair pickup?", [["Tariq"]], ["Luis"]),
     ],
     nevers=[
         ("Which wine was chosen for the wedding toast?", ["wine", "toast"]),
@@ -102,6 +109,12 @@ CATERING_WEEK = Written(
         ("When does the wedding ceremony start?", ["ceremony"]),
         ("How much does the catering liability insurance cost?", ["insurance", "liability"]),
         ("Who is the photographer for the Okafor wedding?", ["photographer", "photo", "photos", "photograph"]),
+        # Added in stop 24: the thing asked about is never said, the words around it are (dev only).
+        ("How much does the new wedding cake cost?", ["cake", "cakes"]),
+        ("Who will replace the market cashier?", ["cashier", "cashiers"]),
+        ("How many wedding napkins were ordered?", ["napkin", "napkins"]),
+        ("When does the delivery truck come on Saturday?", ["truck", "trucks"]),
+        ("What is the price of the market permit?", ["permit", "permits"]),
     ],
     noise=[
         ("honda", "Whose silver Honda is that in the alley?", [["honda"]]),
@@ -192,6 +205,9 @@ LIBRARY_VOLUNTEERS = Written(
          "What hours is the book sale open?", [["9", "nine"], ["3", "three"]], []),
         ("homework.when.in", "when", "Monday and Wednesday afternoons", "Photos or it didn't happen",
          "When is homework help this summer?", [["monday", "wednesday"]], []),
+        # Added in stop 24: the shape of a never-discussed question below, answerable (dev only).
+        ("orientation.replace.in", "who", "I've got the orientation", "Three hundred! Last year",
+         "Who will take over the orientation from Mei?", [["Kath"]], ["Mei"]),
     ],
     nevers=[
         ("Which author is visiting for the summer reading kickoff?", ["author", "authors", "writer"]),
@@ -200,6 +216,12 @@ LIBRARY_VOLUNTEERS = Written(
         ("How many laptops are lent out for homework help?",
          ["laptop", "laptops", "chromebook", "chromebooks", "computer", "computers"]),
         ("How long does the late-fee amnesty for overdue books last?", ["amnesty", "late fee", "late fees", "overdue"]),
+        # Added in stop 24: the thing asked about is never said, the words around it are (dev only).
+        ("How much does the new volunteer printer cost?", ["printer", "printers"]),
+        ("Who will replace the branch security guard?", ["guard", "guards", "security"]),
+        ("How many volunteer badges were ordered?", ["badge", "badges"]),
+        ("When does the book sale banner go up?", ["banner", "banners"]),
+        ("What snacks are served at the kickoff?", ["snack", "snacks"]),
     ],
     noise=[
         ("rabbit", "the thing with the rabbit again", [["rabbit"]]),
