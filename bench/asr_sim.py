@@ -2,7 +2,8 @@
 
     python -m bench.asr_sim samples/meeting.ogg [--json OUT] [--set step_s=0.8 ...]
     python -m bench.asr_sim bench/out/asr_sets/dev/* --offline --json OUT   # per set, with streaming/offline
-    python -m bench.asr_sim samples/human --fit-cost bench/results/asr_sim_cost.json   # refit the clock
+    python -m bench.asr_sim samples/meeting.ogg samples/human --fit-cost bench/results/asr_sim_cost.json \
+        --fit-beams 5,1 --set threads=1   # refit the clock (beside one other busy process, as transcribe runs)
 
 bench.asr is the measurement of record (real processes, real time). This runs the same
 StreamingTranscriber on the same 100 ms chunks, but keeps a virtual clock instead of waiting: a chunk
