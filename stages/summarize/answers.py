@@ -120,7 +120,7 @@ _FOCUS = (  # what a question asks about: the thing it names, before its verb or
     re.compile(rf"^who(?:'s|\s+(?:will|is|are|was|would|should|can)(?:\s+going\s+to)?)\s+[\w'-]+{_PARTICLE}\s+the\s+"
                rf"(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
     # The subject of a "when" question's verb: "When does the delivery truck come on Saturday?" -> delivery truck.
-    re.compile(rf"^when\s+(?:will|does|do|did)\s+the\s+(?P<f>[\w'-]+(?:\s+[\w'-]+)?)\s+(?!be\b){_NOT_AUX}[\w'-]+{_PARTICLE}"
+    re.compile(rf"^when\s+(?:will|does|do|did)\s+the\s+(?P<f>[\w'-]+(?:\s+[\w'-]+){{0,2}}?)\s+(?!be\b){_NOT_AUX}[\w'-]+{_PARTICLE}"
                rf"(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
     # Last, as a fallback: "How much do the Okafors still owe?" -> okafors, still, owe (runs into its verb).
     re.compile(rf"^how\s+(?:much|big|large)\s+{_AUX}\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
