@@ -1186,14 +1186,21 @@ HALL = [
 ]
 
 
-@pytest.fixture
-def hall(tmp_path: Path):
-    """The HALL meeting stored, and its segments (the window)."""
-    segs = segments(HALL)
-    with SessionStore(tmp_path / "hall.sqlite", "t") as s:
+@contextmanager
+def _stored(path: Path, lines: list[tuple[str, str]]) -> Iterator[tuple[SessionStore, list[Segment]]]:
+    """A meeting's lines stored in a session at `path`, and its segments (the window)."""
+    segs = segments(lines)
+    with SessionStore(path, "t") as s:
         for seg in segs:
             s.add_segment(seg)
         yield s, segs
+
+
+@pytest.fixture
+def hall(tmp_path: Path):
+    """The HALL meeting stored, and its segments (the window)."""
+    with _stored(tmp_path / "hall.sqlite", HALL) as stored:
+        yield stored
 
 
 def test_a_question_about_something_never_named_is_not_answered_by_something_near_it(hall) -> None:
@@ -1556,11 +1563,9 @@ WEDDING = [
 
 @pytest.fixture
 def wedding(tmp_path: Path):
-    segs = segments(WEDDING)
-    with SessionStore(tmp_path / "wedding.sqlite", "t") as s:
-        for seg in segs:
-            s.add_segment(seg)
-        yield s, segs
+    """The WEDDING meeting stored, and its segments."""
+    with _stored(tmp_path / "wedding.sqlite", WEDDING) as stored:
+        yield stored
 
 
 def test_a_thing_never_named_among_the_meeting_s_own_words_is_not_discussed(wedding) -> None:
