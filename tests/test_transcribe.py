@@ -133,7 +133,9 @@ def test_prompt_is_the_committed_text_within_an_utterance(speech_wav, across):
     speech = read_all(speech_wav)[: 3 * SAMPLE_RATE]
     pause = np.zeros(2 * SAMPLE_RATE, np.float32)
     model = ScriptedWhisper()
-    cfg = TranscribeConfig(prompt_across_utterances=across, partials=False)
+    # step_s 1: the scripted words spread over whatever buffer a decode gets, so they move between decodes
+    # as no real hypothesis does; at the default 0.5-s step LocalAgreement sees them slide.
+    cfg = TranscribeConfig(prompt_across_utterances=across, partials=False, step_s=1.0)
     messages, _ = stream(model, np.concatenate([speech, pause, speech, pause]), cfg)
     assert committed_text(messages).count("alpha") == 2, model.prompts  # two utterances, each committed once
     second = model.prompts[len(model.prompts) // 2 + 1 :]  # decodes of the second utterance
@@ -151,7 +153,7 @@ def test_prompt_carried_across_utterances_leaves_out_doubted_words_and_keeps_the
     speech = read_all(speech_wav)[: 3 * SAMPLE_RATE]
     pause = np.zeros(2 * SAMPLE_RATE, np.float32)
     model = ScriptedWhisper(probs=(0.9, 0.2, 0.9))
-    cfg = TranscribeConfig(prompt_min_prob=min_prob, prompt_across_words=last_words, partials=False)
+    cfg = TranscribeConfig(prompt_min_prob=min_prob, prompt_across_words=last_words, partials=False, step_s=1.0)
     messages, _ = stream(model, np.concatenate([speech, pause, speech, pause]), cfg)
     assert committed_text(messages).split() == ["alpha", "beta", "gamma"] * 2  # the transcript keeps every word
     second = model.prompts[len(model.prompts) // 2 + 1 :]  # decodes of the second utterance
