@@ -149,10 +149,7 @@ class TranscribeConfig:
     threads: int = 0  # CPU threads for Whisper; 0 = half the cores, at most $OMP_NUM_THREADS (auto_threads)
     beam_size: int = 5  # with the short encoder window a beam costs ~20% more per run and saves a third of the errors
     language: str = "en"
-    # Minimum new speech between two Whisper runs on the buffer. A word waits for two runs, so this sets
-    # the caption latency: 0.5 s gave median 1.97 s (dev) / 1.83 s (test) against 2.50 / 2.40 s at 1.0, at
-    # 1.19x / 1.05x offline WER (1.14x / 1.04x) and 0.48 / 0.45 of a core (bench.asr_sim, stop 24).
-    step_s: float = 0.5
+    step_s: float = 1.0  # minimum new speech between two Whisper runs on the buffer
     max_buffer_s: float = 12.0  # trim the buffer at a committed word boundary beyond this (memory bound)
     silence_flush_s: float = 0.5  # this much silence after speech ends an utterance: commit everything
     # A word still unagreed this long after it was spoken is committed anyway. 6 rather than 4: with the
