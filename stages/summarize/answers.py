@@ -159,12 +159,12 @@ def unmentioned(question: str, store: StoreBase) -> list[str]:
     words, headed = _focus(question)
     if not words:
         return []
-    said = [w for w in words if store.mentions(w)]
+    lines = {w: store.mention_count(w, COMMON_LINES) for w in words}  # one search per word, capped
+    said = [w for w in words if lines[w]]
     if not said:
         return words
     head = words[-1]
-    if headed and len(words) > 1 and head not in said and all(
-            store.mention_count(w, COMMON_LINES) >= COMMON_LINES for w in said):  # fmt: skip
+    if headed and len(words) > 1 and head not in said and all(lines[w] >= COMMON_LINES for w in said):
         return [head]
     return []
 

@@ -347,7 +347,7 @@ class StoreBase(ABC):
     def mentions(self, word: str) -> bool:
         """Whether any stored segment holds `word`, as the backend's full-text search stems it ("renting"
         finds "rent"): what the answer checks use to tell a question's subject the meeting never named."""
-        return bool(self._match([word], 1, None))
+        return self.mention_count(word, 1) > 0
 
     def mention_count(self, word: str, cap: int) -> int:
         """How many stored segments hold `word` (stemmed as `mentions` does), counted up to `cap`."""
