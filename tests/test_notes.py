@@ -1547,6 +1547,29 @@ def test_a_task_asked_for_and_accepted_in_other_words_is_one_task() -> None:
         ("David", "Take the database migration", ""), ("David", "Send a plan for the migration to the team", "Friday")]
 
 
+
+def test_a_recap_restating_a_task_in_other_words_is_the_same_task() -> None:
+    """Stop 24's `make demo`: the recap's "Tom will ... share the pilot summary on Monday" was listed beside
+    "Write a short summary on the feedback for the team (due Monday)". One person's tasks due the same
+    day naming the same thing are one; sharing only a verb ("Send the invoice", "Send the agenda") keeps
+    them apart."""
+    segs = _unlabelled("Tom, can you write a short summary on the feedback for the team?", "Sure, I will share it on Monday.")
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Tom | Write a short summary on the feedback for the team | Monday"), segs,
+                sources(segs))  # fmt: skip
+    recap = [Segment("t", 10, "So, to summarize. Tom will move the campaign and share the pilot summary on Monday.", 40.0, 44.0, ())]
+    notes.merge(parse_extraction("ACTION: Tom | Share the pilot summary | Monday"), recap, sources([*segs, *recap]), segs)
+    tasks = [(i.owner, i.text, i.due) for i in notes.items if i.kind == "action" and i.owner == "Tom"]
+    assert ("Tom", "Write a short summary on the feedback for the team", "Monday") in tasks
+    assert not any(text == "Share the pilot summary" for _, text, _ in tasks), tasks
+    segs = _unlabelled("Maria, please send the invoice to the client by Friday.",
+                       "And Maria, send the agenda to the board by Friday too.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Maria | Send the invoice to the client | Friday\n"
+                                 "ACTION: Maria | Send the agenda to the board | Friday"), segs, sources(segs))  # fmt: skip
+    assert len([i for i in notes.items if i.kind == "action"]) == 2, notes.render()
+
+
 WEDDING = [
     ("Rosa", "Big week. The Okafor wedding is Saturday, and the market on Sunday."),
     ("Jen", "The wedding headcount is a hundred and forty-eight, all in."),

@@ -35,11 +35,13 @@ from stages.summarize.checks import (
     says_about,
 )
 from stages.summarize.grounding import (
+    OPENING_VERBS,
     TASK_VERBS,
     Sources,
     content_words,
     names,
     numbers,
+    stem,
 )
 from stages.summarize.owners import (
     as_action,
@@ -307,7 +309,25 @@ class Notes:
                 best, best_score = item, score
         if best_score < SAME_ITEM and (asked := self._same_request(new, refs, lines)) is not None:
             return asked
+        if best_score < SAME_ITEM and (again := self._same_deliverable(new)) is not None:
+            return again
         return best if best_score >= SAME_ITEM else None
+
+    def _same_deliverable(self, new: Extracted) -> Item | None:
+        """A task restated in other words: stop 24's `make demo` listed "Tom: Write a short summary on
+        the feedback for the team (due Monday)" and, from the recap "Tom will ... share the pilot summary on
+        Monday", "Tom: Share the pilot summary (due Monday)". One person's two tasks due the same day that
+        name the same thing are one task (the first wording stands). Both the owner and the due must be
+        given, and the shared word must be a thing, not a task verb: "Send the invoice" and "Send the
+        agenda", both Maria's by Friday, stay apart."""
+        if new.kind != "action" or not new.owner or not new.due:
+            return None
+        words = content_words(new.text) - _VERB_STEMS
+        for item in self.items:
+            if (item.kind == "action" and _norm(item.owner) == _norm(new.owner) and item.due
+                    and _norm(item.due) == _norm(new.due) and words & item.words()):  # fmt: skip
+                return item
+        return None
 
     def _same_request(self, new: Extracted, refs: Sequence[tuple[int, float]], lines: Sequence[Segment]) -> Item | None:
         """The task a person was asked for, named again in their reply's words: stop 23's `make demo`
@@ -470,6 +490,9 @@ def _as_extraction(item: Item) -> str:
     if item.kind == "action":
         return f"ACTION: {item.owner or 'none'} | {item.text} | {item.due or 'none'}"
     return f"{item.kind.upper()}: {item.text}"
+
+
+_VERB_STEMS = frozenset(stem(v) for v in OPENING_VERBS)
 
 
 def _norm(text: str) -> str:
