@@ -246,8 +246,16 @@ class CachedEncoder:
         return self.cache[key]
 
 
-def label_recording(rec: Recording, encoder, cfg: TranscribeConfig, seed: int = 0) -> list[tuple[float, float, str | None]]:  # noqa: ANN001
-    """(start, end, label) of committed fragments, labelled as transcribe labels them."""
+# Committed fragment lengths (uniform): LocalAgreement commits what two decodes agree on, a few words
+# each `step_s` of new audio; at step_s 0.5 a commit holds half as much speech.
+FRAGMENT_S = (0.3, 3.0)
+SHORT_FRAGMENT_S = (0.2, 1.5)
+
+
+def label_recording(rec: Recording, encoder, cfg: TranscribeConfig, seed: int = 0,  # noqa: ANN001
+                    fragments: tuple[float, float] = FRAGMENT_S) -> list[tuple[float, float, str | None]]:  # fmt: skip
+    """(start, end, label) of committed fragments of `fragments` seconds (uniform), labelled as
+    transcribe labels them."""
     rng = random.Random(seed)
     labeler = labeler_for(encoder, cfg)
     out = []
@@ -255,7 +263,7 @@ def label_recording(rec: Recording, encoder, cfg: TranscribeConfig, seed: int = 
         buf_from = max(0.0, run_start - cfg.pre_roll_s)
         a = run_start
         while a < run_end - 1e-3:
-            b = min(run_end, a + rng.uniform(0.3, 3.0))
+            b = min(run_end, a + rng.uniform(*fragments))
             if run_end - b < 0.3:
                 b = run_end
             lo = max(buf_from, b - cfg.max_buffer_s)
@@ -313,10 +321,10 @@ def der(turns: list[tuple[float, float, str]], hyp: list[tuple[float, float, str
             "speakers_true": len(speakers), "speakers_found": len(labels)}  # fmt: skip
 
 
-def evaluate(recs: list[Recording], encoder, cfg: TranscribeConfig) -> dict:  # noqa: ANN001
+def evaluate(recs: list[Recording], encoder, cfg: TranscribeConfig, fragments: tuple[float, float] = FRAGMENT_S) -> dict:  # noqa: ANN001
     per = {}
     for rec in recs:
-        hyp = label_recording(rec, encoder, cfg)
+        hyp = label_recording(rec, encoder, cfg, fragments=fragments)
         d = der(rec.turns, hyp)
         d["der_no_collar"] = der(rec.turns, hyp, 0.0)["der"]
         d["fragments"] = len(hyp)
@@ -402,6 +410,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--e2e", action="store_true", help="also run the first recording through real capture + transcribe")
     ap.add_argument("--speed", type=float, default=1.0, help="--e2e replay pacing (1 = real time, for latency)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a TranscribeConfig field")
+    ap.add_argument("--fragments", default="", metavar="LO,HI",
+                    help=f"committed fragment lengths in seconds (default: by the step transcribe takes with labels on, "
+                         f"max(step_s, speaker_step_s): {FRAGMENT_S} at 1.0, {SHORT_FRAGMENT_S} below)")  # fmt: skip
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -413,6 +424,11 @@ def main(argv: list[str] | None = None) -> int:
         default = getattr(TranscribeConfig(), key)
         overrides[key] = type(default)(value) if not isinstance(default, bool) else value == "true"
     cfg = replace(TranscribeConfig(speakers=True), **overrides)
+    if args.fragments:
+        lo, _, hi = args.fragments.partition(",")
+        fragments = (float(lo), float(hi))
+    else:
+        fragments = SHORT_FRAGMENT_S if max(cfg.step_s, cfg.speaker_step_s) < 1.0 else FRAGMENT_S
 
     from stages.speaker_model import SpeakerEncoder
 
@@ -426,9 +442,10 @@ def main(argv: list[str] | None = None) -> int:
         report["sweep"] = sweep(recs, encoder, cfg)
         best = report["sweep"][0]
         print("best on dev:", {k: v for k, v in best.items() if k.startswith("speaker_")}, f"DER {100 * best['der']:.1f}%")
-    result = evaluate(recs, encoder, cfg)
+    result = evaluate(recs, encoder, cfg, fragments)
+    report["fragments_s"] = list(fragments)
     report["settings"] = {k: getattr(cfg, k) for k in ("speaker_threshold", "speaker_switch_margin", "speaker_weight_cap",
-                                                       "speaker_min_speech_s", "speaker_context_s", "speaker_reliable_s",
+                                                       "step_s", "speaker_step_s", "speaker_min_speech_s", "speaker_context_s", "speaker_reliable_s",
                                                        "speaker_merge_threshold", "speaker_new_after", "max_speakers")}  # fmt: skip
     report |= result
     times = encoder.times

@@ -98,6 +98,8 @@ class StreamingTranscriber:
         self.cfg = cfg
         self.model = model
         self.speakers = None if speaker_encoder is None else labeler_for(speaker_encoder, cfg)
+        # Voice labels want longer segments than captions need (settings: speaker_step_s).
+        self.step_s = cfg.step_s if self.speakers is None else max(cfg.step_s, cfg.speaker_step_s)
         self.channels: ChannelTrack | None = None  # made by the first chunk that carries channel levels
         self.stream = stream
         self.vad = StreamingVad()
@@ -202,7 +204,7 @@ class StreamingTranscriber:
             self._silence = 0.0 if is_speech else self._silence + FRAME_S
         if self._silence >= c.silence_flush_s:
             yield from self._end_utterance(chunk.end)
-        elif self._new_speech >= max(c.step_s, self._step_floor()):
+        elif self._new_speech >= max(self.step_s, self._step_floor()):
             yield from self._step()
         self.counters.buffer_seconds = len(self._buf) / SAMPLE_RATE
 
