@@ -105,3 +105,30 @@ def test_a_copied_example_is_read_again_with_the_other_example(tmp_path) -> None
     assert len(asked) == 2 and prompts.EXTRACT_EXAMPLE in asked[0] and prompts.EXTRACT_EXAMPLE_ALT in asked[1]
     assert prompts.EXTRACT_EXAMPLE not in asked[1] and summarizer.counters.example_copies == 1
     assert "Coffee and pastries only at the market, no hot food" in notes and "Brightline" not in notes
+
+
+def test_a_minute_of_streaming_fragments_is_one_extraction() -> None:
+    """Streaming ASR commits a few words at a time; the extraction quotes them joined into sentences,
+    one line each. Counted per fragment, the per-line cost (time, speaker) was charged to every fragment:
+    a minute of speech at a 0.5-s step (~140 words in ~45 fragments) took two extractions, each costing
+    the whole request's prefill again. Counted per sentence it is one, and no sentence is split."""
+    from types import SimpleNamespace
+
+    from pipeline.messages import Segment, Word
+    from stages.summarize.summarizer import Summarizer
+
+    words = ("we will move the release to march twenty fourth because the migration needs more time " * 8).split()
+    segs, t = [], 0.0
+    for k in range(0, len(words), 3):  # fragments of three words; a sentence ends every twelve
+        part = words[k : k + 3]
+        text = " ".join(part) + ("." if (k // 3) % 4 == 3 else "")
+        ws = tuple(Word(w, t + 0.3 * i, t + 0.3 * i + 0.25, 0.9) for i, w in enumerate(part))
+        segs.append(Segment("s", len(segs), text, t, t + 0.9, ws))
+        t += 1.0
+    fake = SimpleNamespace(cfg=SimpleNamespace(extract_chunk_tokens=320))
+    chunks = Summarizer._chunks(fake, segs)
+    assert [s.seq for c in chunks for s in c] == [s.seq for s in segs]
+    assert len(chunks) == 1, [len(c) for c in chunks]
+    fake.cfg.extract_chunk_tokens = 120  # when it must split, it splits between sentences
+    chunks = Summarizer._chunks(fake, segs)
+    assert len(chunks) > 1 and all(c[-1].text.endswith(".") for c in chunks[:-1])

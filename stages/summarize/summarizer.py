@@ -190,15 +190,21 @@ class Summarizer:
         return self.summary
 
     def _chunks(self, stretch: list[Segment]) -> list[list[Segment]]:
+        """The stretch in whole sentences, at most `extract_chunk_tokens` of quoted transcript each.
+
+        Counted as `_extract` quotes it, one line per sentence: counted per segment, the time and
+        speaker each line costs were charged to every fragment streaming ASR commits (a 0.5-s step
+        commits a few words at a time), and a minute of speech took two extractions instead of one.
+        """
         chunks: list[list[Segment]] = []
         tokens = 0
-        for seg in stretch:
-            n = len(seg.text) // 4 + 8  # estimate: ~4 characters a token, plus the time and speaker
+        for sentence in joined(stretch):
+            n = len(sentence.text) // 4 + 8  # estimate: ~4 characters a token, plus the time and speaker
             if chunks and tokens + n <= self.cfg.extract_chunk_tokens:
-                chunks[-1].append(seg)
+                chunks[-1].extend(sentence.segments)
                 tokens += n
             else:
-                chunks.append([seg])
+                chunks.append(list(sentence.segments))
                 tokens = n
         return chunks
 
