@@ -207,8 +207,6 @@ def run_summarization(
     listeners = [Listener(summary, handle)]
     if not text_input:
         listeners.append(Listener(listen("sub", ep.captions, "captions", bind=False, topics=("partial",), security=cfg.security), handle))
-    if text_input:  # no transcribe beside it: the model may use every core (or as many as allowed)
-        cfg = replace(cfg, summarize=replace(cfg.summarize, threads=all_threads(cfg.summarize.threads)))
     upstream = replace(cfg, exit_after_eos=True)
     result = LiveResult()
     try:

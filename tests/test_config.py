@@ -70,11 +70,12 @@ def test_threads_auto_stays_within_omp_num_threads(monkeypatch):
     OMP_NUM_THREADS a shared machine or CI sets, nor more than the cores; a number in the config is
     taken as it is."""
     from pipeline import threads
-    from stages.settings import auto_threads
+    from stages.settings import auto_threads, model_threads
 
     monkeypatch.setattr(threads.os, "cpu_count", lambda: 16)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     assert threads.thread_cap() is None and threads.all_threads(0) == 16 and auto_threads(0) == 8
+    assert model_threads(0) == 16  # the language model takes what Whisper leaves idle (settings.py)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     assert threads.thread_cap() == 3 and threads.all_threads(0) == 3 and auto_threads(0) == 3
     monkeypatch.setenv("OMP_NUM_THREADS", "64")  # a cap above the cores is no reason for more threads

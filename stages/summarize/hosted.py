@@ -26,7 +26,7 @@ from pipeline.messages import (
     Status,
     Summary,
 )
-from stages.settings import AppConfig, auto_threads
+from stages.settings import AppConfig, model_threads
 from stages.summarize.store import StoreBase
 from stages.summarize.summarizer import Summarizer
 
@@ -52,7 +52,7 @@ class SharedModel:
         from stages.summarize import ModelConfig, chat_frame, load_model, prompts
 
         s = self.cfg.summarize
-        self._loaded = load_model(ModelConfig(s.model, dtype=s.dtype, threads=auto_threads(s.threads)))
+        self._loaded = load_model(ModelConfig(s.model, dtype=s.dtype, threads=model_threads(s.threads)))
         self._frame = chat_frame(self._loaded.tokenizer, prompts.SYSTEM, prompts.STREAM_HEADER)
         self.loads += 1
 
