@@ -65,6 +65,15 @@ def stats(values: list[float]) -> dict[str, Any]:
             "p90": round(ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], 3), "max": round(ordered[-1], 3)}  # fmt: skip
 
 
+def _latency(values: list[float]) -> dict[str, Any] | None:
+    """Median and p95 of caption latencies (paced audio replays only: at speed 0 they mean nothing)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return {"n": len(ordered), "median": round(statistics.median(ordered), 3),
+            "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 3)}  # fmt: skip
+
+
 def timing(rec: Recording, every_s: float) -> dict[str, Any]:
     """Times of summaries and answers; model time against audio time; summaries done before the next is due."""
     generated = []  # (summary record, its timings); a final that only re-marks the last summary took no time
@@ -95,6 +104,7 @@ def timing(rec: Recording, every_s: float) -> dict[str, Any]:
         "summaries_on_time": {"k": sum(on_time), "n": len(on_time)},
         "summary_s": stats(gen_s), "summary_ttft_s": stats(ttft), "answer_s": stats(answers),
         "answer_ttft_s": stats(answer_ttft), "load_s": round(rec.load_s, 1), "wall_s": round(rec.wall_s, 1),
+        "caption_latency_s": _latency(rec.caption_latency), "caption_shown_latency_s": _latency(rec.caption_shown_latency),
         "summaries": len(rec.summaries), "timing_keys": sorted({k for _, t in generated for k in t}),
     }  # fmt: skip
 

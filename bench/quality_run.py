@@ -61,6 +61,8 @@ class Recording:
     timings_by_summary: dict[int, dict[str, float]] = field(default_factory=dict)  # stage's summaries count -> times
     counters: dict[str, Any] = field(default_factory=dict)  # the last Status of summarize
     segments: list[dict[str, Any]] = field(default_factory=list)  # audio runs: the transcript as stored
+    caption_latency: list[float] = field(default_factory=list)  # audio runs: seconds per word, commit - spoken
+    caption_shown_latency: list[float] = field(default_factory=list)  # received on the summary socket - spoken
     audio_seconds: float = 0.0
     load_s: float = 0.0
     wall_s: float = 0.0
@@ -94,7 +96,13 @@ class Monitor:
             })  # fmt: skip
         elif isinstance(msg, Segment):
             self.rec.segments.append({"seq": msg.seq, "text": msg.text, "start": msg.start, "end": msg.end,
-                                      "speaker": msg.speaker})
+                                      "speaker": msg.speaker})  # fmt: skip
+            # Caption latency as a paced replay's user sees it: commit wall time minus the wall time
+            # the word's audio ended (Segment.clock), beside the model's own work.
+            if msg.wall:
+                shown = time.time()  # republished by summarize: what `run` and `replay` print
+                self.rec.caption_latency += [msg.wall - (w.end + msg.clock) for w in msg.words]
+                self.rec.caption_shown_latency += [shown - (w.end + msg.clock) for w in msg.words]
 
 
 def _status_where(sub: transport.Receiver, monitor: Monitor, ok: Callable[[dict], bool], timeout_s: float) -> dict:
@@ -253,5 +261,8 @@ def run_audio(audio: Path, gold: dict, preset: str, settings: dict | None = None
         for sub in sub_holder:
             sub.sock.close(linger=0)
         rec.audio_seconds = result.audio_seconds
+        if not cfg.capture.speed:
+            rec.caption_latency.clear()  # unpaced: audio arrives faster than it was spoken
+            rec.caption_shown_latency.clear()
     rec.wall_s = time.monotonic() - t_start
     return rec
