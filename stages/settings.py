@@ -159,8 +159,7 @@ class TranscribeConfig:
     # where 1.0 gave 2.40 / 6.57 s, WER 1.05x vs 1.04x offline, 0.45 vs 0.33 of a core.
     step_s: float = 0.5
     # With speaker labels on (`speakers`), the step is at least this: shorter steps commit shorter
-    # segments, and embedded in shorter pieces the voices split and blur (bench.diarization dev: DER 13.0%
-    # at 1.0, 17.9% at 0.5).
+    # segments, too short to embed one by one (bench.diarization dev: DER 13.1% at 1.0, 19.3% at 0.5).
     speaker_step_s: float = 1.0
     max_buffer_s: float = 12.0  # trim the buffer at a committed word boundary beyond this (memory bound)
     silence_flush_s: float = 0.5  # this much silence after speech ends an utterance: commit everything

@@ -8,11 +8,10 @@ speech the current speaker is kept unless another is better by `switch_margin`: 
 voice scatter, and a label flipping mid-sentence is worse than one that changes a segment late.
 
 `SpeakerLabeler` is what transcribe calls when it commits a segment: it picks the audio to embed from the
-utterance buffer (a short segment is widened to the encoder's 1.6-s window within the same speech),
-embeds it and clusters. Within one stretch of speech a segment is embedded once `min_speech_s` of
-segments have gone by since the last embedding; those between take the stretch's label (or none).
-Memory: (`max_speakers` + 4 pending) x 256 floats per stream; the audio is transcribe's own buffer,
-read and not kept.
+utterance buffer (a short segment is widened to the encoder's 1.6-s window within the same speech; a
+segment with under `min_speech_s` of audio takes the label of the segment before it in the same stretch,
+or none), embeds it and clusters. Memory: (`max_speakers` + 4 pending) x 256 floats per stream; the
+audio is transcribe's own buffer, read and not kept.
 """
 
 from __future__ import annotations
@@ -177,7 +176,6 @@ class SpeakerLabeler:
         self.counters = LabelerCounters()
         self._run: float | None = None  # identifies the stretch of speech of the last labelled segment
         self._last: int | None = None  # its speaker
-        self._unembedded = 0.0  # seconds of segments in this stretch labelled since its last embedding
 
     def label(self, buf: np.ndarray, buf_start: float, start: float, end: float, run: float) -> str | None:
         """The label of the segment spoken from `start` to `end` (audio times).
@@ -187,13 +185,7 @@ class SpeakerLabeler:
         consecutive segments of one stretch continue each other.
         """
         current = self._last if run == self._run else None
-        if current is None:
-            self._unembedded = 0.0
-        self._unembedded += end - start
-        # Short segments continue the stretch's speaker until `min_speech_s` of them have gone by
-        # unembedded: a per-segment test would let a short commit step (every segment under the
-        # minimum) stop embedding altogether, and a new voice would never be founded.
-        if self._unembedded < self.min_speech_s and current is not None:
+        if end - start < self.min_speech_s and current is not None:
             self.counters.continued += 1
             return label(current)
         audio = self._window(buf, buf_start, start, end)
@@ -203,7 +195,6 @@ class SpeakerLabeler:
             emb = self.encoder.embed(audio)
             self.counters.embed_seconds += time.perf_counter() - t0
             self.counters.embedded += 1
-            self._unembedded = 0.0
             speaker = self.clustering.assign(emb, current, len(audio) >= self.reliable_s * SAMPLE_RATE)
             self.counters.speakers = int(self.clustering.active.sum())
         if speaker is None:

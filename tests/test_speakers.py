@@ -120,20 +120,6 @@ def test_short_segments_continue_the_label_of_their_stretch(encoder, voices):
     assert labeler.label(audio[: SAMPLE_RATE // 2], 10.0, 10.0, 10.5, run=10.0) is None
 
 
-def test_a_run_of_short_segments_is_embedded_every_second_of_speech(encoder, voices):
-    """A commit step of 0.5 s commits segments under `min_speech_s` one after another: they continue the
-    label until a second of them has gone by, then one is embedded (a per-segment test never embedded
-    any, so a voice that only spoke in short segments was never found)."""
-    labeler = SpeakerLabeler(encoder, SETTINGS, min_speech_s=1.0)
-    audio = voices[FEMALE][0]
-    assert len(audio) >= 4 * SAMPLE_RATE
-    first = labeler.label(audio, 0.0, 0.0, 1.5, run=0.0)
-    got = [labeler.label(audio, 0.0, t, t + 0.4, run=0.0) for t in (1.5, 1.9, 2.3, 2.7, 3.1, 3.5)]
-    assert got == [first] * 6
-    # 0.4 + 0.4 continue, the third (1.2 s since the last embedding) is embedded; then again
-    assert (labeler.counters.embedded, labeler.counters.continued) == (3, 4)
-
-
 def unit(rng: np.random.Generator) -> np.ndarray:
     v = rng.standard_normal(256).astype(np.float32)
     return v / np.linalg.norm(v)
