@@ -412,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a TranscribeConfig field")
     ap.add_argument("--fragments", default="", metavar="LO,HI",
                     help=f"committed fragment lengths in seconds (default: by the step transcribe takes with labels on, "
-                         f"max(step_s, speaker_step_s): {FRAGMENT_S} at 1.0, {SHORT_FRAGMENT_S} below)")  # fmt: skip
+                         f"TranscribeConfig.step_for: {FRAGMENT_S} at 1.0, {SHORT_FRAGMENT_S} below)")  # fmt: skip
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -428,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         lo, _, hi = args.fragments.partition(",")
         fragments = (float(lo), float(hi))
     else:
-        fragments = SHORT_FRAGMENT_S if max(cfg.step_s, cfg.speaker_step_s) < 1.0 else FRAGMENT_S
+        fragments = SHORT_FRAGMENT_S if cfg.step_for(labelled=True) < 1.0 else FRAGMENT_S
 
     from stages.speaker_model import SpeakerEncoder
 

@@ -57,21 +57,22 @@ def transcript_of(gold_path: Path, raw: dict) -> Path:
     return ROOT / name if "/" in name else gold_path.parent / name
 
 
+def _at(ordered: list[float], q: float) -> float:
+    """The `q` quantile of sorted values (nearest rank below), rounded as every figure here is."""
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
+
+
 def stats(values: list[float]) -> dict[str, Any]:
     if not values:
         return {"n": 0}
     ordered = sorted(values)
-    return {"n": len(ordered), "median": round(statistics.median(ordered), 3),
-            "p90": round(ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], 3), "max": round(ordered[-1], 3)}  # fmt: skip
+    return {"n": len(ordered), "median": round(statistics.median(ordered), 3), "p90": _at(ordered, 0.9),
+            "max": round(ordered[-1], 3)}  # fmt: skip
 
 
 def _latency(values: list[float]) -> dict[str, Any] | None:
-    """Median and p95 of caption latencies (paced audio replays only: at speed 0 they mean nothing)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return {"n": len(ordered), "median": round(statistics.median(ordered), 3),
-            "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 3)}  # fmt: skip
+    """`stats` and the p95 of caption latencies (paced audio replays only: at speed 0 they mean nothing)."""
+    return stats(values) | {"p95": _at(sorted(values), 0.95)} if values else None
 
 
 def timing(rec: Recording, every_s: float) -> dict[str, Any]:

@@ -278,6 +278,10 @@ class TranscribeConfig:
     hosting: bool = False
     stream_idle_s: float = 30.0
 
+    def step_for(self, labelled: bool) -> float:
+        """The commit step transcribe takes: `step_s`, at least `speaker_step_s` with voice labels."""
+        return max(self.step_s, self.speaker_step_s) if labelled else self.step_s
+
     def __post_init__(self) -> None:
         _check(self.beam_size >= 1, f"beam_size must be >= 1, got {self.beam_size}")
         _check(0.2 <= self.step_s <= 10, f"step_s must be 0.2..10, got {self.step_s}")

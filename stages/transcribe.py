@@ -98,8 +98,7 @@ class StreamingTranscriber:
         self.cfg = cfg
         self.model = model
         self.speakers = None if speaker_encoder is None else labeler_for(speaker_encoder, cfg)
-        # Voice labels want longer segments than captions need (settings: speaker_step_s).
-        self.step_s = cfg.step_s if self.speakers is None else max(cfg.step_s, cfg.speaker_step_s)
+        self.step_s = cfg.step_for(self.speakers is not None)  # voice labels want longer segments
         self.channels: ChannelTrack | None = None  # made by the first chunk that carries channel levels
         self.stream = stream
         self.vad = StreamingVad()
