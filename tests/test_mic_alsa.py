@@ -165,7 +165,7 @@ def test_ctrl_c_on_a_stalled_device_ends_everything_and_keeps_the_words(tmp_path
     with fake_alsa(tmp_path, [FakeDevice("mic16", then="stall")], speech_wav) as alsa:
         index = device_index(sinkscribe, alsa.env, "mic16")
         cmd = sinkscribe(alsa.env, "transcribe", "--mic", "--device", index, "--config", config)
-        cmd.wait_for(lambda: "next week" in cmd.stdout, 90, "the recording's last words")
+        cmd.wait_for(lambda: "next week" in words_of(cmd.stdout), 90, "the recording's last words")
         cmd.wait_for(lambda: "delivered nothing" in cmd.stderr, 30, "a warning about the stalled device")
         took, left = cmd.ctrl_c()
     assert left == [], f"still running {3 * CTRL_C_S:.0f} s after Ctrl-C:\n{cmd.stderr[-3000:]}"
@@ -213,7 +213,7 @@ def test_run_on_a_48k_stereo_device_by_name(tmp_path, speech_wav, app_config, si
     with fake_alsa(tmp_path, [FakeDevice("usb48", 48_000, 2, exact=True)], speech_wav) as alsa:
         cmd = sinkscribe(alsa.env, "--log-level", "info", "run", "--device", "usb48", "--config", str(config),
                          "--session-dir", str(tmp_path / "sessions"))  # fmt: skip
-        cmd.wait_for(lambda: "next week" in cmd.stdout, 120, "the recording's last words")
+        cmd.wait_for(lambda: "next week" in words_of(cmd.stdout), 120, "the recording's last words")
         took, left = cmd.ctrl_c(limit_s=180)  # the final summary is written first
     assert left == [], cmd.stderr[-3000:]
     print(f"run ended {took:.1f} s after Ctrl-C")
