@@ -761,8 +761,8 @@ def test_a_recap_names_the_owner_of_a_task_an_unnamed_speaker_took() -> None:
     notes.merge([], first, sources(first))
     assert [(i.owner, i.text) for i in notes.items] == [("S2", "Fix the payment issues")]
     notes.merge([], recap, sources([*first, *recap]), first)
-    assert [(i.owner, i.text) for i in notes.items] == [("Sarah", "Fix the payment issues")]
-    assert notes.items[0].history == ["owner S2 -> Sarah at 00:15.0"]
+    assert [(i.owner, i.text, i.due) for i in notes.items] == [("Sarah", "Fix the payment issues", "Wednesday")]
+    assert notes.items[0].history == ["owner S2 -> Sarah at 00:15.0", "due none -> Wednesday at 00:15.0"]
 
 
 def test_the_person_thanked_next_took_the_unlabelled_task() -> None:
@@ -1416,7 +1416,9 @@ def test_a_said_task_is_not_the_task_its_lines_give_someone_else() -> None:
     notes.merge([], recap, sources([*segs, *recap]), segs)
     got = {(i.owner, i.text) for i in notes.items if i.kind == "action"}
     assert ("Sarah", "Write a test plan for the migration") in got
-    assert ("David", "Own the database migration and end the plan") in got
+    # Two tasks: a word between "and" and "the plan" is a verb, known or not (stop 25's demo lost the
+    # migration when the clause stayed one task and matched the model's "End the plan").
+    assert {("David", "Own the database migration"), ("David", "End the plan")} <= got
 
 
 def test_a_task_that_is_only_a_verb_and_a_pronoun_is_not_listed() -> None:
@@ -1626,3 +1628,82 @@ def test_a_figure_said_again_is_not_corrected_by_it(wedding) -> None:
     got = answers.ground("How much does the refrigerated van cost?", "The refrigerated van costs $350 for one day.",
                          sources(segs), s, (), segs)  # fmt: skip
     assert got.shown_as_generated and got.text == "The refrigerated van costs $350 for one day."
+
+
+def test_a_task_nobody_was_given_takes_the_owner_a_recap_gives_it() -> None:
+    """Stop 25's `make demo` heard "Great, David owns the database migration. Please send a plan to the team
+    by Friday" as "Great, game it owns ...": the plan had no owner and "Who will own the database
+    migration?" stayed open, until the recap "David owns the database migration and [s]end the plan by
+    Friday" (misheard again) named him. The first wording stands and takes the owner; the migration is
+    David's task and answers the question. A task due another day, or sharing only a verb, stays apart."""
+    segs = _unlabelled("Now, who will own the database migration?", "Sarah's team is busy with testing, so I will take it myself.",
+                       "Great, game it owns the database migration.", "Please send a plan to the team by Friday.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: none | Send the plan to the team | Friday\n"
+                                 "OPEN: Who will own the database migration?"), segs, sources(segs))  # fmt: skip
+    assert [(i.kind, i.owner) for i in notes.items] == [("action", ""), ("open", "")], notes.render()
+    recap = [Segment("t", 10, "David owns the database migration and end the plan by Friday.", 40.0, 44.0, ())]
+    notes.merge(parse_extraction("ACTION: David | End the plan by Friday"), recap, sources([*segs, *recap]), segs)
+    got = [(i.kind, i.owner, i.text, i.due) for i in notes.items]
+    assert ("action", "David", "Send the plan to the team", "Friday") in got, notes.render()
+    assert ("action", "David", "Own the database migration", "") in got, notes.render()
+    assert not any(text == "End the plan" for _, _, text, _ in got), notes.render()
+    assert not any(kind == "open" for kind, *_ in got), notes.render()
+
+    segs = _unlabelled("Somebody has to book the venue for the offsite by Friday.",
+                       "And Maria, send the agenda for the board by Monday.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: none | Book the venue for the offsite | Friday\n"
+                                 "ACTION: Maria | Send the agenda for the board | Monday"), segs, sources(segs))  # fmt: skip
+    assert [(i.owner, i.text) for i in notes.items] == [("", "Book the venue for the offsite"),
+                                                        ("Maria", "Send the agenda for the board")], notes.render()
+
+
+def test_a_recap_sentence_is_no_key_fact() -> None:
+    """Stop 25's `make demo` kept "Just summarize, the release moves to March 24th, David owns the database
+    migration and end the plan by Friday" as a key fact beside the decision and the tasks it repeats. A
+    sentence that restates two items or more is dropped; one with a figure of its own stays."""
+    segs = _unlabelled("We have decided to move the release date from March 10 to March 24.",
+                       "David owns the database migration. Please send a plan to the team by Friday.",
+                       "So, just summarize, the release moves to March 24th, David owns the database migration "
+                       "and end the plan by Friday.",
+                       "To recap, the release moves to March 24 and the migration needs 2 hours of downtime.")  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction(
+        "DECISION: Move the release date from March 10 to March 24\n"
+        "ACTION: David | Send the plan to the team | Friday\n"
+        "FACT: So, just summarize, the release moves to March 24th, David owns the database migration and end "
+        "the plan by Friday\n"
+        "FACT: To recap, the release moves to March 24 and the migration needs 2 hours of downtime"), segs, sources(segs))
+    facts = [i.text for i in notes.items if i.kind == "fact"]
+    assert len(facts) == 1 and facts[0].endswith("the migration needs 2 hours of downtime"), notes.render()
+
+
+def test_an_accepted_request_takes_the_date_of_the_reply() -> None:
+    """"Tom, can you write a short summary on the feedback for the team?" / "Sure, I will share it on
+    Monday.": the summary is Tom's, due Monday (stop 25's `make demo` listed it undated, and the recap's
+    "share the pilot summary on Monday" as a second task). A reply that is no acceptance, or a sentence
+    later, dates nothing."""
+    segs = _unlabelled("Tom, can you write a short summary on the feedback for the team?", "Sure, I will share it on Monday.")
+    assert [(t.person, t.task, t.due) for t in owners.said_tasks(segs)] == [
+        ("Tom", "Write a short summary on the feedback for the team", ""),
+        ("Tom", "Write a short summary on the feedback for the team", "Monday")]
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Tom | Write a short summary on the feedback for the team | none"), segs, sources(segs))
+    recap = [Segment("t", 10, "Tom will move the campaign and share the pilot summary on Monday.", 40.0, 44.0, ())]
+    notes.merge([], recap, sources([*segs, *recap]), segs)
+    tasks = [(i.owner, i.text, i.due) for i in notes.items if i.kind == "action"]
+    assert tasks == [("Tom", "Write a short summary on the feedback for the team", "Monday"),
+                     ("Tom", "Move the campaign", "")], notes.render()
+    for reply in ("I will share it on Monday.", "Hmm, I will be out on Monday."):
+        segs = _unlabelled("Tom, can you write a short summary on the feedback?", "Maybe.", reply)
+        assert all(t.due == "" for t in owners.said_tasks(segs)), reply
+
+
+def test_a_decision_keeps_its_two_halves_a_task_splits_before_any_verb() -> None:
+    assert owners.split_task("Own the database migration and end the plan") == ["Own the database migration", "End the plan"]
+    assert owners.split_task("Drop the short rib and use the braised chicken", task=False) == [
+        "Drop the short rib and use the braised chicken"]
+    for one in ("Review the budget and maybe the docs", "Check the logs and especially the alerts",
+                "Fix the payment screen and the login page", "Talk to Maria and Tom about the booth"):
+        assert owners.split_task(one) == [one]

@@ -197,7 +197,8 @@ class Notes:
         # Two tasks written as one take the due on the last, as a said one does (`owners.split_task`); so
         # does a "decision" that is two tasks ("Move the campaign and share the pilot summary on Monday").
         extracted = [replace(e, text=part, due=e.due if k == len(parts) - 1 else "")
-                     for e in extracted for parts in [split_task(e.text) if e.kind in ("action", "decision") else [e.text]]
+                     for e in extracted
+                     for parts in [split_task(e.text, e.kind == "action") if e.kind in ("action", "decision") else [e.text]]
                      for k, part in enumerate(parts)]  # fmt: skip
         for new, from_claim in [*((e, False) for e in extracted), *((t, True) for t in said)]:
             check = sources.check(" ".join((new.text, new.owner, new.due)))
@@ -269,6 +270,10 @@ class Notes:
                                         f"{clock(stretch[0].start) if stretch else '?'}")  # fmt: skip
                     same.owner, same.updated_seq = new.owner, last_seq
                     report.updated += 1
+                if same.kind == "action" and new.due and not same.due:  # "Sure, I will share it on Monday"
+                    same.history.append(f"due none -> {new.due} at {clock(stretch[0].start) if stretch else '?'}")
+                    same.due, same.updated_seq = new.due, last_seq
+                    report.updated += 1
                 continue
             if same is None:
                 if new.kind != "action" and self._duplicate_elsewhere(new):
@@ -319,12 +324,19 @@ class Notes:
         Monday", "Tom: Share the pilot summary (due Monday)". One person's two tasks due the same day that
         name the same thing are one task (the first wording stands). Both the owner and the due must be
         given, and the shared word must be a thing, not a task verb: "Send the invoice" and "Send the
-        agenda", both Maria's by Friday, stay apart."""
-        if new.kind != "action" or not new.owner or not new.due:
+        agenda", both Maria's by Friday, stay apart.
+
+        A task nobody was given yet is the same as a person's restating it, by the same reading: stop 25's
+        `make demo` heard "Great, David owns the database migration. Please send a plan ... by Friday" as
+        "Great, game it owns ...", so "Send the plan to the team (due Friday)" had no owner until the recap
+        "David owns the database migration and [s]end the plan by Friday" gave it one. The owner fills the
+        gap and the first wording stands (see `_update`)."""
+        if new.kind != "action" or not new.due:
             return None
         words = content_words(new.text) - _VERB_STEMS
         for item in self.items:
-            if (item.kind == "action" and _norm(item.owner) == _norm(new.owner) and item.due
+            if (item.kind == "action" and (new.owner or item.owner) and item.due
+                    and (_norm(item.owner) == _norm(new.owner) or not item.owner or not new.owner)
                     and _norm(item.due) == _norm(new.due) and words & item.words()):  # fmt: skip
                 return item
         return None
@@ -390,9 +402,24 @@ class Notes:
         wording into a decision's, and the model lists a stretch's fact before its decision), or that a
         longer fact already says; and a task nobody owns that restates a decision."""
         self.items = [i for i in self.items
-                      if not (i.kind == "fact" and any(self._restates(i.text, o) or self._within(i, o)
-                                                       for o in self.items))
+                      if not (i.kind == "fact" and (any(self._restates(i.text, o) or self._within(i, o)
+                                                        for o in self.items) or self._recaps(i)))
                       and not self._decision_as_task(i)]  # fmt: skip
+
+    def _recaps(self, fact: Item) -> bool:
+        """A fact that says two or more decisions and tasks at once: a recap sentence. Stop 25's `make demo`
+        kept "Just summarize, the release moves to March 24th, David owns the database migration and end the
+        plan by Friday" as a key fact beside the decision and David's tasks it repeats. Each item it
+        restates shares two words with it (its owner and due count), together they hold most of its words,
+        and every figure it gives is theirs: a fact with a figure of its own stays."""
+        words = content_words(_RECAP_OPENING.sub("", fact.text))
+        said = [o for o in self.items
+                if o.kind in ("decision", "action") and len(words & _said_words(o)) >= 2]  # fmt: skip
+        if len(said) < 2:
+            return False
+        covered = set().union(*(_said_words(o) for o in said))
+        figures = set().union(*(numbers(f"{o.text} {o.due}") for o in said))
+        return numbers(fact.text) <= figures and len(words & covered) >= RESTATED_SHARE * len(words)
 
     def _decision_as_task(self, task: Item) -> bool:
         """An action item without owner whose words, due included, are a decision's and the other way
@@ -493,6 +520,17 @@ def _as_extraction(item: Item) -> str:
 
 
 _VERB_STEMS = frozenset(stem(v) for v in OPENING_VERBS)
+
+
+# How a recap opens ("So, to summarize,", "Just to recap:", "In summary"): words that are no part of what it
+# restates (Whisper heard the demo's "So, to summarize" as "So, just summarize").
+_RECAP_OPENING = re.compile(r"^\W*(?:so\W+)?(?:just\s+)?(?:to\s+)?(?:summari[sz]e|sum\s+up|recap|in\s+summary)\b\W*",
+                            re.IGNORECASE)
+
+
+def _said_words(item: Item) -> set[str]:
+    """An item's words as a sentence of the meeting would say them: its owner and due included."""
+    return item.words() | content_words(item.due) | content_words(item.owner)
 
 
 def _norm(text: str) -> str:

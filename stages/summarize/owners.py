@@ -282,9 +282,23 @@ class SaidTask:
 # with two objects, and "plan", "test", "order", "set" after "and" are nouns as often as verbs.
 # The verb must be followed by what opens an object ("and write the test plan", "and send it round"): "the
 # budget and review schedule", "emails and calls from the press" are nouns.
-_AND_VERB = re.compile(r"\s*,?\s+and\s+(?:(?:also|then)\s+)?(?=(?:" + "|".join(sorted(TASK_VERBS)) + r")(?:e?s)?\s+"
-                       r"(?:the|a|an|my|our|your|their|his|her|its|this|that|these|those|it|them|him|us|me|up|out|"
-                       r"back|over|in|off|down|round|around|all|some|any|every|each|both)\b)", re.IGNORECASE)
+# In a task (not a decision), a word the list does not know opens a second task too when a determiner follows
+# it: between "and" and "the plan" only a verb fits. Stop 25's `make demo` recap "David owns the database
+# migration and end the plan by Friday" ("sends", misheard) stayed one task, matched the model's "End the plan"
+# and lost the migration; "and maybe the docs", "and especially the", "and including the" are no verbs. A
+# decision keeps its two halves ("Drop the short rib and use the braised chicken thighs": one swap).
+_NOT_A_VERB = CONTENT_STOPWORDS | frozenset(
+    "maybe perhaps probably possibly like unlike during without within between against across through via per "
+    "toward towards among beyond despite except plus even only never always often sometimes usually later now "
+    "soon instead hence therefore thus yet both either neither half most many few several whether once since "
+    "unless although though whereas".split())
+_DETERMINER = r"(?:the|a|an|my|our|your|their|his|her|its|this|that|these|those)\b"
+_AND_KNOWN = (r"\s*,?\s+and\s+(?:(?:also|then)\s+)?(?=(?i:(?:" + "|".join(sorted(TASK_VERBS)) + r")(?:e?s)?\s+"
+              r"(?:the|a|an|my|our|your|their|his|her|its|this|that|these|those|it|them|him|us|me|up|out|"
+              r"back|over|in|off|down|round|around|all|some|any|every|each|both)\b)")
+_AND_VERB = re.compile(_AND_KNOWN + ")")
+_AND_ANY_VERB = re.compile(_AND_KNOWN + r"|(?!(?:" + "|".join(sorted(_NOT_A_VERB)) + r")\s)[a-z]{2,}(?<!ly)(?<!ing)"
+                           r"\s+(?i:" + _DETERMINER + r"))")
 
 
 def said_task(claim: Claim) -> list[SaidTask]:
@@ -307,7 +321,7 @@ def said_task(claim: Claim) -> list[SaidTask]:
         due = _date_of(m)
         rest = _BEFORE_DUE.sub("", rest[: m.start()])  # "Book the van for (Friday)"
     out = []
-    parts = _AND_VERB.split(rest)
+    parts = _AND_ANY_VERB.split(rest)
     for k, part in enumerate(parts):
         part = _FILLER.sub("", part).strip(" ,.")
         if k:  # a recap's "... and sends the plan": Send the plan
@@ -383,10 +397,15 @@ def said_tasks(segments: Sequence[Segment], new_from: int = -1) -> list[SaidTask
     segment `new_from`."""
     out = []
     said = joined(segments)
+    requested: dict[str, tuple[int, list[SaidTask]]] = {}  # person -> (sentence, tasks) of the last request
     for claim in claims(segments):
+        tasks = said_task(claim)
+        if claim.marker.lower().endswith(("you", "please")):
+            requested[claim.person.lower()] = (claim.order[0], tasks)
+        elif not tasks and (reply := _accepted(claim, requested, said)) is not None:
+            tasks = [reply]
         if claim.sentence.segments[-1].seq < new_from:
             continue
-        tasks = said_task(claim)
         if not tasks and claim.sentence.speakers:  # whose turn it is needs a speaker label
             i = claim.order[0]
             turn = [said[i]]
@@ -400,6 +419,23 @@ def said_tasks(segments: Sequence[Segment], new_from: int = -1) -> list[SaidTask
             tasks = [t] if (t := _named_in_turn(claim, turn, asked)) is not None else []
         out += tasks
     return out
+
+
+def _accepted(claim: Claim, requested: dict[str, tuple[int, list[SaidTask]]], said: Sequence[Sentence]) -> SaidTask | None:
+    """The task a person was asked for, dated by their reply: "Tom, can you write a short summary on the
+    feedback for the team?" / "Sure, I will share it on Monday." -> Write a short summary on the feedback
+    for the team (due Monday). The reply is the next sentence, accepts ("sure", "yes", ...), names no task
+    of its own, and gives a date. Stop 25's `make demo` listed the summary without its due and, from the
+    recap "Tom will ... share the pilot summary on Monday", the same summary again."""
+    asked = requested.get(claim.person.lower())
+    i = claim.order[0]
+    if asked is None or asked[0] != i - 1 or len(asked[1]) != 1 or not _ACCEPTS.match(said[i].text):
+        return None
+    rest = _CUT.split(claim.clause[len(claim.marker):], maxsplit=1)[0].strip(" ,.-")
+    m = _DUE.search(rest)
+    if not m or not _DAY_NAME.search(m.group(0)):
+        return None
+    return SaidTask(claim.person, asked[1][0].task, _date_of(m), claim)
 
 
 def due_of_another(task: str, due: str, segments: Sequence[Segment]) -> bool:
@@ -433,11 +469,12 @@ def _base_verb(part: str) -> str:
     return f"{base} {tail}".strip()
 
 
-def split_task(text: str) -> list[str]:
+def split_task(text: str, task: bool = True) -> list[str]:
     """A task the model wrote as two ("Move the campaign and share the pilot summary", the 1.5B model on
-    stop 21's `make demo` recap) as its parts, split where `said_task` splits a said one (before a known
-    task verb with an object); one part when it is one task."""
-    parts = [p.strip(" ,.") for p in _AND_VERB.split(text)]
+    stop 21's `make demo` recap) as its parts, split where `said_task` splits a said one (before a verb with
+    an object); one part when it is one task. A decision (`task=False`) splits only before a known task
+    verb."""
+    parts = [p.strip(" ,.") for p in (_AND_ANY_VERB if task else _AND_VERB).split(text)]
     out = []
     for k, part in enumerate(parts):
         part = _base_verb(part) if k else part
