@@ -1707,3 +1707,21 @@ def test_a_decision_keeps_its_two_halves_a_task_splits_before_any_verb() -> None
     for one in ("Review the budget and maybe the docs", "Check the logs and especially the alerts",
                 "Fix the payment screen and the login page", "Talk to Maria and Tom about the booth"):
         assert owners.split_task(one) == [one]
+
+
+def test_a_misheard_task_verb_is_the_verb_said_before_with_the_same_object() -> None:
+    """Stop 26's `make demo`: Whisper heard the recap's "David owns the database migration and sends a plan by
+    Friday" as "... and end the plan by Friday" after "Please send a plan to the team by Friday". A first
+    word no verb list knows takes the task verb said before the same object when the two sound alike; a
+    word unlike it, or an object never said with a verb, stays."""
+    segs = _unlabelled("Great, David owns the database migration.", "Please send a plan to the team by Friday.",
+                       "Call the vendor about the invoice.")  # fmt: skip
+    assert owners.misheard_verb("End the plan", segs) == "Send the plan"
+    assert owners.misheard_verb("Ping the vendor", segs) == "Ping the vendor"
+    assert owners.misheard_verb("End the contract", segs) == "End the contract"
+    assert owners.misheard_verb("Take the plan", segs) == "Take the plan"  # a verb already
+    recap = [Segment("t", 10, "David owns the database migration and end the plan by Friday.", 40.0, 44.0, ())]
+    notes = Notes()
+    notes.merge([], [*segs, *recap], sources([*segs, *recap]))
+    tasks = {(i.owner, i.text, i.due) for i in notes.items if i.kind == "action"}
+    assert ("David", "Send the plan", "Friday") in tasks, notes.render()

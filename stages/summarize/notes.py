@@ -47,6 +47,7 @@ from stages.summarize.owners import (
     as_action,
     due_in_text,
     due_phrase,
+    misheard_verb,
     names_nothing,
     owner_of,
     people_in,
@@ -228,7 +229,8 @@ class Notes:
                 if attributed is None:
                     report.dropped_ungrounded.append(f"action: {new.text} (no line gives or says this task)")
                     continue
-                new = attributed
+                # After its owner is read: the recap that gives it says the misheard word ("and end the plan").
+                new = replace(attributed, text=misheard_verb(attributed.text, lines))  # "End the plan": Send the plan
                 if new.due:
                     new = replace(new, due=due_phrase(new.due))
                 elif (split := due_in_text(new.text))[1]:

@@ -20,12 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from pipeline.messages import Segment
 from stages.summarize.grounding import (
     CONTENT_STOPWORDS,
     MONTHS,
     NOT_A_TITLE,
+    OPENING_VERBS,
     TASK_VERBS,
     WEEKDAYS,
     content_words,
@@ -460,6 +462,38 @@ def due_of_another(task: str, due: str, segments: Sequence[Segment]) -> bool:
             return False
         elsewhere = True
     return elsewhere
+
+
+# Verbs a task opens with that no list above holds, taken as they are.
+_OTHER_VERBS = frozenset("own take help run set test plan lead chase sort join attend visit print ship".split())
+_VERB_OBJECT = re.compile(r"\b([a-z]+)\s+(?:the|a|an|our|my|your|their|this|that)\s+([a-z]+)", re.IGNORECASE)
+MISHEARD = 0.75  # how alike (difflib's ratio) a task's unknown first word and the verb it stands for must be
+
+
+def misheard_verb(task: str, segments: Sequence[Segment]) -> str:
+    """A task whose first word is no verb the lists know, with the verb a line of the meeting says before
+    the same object, when the two words sound alike: stop 25's `make demo` recap "David owns the database
+    migration and end the plan by Friday" (Whisper's "end" for "sends") after "Please send a plan to the
+    team by Friday" -> Send the plan. A word unlike every verb said with that object stays ("Ping the
+    vendor" after "call the vendor")."""
+    first, _, rest = task.partition(" ")
+    verb = first.lower()
+    if not rest or verb in TASK_VERBS or verb in OPENING_VERBS or verb in _OTHER_VERBS:
+        return task
+    words = [w for w in rest.split() if not re.fullmatch(_DETERMINER, w.lower())]
+    thing = content_words(words[0]) if words else set()  # "the plan" -> {"plan"}
+    if not thing:
+        return task
+    best, best_ratio = "", MISHEARD
+    for sentence in joined(segments):
+        for m in _VERB_OBJECT.finditer(sentence.text):
+            said = m.group(1).lower()
+            base = next((b for b in (said, said[:-1], said[:-2]) if b in TASK_VERBS), "")
+            if base and content_words(m.group(2)) == thing:
+                ratio = SequenceMatcher(None, verb, base).ratio()
+                if ratio >= best_ratio and base != verb:
+                    best, best_ratio = base, ratio
+    return f"{best.capitalize()} {rest}" if best else task
 
 
 def _base_verb(part: str) -> str:
