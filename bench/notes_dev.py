@@ -28,10 +28,11 @@ import json
 import logging
 import tempfile
 import time
+import types
 from pathlib import Path
 from typing import Any
 
-from bench.quality import discover, transcript_of
+from bench.quality import audio_alignment, discover, transcript_of
 from bench.quality_score import Transcript, Update, load_gold, score_notes
 from pipeline import config as pconfig
 from pipeline.messages import Segment
@@ -162,11 +163,25 @@ def _save_recording(saved: Path, meeting: str, recorder: Recorder) -> None:
     saved.write_text(json.dumps(previous | {meeting: recorder.summaries}), encoding="utf-8")
 
 
+def score_session(segments: list[Segment], notes: list[dict[str, Any]], meeting: str) -> dict[str, Any]:
+    """The notes of a recorded session scored against the gold of the meeting it recorded: its segments
+    placed on the script's lines as `bench.quality` places a live audio run's."""
+    gold_path = next(iter(discover(DATA, "all", [meeting])))
+    gold = load_gold(gold_path)
+    script = transcript_of(gold_path, json.loads(gold_path.read_text(encoding="utf-8"))).read_text(encoding="utf-8")
+    rec = types.SimpleNamespace(segments=[{"seq": s.seq, "text": s.text} for s in segments])
+    aligned, line_of = audio_alignment(rec, script.splitlines())
+    updates = [Update(n["text"], line_of.get(n["upto_seq"], 0), n["final"]) for n in notes]
+    return score_notes(gold, Transcript(aligned), updates)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--preset", default="", help="Model preset (default: the default model).")
     ap.add_argument("--meetings", default="hiring_committee", help="Comma-separated meetings of the quality set.")
-    ap.add_argument("--session", default="", help="Instead: a stored session's transcript (not scored).")
+    ap.add_argument("--session", default="", help="Instead: a stored session's transcript (scored with --gold).")
+    ap.add_argument("--gold", default="", help="With --session: the quality-set meeting it is a recording of "
+                                                "(`demo` for make demo's): score its notes against that gold.")
     ap.add_argument("--json", dest="json_out", default="", help="Write notes, trace and scores here.")
     ap.add_argument("--record", default="", help="Save every extraction here (one meeting at a time).")
     ap.add_argument("--replay", default="", help="Replay the merge on a recording instead of running the model.")
@@ -189,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
                 _save_recording(Path(args.record), "session", recorder)
         out["meetings"]["session"] = {"notes": notes, "trace": trace, "counters": counters}
         print(notes[-1]["text"])
+        if args.gold:
+            out["meetings"]["session"]["score"] = score = score_session(segments, notes, args.gold)
+            final = score.get("final", {})
+            print(f"{args.gold} (this session): final recall {final.get('recall')}, owners "
+                  f"{final.get('owner_attribution')}, missing {final.get('missing')}, on gold {final.get('on_gold')}")
     for gold_path in discover(DATA, "all", args.meetings.split(",")) if not args.session else []:
         gold = load_gold(gold_path)
         path = transcript_of(gold_path, json.loads(gold_path.read_text(encoding="utf-8")))

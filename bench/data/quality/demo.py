@@ -14,8 +14,12 @@ FACTS = [
     # (id, section, line piece, keywords, owner, due, superseded, wrong_owner, exclude)
     ("release_date", "decision", "We have decided to move the release date", [["release", "launch"], ["march 24"]],
      None, None, ["march 10"], [], []),
+    # The migration and the plan for it are two tasks of David's, the plan due Friday (until stop 26 one fact,
+    # due Friday, so a note listing the plan on its own counted as off the gold).
     ("migration_owner", "action", "David owns the database migration. Please", [["migrat*"]],
-     "David", ["friday"], [], ["Sarah", "Kevin"], ["test plan", "backup"]),
+     "David", None, [], ["Sarah", "Kevin"], ["test plan", "backup"]),
+    ("migration_plan", "action", "David owns the database migration. Please", [["plan"]],
+     "David", ["friday"], [], ["Sarah", "Kevin"], ["test plan", "testing plan", "backup"]),
     ("payment_fix", "action", "I will fix the payment issues first", [["payment"]], "Sarah", None, [], [], []),
     ("test_plan", "action", "I will fix the payment issues first", [["test plan", "testing plan"]], "Sarah",
      ["wednesday"], [], [], []),
