@@ -60,9 +60,9 @@ class Recording:
     answers: list[dict[str, Any]] = field(default_factory=list)
     timings_by_summary: dict[int, dict[str, float]] = field(default_factory=dict)  # stage's summaries count -> times
     counters: dict[str, Any] = field(default_factory=dict)  # the last Status of summarize
-    segments: list[dict[str, Any]] = field(default_factory=list)  # audio runs: the transcript as stored
+    segments: list[dict[str, Any]] = field(default_factory=list)  # audio runs: the transcript as committed
     caption_latency: list[float] = field(default_factory=list)  # audio runs: seconds per word, commit - spoken
-    caption_shown_latency: list[float] = field(default_factory=list)  # received on the summary socket - spoken
+    caption_shown_latency: list[float] = field(default_factory=list)  # received (first copy, as `run` shows it) - spoken
     audio_seconds: float = 0.0
     load_s: float = 0.0
     wall_s: float = 0.0
@@ -100,7 +100,7 @@ class Monitor:
             # Caption latency as a paced replay's user sees it: commit wall time minus the wall time
             # the word's audio ended (Segment.clock), beside the model's own work.
             if msg.wall:
-                shown = time.time()  # republished by summarize: what `run` and `replay` print
+                shown = time.time()  # its first copy (pipeline.live.FirstCopies): what `run` and `replay` print
                 self.rec.caption_latency += [msg.wall - (w.end + msg.clock) for w in msg.words]
                 self.rec.caption_shown_latency += [shown - (w.end + msg.clock) for w in msg.words]
 

@@ -4,7 +4,9 @@ Two shapes:
 - `run_transcription`: capture + transcribe. This process binds the lossless transcript socket itself
   (it is transcribe's downstream) and subscribes to captions for partials.
 - `run_summarization`: capture + transcribe + summarize (or text ingest + summarize). This process
-  subscribes to the summary socket (transcript, summaries, answers, end of stream) and to captions.
+  subscribes to the summary socket (transcript, summaries, answers, end of stream) and to captions
+  (partials, and committed segments as they are committed: summarize republishes them only once stored,
+  which waits while the model is busy; the first copy of each is shown, `FirstCopies`).
 
 Both end at the end of stream, when a stage fails, or on Ctrl-C (capture is stopped first, so what was
 captured is still transcribed and summarized; the others flush on their own end of stream).
@@ -25,7 +27,7 @@ import zmq
 
 from pipeline import transport, wire
 from pipeline.errors import StageFailed
-from pipeline.messages import EndOfStream, Message, Status
+from pipeline.messages import EndOfStream, Message, Segment, Status
 from pipeline.runner import StopFlag
 from pipeline.supervisor import RestartPolicy, Supervisor
 from pipeline.threads import all_threads
@@ -58,6 +60,25 @@ class Listener:
 
     receiver: transport.Receiver
     handle: Handler
+
+
+class FirstCopies:
+    """Committed segments reach a run twice: from transcribe's captions socket as they are committed, and
+    republished by summarize once stored, which is behind by as long as the model is busy (stop 26: 81 s
+    median, 152 s p95 on the demo at real time, while the commit itself took 2.5 s). The first copy is the
+    one shown; a later copy, or a restarted stage's republished one, is dropped. Each socket delivers a
+    stream's segments in seq order, so the highest seq passed on per stream is all this keeps."""
+
+    def __init__(self) -> None:
+        self._upto: dict[str, int] = {}
+
+    def fresh(self, msg: Message) -> bool:
+        if not isinstance(msg, Segment):
+            return True
+        if msg.seq <= self._upto.get(msg.stream, -1):
+            return False
+        self._upto[msg.stream] = msg.seq
+        return True
 
 
 @contextmanager
@@ -98,6 +119,7 @@ def supervise(
     poller = zmq.Poller()
     for listener in listeners:
         poller.register(listener.receiver.sock, zmq.POLLIN)
+    first = FirstCopies()
     stopping: float | None = None  # when the source was asked to stop
     last_message = time.monotonic()  # the last one that was more than a heartbeat
     while True:
@@ -116,11 +138,13 @@ def supervise(
             msg = got[1]
             if not isinstance(msg, Status):  # heartbeats say a stage lives, not that anything is still coming
                 last_message = time.monotonic()
+            if not first.fresh(msg):
+                continue
             result.messages += 1
             result.counts[msg.type] = result.counts.get(msg.type, 0) + 1
             if isinstance(msg, EndOfStream) and listener.receiver is end_socket:
                 result.audio_seconds, result.reason = msg.audio_seconds, msg.reason
-                _drain(listeners, end_socket)
+                _drain(listeners, end_socket, first)
                 return
             listener.handle(msg)
         failed = sup.tend()  # restarts what crashed; returns what failed for good
@@ -131,13 +155,14 @@ def supervise(
             raise StageFailed("the stages ended without an end-of-stream message")
 
 
-def _drain(listeners: list[Listener], end_socket: transport.Receiver) -> None:
+def _drain(listeners: list[Listener], end_socket: transport.Receiver, first: FirstCopies) -> None:
     """Messages published just before the end of stream (final status) on the other sockets."""
     for listener in listeners:
         if listener.receiver is end_socket:
             continue
         while (got := listener.receiver.recv(timeout_s=0.3)) is not None:
-            listener.handle(got[1])
+            if first.fresh(got[1]):
+                listener.handle(got[1])
 
 
 def check_exit(sup: Supervisor, names: tuple[str, ...], timeout_s: float = 30.0) -> None:
@@ -205,8 +230,9 @@ def run_summarization(
     stop = stop or StopFlag()
     summary = listen("sub", ep.summary, "summary", bind=False, security=cfg.security)
     listeners = [Listener(summary, handle)]
-    if not text_input:
-        listeners.append(Listener(listen("sub", ep.captions, "captions", bind=False, topics=("partial",), security=cfg.security), handle))
+    if not text_input:  # partials, and each committed segment as soon as it is committed (`FirstCopies`)
+        listeners.append(Listener(listen("sub", ep.captions, "captions", bind=False, topics=("partial", "segment"),
+                                         security=cfg.security), handle))  # fmt: skip
     upstream = replace(cfg, exit_after_eos=True)
     result = LiveResult()
     try:

@@ -30,7 +30,7 @@ import zmq
 
 from pipeline import client, transport, wire
 from pipeline.errors import ConfigError, InputError, StageFailed
-from pipeline.live import DEFAULT_RESTART, LiveResult, check_exit, sigint_sets
+from pipeline.live import DEFAULT_RESTART, FirstCopies, LiveResult, check_exit, sigint_sets
 from pipeline.messages import EndOfStream, Error, Message, Snapshot, SnapshotRequest, Status
 from pipeline.runner import StopFlag
 from pipeline.supervisor import RestartPolicy, Supervisor
@@ -127,8 +127,9 @@ def run_client(cfg: Any, handle: Handler, *, stop: StopFlag | None = None, log_l
     ep = cfg.endpoints
     topics = ("segment", "summary", "answer", "eos", "status")
     summary = listen_stream(ep.summary, stream, topics, cfg.security)
-    captions = listen_stream(ep.captions, stream, ("partial",), cfg.security)
+    captions = listen_stream(ep.captions, stream, ("partial", "segment"), cfg.security)  # live.FirstCopies
     result = LiveResult()
+    first = FirstCopies()
     try:
         with sigint_sets(stop), Supervisor(cfg, log_level, restart) as sup:
             time.sleep(0.3)  # the subscriptions reach the service before anything of ours is published
@@ -139,7 +140,7 @@ def run_client(cfg: Any, handle: Handler, *, stop: StopFlag | None = None, log_l
                 if stop.is_set() and not stopping:
                     stopping = True
                     sup.terminate("capture")  # it sends the end of stream: the service flushes it
-                end = _deliver(summary, captions, handle, result)
+                end = _deliver(summary, captions, handle, result, first)
                 if end is not None:
                     result.audio_seconds, result.reason = end.audio_seconds, end.reason
                     break
@@ -168,14 +169,18 @@ def listen_stream(endpoint: str, stream: str, topics: tuple[str, ...], security:
 
 
 def _deliver(summary: transport.Receiver, captions: transport.Receiver, handle: Handler,
-             result: LiveResult) -> EndOfStream | None:  # fmt: skip
-    """Hand what arrived to `handle`; the stream's end of stream (from summarize) when it came."""
+             result: LiveResult, first: FirstCopies) -> EndOfStream | None:  # fmt: skip
+    """Hand what arrived to `handle` (a segment's first copy only); the stream's end of stream (from
+    summarize) when it came."""
     for receiver in (captions, summary):
         got = receiver.recv(timeout_s=0.1)
         while got is not None:
             msg = got[1]
             if receiver is summary:
                 result.last_heard = time.monotonic()  # the service is still on this stream
+            if not first.fresh(msg):
+                got = receiver.recv(timeout_s=0)
+                continue
             result.messages += 1
             result.counts[msg.type] = result.counts.get(msg.type, 0) + 1
             if isinstance(msg, EndOfStream) and receiver is summary:
