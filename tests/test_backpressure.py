@@ -199,3 +199,45 @@ def test_askers_that_vanish_leave_nothing_behind(app_config, tmp_path):
         assert status.counters["refused_questions"] == 0
         # The stage keeps no per-asker state: replies to peers that are gone are dropped by the ROUTER.
         assert status.counters["malformed"] == 0
+
+
+def test_captions_keep_coming_while_summarize_is_busy(spoken_meeting, app_config, tmp_path):
+    """What a replay shows does not wait for summarize: stopped (SIGSTOP, as a long model call holds it
+    between two reads), it stores nothing, and committed segments still reach the command from
+    transcribe's captions. Its copies come after it resumes and are not shown again: every stored segment
+    is shown exactly once. (Stop 26: the command showed only summarize's copies, 81 s behind the speech
+    on the demo at real time.)"""
+    audio, reference = spoken_meeting
+    cfg = replay_config(app_config, tmp_path, audio, speed=0.0)
+    shown: list[int] = []
+    during: list[int] = []  # shown while summarize was stopped
+    stopped = threading.Event()
+
+    def handle(msg) -> None:  # noqa: ANN001
+        if isinstance(msg, Segment):
+            shown.append(msg.seq)
+            if stopped.is_set():
+                during.append(msg.seq)
+
+    def staller(sup: Supervisor) -> None:
+        def go() -> None:
+            wait_for_segments(tmp_path / "crash.sqlite", 2)
+            pid = sup.children["summarize"].proc.pid
+            os.kill(pid, signal.SIGSTOP)
+            stopped.set()
+            try:
+                deadline = time.monotonic() + 60
+                while len(during) < 3 and time.monotonic() < deadline:
+                    time.sleep(0.2)
+            finally:
+                stopped.clear()
+                os.kill(pid, signal.SIGCONT)
+
+        threading.Thread(target=go, daemon=True).start()
+
+    result = run_summarization(cfg, handle, on_start=staller)
+    assert result.reason == "eof"
+    assert len(during) >= 3, (during, shown)
+    segments = check_complete(tmp_path, reference)
+    assert sorted(shown) == shown and shown == [s.seq for s in segments], shown
+    assert result.counts["segment"] == len(segments)
