@@ -36,6 +36,7 @@ from pipeline.messages import (
     Message,
     Partial,
     Question,
+    Segment,
     Snapshot,
     SnapshotRequest,
     Status,
@@ -276,7 +277,7 @@ class Bridge:
         """Until cancelled."""
         ep = self.cfg.endpoints
         summary = self._socket("sub", ep.summary, ("summary", "answer", "status", "eos", "segment"))
-        captions = self._socket("sub", ep.captions, ("partial", "status"))
+        captions = self._socket("sub", ep.captions, ("partial", "status", "segment"))
         self._running = True
         for follow in self.follows.values():  # the single pipeline's, or streams asked for before we ran
             follow.task = asyncio.create_task(follow.snapshots())
@@ -396,10 +397,12 @@ class Bridge:
                 shown.emit("health", self.health(shown))
 
     async def on_captions(self, msg: Message) -> None:
-        if isinstance(msg, Partial):
+        if isinstance(msg, Partial | Segment):
             follow = self._follow_of(msg)
-            if follow is not None:
+            if follow is not None and isinstance(msg, Partial):
                 follow.on_partial(msg)
+            elif follow is not None:
+                follow.on_committed(msg)  # shown before summarize's stored copy comes
         elif isinstance(msg, Status):
             self.stages[msg.stage] = {"counters": msg.counters, "seen": time.monotonic()}
             capture = msg.counters.get("capture")

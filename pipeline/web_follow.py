@@ -244,6 +244,18 @@ class Follow:
             self.ended, self.end_reason = True, msg.reason
             self.emit("eos", {"reason": msg.reason, "audio_seconds": msg.audio_seconds})
 
+    def on_committed(self, msg: Segment) -> None:
+        """A segment as transcribe commits it (its captions socket): shown at once when it is the next line.
+        Summarize's copy comes once stored, late while the model is busy (81 s median on the demo at
+        real time, stop 26), and `on_summary` then drops it as held. Anything else (the first line, a
+        gap) waits for summarize's copy, which fills gaps from the store."""
+        if not self.lines or msg.seq != self.lines[-1]["seq"] + 1:
+            return
+        self.lines.append(line(msg))
+        if msg.clock > 0 and msg.words:
+            self.commit_lag = round(msg.wall - (msg.words[-1].end + msg.clock), 2)
+        self.emit("line", line(msg))
+
     async def _fill(self, upto: int) -> None:
         """Lines after the newest one held, up to `upto`, read from the store and sent to the pages in order,
         so a page's transcript stays contiguous (it stops following at a hole). A hole larger than the

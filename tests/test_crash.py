@@ -128,10 +128,21 @@ def test_kill_9_of_the_whole_replay_then_resume_continues_the_session(spoken_mee
     assert len(segments) > before
 
 
-def running(pid: int) -> bool:
-    """Alive and not a zombie (an orphan's exit status waits for whoever adopted it)."""
+def running(pid: int, started: str | None = None) -> bool:
+    """Alive and not a zombie (an orphan's exit status waits for whoever adopted it); with `started` (its
+    start time, /proc/PID/stat field 22), the same process, not a later one given its number (pid_max is
+    32768 here, and the suite starts thousands of processes)."""
     fields = proc_stat(pid)
-    return fields is not None and fields[0] != "Z"
+    return fields is not None and fields[0] != "Z" and (started is None or fields[19] == started)
+
+
+def describe(pid: int) -> str:
+    """A process for a failure message: its state and command line."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        cmdline = "?"
+    return f"{pid} ({(proc_stat(pid) or ['gone'])[0]}): {cmdline[-160:]}"
 
 
 def test_kill_9_of_the_supervisor_leaves_no_stage_behind(spoken_meeting, app_config, tmp_path):
@@ -150,15 +161,16 @@ def test_kill_9_of_the_supervisor_leaves_no_stage_behind(spoken_meeting, app_con
                                   stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         wait_for_segments(tmp_path / "crash.sqlite", 2)
-        stages = children_of(supervisor.pid)
+        stages = {pid: (proc_stat(pid) or [""] * 20)[19] for pid in children_of(supervisor.pid)}
         assert len(stages) == 3
     finally:
         supervisor.kill()
         supervisor.wait()
     deadline = time.monotonic() + ORPHAN_GRACE_S + 20
-    while time.monotonic() < deadline and any(map(running, stages)):
+    while time.monotonic() < deadline and any(running(pid, t) for pid, t in stages.items()):
         time.sleep(0.5)
-    left = [pid for pid in stages if running(pid)]
+    left = [pid for pid, t in stages.items() if running(pid, t)]
+    shown = [describe(pid) for pid in left]
     for pid in left:
         os.kill(pid, signal.SIGKILL)
-    assert left == [], "stages still running after their supervisor was killed"
+    assert left == [], f"stages still running after their supervisor was killed: {shown}"
