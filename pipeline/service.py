@@ -178,14 +178,12 @@ def _deliver(summary: transport.Receiver, captions: transport.Receiver, handle: 
             msg = got[1]
             if receiver is summary:
                 result.last_heard = time.monotonic()  # the service is still on this stream
-            if not first.fresh(msg):
-                got = receiver.recv(timeout_s=0)
-                continue
-            result.messages += 1
-            result.counts[msg.type] = result.counts.get(msg.type, 0) + 1
-            if isinstance(msg, EndOfStream) and receiver is summary:
-                return msg
-            if not isinstance(msg, Status):
-                handle(msg)
+            if first.fresh(msg):
+                result.messages += 1
+                result.counts[msg.type] = result.counts.get(msg.type, 0) + 1
+                if isinstance(msg, EndOfStream) and receiver is summary:
+                    return msg
+                if not isinstance(msg, Status):
+                    handle(msg)
             got = receiver.recv(timeout_s=0)
     return None

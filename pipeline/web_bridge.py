@@ -397,11 +397,10 @@ class Bridge:
                 shown.emit("health", self.health(shown))
 
     async def on_captions(self, msg: Message) -> None:
-        if isinstance(msg, Partial | Segment):
-            follow = self._follow_of(msg)
-            if follow is not None and isinstance(msg, Partial):
+        if isinstance(msg, Partial | Segment) and (follow := self._follow_of(msg)) is not None:
+            if isinstance(msg, Partial):
                 follow.on_partial(msg)
-            elif follow is not None:
+            else:
                 follow.on_committed(msg)  # shown before summarize's stored copy comes
         elif isinstance(msg, Status):
             self.stages[msg.stage] = {"counters": msg.counters, "seen": time.monotonic()}

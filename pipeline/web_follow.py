@@ -221,10 +221,7 @@ class Follow:
                 await self._fill(msg.seq - 1)  # a slow reader lost some: the store has them
                 if msg.seq <= self.lines[-1]["seq"]:
                     return
-            self.lines.append(line(msg))
-            if msg.clock > 0 and msg.words:
-                self.commit_lag = round(msg.wall - (msg.words[-1].end + msg.clock), 2)
-            self.emit("line", line(msg))
+            self._show(msg)
         elif isinstance(msg, Summary):
             self.notes = {"text": msg.text, "items": items_json(msg.items), "upto_seq": msg.upto_seq,
                           "upto": msg.upto, "final": msg.final}  # fmt: skip
@@ -249,8 +246,11 @@ class Follow:
         Summarize's copy comes once stored, late while the model is busy (81 s median on the demo at
         real time, stop 26), and `on_summary` then drops it as held. Anything else (the first line, a
         gap) waits for summarize's copy, which fills gaps from the store."""
-        if not self.lines or msg.seq != self.lines[-1]["seq"] + 1:
-            return
+        if self.lines and msg.seq == self.lines[-1]["seq"] + 1:
+            self._show(msg)
+
+    def _show(self, msg: Segment) -> None:
+        """The next line: held, its commit latency noted (paced audio), sent to the pages."""
         self.lines.append(line(msg))
         if msg.clock > 0 and msg.words:
             self.commit_lag = round(msg.wall - (msg.words[-1].end + msg.clock), 2)

@@ -487,8 +487,7 @@ def misheard_verb(task: str, segments: Sequence[Segment]) -> str:
     best, best_ratio = "", MISHEARD
     for sentence in joined(segments):
         for m in _VERB_OBJECT.finditer(sentence.text):
-            said = m.group(1).lower()
-            base = next((b for b in (said, said[:-1], said[:-2]) if b in TASK_VERBS), "")
+            base = _task_verb(m.group(1).lower())
             if base and content_words(m.group(2)) == thing:
                 ratio = SequenceMatcher(None, verb, base).ratio()
                 if ratio >= best_ratio and base != verb:
@@ -496,11 +495,15 @@ def misheard_verb(task: str, segments: Sequence[Segment]) -> str:
     return f"{best.capitalize()} {rest}" if best else task
 
 
+def _task_verb(word: str) -> str:
+    """A task verb's base form, as `word` spells it ("sends" -> "send", "Fixes" -> "Fix"); "" for no task verb."""
+    return next((b for b in (word, word[:-1], word[:-2]) if b.lower() in TASK_VERBS), "")
+
+
 def _base_verb(part: str) -> str:
     """A task after "and" with its verb in the base form: "sends the plan" -> "send the plan"."""
     first, _, tail = part.partition(" ")
-    base = next((b for b in (first, first[:-1], first[:-2]) if b.lower() in TASK_VERBS), first)
-    return f"{base} {tail}".strip()
+    return f"{_task_verb(first) or first} {tail}".strip()
 
 
 def split_task(text: str, task: bool = True) -> list[str]:
