@@ -21,6 +21,10 @@ time), and each fragment is labelled with the stretch's audio up to 1 s past it 
 transcribe holds at commit time). With `--e2e`, the first meeting also goes through the real capture
 and transcribe processes (bench.asr's harness), so the labels come from real segments and word times.
 
+Labels are scored as the labeller leaves them: a later decision may correct labels it gave a few
+seconds back (`speaker_relabel_s`; `Segment.relabels`), and `der_as_sent` scores the labels as first
+sent, before any correction.
+
 DER (diarization error rate): the share of reference speaker time that is missed, falsely labelled or
 given the wrong speaker, on 10-ms frames, after the optimal one-to-one mapping of labels to speakers
 (Hungarian), with the usual 0.25-s collar around every reference turn boundary (the exact boundaries
@@ -253,12 +257,13 @@ SHORT_FRAGMENT_S = (0.2, 1.5)
 
 
 def label_recording(rec: Recording, encoder, cfg: TranscribeConfig, seed: int = 0,  # noqa: ANN001
-                    fragments: tuple[float, float] = FRAGMENT_S) -> list[tuple[float, float, str | None]]:  # fmt: skip
+                    fragments: tuple[float, float] = FRAGMENT_S) -> tuple[list, list]:  # fmt: skip
     """(start, end, label) of committed fragments of `fragments` seconds (uniform), labelled as
-    transcribe labels them."""
+    transcribe labels them: as first sent, and after the labeller's later corrections (relabels)."""
     rng = random.Random(seed)
     labeler = labeler_for(encoder, cfg)
-    out = []
+    out: list[tuple[float, float, str | None]] = []
+    fixed: dict[int, str] = {}
     for run_start, run_end in stretches(rec.turns, cfg.silence_flush_s):
         buf_from = max(0.0, run_start - cfg.pre_roll_s)
         a = run_start
@@ -269,9 +274,11 @@ def label_recording(rec: Recording, encoder, cfg: TranscribeConfig, seed: int = 
             lo = max(buf_from, b - cfg.max_buffer_s)
             hi = min(run_end, b + 1.0)
             buf = rec.audio[int(lo * RATE) : int(hi * RATE)]
-            out.append((a, b, labeler.label(buf, lo, a, b, run_start)))
+            out.append((a, b, labeler.label(buf, lo, a, b, run_start, key=len(out))))
+            for key, lab in labeler.take_corrections():
+                fixed[key] = lab
             a = b
-    return out
+    return out, [(a, b, fixed.get(k, lab)) for k, (a, b, lab) in enumerate(out)]
 
 
 # -- scoring --------------------------------------------------------------------------------------------
@@ -324,16 +331,19 @@ def der(turns: list[tuple[float, float, str]], hyp: list[tuple[float, float, str
 def evaluate(recs: list[Recording], encoder, cfg: TranscribeConfig, fragments: tuple[float, float] = FRAGMENT_S) -> dict:  # noqa: ANN001
     per = {}
     for rec in recs:
-        hyp = label_recording(rec, encoder, cfg, fragments=fragments)
+        sent, hyp = label_recording(rec, encoder, cfg, fragments=fragments)
         d = der(rec.turns, hyp)
         d["der_no_collar"] = der(rec.turns, hyp, 0.0)["der"]
+        d["der_as_sent"] = der(rec.turns, sent)["der"]  # before any relabel reached the fragments
+        d["relabelled_fragments"] = sum(1 for x, y in zip(sent, hyp, strict=True) if x[2] != y[2])
         d["fragments"] = len(hyp)
         d["unlabelled_fragments"] = sum(1 for _, _, lab in hyp if lab is None)
         d["minutes"] = round(len(rec.audio) / RATE / 60, 2)
         per[rec.name] = d
     total = sum(d["reference_seconds"] for d in per.values())
     errors = sum(d["missed"] + d["false_alarm"] + d["confusion"] for d in per.values())
-    return {"der": errors / max(total, 1e-9), "recordings": per}
+    as_sent = sum(d["der_as_sent"] * d["reference_seconds"] for d in per.values())
+    return {"der": errors / max(total, 1e-9), "der_as_sent": as_sent / max(total, 1e-9), "recordings": per}
 
 
 def sweep(recs: list[Recording], encoder, base: TranscribeConfig) -> list[dict]:  # noqa: ANN001
@@ -387,9 +397,13 @@ def end_to_end(rec: Recording, cfg: TranscribeConfig, speed: float) -> dict:
     result = run_transcription(app, handle)
     wall = time.monotonic() - t0
     counters = next((s.counters[rec.name] for s in reversed(statuses) if rec.name in s.counters), {})
-    hyp = [(s.start, s.end, s.speaker) for s in segments]
+    sent = [(s.start, s.end, s.speaker) for s in segments]
+    fixed = {fix.seq: fix.speaker for s in segments for fix in s.relabels}  # later corrections win
+    hyp = [(s.start, s.end, fixed.get(s.seq, s.speaker)) for s in segments]
     d = der(rec.turns, hyp)
     d["der_no_collar"] = der(rec.turns, hyp, 0.0)["der"]
+    d["der_as_sent"] = der(rec.turns, sent)["der"]
+    d["relabelled_segments"] = sum(1 for s in segments if s.seq in fixed and fixed[s.seq] != s.speaker)
     audio_s = result.audio_seconds or len(rec.audio) / RATE
     latencies = [s.wall - (w.end + s.clock) for s in segments for w in s.words]
     return d | {
@@ -446,14 +460,15 @@ def main(argv: list[str] | None = None) -> int:
     report["fragments_s"] = list(fragments)
     report["settings"] = {k: getattr(cfg, k) for k in ("speaker_threshold", "speaker_switch_margin", "speaker_weight_cap",
                                                        "step_s", "speaker_step_s", "speaker_min_speech_s", "speaker_context_s", "speaker_reliable_s",
-                                                       "speaker_merge_threshold", "speaker_new_after", "max_speakers")}  # fmt: skip
+                                                       "speaker_merge_threshold", "speaker_new_after", "speaker_relabel_s", "max_speakers")}  # fmt: skip
     report |= result
     times = encoder.times
     report["embedding"] = {"count": len(times), "median_s": statistics.median(times), "p95_s": float(np.percentile(times, 95)),
                            "max_s": max(times), "median_audio_s": statistics.median(encoder.lengths),
                            "cpu_per_audio_second": sum(times) / sum(len(r.audio) / RATE for r in recs)}  # fmt: skip
     report["minutes"] = round(sum(len(r.audio) for r in recs) / RATE / 60, 1)
-    print(f"{args.split}: {report['minutes']} min, DER {100 * result['der']:.1f}% (collar {COLLAR} s)")
+    print(f"{args.split}: {report['minutes']} min, DER {100 * result['der']:.1f}% (collar {COLLAR} s; "
+          f"{100 * result['der_as_sent']:.1f}% as first sent, before relabels)")
     for name, d in result["recordings"].items():
         print(f"  {name:20s} DER {100 * d['der']:5.1f}% (no collar {100 * d['der_no_collar']:5.1f}%)  speakers "
               f"{d['speakers_found']} found / {d['speakers_true']} true  missed {d['missed']:.0f} s  "

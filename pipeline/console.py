@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import OrderedDict
 from typing import TextIO
 
 from pipeline import wire
@@ -15,6 +16,7 @@ from pipeline.messages import Answer, EndOfStream, Message, Partial, Segment, St
 # Speaker labels in colour on a terminal: S1 cyan, S2 yellow, S3 magenta, S4 green, S5 blue, S6 red, then
 # again; a name (from a --text transcript) by a stable sum of its letters.
 SPEAKER_COLOURS = ("36", "33", "35", "32", "34", "31")
+SHOWN_KEPT = 64  # caption lines remembered for speaker corrections (stages/speakers.py reaches 16 back)
 
 
 def speaker_colour(speaker: str) -> str:
@@ -51,6 +53,9 @@ class CaptionView:
         self._partial = ""
         self._partial_start = 0.0
         self._rows = 0  # terminal rows the drawn block spans below its first one
+        # The latest lines shown, for the labeller's corrections (they reach a few seconds back):
+        # (stream, seq) -> (start, speaker, text).
+        self._shown: OrderedDict[tuple[str, int], tuple[float, str | None, str]] = OrderedDict()
 
     def partial(self, msg: Partial) -> None:
         if not self.live:
@@ -62,6 +67,7 @@ class CaptionView:
             self._draw()
 
     def segment(self, msg: Segment) -> None:
+        self._relabel(msg)
         if not self.live:
             who = f"{msg.speaker}: " if msg.speaker else ""
             self.line(f"[{clock(msg.start)}] {who}{msg.text}")
@@ -77,6 +83,21 @@ class CaptionView:
             self._close()
         else:
             self._draw()
+
+    def _relabel(self, msg: Segment) -> None:
+        """Show the speaker corrections a segment carries, one line per corrected line still known:
+        `[01:02.3] S2 (was S1): ...`. What was printed stays; the store, exports and the page have the
+        corrected label."""
+        for fix in msg.relabels:
+            key = (msg.stream, fix.seq)
+            if key not in self._shown or self._shown[key][1] == fix.speaker:
+                continue
+            start, was, text = self._shown[key]
+            self._shown[key] = (start, fix.speaker, text)
+            self.line(f"[{clock(start)}] {fix.speaker} (was {was or 'unlabelled'}): {text}")
+        self._shown[(msg.stream, msg.seq)] = (msg.start, msg.speaker, msg.text)
+        while len(self._shown) > SHOWN_KEPT:
+            self._shown.popitem(last=False)
 
     def line(self, text: str) -> None:
         """A whole line (a summary, an answer, a JSON message) below the captions."""

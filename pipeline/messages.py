@@ -31,6 +31,15 @@ class Word:
 
 
 @dataclass(frozen=True)
+class Relabel:
+    """A correction of an earlier segment's speaker label: segment `seq` of the same stream was spoken
+    by `speaker` (a later, better decision of the labeller: stages/speakers.py)."""
+
+    seq: int
+    speaker: str
+
+
+@dataclass(frozen=True)
 class Citation:
     """A passage an answer relies on: the committed segment and where it sits in the audio."""
 
@@ -111,6 +120,10 @@ class Segment(Message):
     # wall clock minus audio time of the newest audio at commit: a word's audio ended at wall time
     # `word.end + clock`, so its commit latency is `wall - (word.end + clock)` (meaningful when paced)
     clock: float = 0.0
+    # Speaker labels of earlier segments (lower seq, same stream) that the labeller corrected when it
+    # labelled this one. They ride on this segment, so they travel, are acknowledged and resent with
+    # it; the store applies them with it. Left off the wire when empty.
+    relabels: tuple[Relabel, ...] = field(default=(), metadata=OMIT_DEFAULT)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ PUBLISHER_SEQ = frozenset({"summary", "answer", "status", "eos"})
 @dataclass
 class Event:
     id: int
-    name: str  # state, line, partial, notes, answer, health, eos, streams
+    name: str  # state, line, relabel, partial, notes, answer, health, eos, streams
     data: dict[str, Any]
 
 
@@ -250,7 +250,14 @@ class Follow:
             self._show(msg)
 
     def _show(self, msg: Segment) -> None:
-        """The next line: held, its commit latency noted (paced audio), sent to the pages."""
+        """The next line: held, its commit latency noted (paced audio), sent to the pages; the speaker
+        labels it corrects on lines before it are changed in those held and on the pages first."""
+        if msg.relabels:
+            fixes = {fix.seq: fix.speaker for fix in msg.relabels if fix.seq < msg.seq}
+            for entry in self.lines:
+                if entry["seq"] in fixes:
+                    entry["speaker"] = fixes[entry["seq"]]
+            self.emit("relabel", {"fixes": [{"seq": seq, "speaker": who} for seq, who in fixes.items()]})
         self.lines.append(line(msg))
         if msg.clock > 0 and msg.words:
             self.commit_lag = round(msg.wall - (msg.words[-1].end + msg.clock), 2)

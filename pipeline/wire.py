@@ -20,14 +20,14 @@ from typing import Any, Union
 
 import numpy as np
 
-from pipeline.messages import MESSAGE_TYPES, AudioChunk, Citation, Message, NoteItem, Word
+from pipeline.messages import MESSAGE_TYPES, AudioChunk, Citation, Message, NoteItem, Relabel, Word
 
 VERSION = 1
 MAX_HEADER_BYTES = 256 * 1024
 MAX_PAYLOAD_BYTES = 16 * 1024 * 1024  # 16 MiB of float32 = 262 s of 16 kHz audio per chunk
 MAX_MESSAGE_BYTES = MAX_HEADER_BYTES + MAX_PAYLOAD_BYTES  # used for ZMQ_MAXMSGSIZE
 MAX_STREAM_ID = 128
-_NESTED = {"Word": Word, "Citation": Citation, "NoteItem": NoteItem}
+_NESTED = {"Word": Word, "Citation": Citation, "NoteItem": NoteItem, "Relabel": Relabel}
 _RESERVED = ("type", "v")
 
 

@@ -37,6 +37,7 @@ from pipeline.messages import (
     Error,
     Message,
     Partial,
+    Relabel,
     Segment,
     Snapshot,
     SnapshotRequest,
@@ -81,6 +82,7 @@ class TranscribeCounters:
     lost_seconds: float = 0.0  # audio capture could no longer resend after a restart
     speaker_seconds: float = 0.0  # compute time spent embedding segments for speaker labels
     speakers: int = 0  # speakers found so far (0 with labels off)
+    relabelled: int = 0  # earlier segments whose speaker label a later decision corrected
     # Labels by input channel (stages/channels.py): words without a clear channel, extra segments cut
     # where the channel changed, segments with no channel
     channel_ambiguous_words: int = 0
@@ -382,18 +384,22 @@ class StreamingTranscriber:
             self.counters.channel_splits = track.counters.splits
             self.counters.channel_unlabelled = track.counters.unlabelled
             return
-        speaker = None
+        speaker, relabels = None, ()
         if self.speakers is not None:  # its audio is still in the buffer: labelled before it leaves
-            speaker = self.speakers.label(self._buf, self._buf_start, words[0].start, words[-1].end, self._utt_start)
-            self.counters.speaker_seconds = self.speakers.counters.embed_seconds
-            self.counters.speakers = self.speakers.counters.speakers
-        yield self._segment(words, speaker)
+            labeler = self.speakers
+            speaker = labeler.label(self._buf, self._buf_start, words[0].start, words[-1].end, self._utt_start, self._seg_seq)
+            # What this decision corrects on earlier segments travels with this one (`Segment.relabels`).
+            relabels = tuple(Relabel(seq, lab) for seq, lab in labeler.take_corrections())
+            self.counters.speaker_seconds = labeler.counters.embed_seconds
+            self.counters.speakers = labeler.counters.speakers
+            self.counters.relabelled = labeler.counters.relabelled
+        yield self._segment(words, speaker, relabels)
 
-    def _segment(self, words: list[Word], speaker: str | None) -> Segment:
+    def _segment(self, words: list[Word], speaker: str | None, relabels: tuple[Relabel, ...] = ()) -> Segment:
         self.counters.segments += 1
         seg = Segment(
             self.stream, self._seg_seq, caption_text(words), words[0].start, words[-1].end, tuple(words), speaker,
-            wall=time.time(), clock=self.clock,
+            wall=time.time(), clock=self.clock, relabels=relabels,
         )  # fmt: skip
         self._seg_seq += 1
         return seg

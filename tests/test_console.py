@@ -10,7 +10,7 @@ import pyte
 import pytest
 
 from pipeline.console import CaptionView, LiveView, clock
-from pipeline.messages import EndOfStream, Partial, Segment, Summary
+from pipeline.messages import EndOfStream, Partial, Relabel, Segment, Summary
 
 
 class Terminal:
@@ -138,6 +138,20 @@ def test_a_pipe_shows_the_speaker_label():
     view = LiveView(CaptionView(out, live=False))
     view.handle(seg("Yes, I will.", 62.3, speaker="S2"))
     assert out.getvalue() == "[01:02.3] S2: Yes, I will.\n"
+
+
+def test_a_speaker_correction_is_shown_on_its_own_line():
+    """The labeller corrected an earlier line (it rides on a later segment): the line is shown again with
+    the right label and the one it had; a correction of a line never shown, or to the same label, is not."""
+    out = io.StringIO()
+    view = LiveView(CaptionView(out, live=False))
+    view.handle(seg("Can you own the fix?", 60.0, seq=4, speaker="S1"))
+    view.handle(seg("Sure,", 62.3, seq=5, speaker="S1"))
+    fixed = Segment("s", 6, "I will take it.", 62.9, 64.0, speaker="S2",
+                    relabels=(Relabel(5, "S2"), Relabel(4, "S1"), Relabel(1, "S2")))  # fmt: skip
+    view.handle(fixed)
+    assert out.getvalue().splitlines() == ["[01:00.0] S1: Can you own the fix?", "[01:02.3] S1: Sure,",
+                                           "[01:02.3] S2 (was S1): Sure,", "[01:02.9] S2: I will take it."]  # fmt: skip
 
 
 @pytest.mark.parametrize(("seconds", "shown"), [(0, "00:00.0"), (59.94, "00:59.9"), (179.96, "03:00.0"),

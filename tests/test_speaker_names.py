@@ -100,3 +100,30 @@ def test_a_running_summarizer_uses_a_name_from_the_next_line_on(tmp_path: Path) 
         raw = store.db.execute("SELECT speaker FROM segments ORDER BY seq").fetchall()
         assert [r[0] for r in raw] == ["S2", "S2"]  # stored as labelled
         assert "S2: I will fix" in model_lines[0] and "Sarah: And the startup fix" in model_lines[1]
+
+
+def test_a_relabel_reaches_the_store_the_published_copy_and_the_notes(tmp_path: Path) -> None:
+    """Transcribe's labeller gave "I will send the budget ..." to S1 and corrected it to S2 (named Sarah)
+    on the next segment: the store holds the correction, summarize's published copy carries it with the
+    name, and the notes (extracted from the store's lines) give the task to Sarah, not to S1."""
+    from dataclasses import replace
+
+    from pipeline.messages import Relabel
+    from stages.summarize.stage import build_summarizer
+
+    cfg = config_io.load(AppConfig, None, {"summarize.model": "smollm2-135m"})
+    path = tmp_path / "2026-12-01_1000_relabel.sqlite"
+    with SessionStore(path, "t") as store:
+        summarizer = build_summarizer(cfg, store)
+        store.name_speaker("S2", "Sarah")
+        summarizer.add_segments([asr_segment(0, "S1", "Good morning, let us start with the budget.")])
+        summarizer.add_segments([asr_segment(1, "S1", "I will send the budget to finance on Friday.")])
+        fixed = replace(asr_segment(2, "S2", "It is nearly done already."), relabels=(Relabel(1, "S2"),))
+        published = summarizer.add_segments([fixed])
+        assert published[0].relabels == (Relabel(1, "Sarah"),) and published[0].speaker == "Sarah"
+        assert [s.speaker for s in store.segments()] == ["S1", "Sarah", "Sarah"]
+        raw = store.db.execute("SELECT speaker FROM segments ORDER BY seq").fetchall()
+        assert [r[0] for r in raw] == ["S1", "S2", "S2"]  # stored as labelled, corrected
+        notes = summarizer.summarize(final=True)
+        assert "Sarah: Send the budget to finance (due Friday)" in notes, notes
+        assert "S1:" not in notes, notes

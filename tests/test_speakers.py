@@ -171,6 +171,41 @@ def test_a_new_speaker_needs_two_alike_embeddings_when_asked():
     assert c.assign(b) == 1
 
 
+def test_a_confirmed_voice_takes_back_its_first_segments():
+    """Until a new voice is confirmed its segments get the nearest known speaker; confirmed, the
+    segments it stood for (and the short ones that continued them) are named for relabelling."""
+    rng = np.random.default_rng(3)
+    a, b = unit(rng), unit(rng)
+    b2 = b * 0.95 + unit(rng) * 0.3
+    c = OnlineClustering(ClusterSettings(threshold=0.8, max_speakers=4, switch_margin=0.0, centroid_weight_cap=20, new_after=2))
+    assert c.assign(a, key=0) == 0 and c.confirmed == []
+    assert c.assign(b, key=1) == 0 and c.confirmed == []  # heard once: the nearest, remembered
+    c.follow(1, 2)  # segment 2 was too short to embed and continued segment 1
+    c.follow(0, 3)  # segment 3 continued segment 0, which is no pending voice's: nothing to remember
+    assert c.assign(b2 / np.linalg.norm(b2), key=4) == 1 and c.confirmed == [1, 2]
+    assert c.assign(a, key=5) == 0 and c.confirmed == []
+
+
+def test_a_turn_inside_a_stretch_relabels_its_first_words(encoder, voices):
+    """One voice, then another without a pause. The second voice's first words come as a short segment
+    that continues the first voice's label (too short to embed); when the next segment switches to the
+    new voice, the short one is embedded again from its start forward and moved to the new speaker,
+    while the first voice's own segment stays."""
+    male, female = voices[MALE][0][: int(2.5 * SAMPLE_RATE)], voices[FEMALE][1][: int(3.5 * SAMPLE_RATE)]
+    audio = np.concatenate([male, female])
+    labeler = SpeakerLabeler(encoder, SETTINGS, min_speech_s=1.0, relabel_s=4.0)
+    assert labeler.label(audio, 0.0, 0.0, 2.5, run=0.0, key=0) == "S1"
+    assert labeler.label(audio, 0.0, 2.5, 3.1, run=0.0, key=1) == "S1"  # continued, unembedded
+    assert labeler.take_corrections() == []
+    assert labeler.label(audio, 0.0, 3.1, 6.0, run=0.0, key=2) == "S2"
+    assert labeler.take_corrections() == [(1, "S2")]
+    assert labeler.take_corrections() == [] and labeler.counters.relabelled == 1
+    # Off (relabel_s 0): labels are final when given.
+    final = SpeakerLabeler(encoder, SETTINGS, min_speech_s=1.0, relabel_s=0.0)
+    assert [final.label(audio, 0.0, a, b, run=0.0, key=k) for k, (a, b) in enumerate([(0.0, 2.5), (2.5, 3.1), (3.1, 6.0)])] == ["S1", "S1", "S2"]
+    assert final.take_corrections() == []
+
+
 def test_switch_margin_keeps_the_speaker_of_a_stretch():
     rng = np.random.default_rng(1)
     a, b = unit(rng), unit(rng)
@@ -253,12 +288,21 @@ def test_transcribe_stage_sends_labelled_segments(encoder, voices, tmp_path, app
                    min(abs(mid - spans[k][0]), abs(mid - spans[k][1])))  # fmt: skip
 
     by_turn = [[s["speaker"] for s in segments if turn_of(s) == k] for k in range(len(turns))]
-    shown = "; ".join(f"{turns[turn_of(s)][0]} {s['speaker']} {s['text']}" for s in segments)
+    shown = "; ".join(f"{turns[turn_of(s)][0]} {s['speaker']} {s['text']} {s.get('relabels', '')}" for s in segments)
     assert set(by_turn[0]) == {"S1"} and set(by_turn[2]) == {"S1"}, shown  # the first voice founds S1, keeps it
     # A new voice is founded once two of its embeddings agree (speaker_new_after = 2): until then it
     # carries the nearest label (its first turn may be S1 ... S1 S2 ... S2, or all S1); from then on its own.
     assert by_turn[1] == sorted(by_turn[1]) and set(by_turn[1]) <= {"S1", "S2"}, shown
     assert set(by_turn[3]) == {"S2"}, shown
+    # ... and once founded, its first segments are corrected: relabels ride on later segments.
+    corrected = {s["seq"]: s["speaker"] for s in segments}
+    for s in segments:
+        for fix in s.get("relabels", []):
+            assert fix["seq"] < s["seq"]
+            corrected[fix["seq"]] = fix["speaker"]
+    assert [corrected[s["seq"]] for s in segments if turn_of(s) == 1] == ["S2"] * len(by_turn[1]), shown
+    if "S1" in by_turn[1]:
+        assert any(s.get("relabels") for s in segments), shown
 
 
 def test_speaker_labels_lengthen_the_commit_step():

@@ -161,6 +161,26 @@ def test_speaker_names_apply_when_read_and_labels_stay(shelf):
         assert live.refresh_names() == {} and list(live.segments())[1].speaker == "S2"
 
 
+def test_relabels_apply_with_their_segment_and_never_again(store):
+    """A segment carries the speaker corrections the labeller made when it labelled it (stages/speakers.py):
+    stored with it in one transaction; a resend of it (after a restart) changes nothing, so a later
+    correction of the same line is not undone; a correction of a line not before it is ignored."""
+    from dataclasses import replace
+
+    from pipeline.messages import Relabel
+
+    for i, (who, text) in enumerate([("S1", "Good morning."), ("S1", "Sure,"), ("S1", "I will take it.")]):
+        store.add_segment(seg(i, text, speaker=who))
+    fixed = replace(seg(3, "The payment fix is mine.", speaker="S2"), relabels=(Relabel(1, "S2"), Relabel(2, "S2")))
+    assert store.add_segment(fixed)
+    assert [s.speaker for s in store.segments()] == ["S1", "S2", "S2", "S2"]
+    later = replace(seg(4, "Thanks.", speaker="S3"), relabels=(Relabel(2, "S3"), Relabel(4, "S1"), Relabel(9, "S1")))
+    assert store.add_segment(later)
+    assert not store.add_segment(fixed)  # resent: its relabel of line 2 would undo the later one
+    assert [s.speaker for s in store.segments()] == ["S1", "S2", "S3", "S2", "S3"]
+    assert [(s.label, s.lines) for s in store.speakers()] == [("S1", 1), ("S2", 2), ("S3", 2)]
+
+
 def test_ended_state_and_reopen(shelf):
     with shelf.open("m", "t") as store:
         assert store.ended() is None

@@ -121,6 +121,42 @@ def test_lines_lost_on_the_way_are_read_from_the_store(tmp_path):
         stage.join(10)
 
 
+def test_a_speaker_correction_reaches_the_page_and_the_store(tmp_path):
+    """Line 8 carries the labeller's correction of lines 6 and 7 (they were Carol's first words): the
+    page changes their labels in place, a page opened later shows them corrected, and the store (which
+    exports and older lines read) has them."""
+    from pipeline.messages import Relabel
+
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    cfg, config = write_config(tmp_path, "relabel")
+    stage = ScriptedSummarize(cfg.endpoints, sessions, "2026-12-01_1000_relabel", lines=12, rate=2, lead_s=4.0,
+                              relabels={8: (Relabel(6, "Carol"), Relabel(7, "Carol"))})  # fmt: skip
+    server = WebServer(config, free_port(), sessions, tmp_path / "web.log")
+    server.start()
+    driver = browser()
+    speaker = "return [...document.querySelectorAll('#transcript .line')].map(l => (l.querySelector('.speaker') || {}).textContent)"
+    try:
+        driver.get(server.url)
+        wait_for(lambda: driver.find_element("id", "conn").text, 30, "the page")
+        stage.start()
+        wait_for(lambda: lines_shown(driver)[-1:] == ["7"], 60, "line 7 before the correction")
+        assert driver.execute_script(speaker)[6:8] == ["Maria:", "David:"]
+        wait_for(lambda: lines_shown(driver)[-1:] == ["11"], 60, "the last line")
+        labels = driver.execute_script(speaker)
+        assert labels[5:9] == ["David:", "Carol:", "Carol:", "Maria:"], labels
+        driver.refresh()
+        wait_for(lambda: lines_shown(driver)[-1:] == ["11"], 60, "the lines again")
+        assert driver.execute_script(speaker)[5:9] == ["David:", "Carol:", "Carol:", "Maria:"]
+        status, body = http(server.url + "api/sessions/2026-12-01_1000_relabel/lines?before=9&limit=4")
+        assert status == 200 and [line["speaker"] for line in body["lines"]] == ["David", "Carol", "Carol", "Maria"]
+    finally:
+        driver.quit()
+        stage.stop.set()
+        stage.join(10)
+        server.stop()
+
+
 def test_a_token_is_required_when_given(tmp_path):
     sessions = tmp_path / "sessions"
     cfg, config = write_config(tmp_path, "token")

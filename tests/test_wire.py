@@ -21,6 +21,7 @@ from pipeline.messages import (
     NoteItem,
     Partial,
     Question,
+    Relabel,
     Segment,
     Snapshot,
     SnapshotRequest,
@@ -34,6 +35,7 @@ EXAMPLES = [
     Segment("s", 2, "Hello there.", 0.5, 1.2, (Word("Hello", 0.5, 0.8, 0.9), Word("there.", 0.8, 1.2, 0.8)),
             speaker="Ann", wall=1.7e9, clock=3.5),  # fmt: skip
     Segment("s", 3, "no words", 0.0, 1.0),
+    Segment("s", 4, "Sure, I will.", 3.0, 4.0, speaker="S2", relabels=(Relabel(2, "S2"), Relabel(3, "S2"))),
     EndOfStream("s", 4, "interrupted", 12.5),
     Status("s", 5, "transcribe", 1.7e9, {"audio_seconds": 3.0, "nested": {"a": [1, 2]}}),
     Summary("s", 6, "Overview: ...", 2, 1.2, final=True, wall=1.0),
@@ -60,6 +62,13 @@ def test_round_trip(msg):
     assert frames[0].startswith(wire.topic_prefix(msg.type))
     assert frames[0].startswith(wire.topic_prefix(msg.type, msg.stream))  # one stream's topic
     assert wire.decode(frames) == msg
+
+
+def test_a_segment_without_relabels_leaves_the_field_off_the_wire():
+    """An older receiver refuses unknown fields: `relabels` is sent only when a segment carries some."""
+    assert b"relabels" not in wire.encode(Segment("s", 3, "no words", 0.0, 1.0, speaker="S1"))[0]
+    frames = wire.encode(Segment("s", 4, "x", 0.0, 1.0, speaker="S2", relabels=(Relabel(3, "S2"),)))
+    assert b'"relabels":[{"seq":3,"speaker":"S2"}]' in frames[0]
 
 
 def test_a_stream_topic_does_not_match_a_longer_stream_id():

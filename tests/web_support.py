@@ -19,7 +19,7 @@ import zmq
 from bench.browser import BrowserMissing, wait_for  # noqa: F401 (the tests import wait_for from here)
 from bench.browser import browser as _browser
 from pipeline import transport, wire
-from pipeline.messages import NoteItem, Segment, Snapshot, SnapshotRequest, Status, Summary
+from pipeline.messages import NoteItem, Relabel, Segment, Snapshot, SnapshotRequest, Status, Summary
 from tests.conftest import ROOT
 
 
@@ -71,12 +71,14 @@ class ScriptedSummarize(threading.Thread):
     `rate` a second, notes every `notes_every` lines, snapshots served. For the long run of the page."""
 
     def __init__(self, ep, session_dir: Path, name: str, lines: int, rate: float, notes_every: int = 200,
-                 lost: frozenset[int] = frozenset(), lead_s: float = 0.0) -> None:  # fmt: skip
+                 lost: frozenset[int] = frozenset(), lead_s: float = 0.0,
+                 relabels: dict[int, tuple[Relabel, ...]] | None = None) -> None:  # fmt: skip
         """`lost`: lines stored but never published (what a slow subscriber loses past its high-water mark);
-        `lead_s`: seconds of status and snapshots only before the first line."""
+        `lead_s`: seconds of status and snapshots only before the first line; `relabels`: speaker
+        corrections line N carries (what transcribe's labeller sends)."""
         super().__init__(daemon=True)
         self.ep, self.name, self.lines, self.rate, self.notes_every = ep, name, lines, rate, notes_every
-        self.lost, self.lead_s = lost, lead_s
+        self.lost, self.lead_s, self.relabels = lost, lead_s, relabels or {}
         self.path = session_dir / f"{name}.sqlite"
         self.done = threading.Event()
         self.stop = threading.Event()
@@ -107,7 +109,8 @@ class ScriptedSummarize(threading.Thread):
                 while next_line < due:
                     seg = Segment("scripted", next_line, f"Line {next_line}: the team talks about item "
                                   f"{next_line % 37} of the plan.", next_line * 4.8, next_line * 4.8 + 4.5,
-                                  speaker=("Maria", "David")[next_line % 2])  # fmt: skip
+                                  speaker=("Maria", "David")[next_line % 2],
+                                  relabels=self.relabels.get(next_line, ()))  # fmt: skip
                     store.add_segment(seg)
                     self.stored = next_line
                     if next_line not in self.lost:

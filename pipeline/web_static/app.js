@@ -55,6 +55,17 @@ function lineNode(line) {
   return node;
 }
 
+function relabelNode(node, speaker) {
+  let label = node.querySelector(".speaker");
+  if (!label) {
+    label = el("span", { class: "speaker" });
+    node.querySelector(".time").after(label);
+  }
+  label.textContent = `${speaker}:`;
+  node.classList.add("relabelled");
+  node.title = "speaker corrected after the line was first shown";
+}
+
 function bounds() {
   const first = transcript.firstElementChild, last = transcript.lastElementChild;
   return first ? [Number(first.dataset.seq), Number(last.dataset.seq)] : [null, null];
@@ -516,6 +527,15 @@ function connect() {
     if (page.view) return;
     pending.push(line);
     if (pending.length === 1) setTimeout(() => appendLines(pending.splice(0)), 100);
+  });
+  on("relabel", (r) => { // the speaker labeller corrected lines already sent (a few seconds back)
+    if (page.view) return;
+    for (const fix of r.fixes) {
+      const waiting = pending.find((line) => line.seq === fix.seq);
+      if (waiting) waiting.speaker = fix.speaker;
+      const node = document.getElementById(`seg-${fix.seq}`);
+      if (node) relabelNode(node, fix.speaker);
+    }
   });
   on("partial", (p) => { if (!page.view) $("partial").textContent = p.text; });
   on("notes", (notes) => { if (page.live) page.live.notes = notes; if (!page.view) renderNotes(notes, true); });

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError, SinkscribeError
-from pipeline.messages import Citation, Segment, Word
+from pipeline.messages import Citation, Relabel, Segment, Word
 
 SCHEMA_VERSION = 1
 # The writer's fence (`StoreBase.claim`): the number of the latest claim, in meta. A host wrongly declared
@@ -106,6 +106,11 @@ class SpeakerLines:
     seconds: float
     first: float  # audio time of their first line
     sample: str  # their longest line
+
+
+def relabels_before(seg: Segment) -> list[Relabel]:
+    """The corrections a segment carries that a store applies: to earlier segments only."""
+    return [fix for fix in seg.relabels if 0 <= fix.seq < seg.seq and fix.speaker]
 
 
 SegmentRow = tuple  # (seq, start, end, speaker, text, words JSON, wall, clock), as both backends select it
@@ -273,7 +278,9 @@ class StoreBase(ABC):
     # -- segments -----------------------------------------------------------------------------------------
     @abstractmethod
     def add_segment(self, seg: Segment) -> bool:
-        """Write and commit one segment; False if its seq is already stored (a replay after a restart)."""
+        """Write and commit one segment, and in the same transaction the speaker labels it corrects on
+        earlier segments (`Segment.relabels`); False if its seq is already stored (a replay after a
+        restart: nothing is applied again, so an older correction never undoes a newer one)."""
 
     @abstractmethod
     def last_seq(self) -> int: ...
@@ -497,7 +504,11 @@ class SessionStore(StoreBase):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (seg.seq, seg.start, seg.end, seg.speaker, seg.text, words_json(seg), seg.wall, seg.clock, time.time()),
             )
-            return cur.rowcount == 1
+            if cur.rowcount != 1:
+                return False  # a resent segment: its relabels were applied with it the first time
+            for fix in relabels_before(seg):
+                self.db.execute("UPDATE segments SET speaker = ? WHERE seq = ?", (fix.speaker, fix.seq))
+            return True
 
     def last_seq(self) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM segments").fetchone()

@@ -32,6 +32,7 @@ from stages.summarize.store import (
     StoreBase,
     StoredSummary,
     citations_json,
+    relabels_before,
     words_json,
 )
 
@@ -251,7 +252,12 @@ class PgSessionStore(StoreBase):
                 (self.name, seg.seq, seg.start, seg.end, seg.speaker, seg.text, words_json(seg), seg.wall, seg.clock,
                  time.time()),
             )  # fmt: skip
-            return cur.rowcount == 1
+            if cur.rowcount != 1:
+                return False  # a resent segment: its relabels were applied with it the first time
+            for fix in relabels_before(seg):
+                self.db.execute("UPDATE sinkscribe.segments SET speaker = %s WHERE session = %s AND seq = %s",
+                                (fix.speaker, self.name, fix.seq))  # fmt: skip
+            return True
 
     def last_seq(self) -> int:
         value = self._q("SELECT MAX(seq) FROM sinkscribe.segments WHERE session = %s", (self.name,))[0][0]

@@ -118,7 +118,7 @@ class Summarizer:
                 self.counters.duplicates += 1
                 continue
             # Stored with its label; read, written for the model and published with its name from now on.
-            accepted.append(replace(seg, speaker=names[seg.speaker]) if seg.speaker in names else seg)
+            accepted.append(with_names(seg, names))
             self.last_seq, self.last_end = seg.seq, seg.end
         if not accepted:
             return []
@@ -133,6 +133,8 @@ class Summarizer:
         return accepted
 
     def _line(self, seg: Segment) -> str:
+        # A relabel that arrives after the line was read leaves the model's window as it was: the notes
+        # are extracted from the store's lines (`summarize`), which have the corrected label.
         new_line = (
             not self._last_text or self._last_text.rstrip()[-1:] in ".?!" or seg.speaker != self._last_speaker
         )
@@ -420,3 +422,11 @@ def _first_repeat(lines: list[str]) -> int | None:
         seen.add(key)
     return None
 
+
+def with_names(seg: Segment, names: dict[str, str]) -> Segment:
+    """The segment with the names given to speaker labels (`sinkscribe speakers --name`), its
+    corrections of earlier labels included."""
+    if not names:
+        return seg
+    relabels = tuple(replace(fix, speaker=names.get(fix.speaker, fix.speaker)) for fix in seg.relabels)
+    return replace(seg, speaker=names.get(seg.speaker, seg.speaker) if seg.speaker else seg.speaker, relabels=relabels)
