@@ -43,6 +43,7 @@ import statistics
 import sys
 import time
 import wave
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -119,6 +120,7 @@ class Recording:
     name: str
     audio: np.ndarray
     turns: list[tuple[float, float, str]] = field(default_factory=list)  # (start, end, speaker)
+    texts: list[str] = field(default_factory=list)  # what each turn says (meetings; "" for prompts)
 
     @property
     def speakers(self) -> int:
@@ -133,7 +135,7 @@ def _trim(x: np.ndarray) -> np.ndarray:
 
 
 def _place(pieces: list[tuple[np.ndarray, str]], rng: random.Random, gap_s: tuple[float, float], overlap_p: float,
-           name: str) -> Recording:  # fmt: skip
+           name: str, texts: list[str] | None = None) -> Recording:  # fmt: skip
     """Lay turns one after another with pauses; some start before the previous one ended (mixed)."""
     t = 0.5
     placed = []
@@ -155,7 +157,7 @@ def _place(pieces: list[tuple[np.ndarray, str]], rng: random.Random, gap_s: tupl
     if peak > 0.99:
         audio *= 0.99 / peak
     turns = [(round(s, 3), round(s + len(x) / RATE, 3), who) for s, _e, who, x in placed]
-    return Recording(name, audio, turns)
+    return Recording(name, audio, turns, texts or [""] * len(turns))
 
 
 def build_meeting(m: MeetingSpec) -> Recording:
@@ -171,7 +173,7 @@ def build_meeting(m: MeetingSpec) -> Recording:
         x, rate = asr_sets.speech.synthesize(text, v.espeak, v.wpm, v.pitch)
         x = _trim(asr_sets.speech.resample(x, rate))
         pieces.append((x * gain[speaker] * 0.7 / max(float(np.abs(x).max()), 1e-6), f"{speaker}:{v.espeak}"))
-    return _place(pieces, rng, m.gap_s, m.overlap_p, m.name)
+    return _place(pieces, rng, m.gap_s, m.overlap_p, m.name, [text for _, text in lines])
 
 
 def _prompts(person: str) -> list[Path]:
@@ -256,14 +258,11 @@ FRAGMENT_S = (0.3, 3.0)
 SHORT_FRAGMENT_S = (0.2, 1.5)
 
 
-def label_recording(rec: Recording, encoder, cfg: TranscribeConfig, seed: int = 0,  # noqa: ANN001
-                    fragments: tuple[float, float] = FRAGMENT_S) -> tuple[list, list]:  # fmt: skip
-    """(start, end, label) of committed fragments of `fragments` seconds (uniform), labelled as
-    transcribe labels them: as first sent, and after the labeller's later corrections (relabels)."""
-    rng = random.Random(seed)
-    labeler = labeler_for(encoder, cfg)
-    out: list[tuple[float, float, str | None]] = []
-    fixed: dict[int, str] = {}
+def fragments_of(rec: Recording, cfg: TranscribeConfig, rng: random.Random,
+                 fragments: tuple[float, float] = FRAGMENT_S) -> Iterator[tuple[float, float, float, np.ndarray, float]]:  # fmt: skip
+    """The committed fragments as transcribe would label them: (start, end, buffer start, buffer, stretch
+    start), each fragment `fragments` seconds long (uniform), the buffer its stretch's audio up to 1 s
+    past it (what transcribe holds at commit time)."""
     for run_start, run_end in stretches(rec.turns, cfg.silence_flush_s):
         buf_from = max(0.0, run_start - cfg.pre_roll_s)
         a = run_start
@@ -273,12 +272,56 @@ def label_recording(rec: Recording, encoder, cfg: TranscribeConfig, seed: int = 
                 b = run_end
             lo = max(buf_from, b - cfg.max_buffer_s)
             hi = min(run_end, b + 1.0)
-            buf = rec.audio[int(lo * RATE) : int(hi * RATE)]
-            out.append((a, b, labeler.label(buf, lo, a, b, run_start, key=len(out))))
-            for key, lab in labeler.take_corrections():
-                fixed[key] = lab
+            yield a, b, lo, rec.audio[int(lo * RATE) : int(hi * RATE)], run_start
             a = b
+
+
+def label_recording(rec: Recording, encoder, cfg: TranscribeConfig, seed: int = 0,  # noqa: ANN001
+                    fragments: tuple[float, float] = FRAGMENT_S) -> tuple[list, list]:  # fmt: skip
+    """(start, end, label) of committed fragments, labelled as transcribe labels them: as first sent,
+    and after the labeller's later corrections (relabels)."""
+    labeler = labeler_for(encoder, cfg)
+    out: list[tuple[float, float, str | None]] = []
+    fixed: dict[int, str] = {}
+    for a, b, lo, buf, run_start in fragments_of(rec, cfg, random.Random(seed), fragments):
+        out.append((a, b, labeler.label(buf, lo, a, b, run_start, key=len(out))))
+        for key, lab in labeler.take_corrections():
+            fixed[key] = lab
     return out, [(a, b, fixed.get(k, lab)) for k, (a, b, lab) in enumerate(out)]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
+def soak(recs: list[Recording], encoder, cfg: TranscribeConfig, minutes: float,  # noqa: ANN001
+         fragments: tuple[float, float] = FRAGMENT_S) -> dict:  # fmt: skip
+    """One stream's labeller over `minutes` of audio (the split's recordings again and again, times running
+    on): the process's RSS every 5 audio minutes, its slope per audio hour (memory flat: the labeller
+    keeps centroids, not embeddings). The encoder here caches nothing."""
+    labeler = labeler_for(encoder, cfg)
+    rng = random.Random(7)
+    offset, key, samples, next_at = 0.0, 0, [], 0.0
+    t0 = time.perf_counter()
+    while offset < minutes * 60:
+        for rec in recs:
+            for a, b, lo, buf, run_start in fragments_of(rec, cfg, rng, fragments):
+                labeler.label(buf, lo + offset, a + offset, b + offset, run_start + offset, key=key)
+                labeler.take_corrections()
+                key += 1
+                if a + offset >= next_at:
+                    samples.append((round((a + offset) / 60, 2), round(rss_mb(), 1)))
+                    next_at += 300
+            offset += len(rec.audio) / RATE
+            if offset >= minutes * 60:
+                break
+    x = np.array([m for m, _ in samples[1:]]) / 60  # hours; the first sample is before the first stretch
+    y = np.array([r for _, r in samples[1:]])
+    slope = float(np.polyfit(x, y, 1)[0]) if len(x) > 2 else 0.0
+    c = labeler.counters
+    return {"audio_minutes": round(offset / 60, 1), "segments": key, "rss_mb": samples, "rss_slope_mb_per_audio_hour": slope,
+            "speakers": c.speakers, "relabelled": c.relabelled, "cpu_seconds": round(time.perf_counter() - t0, 1)}  # fmt: skip
 
 
 # -- scoring --------------------------------------------------------------------------------------------
@@ -363,6 +406,48 @@ def sweep(recs: list[Recording], encoder, base: TranscribeConfig) -> list[dict]:
     return sorted(rows, key=lambda r: r["der"])
 
 
+def cp_wer(rec: Recording, hyp: list[tuple[str | None, str]]) -> dict:
+    """Speaker-attributed WER (cpWER, as in CHiME-6): each speaker's words joined in order, each label's
+    words joined in order, labels mapped one-to-one to speakers so that the errors are fewest; a label
+    mapped to no speaker counts its words as insertions, a speaker mapped to no label as deletions.
+    `hyp`: (label, text) of the segments in order. Beside it the plain WER (labels ignored): the rest
+    is words given to the wrong speaker."""
+    from bench.metrics import normalize
+
+    ref: dict[str, list[str]] = {}
+    for (_s, _e, who), text in zip(rec.turns, rec.texts, strict=True):
+        ref.setdefault(who, []).append(text)
+    said: dict[str, list[str]] = {}
+    for label, text in hyp:
+        said.setdefault(label or "?", []).append(text)
+    speakers = sorted(ref)
+    r_words = {w: normalize(" ".join(t)) for w, t in ref.items()}
+    h_words = {lab: normalize(" ".join(t)) for lab, t in said.items()}
+    labels = sorted(h_words)
+
+    def errors(r: str, h: str) -> int:
+        return _errors(r_words[r], h_words[h])
+
+    n_ref = sum(len(v.split()) for v in r_words.values())
+    n_hyp = sum(len(v.split()) for v in h_words.values())
+    # Saving of a match over leaving both unmatched (all of them deletions and insertions).
+    saving = np.array([[len(r_words[r].split()) + len(h_words[h].split()) - errors(r, h) for r in speakers]
+                       for h in labels], dtype=float)  # fmt: skip
+    total = n_ref + n_hyp - _best_mapping(saving)
+    plain = _errors(normalize(" ".join(rec.texts)), normalize(" ".join(t for _, t in hyp)))
+    return {"cpwer": total / max(n_ref, 1), "wer": plain / max(n_ref, 1), "reference_words": n_ref}
+
+
+def _errors(ref: str, hyp: str) -> int:
+    """Substitutions + deletions + insertions of normalised word strings (either may be empty)."""
+    import jiwer
+
+    if not ref or not hyp:
+        return len(ref.split()) + len(hyp.split())
+    out = jiwer.process_words(ref, hyp)
+    return out.substitutions + out.deletions + out.insertions
+
+
 # -- the real transcribe stage ----------------------------------------------------------------------------
 def write_wav(path: Path, audio: np.ndarray) -> Path:
     """16-bit WAV at 16 kHz: mono [samples] or interleaved [samples, channels] (bench.channels' calls)."""
@@ -403,6 +488,8 @@ def end_to_end(rec: Recording, cfg: TranscribeConfig, speed: float) -> dict:
     d = der(rec.turns, hyp)
     d["der_no_collar"] = der(rec.turns, hyp, 0.0)["der"]
     d["der_as_sent"] = der(rec.turns, sent)["der"]
+    if any(rec.texts) and cfg.speakers:
+        d |= cp_wer(rec, [(label, s.text) for (_a, _b, label), s in zip(hyp, segments, strict=True)])
     d["relabelled_segments"] = sum(1 for s in segments if s.seq in fixed and fixed[s.seq] != s.speaker)
     audio_s = result.audio_seconds or len(rec.audio) / RATE
     latencies = [s.wall - (w.end + s.clock) for s in segments for w in s.words]
@@ -413,6 +500,7 @@ def end_to_end(rec: Recording, cfg: TranscribeConfig, speed: float) -> dict:
         "speaker_rtf": counters.get("speaker_seconds", 0.0) / audio_s,
         "speaker_seconds_per_segment": counters.get("speaker_seconds", 0.0) / max(1, len(segments)),
         "word_latency_median_s": statistics.median(latencies) if latencies else None,
+        "word_latency_p95_s": float(np.percentile(latencies, 95)) if latencies else None,
     }  # fmt: skip
 
 
@@ -423,6 +511,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sweep", action="store_true", help="try thresholds (dev only: never tune on test)")
     ap.add_argument("--e2e", action="store_true", help="also run the first recording through real capture + transcribe")
     ap.add_argument("--speed", type=float, default=1.0, help="--e2e replay pacing (1 = real time, for latency)")
+    ap.add_argument("--soak", type=float, default=0.0, metavar="MINUTES",
+                    help="also label MINUTES of audio in one stream (the recordings looped) and report RSS over it")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="--e2e without the run with labels off (the caption latency labels add is measured against it)")  # fmt: skip
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a TranscribeConfig field")
     ap.add_argument("--fragments", default="", metavar="LO,HI",
                     help=f"committed fragment lengths in seconds (default: by the step transcribe takes with labels on, "
@@ -476,12 +568,27 @@ def main(argv: list[str] | None = None) -> int:
     e = report["embedding"]
     print(f"  embedding: median {1000 * e['median_s']:.0f} ms, p95 {1000 * e['p95_s']:.0f} ms per segment; "
           f"{e['cpu_per_audio_second']:.3f} s CPU per audio second")  # fmt: skip
+    if args.soak:
+        report["soak"] = soak(recs, encoder.encoder, cfg, args.soak, fragments)
+        k = report["soak"]
+        print(f"  soak: {k['audio_minutes']} audio minutes, {k['segments']} segments in one stream, RSS "
+              f"{k['rss_mb'][1][1]:.0f} -> {k['rss_mb'][-1][1]:.0f} MB, slope {k['rss_slope_mb_per_audio_hour']:+.1f} MB per audio hour")  # fmt: skip
     if args.e2e:
         report["end_to_end"] = end_to_end(recs[0], cfg, args.speed)
         d = report["end_to_end"]
         print(f"  end to end ({d['recording']}, real transcribe, speed {d['speed']}): DER {100 * d['der']:.1f}% "
-              f"(no collar {100 * d['der_no_collar']:.1f}%), {d['speakers_found']} found / {d['speakers_true']} true, "
-              f"ASR {d['asr_rtf']:.2f}x + speakers {d['speaker_rtf']:.3f}x real time")  # fmt: skip
+              f"(no collar {100 * d['der_no_collar']:.1f}%, as sent {100 * d['der_as_sent']:.1f}%), {d['speakers_found']} "
+              f"found / {d['speakers_true']} true, ASR {d['asr_rtf']:.2f}x + speakers {d['speaker_rtf']:.3f}x real time, "
+              f"word latency median {d['word_latency_median_s']:.2f} s, p95 {d['word_latency_p95_s']:.2f} s")  # fmt: skip
+        if not args.no_baseline:
+            # The same recording, labels off, in the same run: what labels add to caption latency is the
+            # longer commit step (speaker_step_s) as well as the embedding itself.
+            off = end_to_end(recs[0], replace(cfg, speakers=False), args.speed)
+            report["end_to_end_labels_off"] = {k: off[k] for k in ("segments", "asr_rtf", "word_latency_median_s",
+                                                                   "word_latency_p95_s", "wall_seconds")}  # fmt: skip
+            report["added_latency_median_s"] = d["word_latency_median_s"] - off["word_latency_median_s"]
+            print(f"  labels off: word latency median {off['word_latency_median_s']:.2f} s, p95 {off['word_latency_p95_s']:.2f} s; "
+                  f"labels add {report['added_latency_median_s']:+.2f} s median")  # fmt: skip
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1) + "\n")
