@@ -9,6 +9,7 @@ processes together (sampled every 0.5 s from /proc), and the wall time until eve
 
     python -m bench.concurrency                       # 1, 2, 4 streams of 40 s, smollm2-135m
     python -m bench.concurrency --streams 1,2 --seconds 30 --json bench/results/concurrency.json
+    python -m bench.concurrency --json bench/results/concurrency.json --plot-only   # the PNG beside it
 
 The language model matters little to caption latency but shares the cores; the default is the test
 model so the run stays within minutes. Numbers depend on what else the machine runs: the JSON records
@@ -227,6 +228,45 @@ def run_separate(files: list[Path], preset: str, folder: Path, timeout_s: float)
                         for code, out, err in results]}  # fmt: skip
 
 
+def plot(report: dict, png: Path) -> None:
+    """Caption latency (each stream's median and p95) and peak memory against the stream count, one
+    service beside separate pipelines, with the single-stream targets drawn in."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (lat, mem) = plt.subplots(1, 2, figsize=(11, 4.2))
+    styles = {"shared": ("tab:blue", "one service"), "separate": ("tab:orange", "separate pipelines")}
+    for mode, (colour, name) in styles.items():
+        runs = sorted((r for r in report["runs"] if r["mode"] == mode), key=lambda r: r["count"])
+        for k, r in enumerate(runs):
+            shift = -0.08 if mode == "shared" else 0.08
+            xs = [r["count"] + shift] * len(r["streams"])
+            lat.scatter(xs, [s["median_s"] for s in r["streams"]], color=colour, marker="o",
+                        label=f"{name}: median" if k == 0 else None)  # fmt: skip
+            lat.scatter(xs, [s["p95_s"] for s in r["streams"]], color=colour, marker="^", facecolors="none",
+                        label=f"{name}: p95" if k == 0 else None)  # fmt: skip
+        mem.plot([r["count"] for r in runs], [r["rss_peak_mb"] for r in runs], "o-", color=colour, label=name)
+    lat.axhline(2.5, color="grey", linestyle="--", linewidth=0.8, label="target median 2.5 s")
+    lat.axhline(5.0, color="grey", linestyle=":", linewidth=0.8, label="target p95 5 s")
+    lat.set_yscale("log")
+    lat.set_xlabel("concurrent real-time streams")
+    lat.set_ylabel("caption latency per word (s)")
+    lat.legend(fontsize=7)
+    mem.set_xlabel("concurrent real-time streams")
+    mem.set_ylabel("peak RSS of all stage processes (MB)")
+    mem.legend(fontsize=8)
+    counts = sorted({r["count"] for r in report["runs"]})
+    for ax in (lat, mem):
+        ax.set_xticks(counts)
+    fig.suptitle(f"{report['command']}  (load before {report['load_before'][0]:.1f})", fontsize=8)
+    fig.tight_layout()
+    png.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--streams", default="1,2,4", help="stream counts, comma-separated")
@@ -235,7 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preset", default="smollm2-135m")
     parser.add_argument("--timeout", type=float, default=600.0, help="per run")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "concurrency.json")
+    parser.add_argument("--plot-only", action="store_true", help="draw the PNG of an existing --json, run nothing")
     args = parser.parse_args(argv)
+    png = args.json.with_suffix(".png")
+    if args.plot_only:
+        plot(json.loads(args.json.read_text()), png)
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     counts = [int(c) for c in args.streams.split(",")]
     report: dict = {"command": "python -m bench.concurrency " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -254,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
                 report["load_after"] = os.getloadavg()
                 args.json.parent.mkdir(parents=True, exist_ok=True)
                 args.json.write_text(json.dumps(report, indent=2) + "\n")  # after every run: partial is kept
+    plot(report, png)
     print(json.dumps(report, indent=2))
     return 0
 
