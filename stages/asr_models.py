@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import threading
 from pathlib import Path
 
 from pipeline.errors import ModelError
@@ -60,7 +61,9 @@ def resolve_whisper(name: str) -> str:
     return name
 
 
-def load_whisper(name: str, compute_type: str = "int8", threads: int = 0):  # noqa: ANN201 - WhisperModel
+def load_whisper(name: str, compute_type: str = "int8", threads: int = 0, workers: int = 1):  # noqa: ANN201 - WhisperModel
+    """The model, `threads` threads per decode; `workers` decodes may run at once from as many threads
+    (stages/decode_pool.py)."""
     # Read by oneDNN when it creates its first primitive, i.e. after this (the model loads lazily).
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", ONEDNN_CACHE_ENTRIES)
     from faster_whisper import WhisperModel
@@ -75,11 +78,21 @@ def load_whisper(name: str, compute_type: str = "int8", threads: int = 0):  # no
         cut.
         """
 
-        frames: int | None = None
+        # Per calling thread: decodes of several streams may run at once (decode workers).
+        _window = threading.local()
+
+        @property
+        def frames(self) -> int | None:
+            return getattr(self._window, "frames", None)
+
+        @frames.setter
+        def frames(self, value: int | None) -> None:
+            self._window.frames = value
 
         def encode(self, features):  # noqa: ANN001, ANN201 - numpy in, StorageView out
-            if self.frames is not None and features.shape[-1] > self.frames:
-                features = features[..., : self.frames]
+            frames = self.frames
+            if frames is not None and features.shape[-1] > frames:
+                features = features[..., :frames]
             return super().encode(features)
 
         def transcribe_window(self, audio, pad_s: float, **options) -> list:  # noqa: ANN001, ANN003
@@ -95,6 +108,6 @@ def load_whisper(name: str, compute_type: str = "int8", threads: int = 0):  # no
 
     where = resolve_whisper(name)
     try:
-        return ShortWindowWhisper(where, device="cpu", compute_type=compute_type, cpu_threads=threads)
+        return ShortWindowWhisper(where, device="cpu", compute_type=compute_type, cpu_threads=threads, num_workers=workers)
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelError(f"cannot load Whisper model {name!r}: {str(exc).splitlines()[0][:200]}") from None

@@ -283,6 +283,10 @@ class TranscribeConfig:
     # heartbeat) for stream_idle_s ends with reason "lost" (its session can be continued later).
     hosting: bool = False
     stream_idle_s: float = 30.0
+    # Hosting: streams decoded side by side by this many threads (each with `threads` Whisper threads;
+    # stages/decode_pool.py). 0: as many as the cores hold (cores // threads); 1: in turn on the socket
+    # thread. One stream alone is never decoded on two threads at once.
+    decode_workers: int = 0
 
     def step_for(self, labelled: bool) -> float:
         """The commit step transcribe takes: `step_s`, at least `speaker_step_s` with voice labels."""
@@ -309,6 +313,7 @@ class TranscribeConfig:
         _check(0 <= self.prompt_min_prob < 1, f"prompt_min_prob must be in [0, 1), got {self.prompt_min_prob}")
         _check(self.prompt_across_words >= 0, f"prompt_across_words must be >= 0, got {self.prompt_across_words}")
         _check(self.threads >= 0, f"threads must be >= 0, got {self.threads}")
+        _check(0 <= self.decode_workers <= 64, f"decode_workers must be 0..64, got {self.decode_workers}")
         _check(self.ack_timeout_s > 0, f"ack_timeout_s must be > 0, got {self.ack_timeout_s}")
         _check(1 <= self.max_speakers <= 64, f"max_speakers must be 1..64, got {self.max_speakers}")
         _check(0 < self.speaker_threshold < 1, f"speaker_threshold must be in (0, 1), got {self.speaker_threshold}")

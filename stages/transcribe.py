@@ -46,10 +46,11 @@ from pipeline.messages import (
 )
 from pipeline.publisher import Publisher
 from pipeline.runner import StopFlag
-from pipeline.threads import host_load
+from pipeline.threads import all_threads, host_load
 from stages import commit_policy as policy
 from stages.asr_models import load_whisper
 from stages.channels import ChannelTrack, default_names
+from stages.decode_pool import DecodePool
 from stages.settings import AppConfig, TranscribeConfig, auto_threads
 from stages.speakers import labeler_for
 from stages.vad import FRAME_S, StreamingVad
@@ -181,6 +182,11 @@ class StreamingTranscriber:
         self.channels.add(chunk)
 
     # -- steps ------------------------------------------------------------------------------------------
+    def take(self, chunk: AudioChunk) -> list[Message]:
+        """A chunk as it arrives: the part that continues the stream (`accept`) fed in; what it caused."""
+        accepted = self.accept(chunk)
+        return [] if accepted is None else list(self.feed(accepted))
+
     def feed(self, chunk: AudioChunk) -> Iterator[Message]:
         """One chunk in; the Partial/Segment messages it causes out."""
         c = self.cfg
@@ -447,6 +453,15 @@ def resume_point(cfg: AppConfig, stop: StopFlag) -> Snapshot | None:
     return reply
 
 
+POOL_BACKLOG = 64  # chunks queued for the decode workers beyond which the audio waits in the socket
+
+
+def decode_workers(cfg: TranscribeConfig, threads: int) -> int:
+    """How many streams a hosting transcribe decodes at once: `decode_workers`, 0 = as many as the
+    cores hold at `threads` Whisper threads each."""
+    return cfg.decode_workers or max(1, all_threads(0) // max(1, threads))
+
+
 def stream_start(cfg: AppConfig, stream: str, stop: StopFlag) -> tuple[int, float, bool] | str:
     """Hosting (`transcribe.hosting`): where a stream seen for the first time continues, asked of
     summarize (which admits it): (first segment number, audio position, already ended), or the reason
@@ -475,9 +490,16 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     out = transport.open_socket(ctx, "push", ep.transcript, bind=False, hwm=cfg.transcribe.hwm, security=cfg.security)
     watch = reliable.PeerWatch(ep.summary, "summarize", cfg.security) if cfg.transcribe.acks else None
     sender = reliable.AckedSender(out, watch, stop.is_set)
-    model = load_whisper(cfg.transcribe.model, cfg.transcribe.compute_type, auto_threads(cfg.transcribe.threads))
-    speaker_encoder = load_speaker_encoder(cfg.transcribe)
     hosting = cfg.transcribe.hosting  # streams come and go (serve): each asks where it starts
+    threads = auto_threads(cfg.transcribe.threads)
+    workers = decode_workers(cfg.transcribe, threads) if hosting else 1
+    model = load_whisper(cfg.transcribe.model, cfg.transcribe.compute_type, threads, workers)
+    # Hosting on more than one worker: streams are decoded side by side, each in order on one thread at
+    # a time; this thread keeps the sockets and forwards what the workers hand back.
+    pool = DecodePool(workers) if workers > 1 else None
+    if pool is not None:
+        log.info("transcribe: %d decode workers of %d Whisper threads each", workers, threads)
+    speaker_encoder = load_speaker_encoder(cfg.transcribe)
     snap = None if hosting else resume_point(cfg, stop)
     # Where this stream continues: a restarted transcribe (or a replay of a stored session) picks up
     # after the last stored segment, and capture rewinds to there.
@@ -555,8 +577,15 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         while len(ended) > 64:  # bounded: only recent streams can be resent
             del ended[next(iter(ended))]
 
+    def forward_ready(events: Iterator[list[Message]]) -> None:
+        for batch in events:
+            for event in batch:
+                forward(event)
+
     def finish(st: StreamingTranscriber, reason: str, audio_seconds: float) -> None:
         """Commit what is left of a stream and send its end downstream."""
+        if pool is not None:
+            forward_ready(pool.drain(st.stream))  # its audio still with a worker comes first
         for event in st.finish():
             forward(event)
         c = st.counters
@@ -618,7 +647,12 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 publish_status()
             sender.poll()
             pub.grant_pending()
-            got = inbox.recv(timeout_s=0.2)
+            if pool is not None:
+                forward_ready(pool.ready())
+                if pool.backlog() >= POOL_BACKLOG:  # behind: let the audio wait in the socket
+                    pool.wait(0.2)
+                    continue
+            got = inbox.recv(timeout_s=0.02 if pool is not None and pool.busy else 0.2)
             if hosting:
                 tend_hosted(idle=got is None)
             if got is None:
@@ -664,11 +698,14 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
                 )  # fmt: skip
             heard[msg.stream] = time.monotonic()
             if isinstance(msg, AudioChunk):
-                chunk = st.accept(msg)
-                if chunk is not None:
-                    for event in st.feed(chunk):
-                        forward(event)
+                if pool is not None:
+                    pool.submit(msg.stream, st.take, msg)
+                    continue
+                for event in st.take(msg):
+                    forward(event)
                 continue
+            if pool is not None:
+                forward_ready(pool.drain(msg.stream))  # its position is where its accepted audio ends
             if msg.audio_seconds > st.position + 0.05:  # audio before it was lost: wait for capture's resend
                 st.counters.gap_chunks += 1
                 continue
@@ -687,6 +724,8 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             if cfg.exit_after_eos:
                 break
     finally:
+        if pool is not None:
+            pool.close()
         transport.close_flushing(out, FLUSH_TIMEOUT_S)
         pub.close(linger=1000)  # the last status (`ended`) must reach capture before we exit
         inbox.sock.close(linger=0)
