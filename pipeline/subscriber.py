@@ -9,9 +9,9 @@ from typing import TextIO
 import zmq
 
 from pipeline import transport, wire
-from pipeline.console import as_json, as_text
+from pipeline.console import CaptionView, as_json, as_text
 from pipeline.errors import ConfigError
-from pipeline.messages import MESSAGE_TYPES, EndOfStream, Message, Snapshot, Status, Summary
+from pipeline.messages import MESSAGE_TYPES, EndOfStream, Message, Segment, Snapshot, Status, Summary
 from pipeline.security import Security
 
 # Messages the summarize stage numbers with its own publisher sequence (see stages/summarize/stage.py).
@@ -73,6 +73,7 @@ def watch(
     receiver = transport.Receiver(
         transport.open_socket(ctx, "sub", endpoint, bind=False, subscribe=prefixes, security=security), endpoint
     )
+    captions = CaptionView(out, live=False)
     shown = 0
     covered = -1  # publisher seq the snapshot covers
     instance = None  # summarize's process id (counters.instance): its publisher seq restarts with it
@@ -104,8 +105,11 @@ def watch(
                 continue  # already contained in the snapshot
             if topics and msg.type not in topics:
                 continue
-            out.write((as_json(msg) if json_lines else as_text(msg)) + "\n")
-            out.flush()
+            if isinstance(msg, Segment) and not json_lines:
+                captions.segment(msg)  # with its speaker, and a line for each speaker it corrects
+            else:
+                out.write((as_json(msg) if json_lines else as_text(msg)) + "\n")
+                out.flush()
             shown += 1
     finally:
         receiver.sock.close(linger=0)

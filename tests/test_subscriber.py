@@ -10,7 +10,7 @@ import threading
 import zmq
 
 from pipeline import transport, wire
-from pipeline.messages import NoteItem, Snapshot, SnapshotRequest, Status, Summary
+from pipeline.messages import NoteItem, Relabel, Segment, Snapshot, SnapshotRequest, Status, Summary
 from pipeline.subscriber import watch
 from tests.conftest import loopback_endpoints
 
@@ -60,3 +60,35 @@ def test_a_summarize_restart_resets_the_snapshot_filter_and_items_come_with_the_
     assert [m["text"] for m in got] == ["old notes", "update", "after restart"]  # statuses are not shown
     assert got[0]["items"] == [{"kind": "action", "text": "Send the plan", "owner": "David", "due": "Friday",
                                 "seqs": [4], "starts": [27.2]}]  # fmt: skip
+
+
+def test_captions_show_the_speaker_and_the_corrections_they_carry():
+    """`sinkscribe subscribe` (captions, as text): a labelled segment shows its speaker, and the speaker
+    corrections a later one carries show the corrected line again."""
+    ep = loopback_endpoints()
+    ctx = zmq.Context.instance()
+    pub = transport.open_socket(ctx, "pub", ep.captions, bind=True)
+    script = [Segment("s", 0, "Can you own the fix?", 60.0, 61.5, speaker="S1"),
+              Segment("s", 1, "Sure,", 62.3, 62.8, speaker="S1"),
+              Segment("s", 2, "I will take it.", 62.9, 64.0, speaker="S2", relabels=(Relabel(1, "S2"),))]  # fmt: skip
+    stop = threading.Event()
+
+    def publish() -> None:
+        while not stop.is_set():  # until the subscription has reached the publisher and it read them all
+            for msg in script:
+                transport.send(pub, msg)
+            stop.wait(0.2)
+
+    sender = threading.Thread(target=publish, daemon=True)
+    sender.start()
+    out = io.StringIO()
+    try:
+        watch(ep.captions, ("segment",), False, 30, 5.0, out)
+    finally:
+        stop.set()
+        sender.join(5)
+        pub.close(linger=0)
+    lines = out.getvalue().splitlines()
+    start = lines.index("[01:00.0] S1: Can you own the fix?")
+    assert lines[start : start + 4] == ["[01:00.0] S1: Can you own the fix?", "[01:02.3] S1: Sure,",
+                                        "[01:02.3] S2 (was S1): Sure,", "[01:02.9] S2: I will take it."]  # fmt: skip
