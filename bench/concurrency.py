@@ -175,11 +175,20 @@ def finish(procs: list[Proc], timeout_s: float) -> list[tuple[int, str, str]]:
     return [p.result() for p in procs]
 
 
+SERVICE_SETTINGS: dict[str, object] = {}  # --set KEY=VALUE: the service's config (e.g. transcribe.decode_workers=4)
+
+
 def run_shared(files: list[Path], preset: str, folder: Path, timeout_s: float) -> dict:
     address = f"tcp://127.0.0.1:{five_free_ports()}"
     home = folder / "shared"
+    extra: list[str] = []
+    if SERVICE_SETTINGS:
+        path = folder / "service.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(config_io.dumps(config_io.load(AppConfig, None, dict(SERVICE_SETTINGS))))
+        extra = ["--config", str(path)]
     service = Proc("serve", "--listen", address, "--max-streams", str(len(files)), "--preset", preset,
-                   "--idle", "120", home=home, tag="service")  # fmt: skip
+                   "--idle", "120", *extra, home=home, tag="service")  # fmt: skip
     try:
         time.sleep(2.0)
         t0 = time.monotonic()
@@ -276,7 +285,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="per run")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "concurrency.json")
     parser.add_argument("--plot-only", action="store_true", help="draw the PNG of an existing --json, run nothing")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a config setting of the service (one service, not the separate pipelines)")
+    parser.add_argument("--only", choices=("shared", "separate"), help="run one mode only")
     args = parser.parse_args(argv)
+    for item in args.set:
+        key, _, value = item.partition("=")
+        SERVICE_SETTINGS[key] = json.loads(value) if value[:1].isdigit() or value in ("true", "false") else value
     png = args.json.with_suffix(".png")
     if args.plot_only:
         plot(json.loads(args.json.read_text()), png)
@@ -286,12 +301,14 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"command": "python -m bench.concurrency " + " ".join(argv if argv is not None else sys.argv[1:]),
                     "source": str(args.source.relative_to(ROOT) if args.source.is_relative_to(ROOT) else args.source),
                     "seconds": args.seconds, "preset": args.preset, "cpus": os.cpu_count(),
-                    "load_before": os.getloadavg(), "runs": []}  # fmt: skip
+                    "service_settings": dict(SERVICE_SETTINGS), "load_before": os.getloadavg(), "runs": []}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="concurrency-") as tmp:
         folder = Path(tmp)
         for n in counts:
             files = clips(args.source, n, args.seconds, folder)
             for mode, run in (("shared", run_shared), ("separate", run_separate)):
+                if args.only and mode != args.only:
+                    continue
                 log.info("%d streams, %s ...", n, mode)
                 result = run(files, args.preset, folder / f"{mode}{n}", args.timeout)
                 log.info("%d streams, %s: %s", n, mode, json.dumps(result))

@@ -284,8 +284,8 @@ class TranscribeConfig:
     hosting: bool = False
     stream_idle_s: float = 30.0
     # Hosting: streams decoded side by side by this many threads (each with `threads` Whisper threads;
-    # stages/decode_pool.py). 0: as many as the cores hold (cores // threads); 1: in turn on the socket
-    # thread. One stream alone is never decoded on two threads at once.
+    # stages/decode_pool.py). 0: one per stream the service holds (--max-streams), at least cores //
+    # threads; 1: in turn on the socket thread. One stream is never decoded on two threads at once.
     decode_workers: int = 0
 
     def step_for(self, labelled: bool) -> float:

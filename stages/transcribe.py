@@ -456,10 +456,13 @@ def resume_point(cfg: AppConfig, stop: StopFlag) -> Snapshot | None:
 POOL_BACKLOG = 64  # chunks queued for the decode workers beyond which the audio waits in the socket
 
 
-def decode_workers(cfg: TranscribeConfig, threads: int) -> int:
-    """How many streams a hosting transcribe decodes at once: `decode_workers`, 0 = as many as the
-    cores hold at `threads` Whisper threads each."""
-    return cfg.decode_workers or max(1, all_threads(0) // max(1, threads))
+def decode_workers(cfg: TranscribeConfig, threads: int, max_streams: int = 0) -> int:
+    """How many streams a hosting transcribe decodes at once: `decode_workers`; 0 = one per stream the
+    service holds (`max_streams`), at least as many as the cores hold at `threads` Whisper threads each.
+    Per stream, not per core: at 4 real-time streams on 2 cores, 2 workers left the captions 2.9-4.3 s
+    behind (median) where 4 kept 2.1-2.4 s, as 4 separate pipelines do (bench.concurrency, stop 27): a
+    stream waiting for a free worker waits a whole decode, while the OS shares the cores finely."""
+    return cfg.decode_workers or max(1, all_threads(0) // max(1, threads), max_streams)
 
 
 def stream_start(cfg: AppConfig, stream: str, stop: StopFlag) -> tuple[int, float, bool] | str:
@@ -492,7 +495,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     sender = reliable.AckedSender(out, watch, stop.is_set)
     hosting = cfg.transcribe.hosting  # streams come and go (serve): each asks where it starts
     threads = auto_threads(cfg.transcribe.threads)
-    workers = decode_workers(cfg.transcribe, threads) if hosting else 1
+    workers = decode_workers(cfg.transcribe, threads, cfg.summarize.max_streams) if hosting else 1
     model = load_whisper(cfg.transcribe.model, cfg.transcribe.compute_type, threads, workers)
     # Hosting on more than one worker: streams are decoded side by side, each in order on one thread at
     # a time; this thread keeps the sockets and forwards what the workers hand back.

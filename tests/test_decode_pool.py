@@ -81,3 +81,12 @@ def test_drain_finishes_one_stream_first_and_errors_reach_the_caller():
             list(pool.drain("c"))
     finally:
         pool.close()
+
+
+def test_a_service_decodes_one_stream_per_worker_unless_told():
+    from stages.settings import TranscribeConfig
+    from stages.transcribe import decode_workers
+
+    assert decode_workers(TranscribeConfig(decode_workers=3), threads=1, max_streams=8) == 3  # as configured
+    assert decode_workers(TranscribeConfig(), threads=1, max_streams=6) >= 6  # one per stream it holds
+    assert decode_workers(TranscribeConfig(), threads=64, max_streams=1) == 1  # never none
