@@ -425,13 +425,10 @@ def cp_wer(rec: Recording, hyp: list[tuple[str | None, str]]) -> dict:
     h_words = {lab: normalize(" ".join(t)) for lab, t in said.items()}
     labels = sorted(h_words)
 
-    def errors(r: str, h: str) -> int:
-        return _errors(r_words[r], h_words[h])
-
     n_ref = sum(len(v.split()) for v in r_words.values())
     n_hyp = sum(len(v.split()) for v in h_words.values())
     # Saving of a match over leaving both unmatched (all of them deletions and insertions).
-    saving = np.array([[len(r_words[r].split()) + len(h_words[h].split()) - errors(r, h) for r in speakers]
+    saving = np.array([[len(r_words[r].split()) + len(h_words[h].split()) - _errors(r_words[r], h_words[h]) for r in speakers]
                        for h in labels], dtype=float)  # fmt: skip
     total = n_ref + n_hyp - _best_mapping(saving)
     plain = _errors(normalize(" ".join(rec.texts)), normalize(" ".join(t for _, t in hyp)))

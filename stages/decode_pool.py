@@ -14,14 +14,11 @@ is behind, so that audio waits in the socket (bounded, lossless back-pressure) i
 
 from __future__ import annotations
 
-import logging
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from pipeline.messages import AudioChunk, Message
-
-log = logging.getLogger(__name__)
 
 Work = Callable[[AudioChunk], list[Message]]  # one stream's accept + feed of a chunk
 
@@ -30,7 +27,6 @@ class DecodePool:
     """Per-stream ordered work on `workers` threads; results are collected on the caller's thread."""
 
     def __init__(self, workers: int) -> None:
-        self.workers = workers
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="decode")
         self._queues: dict[str, deque[tuple[Work, AudioChunk]]] = {}
         self._running: dict[str, Future] = {}
@@ -54,20 +50,20 @@ class DecodePool:
         next chunk of that stream started."""
         for stream, future in list(self._running.items()):
             if future.done():
-                del self._running[stream]
-                try:
-                    yield future.result()
-                finally:
-                    self._start(stream)
+                yield self._collect(stream)
 
     def drain(self, stream: str) -> Iterator[list[Message]]:
         """Everything queued for `stream`, finished in order (before its end is handled)."""
         while stream in self._running:
-            future = self._running.pop(stream)
-            try:
-                yield future.result()
-            finally:
-                self._start(stream)
+            yield self._collect(stream)
+
+    def _collect(self, stream: str) -> list[Message]:
+        """The stream's running work's messages (waiting for them), its next chunk started either way."""
+        future = self._running.pop(stream)
+        try:
+            return future.result()
+        finally:
+            self._start(stream)
 
     def wait(self, timeout_s: float) -> None:
         """Until some work finishes, or `timeout_s`."""
