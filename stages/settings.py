@@ -337,6 +337,10 @@ class SummarizeConfig:
     model: str = field(default_factory=lambda: os.environ.get("SINKSCRIBE_MODEL") or DEFAULT_MODEL)
     dtype: str = "auto"  # auto = bfloat16 where the CPU has bf16 instructions (2x faster), else float32
     prefill_chunk: int = 128  # transcript tokens per forward: larger chunks use the cores better (speed only)
+    # Greedy decoding feeds up to this many prompt-lookup draft tokens with each step (0 = off; speed
+    # only: the text is the greedy text). Notes and answers copy their sources, so about half the
+    # decode steps go (bench.lookup; session.py).
+    draft_tokens: int = 8
     # torch threads; 0 = every core, at most $OMP_NUM_THREADS (model_threads). Not half, beside
     # transcribe: Whisper keeps its half busy under half the time (0.33-0.45 of a core), and the model
     # takes the rest (demo at real time on 2 cores: 1.70x model time per audio second on 1 thread, 0.98x
@@ -378,6 +382,7 @@ class SummarizeConfig:
     def __post_init__(self) -> None:
         _check(self.dtype in ("auto", "float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
         _check(1 <= self.prefill_chunk <= 4096, f"prefill_chunk must be 1..4096, got {self.prefill_chunk}")
+        _check(0 <= self.draft_tokens <= 64, f"draft_tokens must be 0..64, got {self.draft_tokens}")
         _check(not self.store or self.store.startswith(("postgresql://", "postgres://")),
                "store must be empty (SQLite files in session_dir) or a postgresql://user@host:port/db URL")
         _check(self.sink_tokens >= 4, f"sink_tokens must be >= 4 (StreamingLLM), got {self.sink_tokens}")

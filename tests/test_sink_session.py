@@ -12,7 +12,7 @@ import torch
 from transformers import DynamicCache, LlamaConfig, LlamaForCausalLM
 
 from stages.summarize.errors import CacheOverflowError
-from stages.summarize.session import LMSession, SessionConfig
+from stages.summarize.session import LMSession, SessionConfig, lookup_draft
 from stages.summarize.textstream import TextStream
 from tests.lm_support import one_torch_thread  # noqa: F401  (autouse fixture)
 
@@ -157,6 +157,56 @@ def test_generation_limits_and_misuse() -> None:
     with pytest.raises(CacheOverflowError):  # decode_one past the headroom is refused, not silently grown
         for _ in range(33):
             s.decode_one(20)
+
+
+def test_lookup_draft_takes_what_followed_the_longest_latest_match() -> None:
+    assert lookup_draft([5, 6, 7, 8, 9, 5, 6, 7], 3) == [8, 9, 5]  # "5 6 7" seen before: what came next
+    assert lookup_draft([5, 6, 1, 5, 7, 2, 5, 6], 4) == [1, 5, 7, 2]  # "5 6" beats the later "5"
+    assert lookup_draft([4, 9, 4, 8, 4], 2) == [8, 4]  # the latest occurrence of "4", not the first
+    assert lookup_draft([5, 6, 7, 8], 4) == []  # nothing repeats
+    assert lookup_draft([5, 6, 5, 6], 0) == []  # no room left
+    assert lookup_draft([7], 4) == []
+
+
+@pytest.mark.parametrize("prompt", ["summary: abcabc abcabc abc", "list: x1 x2 x3 x4 x5 x6 x"])
+def test_drafts_change_no_token_only_the_number_of_steps(prompt: str) -> None:
+    """Greedy text with prompt-lookup drafts is the greedy text without them, to the token; the cache is
+    rolled back exactly and never holds more than the suffix and max_new_tokens; fewer model calls."""
+    plain, drafted = session(window=128, headroom=64), session(window=128, headroom=64, draft_tokens=8)
+    for s in (plain, drafted):
+        s.prefill(stream_ids(300, seed=4))  # past evictions, so the window keys were re-rotated
+    before = snapshot(drafted)
+    suffix_tokens = len(prompt)
+    expected = "".join(plain.generate(prompt, max_new_tokens=36))
+    got = []
+    for piece in drafted.generate(prompt, max_new_tokens=36):
+        got.append(piece)
+        assert drafted.cache.get_seq_length() <= drafted.cache.pinned_tokens + 128 + suffix_tokens + 36
+    assert "".join(got) == expected
+    a, b = plain.last_generation, drafted.last_generation
+    assert (b.new_tokens, b.finish_reason) == (a.new_tokens, a.finish_reason)
+    assert a.drafted == a.accepted == 0 and a.decode_forwards == a.new_tokens - 1
+    assert b.accepted > 0  # this seeded model repeats itself, so drafts from its own text stand
+    assert b.decode_forwards == b.new_tokens - 1 - b.accepted  # every agreed draft token saved a call
+    assert_bitwise_equal(before, snapshot(drafted))
+
+
+def test_drafts_never_pass_max_new_tokens() -> None:
+    s = session(window=128, headroom=64, draft_tokens=16)
+    s.prefill(stream_ids(200, seed=5))
+    for limit in (1, 2, 5, 17):
+        text = "".join(s.generate("abababababab", max_new_tokens=limit))
+        assert s.last_generation.new_tokens <= limit and len(text) <= limit
+        plain = session(window=128, headroom=64)
+        plain.prefill(stream_ids(200, seed=5))
+        assert "".join(plain.generate("abababababab", max_new_tokens=limit)) == text
+
+
+def test_drafts_are_not_used_when_sampling() -> None:
+    s = session(window=128, headroom=64, draft_tokens=8)
+    s.prefill(stream_ids(100, seed=6))
+    "".join(s.generate("abcabcabc", max_new_tokens=20, temperature=1.0))
+    assert s.last_generation.drafted == 0
 
 
 def test_prefix_must_hold_the_sinks() -> None:

@@ -78,6 +78,7 @@ class SharedModel:
                 headroom_tokens=s.headroom_tokens,
                 evict_block=s.evict_block,
                 prefill_chunk=s.prefill_chunk,
+                draft_tokens=s.draft_tokens,
             ),
         )
         return Summarizer(s, session, self._frame, store)

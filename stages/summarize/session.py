@@ -8,6 +8,13 @@ polluted and generation never evicts a stream token.
 Inference is in named steps, as in gpt-fast: `prefill` (stream tokens, with eviction), `decode_one` (one
 token, no eviction), `generate` (suffix + decode loop + rollback). A session is not thread-safe: one per
 stream, driven from one thread.
+
+Greedy decoding may draft tokens by prompt lookup (`draft_tokens`): what the model writes next is often
+what the suffix already says (a note quotes the stretch it reads, an answer the line it rests on), so the
+tokens that followed the last few generated ones in the suffix are fed with the next token in one
+forward, and kept as far as the model's own greedy choice agrees. On a CPU one forward of 9 tokens costs
+about what one of 1 token does (the weights are read once), so every agreed draft token is a decode step
+saved; the text is the greedy text (a draft only skips steps, it never chooses a token).
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ class SessionConfig:
     evict_block: int = MIN_EVICT_BLOCK  # stream tokens evicted at once (re-rotation happens per eviction)
     prefill_chunk: int = 32  # tokens per forward when prefilling; changes speed, not results
     seed: int = 0  # sampling seed, used when temperature > 0
+    # Prompt-lookup draft tokens fed with each greedy decode step (0 = off); speed only (module docstring).
+    draft_tokens: int = 0
 
     def cache_config(self) -> SinkCacheConfig:
         return SinkCacheConfig(
@@ -60,6 +69,9 @@ class GenerationStats:
     new_tokens: int
     finish_reason: str  # "eos", "stop" (a stop string), "length" (max_new_tokens) or "closed" (consumer quit)
     seconds: float
+    decode_forwards: int = 0  # model calls after the suffix's prefill (new_tokens - 1 without drafts)
+    drafted: int = 0  # prompt-lookup tokens fed
+    accepted: int = 0  # of those, the ones the greedy choice agreed with (each a decode step saved)
 
 
 class LMSession:
@@ -73,6 +85,8 @@ class LMSession:
         self.config = config or SessionConfig()
         if self.config.prefill_chunk < 1:
             raise ValueError(f"prefill_chunk must be >= 1, got {self.config.prefill_chunk}")
+        if self.config.draft_tokens < 0:
+            raise ValueError(f"draft_tokens must be >= 0, got {self.config.draft_tokens}")
         self.prefix_ids = (
             self._encode(prefix, special=True) if isinstance(prefix, str) else [int(t) for t in prefix]
         )
@@ -215,10 +229,11 @@ class LMSession:
         stream = TextStream(self.tokenizer, stop)
         started = time.perf_counter()
         reason = "closed"
+        draft = self.config.draft_tokens if temperature <= 0.0 else 0  # a draft is checked against argmax
+        steps = _Steps()
+        tokens = self._tokens(suffix_ids, max_new_tokens, temperature, draft, steps)
         try:
-            logits = self._forward_unbounded(suffix_ids)  # [V], prediction after the suffix
-            for step in range(max_new_tokens):
-                token = self._pick(logits, temperature)
+            for made, token in enumerate(tokens, start=1):
                 if token in self._eos_ids:
                     reason = "eos"
                     break
@@ -228,14 +243,14 @@ class LMSession:
                 if stream.stopped:
                     reason = "stop"
                     break
-                if step + 1 < max_new_tokens:  # the last token's logits would never be used
-                    logits = self.decode_one(token)
-            else:
-                reason = "length"
+                if made == max_new_tokens:  # the last token's logits are never computed
+                    reason = "length"
+                    break
             tail = stream.flush()
             if tail:
                 yield tail
         finally:
+            tokens.close()
             self.cache.truncate(mark)
             self._generating = False
             self.last_generation = GenerationStats(
@@ -243,8 +258,46 @@ class LMSession:
                 new_tokens=len(stream.ids),
                 finish_reason=reason,
                 seconds=time.perf_counter() - started,
+                decode_forwards=steps.forwards,
+                drafted=steps.drafted,
+                accepted=steps.accepted,
             )
             log.debug("generation: %s", self.last_generation)
+
+    def _tokens(
+        self, suffix_ids: list[int], max_new_tokens: int, temperature: float, draft: int, steps: _Steps
+    ) -> Iterator[int]:
+        """The generated token ids, one by one; each model call is made only when its tokens are asked for.
+
+        Each step feeds the last token with up to `draft` tokens looked up in the suffix and what is
+        written so far; the model's choice after each fed token decides how many of them stand. The
+        cache keeps the fed tokens that stood and is cut back past the rest.
+        """
+        logits = self._forward_unbounded(suffix_ids)  # [V], prediction after the suffix
+        context = list(suffix_ids)  # what drafts are looked up in
+        token = self._pick(logits, temperature)
+        made = 0
+        while True:
+            yield token
+            made += 1
+            context.append(token)
+            # Never more than the tokens still allowed: the cache stays within suffix + max_new_tokens.
+            guess = lookup_draft(context, min(draft, max_new_tokens - made)) if draft else []
+            base = self.cache.get_seq_length()
+            rows = self._forward([token, *guess], logits_to_keep=1 + len(guess))  # [1 + len(guess), V]
+            steps.forwards += 1
+            steps.drafted += len(guess)
+            token = self._pick(rows[0], temperature)
+            kept = 0
+            while kept < len(guess) and token == guess[kept]:
+                yield token
+                made += 1
+                context.append(token)
+                kept += 1
+                token = self._pick(rows[kept], temperature)
+            steps.accepted += kept
+            if kept < len(guess):
+                self.cache.truncate(base + 1 + kept)  # the fed tokens after the first disagreement
 
     # -- helpers -----------------------------------------------------------------------------------------
 
@@ -284,6 +337,32 @@ class LMSession:
     def _check_idle(self) -> None:
         if self._generating:
             raise RuntimeError("a generation is still open on this session; consume or close() it first")
+
+
+@dataclass
+class _Steps:
+    """Decode steps of one generation (for GenerationStats)."""
+
+    forwards: int = 0
+    drafted: int = 0
+    accepted: int = 0
+
+
+def lookup_draft(context: Sequence[int], limit: int, max_ngram: int = 3) -> list[int]:
+    """Up to `limit` tokens that followed the latest earlier occurrence of the context's last n tokens.
+
+    Longest n first (3, then 2, then 1): a longer match is a better guess. Prompt lookup as in
+    transformers' `prompt_lookup_num_tokens`; n and `limit` were chosen on recorded dev extractions
+    (bench.lookup).
+    """
+    if limit <= 0:
+        return []
+    for n in range(min(max_ngram, len(context) - 1), 0, -1):
+        tail = list(context[-n:])
+        for start in range(len(context) - n - 1, -1, -1):
+            if list(context[start : start + n]) == tail:
+                return list(context[start + n : start + n + limit])
+    return []
 
 
 def _eos_ids(model: Any, tokenizer: Any) -> frozenset[int]:
