@@ -92,8 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     by_line: dict[int, list[dict]] = defaultdict(list)
     for q in questions:
         by_line[q["after_line"]].append(q)
+    # ingest_defer_tokens=0: the distances and ingest times here are per segment, read as it comes.
     cfg = SummarizeConfig(window_tokens=args.window, summary_every_s=0.0, summary_every_tokens=args.summary_every_tokens,
-                          answer_max_tokens=args.answer_max_tokens, summary_max_tokens=args.summary_max_tokens)  # fmt: skip
+                          answer_max_tokens=args.answer_max_tokens, summary_max_tokens=args.summary_max_tokens,
+                          ingest_defer_tokens=0)  # fmt: skip
 
     with tempfile.TemporaryDirectory() as tmp, SessionStore(Path(tmp) / "streameval.sqlite", "eval") as store:
         core = build(args.preset, cfg, store, args.threads)

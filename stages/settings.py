@@ -341,6 +341,10 @@ class SummarizeConfig:
     # only: the text is the greedy text). Notes and answers copy their sources, so about half the
     # decode steps go (bench.lookup; session.py).
     draft_tokens: int = 8
+    # Stored segments wait for the model until this many transcript tokens gather, or until a summary or
+    # a question needs the window: one prefill of a chunk instead of one forward per few-word segment
+    # (0 = read each at once). Speed only: the window is the same (Summarizer.read_up).
+    ingest_defer_tokens: int = 128
     # torch threads; 0 = every core, at most $OMP_NUM_THREADS (model_threads). Not half, beside
     # transcribe: Whisper keeps its half busy under half the time (0.33-0.45 of a core), and the model
     # takes the rest (demo at real time on 2 cores: 1.70x model time per audio second on 1 thread, 0.98x
@@ -383,6 +387,8 @@ class SummarizeConfig:
         _check(self.dtype in ("auto", "float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
         _check(1 <= self.prefill_chunk <= 4096, f"prefill_chunk must be 1..4096, got {self.prefill_chunk}")
         _check(0 <= self.draft_tokens <= 64, f"draft_tokens must be 0..64, got {self.draft_tokens}")
+        _check(0 <= self.ingest_defer_tokens <= 4096,
+               f"ingest_defer_tokens must be 0..4096, got {self.ingest_defer_tokens}")  # fmt: skip
         _check(not self.store or self.store.startswith(("postgresql://", "postgres://")),
                "store must be empty (SQLite files in session_dir) or a postgresql://user@host:port/db URL")
         _check(self.sink_tokens >= 4, f"sink_tokens must be >= 4 (StreamingLLM), got {self.sink_tokens}")

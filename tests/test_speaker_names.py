@@ -90,8 +90,8 @@ def test_a_running_summarizer_uses_a_name_from_the_next_line_on(tmp_path: Path) 
     with SessionStore(path, "t") as store, SessionStore(path, "t") as cli_side:
         summarizer = build_summarizer(cfg, store)
         model_lines: list[str] = []
-        append_many = summarizer.session.append_many
-        summarizer.session.append_many = lambda texts: model_lines.extend(texts) or append_many(texts)
+        line_of = summarizer._line  # the line the model reads for a segment (now or at its next read_up)
+        summarizer._line = lambda seg: model_lines.append(line_of(seg)) or model_lines[-1]
         first = summarizer.add_segments([asr_segment(0, "S2", LINES[1][1])])
         cli_side.name_speaker("S2", "Sarah")
         later = summarizer.add_segments([asr_segment(1, "S2", "And the startup fix goes into the release.")])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from stages.summarize.summarizer import _first_repeat
 
@@ -132,3 +133,54 @@ def test_a_minute_of_streaming_fragments_is_one_extraction() -> None:
     fake.cfg.extract_chunk_tokens = 120  # when it must split, it splits between sentences
     chunks = Summarizer._chunks(fake, segs)
     assert len(chunks) > 1 and all(c[-1].text.endswith(".") for c in chunks[:-1])
+
+
+def test_segments_wait_for_the_model_until_a_chunk_gathers_or_it_is_asked(tmp_path) -> None:
+    """Stored at once, read by the model in one prefill: once `ingest_defer_tokens` gather, or before a
+    question or a summary. The window it reads is the one it would have read segment by segment."""
+    from pipeline import config as config_io
+    from pipeline.messages import Segment
+    from stages.settings import AppConfig
+    from stages.summarize.stage import build_summarizer
+    from stages.summarize.store import SessionStore
+
+    lines = ["Maria: We ship the installer on Friday.", "David: I will write the release notes.",
+             "Maria: Good. The budget stays at four thousand.", "David: Who signs off on the store listing?",
+             "Maria: Nobody yet, that stays open."]  # fmt: skip
+    segments = [Segment("t", i, text.split(": ", 1)[1], i * 4.0, i * 4.0 + 3.5, speaker=text.split(":")[0])
+                for i, text in enumerate(lines)]  # fmt: skip
+
+    def summarizer(defer: int, store: SessionStore):
+        cfg = config_io.load(AppConfig, None, {"summarize.model": "smollm2-135m", "summarize.dtype": "float32",
+                                               "summarize.ingest_defer_tokens": defer,
+                                               "summarize.answer_max_tokens": 8})  # fmt: skip
+        return build_summarizer(cfg, store)
+
+    with SessionStore(tmp_path / "a.sqlite", "t") as lazy_store, SessionStore(tmp_path / "b.sqlite", "t") as eager_store:
+        lazy, eager = summarizer(1000, lazy_store), summarizer(0, eager_store)
+        for seg in segments:
+            assert lazy.add_segments([seg]) and eager.add_segments([seg])
+            assert eager.session.counters.tokens_seen == eager.counters.transcript_tokens
+        assert lazy.session.counters.tokens_seen == 0  # not read yet ...
+        assert [s.seq for s in lazy_store.segments(after_seq=-1)] == [0, 1, 2, 3, 4]  # ... but stored
+        assert lazy.counters.transcript_tokens == eager.counters.transcript_tokens
+        assert lazy.first_seq_in_window == eager.first_seq_in_window == 0
+        lazy.answer("Who writes the release notes?")  # a question reads them first
+        assert lazy.session.counters == eager.session.counters
+        for ours, theirs in zip(lazy.session.cache.layers, eager.session.cache.layers, strict=True):
+            assert torch.allclose(ours.keys, theirs.keys, atol=1e-4)
+            assert torch.allclose(ours.values, theirs.values, atol=1e-4)
+
+    with SessionStore(tmp_path / "c.sqlite", "t") as store:
+        chunked = summarizer(40, store)  # two lines or so
+        reads, stored = [], []
+        for seg in segments:
+            chunked.add_segments([seg])
+            reads.append(chunked.session.counters.tokens_seen)
+            stored.append(chunked.counters.transcript_tokens)
+        assert reads[0] == 0 < stored[0] < 40  # the first line waits
+        # Each time it reads, it reads all that waited, once 40 tokens have gathered.
+        assert all(r in (0, *stored[: i + 1]) for i, r in enumerate(reads))
+        assert 0 < reads[-1] and any(r < t for r, t in zip(reads, stored, strict=True))
+        chunked.summarize()  # a summary reads the rest first
+        assert chunked.session.counters.tokens_seen == chunked.counters.transcript_tokens

@@ -47,6 +47,8 @@ class SummarizerCounters:
     ingest_s: float = 0.0  # time spent appending transcript to the model
     repeats_cut: int = 0  # generations stopped at a repeated line (a small model's loop)
     example_copies: int = 0  # extractions that copied the prompt's worked example (tried again with another)
+    decode_steps: int = 0  # model calls that generated tokens (notes and answers), after each request's prefill
+    draft_tokens_kept: int = 0  # prompt-lookup draft tokens that stood: decode steps saved (session.py)
 
 
 class Summarizer:
@@ -69,6 +71,10 @@ class Summarizer:
         self._tokens_since_summary = 0
         self._window: deque[tuple[int, int]] = deque()  # (seq, tokens) of segments still in the window
         self._window_tokens = 0
+        # Stored segments the model has not read yet (their lines' token ids): read in one prefill once
+        # `ingest_defer_tokens` gather, or before the model is asked anything (`read_up`).
+        self._unread: list[tuple[int, list[int]]] = []
+        self._unread_tokens = 0
         self._last_text = ""
         self._last_speaker: str | None = None
 
@@ -103,8 +109,9 @@ class Summarizer:
         return bool(self.add_segments([seg]))
 
     def add_segments(self, segs: list[Segment]) -> list[Segment]:
-        """Store each segment in order (durably, one commit each), then append all the accepted ones to
-        the window in one prefill (a backlog after a stall or a fast replay). Returns the accepted."""
+        """Store each segment in order (durably, one commit each); the model reads the accepted ones in
+        one prefill with any others not read yet, once `ingest_defer_tokens` gather (`read_up`). Returns
+        the accepted."""
         accepted: list[Segment] = []
         names = self.store.refresh_names()  # `sinkscribe speakers --name` may have named one meanwhile
         for seg in segs:
@@ -120,17 +127,34 @@ class Summarizer:
             # Stored with its label; read, written for the model and published with its name from now on.
             accepted.append(with_names(seg, names))
             self.last_seq, self.last_end = seg.seq, seg.end
-        if not accepted:
-            return []
-        t0 = time.perf_counter()
-        counts = self.session.append_many([self._line(seg) for seg in accepted])
-        self.counters.ingest_s += time.perf_counter() - t0
-        for seg, n in zip(accepted, counts, strict=True):
+        for seg in accepted:
+            ids = self.tokenizer.encode(self._line(seg), add_special_tokens=False)
+            self._unread.append((seg.seq, ids))
+            self._unread_tokens += len(ids)
             self.counters.segments += 1
-            self.counters.transcript_tokens += n
-            self._tokens_since_summary += n
-            self._track(seg.seq, n)
+            self.counters.transcript_tokens += len(ids)
+            self._tokens_since_summary += len(ids)
+        if self._unread_tokens >= self.cfg.ingest_defer_tokens:
+            self.read_up()
         return accepted
+
+    def read_up(self) -> None:
+        """Append the stored segments the model has not read to its window, in one prefill.
+
+        At real time, streaming ASR commits a few words every second or two, and one forward over 8
+        tokens costs a CPU nearly what one over 128 does (the weights are read once per forward): read
+        one by one, the demo's transcript took 59 s of model time for 248 s of audio. The window is only
+        read when the model is asked something, so the lines wait until then or until a chunk gathers.
+        """
+        if not self._unread:
+            return
+        t0 = time.perf_counter()
+        self.session.prefill([t for _, ids in self._unread for t in ids])
+        self.counters.ingest_s += time.perf_counter() - t0
+        for seq, ids in self._unread:
+            self._track(seq, len(ids))
+        self._unread.clear()
+        self._unread_tokens = 0
 
     def _line(self, seg: Segment) -> str:
         # A relabel that arrives after the line was read leaves the model's window as it was: the notes
@@ -153,7 +177,10 @@ class Summarizer:
 
     @property
     def first_seq_in_window(self) -> int:
-        return self._window[0][0] if self._window else self.last_seq + 1
+        """The oldest segment in the window, counting the stored ones it will read before it is asked."""
+        if self._window:
+            return self._window[0][0]
+        return self._unread[0][0] if self._unread else self.last_seq + 1
 
     # -- summaries ---------------------------------------------------------------------------------
     def summary_due(self) -> bool:
@@ -178,6 +205,7 @@ class Summarizer:
         """
         t0 = time.perf_counter()
         self.counters.last_summary_ttft_s = 0.0
+        self.read_up()  # the extraction's window check reads what the model has read
         stretch = list(self.store.segments(after_seq=self.summary_upto_seq, limit=100_000))
         stretch = [s for s in stretch if s.seq <= self.last_seq]
         for chunk in self._chunks(stretch):
@@ -279,6 +307,7 @@ class Summarizer:
         still in the window: when the window holds the best match, older weaker matches only distract
         a small model (measured on the sample meeting: agenda lines crowded out the decision).
         """
+        self.read_up()  # what is still in the window decides which passages are evicted
         first = self.first_seq_in_window
         if first <= 0:
             return ()
@@ -312,6 +341,7 @@ class Summarizer:
         The switches exist for bench.streameval, which compares the three."""
         t0 = time.perf_counter()
         self.counters.last_answer_ttft_s = 0.0
+        self.read_up()  # the question is about everything stored so far
         passages = self.retrieve(question) if use_retrieval else ()
         notes = self._notes_for_question() if use_summary else ""
         suffix = self.frame.suffix(prompts.question_request(question, notes, passages))
@@ -369,6 +399,10 @@ class Summarizer:
                     break
         finally:
             generation.close()  # rolls the cache back to before the suffix
+            made = self.session.last_generation
+            if made is not None:
+                self.counters.decode_steps += made.decode_forwards
+                self.counters.draft_tokens_kept += made.accepted
         return text.strip()
 
     def _truncate(self, text: str, max_tokens: int) -> str:
