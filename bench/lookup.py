@@ -9,6 +9,15 @@ seconds, decode model calls, tokens written, and whether the two texts are the s
 
     python -m bench.lookup --meetings incident_postmortem --threads 1 --json bench/results/lookup_test.json
 
+`--simulate` chooses the draft settings without the model: on recorded extractions (`bench.notes_dev
+--record` / `bench.quality --record`; greedy, so the recorded text is what the model would write), it
+counts the forwards each setting would need (tokenizer only, seconds):
+
+    R=bench/results; E=$R/extractions
+    python -m bench.lookup --meetings catering_week,library_volunteers,research_group,hiring_committee \
+        --simulate $E/written_qwen2.5-coder-1.5b_stop18.json,$E/research_group_qwen2.5-coder-1.5b_stop18.json,$R/notes_dev_extractions_qwen2.5-coder-1.5b.json \
+        --json $R/lookup_dev_simulated.json
+
 `--threads 1` is what summarize has beside transcribe on 2 cores when Whisper is busy. The texts can
 differ only through rounding: a forward over 9 tokens sums in another order than 9 forwards over one,
 and in bfloat16 that may flip a near tie between two tokens (the count is reported, with both texts).
@@ -97,6 +106,57 @@ def run_meeting(gold_path: Path, cfg: AppConfig, draft_tokens: int, lines: int =
     return calls.rows
 
 
+SETTINGS = ((4, 3, 1), (8, 3, 1), (12, 3, 1), (8, 3, 2), (8, 2, 1), (8, 4, 1))  # (limit, longest n, shortest n)
+
+
+def forwards_needed(suffix: list[int], out: list[int], limit: int, longest: int, shortest: int) -> int:
+    """Decode forwards greedy `out` takes after `suffix` when each step feeds up to `limit` drafts."""
+    from stages.summarize.session import lookup_draft
+
+    made, forwards = 1, 0  # the first token comes from the suffix's prefill
+    while made < len(out):
+        guess = lookup_draft(suffix + out[:made], limit, longest, shortest)
+        kept = 0
+        while kept < len(guess) and made + kept < len(out) and guess[kept] == out[made + kept]:
+            kept += 1
+        made += kept + 1
+        forwards += 1
+    return forwards
+
+
+def simulate(recordings: list[Path], meetings: list[str], tokenizer: Any) -> dict[str, Any]:
+    """Forwards per setting on recorded extractions: the request rebuilt from the stretch's lines.
+    Each meeting is read from the first recording that holds it (a JSON of several, or MEETING.jsonl)."""
+    from bench.notes_dev import load_recording
+    from stages.summarize import prompts
+
+    def holds(path: Path, meeting: str) -> bool:
+        if path.suffix == ".jsonl":
+            return path.stem.startswith(meeting)
+        return meeting in json.loads(path.read_text(encoding="utf-8"))
+
+    calls = []
+    for gold_path in discover(DATA, "all", meetings):
+        raw = json.loads(gold_path.read_text(encoding="utf-8"))
+        segments, _ = text_segments(transcript_of(gold_path, raw))
+        recording = next((p for p in recordings if holds(p, raw["meeting"])), None)
+        if recording is None:
+            raise SystemExit(f"no recording holds {raw['meeting']}")
+        for group in load_recording(recording, raw["meeting"]):
+            for row in group:
+                quoted = "".join(prompts.transcript_line(segments[i].text, segments[i].start, segments[i].speaker, True)
+                                 for i in row["stretch"])  # fmt: skip
+                suffix = tokenizer.encode(prompts.extract_request(quoted), add_special_tokens=False)
+                calls.append((suffix, tokenizer.encode(row["text"], add_special_tokens=False) + [tokenizer.eos_token_id]))
+    tokens = sum(len(out) for _, out in calls)
+    result = {"extractions": len(calls), "tokens": tokens, "settings": []}
+    for limit, longest, shortest in SETTINGS:
+        forwards = sum(forwards_needed(suffix, out, limit, longest, shortest) for suffix, out in calls)
+        result["settings"].append({"draft_tokens": limit, "longest_match": longest, "shortest_match": shortest,
+                                   "forwards": forwards, "tokens_per_forward": round(tokens / forwards, 2)})  # fmt: skip
+    return result
+
+
 def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
     plain = sum(r["plain_s"] for r in rows)
     drafted = sum(r["drafted_s"] for r in rows)
@@ -120,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preset", default="", help="Model preset (default: the default model).")
     ap.add_argument("--threads", type=int, default=1, help="Torch threads (1: summarize beside a busy Whisper).")
     ap.add_argument("--draft-tokens", type=int, default=0, help="Drafts per step (default: the config's).")
+    ap.add_argument("--simulate", default="", help="Recorded extractions (comma-separated files): count forwards per draft setting, no model.")
     ap.add_argument("--lines", type=int, default=0, help="Only each meeting's first N lines (a smoke run).")
     ap.add_argument("--json", dest="json_out", required=True)
     args = ap.parse_args(argv)
@@ -128,6 +189,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.preset:
         overrides["summarize.model"] = args.preset
     cfg = pconfig.load(AppConfig, None, overrides)
+    if args.simulate:
+        from transformers import AutoTokenizer
+
+        from stages.summarize.models import ModelConfig, resolve
+
+        tokenizer = AutoTokenizer.from_pretrained(resolve(ModelConfig(model=cfg.summarize.model)))
+        out = simulate([Path(p) for p in args.simulate.split(",")], args.meetings.split(","), tokenizer)
+        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json_out).write_text(json.dumps(out, indent=1), encoding="utf-8")
+        for row in out["settings"]:
+            print(row)
+        return 0
     draft = args.draft_tokens or cfg.summarize.draft_tokens
     started = time.time()
     rows: list[dict[str, Any]] = []

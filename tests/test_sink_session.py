@@ -166,6 +166,7 @@ def test_lookup_draft_takes_what_followed_the_longest_latest_match() -> None:
     assert lookup_draft([5, 6, 7, 8], 4) == []  # nothing repeats
     assert lookup_draft([5, 6, 5, 6], 0) == []  # no room left
     assert lookup_draft([7], 4) == []
+    assert lookup_draft([5, 6, 1, 5, 7, 2, 5, 6], 4, min_ngram=3) == []  # only a 2-token match there
 
 
 @pytest.mark.parametrize("prompt", ["summary: abcabc abcabc abc", "list: x1 x2 x3 x4 x5 x6 x"])

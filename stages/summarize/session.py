@@ -14,7 +14,8 @@ what the suffix already says (a note quotes the stretch it reads, an answer the 
 tokens that followed the last few generated ones in the suffix are fed with the next token in one
 forward, and kept as far as the model's own greedy choice agrees. On a CPU one forward of 9 tokens costs
 about what one of 1 token does (the weights are read once), so every agreed draft token is a decode step
-saved; the text is the greedy text (a draft only skips steps, it never chooses a token).
+saved. A draft only skips steps, it never chooses a token: the text is the greedy text, up to rounding
+(in bfloat16 a forward over 9 tokens can break a near tie another way than one over 1).
 """
 
 from __future__ import annotations
@@ -348,16 +349,16 @@ class _Steps:
     accepted: int = 0
 
 
-def lookup_draft(context: Sequence[int], limit: int, max_ngram: int = 3) -> list[int]:
+def lookup_draft(context: Sequence[int], limit: int, max_ngram: int = 3, min_ngram: int = 1) -> list[int]:
     """Up to `limit` tokens that followed the latest earlier occurrence of the context's last n tokens.
 
     Longest n first (3, then 2, then 1): a longer match is a better guess. Prompt lookup as in
     transformers' `prompt_lookup_num_tokens`; n and `limit` were chosen on recorded dev extractions
-    (bench.lookup).
+    (`bench.lookup --simulate`).
     """
     if limit <= 0:
         return []
-    for n in range(min(max_ngram, len(context) - 1), 0, -1):
+    for n in range(min(max_ngram, len(context) - 1), min_ngram - 1, -1):
         tail = list(context[-n:])
         for start in range(len(context) - n - 1, -1, -1):
             if list(context[start : start + n]) == tail:
