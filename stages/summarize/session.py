@@ -156,13 +156,6 @@ class LMSession:
         self.prefill(ids)
         return len(ids)
 
-    def append_many(self, texts: Sequence[str]) -> list[int]:
-        """Like `append` for each text (each tokenized on its own), in one prefill; their token counts.
-        A backlog of short pieces costs one forward per chunk instead of one per piece."""
-        encoded = [self._encode(text) for text in texts]
-        self.prefill([t for ids in encoded for t in ids])
-        return [len(ids) for ids in encoded]
-
     @torch.inference_mode()
     def prefill(self, ids: Sequence[int], *, return_logits: bool = False) -> torch.Tensor | None:
         """Push stream tokens into the window; with `return_logits`, the logits [n, V] for every one.
@@ -349,7 +342,7 @@ class _Steps:
     accepted: int = 0
 
 
-def lookup_draft(context: Sequence[int], limit: int, max_ngram: int = 3, min_ngram: int = 1) -> list[int]:
+def lookup_draft(context: list[int], limit: int, max_ngram: int = 3, min_ngram: int = 1) -> list[int]:
     """Up to `limit` tokens that followed the latest earlier occurrence of the context's last n tokens.
 
     Longest n first (3, then 2, then 1): a longer match is a better guess. Prompt lookup as in
@@ -359,10 +352,10 @@ def lookup_draft(context: Sequence[int], limit: int, max_ngram: int = 3, min_ngr
     if limit <= 0:
         return []
     for n in range(min(max_ngram, len(context) - 1), min_ngram - 1, -1):
-        tail = list(context[-n:])
+        tail = context[-n:]
         for start in range(len(context) - n - 1, -1, -1):
-            if list(context[start : start + n]) == tail:
-                return list(context[start + n : start + n + limit])
+            if context[start : start + n] == tail:
+                return context[start + n : start + n + limit]
     return []
 
 
