@@ -654,7 +654,8 @@ def test_a_question_parked_in_passing_is_an_open_question() -> None:
     notes.merge([], segs, sources(segs))
     assert [(i.kind, i.text) for i in notes.items] == [
         ("open", "The take-home question"), ("open", "Are we keeping the premium plan at ten dollars a month?"),
-        ("open", "Author order (open until we see who wrote what)")]  # fmt: skip
+        ("open", "Author order (open until we see who wrote what)"),
+        ("fact", "The library stays open until five on Thursdays")]  # hours stated: a fact, nothing left open  # fmt: skip
 
 
 def test_a_decision_announced_as_one_is_noted_in_its_words() -> None:
@@ -1725,3 +1726,97 @@ def test_a_misheard_task_verb_is_the_verb_said_before_with_the_same_object() -> 
     notes.merge([], [*segs, *recap], sources([*segs, *recap]))
     tasks = {(i.owner, i.text, i.due) for i in notes.items if i.kind == "action"}
     assert ("David", "Send the plan", "Friday") in tasks, notes.render()
+
+
+def test_opening_hours_and_a_later_clause_leave_no_choice_open() -> None:
+    """A test replay lost "Okay, decided: the library stays open until five on Thursdays" (read as a
+    matter left open) and a choice followed by "..., and we revisit it next year"."""
+    segs = segments([("Ana", "Okay, decided: the gym stays open until nine on Fridays, starting in March."),
+                     ("Ben", "Then we drop it. The parking fee stays at five dollars this year, because the "
+                             "contract is fixed, and we revisit it next year."),
+                     ("Cy", "The open questions are the parking fee and the gym hours.")])  # fmt: skip
+    assert checks.is_stated("decision", "The gym stays open until nine on Fridays", segs)
+    assert checks.is_stated("decision", "The parking fee stays at five dollars this year", segs)
+    assert not checks.is_stated("decision", "The parking fee stays at five dollars", segs[2:])  # left open there
+    assert not checks.is_stated("decision", "Keep the parking fee as it is", segs[2:])
+
+
+def test_a_topic_named_before_a_colon_stays_with_its_figure() -> None:
+    segs = segments([("Ana", "About the roof: the repair estimate came to nine thousand two hundred dollars for "
+                             "the gutters."),
+                     ("Ben", "One thing: Ravi has another offer, so he needs an answer from us by Friday.")])  # fmt: skip
+    assert [s.text for s in said.stated(segs)] == [
+        "About the roof: the repair estimate came to nine thousand two hundred dollars for the gutters",
+        "Ravi has another offer, so he needs an answer from us by Friday"]  # a discourse marker is no topic
+
+
+def test_the_calendar_does_not_make_two_facts_one() -> None:
+    """"this year" / "last year" are no matter: a test replay merged a school's enrolment with a museum
+    trip's price per student, and a later price then replaced the enrolment."""
+    segs = segments([("Ana", "We have three hundred members this year, up from last year."),
+                     ("Ben", "The fee per member was twenty dollars for the year end dinner.")])  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("FACT: We have three hundred members this year, up from last year"), segs[:1],
+                sources(segs))  # fmt: skip
+    notes.merge(parse_extraction("FACT: The fee per member was twenty dollars for the year end dinner"), segs[1:],
+                sources(segs), segs[:1])  # fmt: skip
+    assert [i.text for i in notes.items] == ["We have three hundred members this year, up from last year",
+                                             "The fee per member was twenty dollars for the year end dinner"]
+
+
+def test_a_parked_question_is_the_one_raised_before_with_its_topic() -> None:
+    """"Let's leave that open" after "And the lunch supplier. ... Do we stay or switch?" parks the lunch
+    supplier, not "Do we stay or switch?" (a test replay); a question asked inside a turn, in a statement
+    ("whether") or as what nobody knows yet counts; a document someone keeps open does not."""
+    segs = segments([
+        ("Rosa", "Next, the coffee machine. The lease runs out in March. Do we renew or buy one?"),
+        ("Tom", "I'd like to see prices first. Let's leave that open."),
+        ("Ana", "One more from me: the dress code. Staff are divided on whether jeans are fine on Fridays."),
+        ("Ben", "That needs a longer talk. Let's keep it open for now."),
+        ("Kim", "And the parking permits? Do we pay for them or drop them? Nobody uses the lot on Mondays."),
+        ("Lee", "That one stays open. I need the numbers."),
+        ("Kim", "Then there are the three interns in design. Do we keep them on?"),
+        ("Lee", "It depends on funding, so it stays open."),
+        ("Max", "Can everyone see the shared sheet? I'll keep it open while we talk."),
+        ("Ola", "So we just don't know if the heating gets fixed before winter. That stays open."),
+    ])  # fmt: skip
+    assert said.left_open(segs) == [
+        "The coffee machine: do we renew or buy one?",
+        "The dress code: staff are divided on whether jeans are fine on Fridays.",
+        "The parking permits: do we pay for them or drop them?",
+        "The three interns in design: do we keep them on?",
+        "Whether the heating gets fixed before winter"]
+    notes = Notes()
+    notes.merge([], segs, sources(segs))
+    assert [i.text for i in notes.items if i.kind == "open"] == [
+        "The coffee machine: do we renew or buy one?",
+        "The dress code: staff are divided on whether jeans are fine on Fridays.",
+        "The parking permits: do we pay for them or drop them?",
+        "The three interns in design: do we keep them on?", "Whether the heating gets fixed before winter"]
+
+
+def test_a_rule_the_model_wrote_as_someones_task_is_a_decision() -> None:
+    segs = segments([("Nadia", "Okay. From now on every invoice over five hundred needs a second signature.")])
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Nadia | Every invoice over five hundred needs a second signature | none"),
+                segs, sources(segs))  # fmt: skip
+    assert [(i.kind, i.text, i.owner) for i in notes.items] == [
+        ("decision", "Every invoice over five hundred needs a second signature", "")]
+
+
+def test_a_count_corrected_in_other_words_replaces_the_first() -> None:
+    """"... first counted about nine hundred affected customers" / "But the final number ... is twelve
+    hundred customers" (a test replay kept both, the old one stale); "forty-seven minutes, not an hour"."""
+    segs = segments([("Luis", "Support first counted about three hundred failed logins."),
+                     ("Luis", "But the final number from the auth logs is four hundred and ten failed logins."),
+                     ("Ines", "From the first alarm to recovery it took fifty minutes, not an hour.")])  # fmt: skip
+    assert [(s.text, s.corrects) for s in said.stated(segs)] == [
+        ("Support first counted about three hundred failed logins", False),
+        ("The final number from the auth logs is four hundred and ten failed logins", True),
+        ("From the first alarm to recovery it took fifty minutes, not an hour", True)]
+    notes = Notes()
+    notes.merge([], segs[:1], sources(segs))
+    notes.merge([], segs[1:], sources(segs), segs[:1])
+    assert [i.text for i in notes.items] == [
+        "The final number from the auth logs is four hundred and ten failed logins",
+        "From the first alarm to recovery it took fifty minutes, not an hour"]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from pipeline.messages import Segment
 from stages.summarize.grounding import (
+    CONTENT_STOPWORDS,
     FULL_STOP,
     MONTHS,
     ORDINAL_WORDS,
@@ -64,6 +65,60 @@ _OPENNESS = re.compile(
     r"(?:hasn't|haven't|has not|have not) (?:yet )?(?:told us|said|confirmed|decided))\b", re.IGNORECASE)
 
 
+# Open for business, not undecided: "the library stays open until five on Thursdays".
+OPEN_HOURS = re.compile(
+    r"\b(?:library|office|door|window|store|shop|building|registration|application|portal|room|gym|cafeteria|"
+    r"site|pool|park|kitchen|line|poll|form)s?\b|\buntil\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|noon|midnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end)", re.IGNORECASE)
+
+
+def leaves_open(text: str) -> bool:
+    """Whether `text` says a matter stays open (`_OPENNESS`). Opening hours do not: "Okay, decided: the
+    library stays open until five on Thursdays" is a decision, which a test meeting's replay lost."""
+    return any(not (m.group(0).lower().endswith("open") and OPEN_HOURS.search(text))
+               for m in _OPENNESS.finditer(text))  # fmt: skip
+
+
+# The calendar names no matter: "this year" and "last year" do not make a school's enrolment and a museum
+# trip's price per student one fact, nor tie "..., and we revisit it next year" to the choice the sentence
+# makes before it (both from a test meeting's replay; `Notes._find`, `is_stated`). "Year six" is a class.
+_CALENDAR = re.compile(r"\b(?:(?:this|last|next|every|each|per)\s+(?:year|month|week|term|quarter)s?|today|tomorrow|"
+                       r"tonight)\b", re.IGNORECASE)
+
+
+def matter(text: str) -> set[str]:
+    """The content words of `text` without its calendar (`_CALENDAR`)."""
+    return content_words(_CALENDAR.sub(" ", text))
+
+
+# Where a sentence's clauses part: what one clause leaves open, another may settle.
+_CLAUSE = re.compile(r",\s+(?:and|but|because|so|although|though|while)\s+|;\s*", re.IGNORECASE)
+
+
+def _open_about(text: str, words: set[str]) -> bool:
+    """Whether `text` leaves open what `words` are about: a clause of it that says something stays open
+    shares a word with them (the calendar's aside), or it is one clause. "The open questions are support
+    for the old version and the premium price" leaves both open; "The school day keeps starting at eight
+    fifteen, because the bus routes can't change, and we revisit it next year" decides this year."""
+    clauses = _CLAUSE.split(text)
+    if len(clauses) == 1:
+        return leaves_open(text)
+    return any(leaves_open(c) and matter(c) & words for c in clauses)
+
+
+def counted(text: str) -> set[str]:
+    """What the figures of `text` count, the two words after each ("about nine hundred affected customers"
+    -> affect, customer), stemmed: a corrected count may say its matter in other words ("the final number
+    from the payment logs is twelve hundred customers", a test replay)."""
+    norm = normalise(text)
+    return {stem(w) for k, n in enumerate(norm) if n.isdigit()
+            for w in norm[k + 1 : k + 3] if w not in _NOT_COUNTED and not w.isdigit() and len(w) > 2}  # fmt: skip
+
+
+# Spans and shares count no matter: the "five minutes" someone honked and the "forty minutes" a bus was late.
+_NOT_COUNTED = CONTENT_STOPWORDS | frozenset("seconds minutes hours days weeks months years times percent".split())
+
+
 def is_specific(text: str) -> bool:
     """A key fact is "an important number or date" (the form the model is given): one with neither is a
     remark ("The interview calendar is a bit of a black box"), which the 1.5B model filed as facts by
@@ -86,7 +141,7 @@ _DECISION_CUE = re.compile(
     r"from now on|no more|no longer|going forward|instead|the plan is|plan is to|"
     r"we (?:skip|drop|keep|move|stop|start|cancel|postpone|delay|push|switch|use|take|go|submit|hire|pick|choose|"
     r"adopt|buy|launch|ship|freeze|stick|make|put|give|add|cut|raise|lower|split|merge|close|open|hold|run|"
-    r"do|don't|do not|can't|cannot)|"
+    r"reverse|revert|scrap|renew|extend|accept|reject|approve|do|don't|do not|can't|cannot)|"
     r"(?:will|'ll) (?:move|be moved|stay|remain|go|become|launch|ship|start|end|happen|be held|take place|be)|"
     r"(?:is|are) (?:moving|moved|going|cancell?ed|postponed|delayed|dropped|approved|confirmed|set)|"
     r"moves? (?:to|from)|moved (?:to|from)|stays?|remains?)\b", re.IGNORECASE)
@@ -116,14 +171,27 @@ def bare_figure(part: str) -> bool:
     return bare_amount(part) or bool(_BARE_DAY.match(part))
 
 
+# A short sentence that announces the choice the next one states: "Then we reverse it. The school day keeps
+# starting at eight fifteen." Not a thought out loud ("Let's see.").
+_ANNOUNCE_WORDS = 5
+_TENTATIVE = re.compile(r"\blet(?:'s| us| me) (?:see|think|check|look|hope|hear)\b", re.IGNORECASE)
+
+
+def _announces(part: str) -> bool:
+    return (len(part.split()) <= _ANNOUNCE_WORDS and not part.rstrip().endswith("?")
+            and bool(_DECISION_CUE.search(part)) and not _TENTATIVE.search(part))  # fmt: skip
+
+
 def _statements(segments: Sequence[Segment]) -> list[str]:
     """Each sentence of each utterance alone; a bare figure also with the sentence before it ("The Friends
-    approved money for the party. Three hundred dollars." states the party's money)."""
+    approved money for the party. Three hundred dollars." states the party's money), and so is a
+    statement after a short one that announces a choice (`_announces`)."""
     out = []
     for said, _ in sentences(segments):
         parts = SENTENCE_END.split(said.strip())
         out += parts
-        out += [f"{parts[k - 1]} {part}" for k, part in enumerate(parts) if k and bare_figure(part)]
+        out += [f"{parts[k - 1]} {part}" for k, part in enumerate(parts)
+                if k and (bare_figure(part) or _announces(parts[k - 1]))]  # fmt: skip
     return out
 
 
@@ -147,7 +215,7 @@ def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
         # A line that leaves the matter open states nothing about it: from "The open questions are support
         # for the old version and the premium price" the 1.5B model noted the decision "Support for the old
         # version will be available for one month after the release" (and so closed the open question).
-        and not _OPENNESS.search(text)
+        and not _open_about(text, words)
         and specifics <= numbers(text)  # its numbers come from the same line
         and (kind != "decision" or (bool(_DECISION_CUE.search(text)) and not _ALTERNATIVES.search(text)))
         # a labelled line of text is one utterance: "Good, then the startup fix goes into the release. Tom,
@@ -167,16 +235,20 @@ def is_raised(text_: str, segments: Sequence[Segment]) -> bool:
     into a question ("What should we do about the payment screen issues?", asked by nobody)."""
     words = content_words(text_)
     need = min(2, len(words))
-    if words and "?" not in text_ and not _OPENNESS.search(text_):
+    if words and "?" not in text_ and not leaves_open(text_):
         # A statement copied from the meeting is not a question because it shares words with one: stop 23's
         # `make demo` listed "One more thing, the migration will need roughly 2 hours of downtime, so we
         # should do it on a Saturday" (agreed on the next line) as open, on "who will own the database
         # migration? We need one person ...".
         copied = [text for text, _ in sentences(segments) if len(words & content_words(text)) >= COPIED_SHARE * len(words)]
-        if copied and not any("?" in text or _OPENNESS.search(text) for text in copied):
+        if copied and not any("?" in text or leaves_open(text) or WHETHER.search(text) for text in copied):
             return False
     return any(
-        (("?" in text and not _STATUS_ASKED.search(text)) or _OPENNESS.search(text))
+        (("?" in text and not _STATUS_ASKED.search(text)) or leaves_open(text)
+         # a question asked in a statement raises what it names, not every question near its words: from
+         # "the real question is whether we keep March 10 or move the release" (`make demo`) the model's
+         # "What are the potential risks of moving the release?" is not asked
+         or (WHETHER.search(text) and len(words & content_words(text)) >= COPIED_SHARE * len(words)))
         and len(words & content_words(text)) >= need
         for text, _ in sentences(segments)
     )
@@ -190,6 +262,10 @@ _STATUS_ASKED = re.compile(
     r"how did [\w' -]{1,40}? go|what(?:'s| is) the (?:latest|status|update)|where are we (?:with|on)|"
     r"any (?:news|updates?) (?:on|about)|has anyone (?:looked at|checked|heard))\b", re.IGNORECASE)
 
+
+
+# A question asked in a statement: "Parents are split on whether phones should be banned all day."
+WHETHER = re.compile(r"\bwhether\b", re.IGNORECASE)
 
 
 # The running order of a meeting, which the 1.5B model filed as decisions and tasks on the dev meetings

@@ -26,12 +26,14 @@ from stages.summarize.checks import (
     NEGATION,
     SOCIAL,
     STATUS_QUERY,
+    counted,
     is_raised,
     is_said,
     is_specific,
     is_stated,
     is_tied,
     keeps_due,
+    matter,
     says_about,
 )
 from stages.summarize.grounding import (
@@ -226,18 +228,23 @@ class Notes:
             unheld_due = ""  # a due the lines do not give to the task as worded (it may be the item's it updates)
             if new.kind == "action":
                 attributed = _attribute(new, lines, report)
-                if attributed is None:
+                if attributed is None and _rule_as_task(new.text, lines):
+                    # "Nadia | Every deploy to the gateway needs a second reviewer from now on": a rule the
+                    # meeting made, which the model wrote as the task of whoever said it (a test replay).
+                    new = replace(new, kind="decision", owner="", due="")
+                elif attributed is None:
                     report.dropped_ungrounded.append(f"action: {new.text} (no line gives or says this task)")
                     continue
-                # After its owner is read: the recap that gives it says the misheard word ("and end the plan").
-                new = replace(attributed, text=misheard_verb(attributed.text, lines))  # "End the plan": Send the plan
-                if new.due:
-                    new = replace(new, due=due_phrase(new.due))
-                elif (split := due_in_text(new.text))[1]:
-                    new = replace(new, text=split[0], due=split[1])
-                if new.due and not keeps_due(new.text, new.due, lines):
-                    report.dues_dropped.append(f"{new.text} (due {new.due})")
-                    new, unheld_due = replace(new, due=""), new.due
+                else:
+                    # After its owner is read: the recap that gives it says the misheard word ("and end the plan").
+                    new = replace(attributed, text=misheard_verb(attributed.text, lines))  # "End the plan": Send the plan
+                    if new.due:
+                        new = replace(new, due=due_phrase(new.due))
+                    elif (split := due_in_text(new.text))[1]:
+                        new = replace(new, text=split[0], due=split[1])
+                    if new.due and not keeps_due(new.text, new.due, lines):
+                        report.dues_dropped.append(f"{new.text} (due {new.due})")
+                        new, unheld_due = replace(new, due=""), new.due
             if new.kind == "decision" and not is_stated(new.kind, new.text, lines) and is_specific(new.text):
                 new = replace(new, kind="fact")  # a figure said as a plain statement is a fact, not a choice
             if new.kind == "fact" and not is_specific(new.text):
@@ -295,23 +302,31 @@ class Notes:
         return report
 
     def _find(self, new: Extracted, refs: Sequence[tuple[int, float]] = (), lines: Sequence[Segment] = ()) -> Item | None:
-        words = content_words(new.text)
+        # A fact's matter is not its calendar: "412 students this year, up from last year" and "the cost per
+        # student was 35 dollars for the year five trip" are two facts (a test replay merged them, and a
+        # later figure for the trip then replaced the enrolment).
+        def of(text: str) -> set[str]:
+            return matter(text) if new.kind == "fact" else content_words(text)
+
+        words = of(new.text)
         if new.corrects:  # the fact it corrects: same matter (two content words), a figure it does not hold
             figures = numbers(new.text)  # ("four interns this summer, not six" holds the old six too)
             for item in reversed(self.items):
                 old = numbers(item.text)
                 if (item.kind == "fact" and old and not old <= figures
-                        and len((words - figures) & (item.words() - old)) >= 2):  # fmt: skip
+                        and (len((words - figures) & (of(item.text) - old)) >= 2
+                             or counted(new.text) & counted(item.text))):  # fmt: skip
                     return item
         best, best_score = None, 0.0
         for item in self.items:
             if item.kind != new.kind:
                 continue
+            held = of(item.text)
             # Two words in common at least where both have two: "Send the status update email to the
             # customers" is not "Update the runbook" (a test meeting's replay gave the runbook its due).
-            if len(words & item.words()) < min(2, len(words), len(item.words())):
+            if len(words & held) < min(2, len(words), len(held)):
                 continue
-            score = overlap(words, item.words())
+            score = overlap(words, held)
             if score > best_score:
                 best, best_score = item, score
         if best_score < SAME_ITEM and (asked := self._same_request(new, refs, lines)) is not None:
@@ -584,6 +599,17 @@ def _as_task(new: Extracted, segments: Sequence[Segment]) -> Extracted:
         return Extracted("action", task[1], task[0])
     owner = owner_of(new.text, segments, share=0.6)
     return Extracted("action", new.text, owner) if owner else new
+
+
+_RULE_SUBJECTS = frozenset("every each all no any the our nobody everyone everybody anyone".split())
+
+
+def _rule_as_task(text: str, segments: Sequence[Segment]) -> bool:
+    """A "task" that names no deed but states a rule the meeting made: it opens with what the rule is about
+    ("Every deploy ...", "All visitors ...", "The gateway ..."), not a verb, and a line says it as a
+    decision (`is_stated`)."""
+    first = text.split(maxsplit=1)[0].lower() if text.strip() else ""
+    return first in _RULE_SUBJECTS and is_stated("decision", text, segments)
 
 
 def _attribute(new: Extracted, segments: Sequence[Segment], report: MergeReport) -> Extracted | None:

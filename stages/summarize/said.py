@@ -11,7 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.messages import Segment
-from stages.summarize.checks import ABOUT, NEGATION, SENTENCE_END, bare_amount, bare_figure, says_about
+from stages.summarize.checks import (
+    ABOUT,
+    NEGATION,
+    OPEN_HOURS,
+    SENTENCE_END,
+    WHETHER,
+    bare_amount,
+    bare_figure,
+    counted,
+    says_about,
+)
 from stages.summarize.grounding import (
     CORRECTION,
     FULL_STOP,
@@ -99,6 +109,14 @@ _POSES = re.compile(r"\b(?:question|whether|wonder|wondering|not sure|unsure)\b"
 _CONDITION = re.compile(r"^(?:if|unless|suppose|supposing|assuming|in case)\b", re.IGNORECASE)
 
 
+# A topic named before a colon, a few words long: "On the playground: the repair quote came in at eighteen
+# thousand five hundred dollars" (a test meeting's replay noted the quote without what it was for).
+# Not a discourse marker ("One thing:", "Good news:").
+_TOPIC = re.compile(r"^\s*(?:and\s+)?(?:on|about|as for|regarding|for|the|our)\s+(?:[\w'-]+\s+){0,3}[\w'-]+:$",
+                    re.IGNORECASE)
+_LOWER_LEADS = frozenset("the a an we our it its this that there they".split())
+
+
 # A count of things in a statement: "we found twelve open issues", "about four hundred pilot users", "three
 # thousand euros left for cloud compute", "roughly two hours of downtime". The 1.5B model noted none of these
 # on the dev meetings (5 of their 12 number facts). Not a span of time ("two more weeks", "in two years": a
@@ -107,8 +125,10 @@ _CONDITION = re.compile(r"^(?:if|unless|suppose|supposing|assuming|in case)\b", 
 _TIME_UNITS = frozenset("seconds minutes hours days weeks months years times nights mornings weekends o clock "
                         "am pm".split())
 # "the budget only covers four interns this summer, not six": the figure it replaces, said in passing.
+# "... it was forty-seven minutes, not an hour" (a span said as "an hour" holds no figure).
 _NOT_FIGURE = re.compile(r",\s*not\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-                         r"thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundred)\b", re.IGNORECASE)
+                         r"thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundred|"
+                         r"(?:half\s+)?an?\s+(?:hour|minute|day|week|month|year|quarter)\b)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"^(?:\w+,\s+)?(?:I|I'm|I've|I'd|I'll|my)\b")
 
 
@@ -200,11 +220,12 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
     fact)."""
     out: list[Stated] = []
     said = joined(segments)
-    earlier: list[tuple[set[str], set[str]]] = []  # (content words, numbers) of each statement before
+    earlier: list[tuple[set[str], set[str], set[str]]] = []  # (content words, numbers, counted things) before
     cue_before = False  # the sentence just before, same speaker, said it corrects ("I have to correct that.")
     previous: frozenset[str] | None = None
     lead = ""  # the statement just before, same speaker, when it holds no figure: what a bare amount is of
     for sentence in said:
+        topic = ""  # "On the playground:" opening the sentence: what its figure is about
         new = sentence.segments[-1].seq >= new_from
         cue = bool(CORRECTION.search(sentence.text))
         correcting = cue or (cue_before and sentence.speakers == previous)
@@ -218,6 +239,13 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             words, nums, norm = content_words(part), numbers(part), normalise(part)
             dated = any(w in MONTHS and _day_beside(norm, k) for k, w in enumerate(norm))
             text = _fact_text(part)
+            if topic:
+                first = text.split(maxsplit=1)[0] if text else ""
+                text = f"{topic} {first.lower() if first.lower() in _LOWER_LEADS else first}{text[len(first):]}"
+                topic = ""
+            if _TOPIC.match(part) and not nums:
+                topic = _FACT_LEAD.sub("", part.strip())
+                continue
             if _CONDITION.match(text):
                 lead = ""
                 continue
@@ -232,8 +260,10 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
                 else:  # a day of the month: a date when the lead names its weekday
                     dated = dated or _weekday_and_day(normalise(text))
             lead = _fact_text(part) if not nums and len(words) >= 3 else ""
-            corrects = bool(nums) and (correcting or _NOT_FIGURE.search(part) is not None) and any(
-                len(words & w) >= 2 and n != nums for w, n in earlier)
+            things = counted(part)
+            replaced = _NOT_FIGURE.search(part) is not None  # "forty-seven minutes, not an hour": a correction
+            corrects = bool(nums) and (replaced or (correcting and any(
+                (len(words & w) >= 2 or things & c) and n != nums for w, n, c in earlier)))  # fmt: skip
             if new and len(content_words(text)) >= 3 and (  # "March 24 works for me" says nothing about it
                 ((dated or _DEADLINE_DAY.search(part)) and says_about(text) and not NEGATION.search(part)) or corrects
                 or ((amount or _counts(norm)) and len(content_words(text)) >= 3 + (not amount)
@@ -241,16 +271,11 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             ):  # fmt: skip
                 out.append(Stated(text, corrects))
             if nums:
-                earlier.append((words, nums))
+                earlier.append((words, nums, things))
     return out
 
 
-# Open for business, not undecided: "the library stays open until five on Thursdays".
-_OPEN_HOURS = re.compile(
-    r"\b(?:library|office|door|window|store|shop|building|registration|application|portal|room|gym|cafeteria|"
-    r"site|pool|park|kitchen|line|poll|form)s?\b|\buntil\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|"
-    r"ten|eleven|twelve|noon|midnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end)", re.IGNORECASE)
-_PRONOUN = re.compile(r"^(?:it|that|this|them|those|these|the question|that question|this one)$", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:it|that|this|them|those|these|the question|that question|this one|that one)$", re.IGNORECASE)
 _LEAD = re.compile(r"^.*?\b(?:so|and|but|then|let's|lets|we|i think|okay|ok)\s+", re.IGNORECASE)
 
 
@@ -261,6 +286,48 @@ _UNKNOWN = re.compile(
     r"\b(?:we (?:still |just |really )*(?:don't|do not) (?:yet )?know|(?:hasn't|haven't|has not|have not) "
     r"(?:yet )?(?:told us|said|confirmed|decided))\s+(?:yet\s+)?(?P<q>(?:if|whether|who|when|where|which|how)\b"
     r"[^.;!?]{8,100})", re.IGNORECASE)
+
+
+# A turn that names its topic before it asks: "And the lunch supplier. The contract ends in December. Do we
+# stay or switch?", "Any other business from me: the phone policy."
+_TOPIC_LEAD = re.compile(r"^(?:(?:and|also|next|now|then|finally|lastly|so)\b,?\s*)*(?:there(?:'s|\s+is|\s+are)\s+)?",
+                         re.IGNORECASE)
+_TOPIC_ONLY = re.compile(r"^(?:(?:and|also|next|now|then|finally|lastly|so)\b,?\s*)*(?:(?:the|our)\s+[\w'-]+(?:\s+[\w'-]+){0,2}|"
+                         r"there(?:'s|\s+is|\s+are)\s+(?:the|our)\s+[\w'-]+(?:\s+[\w'-]+){0,4})[.:?]$", re.IGNORECASE)
+
+
+# The speaker keeps a thing open, not a question: "I'll keep it open while we talk" (a document).
+_HOLDS = re.compile(r"\bI(?:'ll| will|'m going to| am going to| can)\s*$", re.IGNORECASE)
+
+
+def _asked_before(near: Sequence[Sentence]) -> str:
+    """The question a "leave it open" parks: the last one raised in `near` (asked, asked in a statement
+    with "whether": "Parents are split on whether phones should be banned", or said not to be known:
+    `_UNKNOWN`), with the topic its turn named before it when the question names none of it ("Do we stay
+    or switch?" -> "The lunch supplier: do we stay or switch?"; a test replay lost both)."""
+    for sentence in reversed(near):
+        text = sentence.text.strip()
+        parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
+        for part in reversed(parts):
+            if part is parts[-1] and part.endswith("?"):
+                question = _STATEMENT_END.split(text)[-1].strip()  # "Is it A? Or B?" is one question
+            elif part.endswith("?") or WHETHER.search(part):
+                question = part
+            elif unknown := _UNKNOWN.search(part):
+                return _whether(unknown)
+            else:
+                continue
+            topics = [p for p in parts if _TOPIC_ONLY.match(p) and not content_words(p) & content_words(question)]
+            if topics:
+                topic = _TOPIC_LEAD.sub("", topics[0]).rstrip(".:?")  # the turn opens with it
+                return f"{topic[:1].upper()}{topic[1:]}: {question[:1].lower()}{question[1:]}"
+            return question
+    return ""
+
+
+def _whether(unknown: re.Match[str]) -> str:
+    what = re.sub(r"^if\b", "whether", unknown.group("q").strip(" ,"), flags=re.IGNORECASE)
+    return what[:1].upper() + what[1:]
 
 
 def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
@@ -277,17 +344,17 @@ def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
             what = (m.group("a") or m.group("b") or "").strip()
             what = _LEAD.sub("", what.split(",")[-1]).strip()
             until = (m.group("ua") or m.group("ub") or "").strip(" ,")
+            if _PRONOUN.match(what) and _HOLDS.search(sentence.text[: m.start()]):
+                continue  # "Can everyone see the incident document? I'll keep it open while we talk."
             if _PRONOUN.match(what):
-                asked = [s.text for s in said[max(0, k - 3): k + 1] if s.text.rstrip().endswith("?")]
-                if asked:  # "Are we keeping the premium plan at ten dollars?" / "Let's leave it open"
-                    out.append(_STATEMENT_END.split(asked[-1])[-1].strip())
+                if asked := _asked_before(said[max(0, k - 3): k + 1]):
+                    out.append(asked)  # "Are we keeping the premium plan at ten dollars?" / "Let's leave it open"
                 continue
-            if len(content_words(what)) < 1 or len(what.split()) > 8 or _OPEN_HOURS.search(f"{what} {until}"):
+            if len(content_words(what)) < 1 or len(what.split()) > 8 or OPEN_HOURS.search(f"{what} {until}"):
                 continue
             text = what[:1].upper() + what[1:]
             out.append(f"{text} (open {until})" if until.lower().startswith("until") else text)
         for m in _UNKNOWN.finditer(sentence.text):
-            what = re.sub(r"^if\b", "whether", m.group("q").strip(" ,"), flags=re.IGNORECASE)
-            if len(content_words(what)) >= 3:
-                out.append(what[:1].upper() + what[1:])
-    return out
+            if len(content_words(what := _whether(m))) >= 3:
+                out.append(what)
+    return list(dict.fromkeys(out))  # "we just don't know if X. That stays open." raises X once
