@@ -1,4 +1,4 @@
-"""How many threads a stage's model runtime takes when its config says 0 (auto).
+"""How many threads a stage's model runtime takes when its config says 0 (auto), and at what priority.
 
 Stages share the machine's cores with each other and with whatever else runs; `OMP_NUM_THREADS`, when
 set, is the usual cap on any OpenMP program (a shared machine, a CI runner, the test suite's workers)
@@ -43,3 +43,18 @@ def host_load() -> dict[str, float]:
     except AttributeError:  # not on Linux
         cpus = _cores()
     return {"cpu_s": round(time.process_time(), 3), "cpus": cpus}
+
+
+def lower_priority(nice: int) -> int:
+    """Run this process at CPU priority `nice` (0..19; never raised back: only root may), so that a
+    stage that must answer within seconds (transcribe's captions) is scheduled first when both want a
+    core. Call it first thing in a stage process: on Linux each thread has its own nice value, and the
+    threads started afterwards (the model runtime's pool) inherit the caller's. Returns the value in
+    effect."""
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, 0)
+        if nice > current:
+            os.setpriority(os.PRIO_PROCESS, 0, nice)
+        return os.getpriority(os.PRIO_PROCESS, 0)
+    except (AttributeError, OSError):  # not on a Unix: stays as it is
+        return 0

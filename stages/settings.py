@@ -350,6 +350,9 @@ class SummarizeConfig:
     # takes the rest (demo at real time on 2 cores: 1.70x model time per audio second on 1 thread, 0.98x
     # on 2; caption latency p95 4.4 -> 4.9 s).
     threads: int = 0
+    # CPU priority of the summarize process (nice, 0..19): above 0, transcribe's decodes (captions) take a
+    # core first when both want one, and the model takes what is left (pipeline.threads.lower_priority).
+    nice: int = 0
     sink_tokens: int = 4  # attention sinks: the first tokens of the pinned system prompt
     window_tokens: int = 1024  # recent transcript tokens the model attends to
     headroom_tokens: int = 1024  # room for one request (instruction + notes + stretch or passages) + output
@@ -387,6 +390,7 @@ class SummarizeConfig:
         _check(self.dtype in ("auto", "float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
         _check(1 <= self.prefill_chunk <= 4096, f"prefill_chunk must be 1..4096, got {self.prefill_chunk}")
         _check(0 <= self.draft_tokens <= 64, f"draft_tokens must be 0..64, got {self.draft_tokens}")
+        _check(0 <= self.nice <= 19, f"nice must be 0..19, got {self.nice}")
         _check(0 <= self.ingest_defer_tokens <= 4096,
                f"ingest_defer_tokens must be 0..4096, got {self.ingest_defer_tokens}")  # fmt: skip
         _check(not self.store or self.store.startswith(("postgresql://", "postgres://")),

@@ -37,6 +37,7 @@ def test_defaults_without_a_file():
         ("[capture]\nspeed = -1.0\n", r"capture: speed must be >= 0"),
         ("[transcribe]\nencoder_pad_s = 40.0\n", r"transcribe: encoder_pad_s must be 0\.\.30"),
         ("[transcribe]\ncommit_min_prob = 1.5\n", r"transcribe: commit_min_prob must be in \[0, 1\)"),
+        ("[summarize]\nnice = 20\n", r"summarize: nice must be 0\.\.19"),
         ("[transcribe]\ncommit_doubt_agreement = 1\n", r"transcribe: commit_doubt_agreement must be >= 2"),
         ("[transcribe]\ncommit_doubt_prob = -0.1\n", r"transcribe: commit_doubt_prob must be in \[0, 1\)"),
         ("[endpoints]\naudio = \"localhost:5550\"\n", r"is not a ZeroMQ endpoint"),
@@ -84,3 +85,25 @@ def test_threads_auto_stays_within_omp_num_threads(monkeypatch):
     assert threads.all_threads(5) == 5 and auto_threads(5) == 5  # the config's own number wins
     monkeypatch.setenv("OMP_NUM_THREADS", "lots")  # not a count: ignored, as OpenMP ignores it
     assert threads.thread_cap() is None and threads.all_threads(0) == 16
+
+
+def test_a_stage_at_lower_priority_starts_its_threads_there():
+    """`summarize.nice`: the process lowers its own priority first thing, and the threads it starts after
+    (the model runtime's pool) run at it too; it is never raised back (only root may). In a child, so the
+    test run keeps its own priority."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, threading\n"
+        "from pipeline.threads import lower_priority\n"
+        "seen = []\n"
+        "first = lower_priority(7)\n"
+        "again = lower_priority(3)\n"
+        "t = threading.Thread(target=lambda: seen.append(os.getpriority(os.PRIO_PROCESS, 0)))\n"
+        "t.start(); t.join()\n"
+        "print(first, again, seen[0])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])  # fmt: skip
+    assert out.stdout.split() == ["7", "7", "7"]

@@ -47,7 +47,7 @@ from pipeline.messages import (
 )  # fmt: skip
 from pipeline.publisher import Publisher
 from pipeline.runner import StopFlag
-from pipeline.threads import host_load
+from pipeline.threads import host_load, lower_priority
 from stages.settings import AppConfig, stream_id_problem
 from stages.summarize.catalog import check_name, default_session_dir, session_dir, session_path, session_ref  # noqa: F401
 from stages.summarize.catalog import shelf as shelf_of
@@ -503,6 +503,8 @@ def stored_snapshot(store: StoreBase, name: str, request_id: str, pub_seq: int) 
 
 
 def run(cfg: AppConfig, stop: StopFlag) -> int:
+    if cfg.summarize.nice:  # before any thread starts: the model's pool inherits it
+        log.info("summarize: running at nice %d", lower_priority(cfg.summarize.nice))
     # Bind before loading the model (seconds): upstream connects and its segments wait in our queue
     # instead of in the sender's, which gives up on them when it exits.
     server = SummarizeServer(cfg, stop)
