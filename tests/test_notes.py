@@ -1806,17 +1806,42 @@ def test_a_rule_the_model_wrote_as_someones_task_is_a_decision() -> None:
 
 def test_a_count_corrected_in_other_words_replaces_the_first() -> None:
     """"... first counted about nine hundred affected customers" / "But the final number ... is twelve
-    hundred customers" (a test replay kept both, the old one stale); "forty-seven minutes, not an hour"."""
+    hundred customers" (a test replay kept both, the old one stale); "forty-seven minutes, not an hour" is
+    a fact, correcting no figure said before it. A "sorry" names no count's correction on its own."""
     segs = segments([("Luis", "Support first counted about three hundred failed logins."),
                      ("Luis", "But the final number from the auth logs is four hundred and ten failed logins."),
                      ("Ines", "From the first alarm to recovery it took fifty minutes, not an hour.")])  # fmt: skip
     assert [(s.text, s.corrects) for s in said.stated(segs)] == [
         ("Support first counted about three hundred failed logins", False),
         ("The final number from the auth logs is four hundred and ten failed logins", True),
-        ("From the first alarm to recovery it took fifty minutes, not an hour", True)]
+        ("From the first alarm to recovery it took fifty minutes, not an hour", False)]  # no earlier figure
     notes = Notes()
     notes.merge([], segs[:1], sources(segs))
     notes.merge([], segs[1:], sources(segs), segs[:1])
     assert [i.text for i in notes.items] == [
         "The final number from the auth logs is four hundred and ten failed logins",
         "From the first alarm to recovery it took fifty minutes, not an hour"]
+    other = segments([("Ana", "The design team got three laptops last month."),
+                      ("Ben", "Sorry, one more thing: sales needs five laptops before the trade fair.")])  # fmt: skip
+    assert [s.corrects for s in said.stated(other)] == [False, False]
+
+
+def test_the_review_s_counter_examples_to_stop_29_s_rules() -> None:
+    """Sentences a review wrote against this stop's rules: none of them may add or change an item."""
+    segs = segments([("Ana", "Maybe we keep the price at ten dollars, but that's not decided yet."),
+                     ("Ben", "We hire two people regardless of whether the grant comes through."),
+                     ("Cy", "Yes, we do. The projector rental is two hundred dollars a day."),
+                     ("Di", "The good news: we have two hundred sign-ups for the fair."),
+                     ("Ed", "On the budget: if we get the grant, we hire three more interns."),
+                     ("Fay", "The budget question stays open, the building can wait.")])  # fmt: skip
+    assert not checks.is_stated("decision", "Keep the price at ten dollars", segs)
+    assert not checks.is_raised("Hire two people regardless of the grant", segs)
+    assert not checks.is_stated("decision", "The projector rental is two hundred dollars a day", segs)
+    stated = [s.text for s in said.stated(segs)]
+    assert "The projector rental is two hundred dollars a day" in stated  # a fact, not a decision
+    assert not any(t.startswith(("The good news", "On the budget")) or "interns" in t for t in stated)
+    assert checks.leaves_open(segs[5].text)  # a matter named, not opening hours
+    tom = segments([("Maria", "Tom, every Friday the backups need checking from now on, we keep doing that.")])
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Tom | Every Friday the backups need checking | none"), tom, sources(tom))
+    assert [(i.kind, i.owner) for i in notes.items] != [("decision", "")]  # addressed to Tom: not a rule

@@ -75,8 +75,11 @@ OPEN_HOURS = re.compile(
 def leaves_open(text: str) -> bool:
     """Whether `text` says a matter stays open (`_OPENNESS`). Opening hours do not: "Okay, decided: the
     library stays open until five on Thursdays" is a decision, which a test meeting's replay lost."""
-    return any(not (m.group(0).lower().endswith("open") and OPEN_HOURS.search(text))
-               for m in _OPENNESS.finditer(text))  # fmt: skip
+    hours = OPEN_HOURS.search(text) and not _MATTER_NOUN.search(text)  # "the budget question stays open"
+    return any(not (m.group(0).lower().endswith("open") and hours) for m in _OPENNESS.finditer(text))
+
+
+_MATTER_NOUN = re.compile(r"\b(?:question|issue|choice|decision|matter|point|topic|move)s?\b", re.IGNORECASE)
 
 
 # The calendar names no matter: "this year" and "last year" do not make a school's enrolment and a museum
@@ -95,15 +98,30 @@ def matter(text: str) -> set[str]:
 _CLAUSE = re.compile(r",\s+(?:and|but|because|so|although|though|while)\s+|;\s*", re.IGNORECASE)
 
 
+# What keeps a whole sentence open, and a clause that points back to the matter before it (review of stop 29:
+# "Maybe we keep the price at ten dollars, but that's not decided yet" decides nothing).
+_OPEN_LIST = re.compile(r"\bopen questions?\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(r"^(?:honestly,?\s+)?(?:it|that|this)(?:'s|\s+is|\s+stays|\s+remains|\s+depends)?\b", re.IGNORECASE)
+_REVISITS = re.compile(r"\b(?:revisit|come back|later)\b", re.IGNORECASE)
+
+
 def _open_about(text: str, words: set[str]) -> bool:
-    """Whether `text` leaves open what `words` are about: a clause of it that says something stays open
-    shares a word with them (the calendar's aside), or it is one clause. "The open questions are support
-    for the old version and the premium price" leaves both open; "The school day keeps starting at eight
+    """Whether `text` leaves open what `words` are about: it is one clause, or names open questions, or a
+    clause that says something stays open shares a word of their matter with them (`matter`: the
+    calendar aside) or points back to them ("..., but that's not decided yet"). "The open questions are
+    support for the old version and the premium price" leaves both open; "The school day keeps starting at eight
     fifteen, because the bus routes can't change, and we revisit it next year" decides this year."""
     clauses = _CLAUSE.split(text)
-    if len(clauses) == 1:
+    if len(clauses) == 1 or _OPEN_LIST.search(text):
         return leaves_open(text)
-    return any(leaves_open(c) and matter(c) & words for c in clauses)
+    return any(leaves_open(c) and (matter(c) & words or (_REFERS_BACK.match(c) and not _REVISITS.search(c)))
+               for c in clauses)  # fmt: skip
+
+
+# Spans and shares count no matter: the "five minutes" someone honked and the "forty minutes" a bus was late.
+_NOT_COUNTED = CONTENT_STOPWORDS | frozenset(
+    "seconds minutes hours days weeks months years times percent dollars euros pounds bucks".split()
+)
 
 
 def counted(text: str) -> set[str]:
@@ -113,10 +131,6 @@ def counted(text: str) -> set[str]:
     norm = normalise(text)
     return {stem(w) for k, n in enumerate(norm) if n.isdigit()
             for w in norm[k + 1 : k + 3] if w not in _NOT_COUNTED and not w.isdigit() and len(w) > 2}  # fmt: skip
-
-
-# Spans and shares count no matter: the "five minutes" someone honked and the "forty minutes" a bus was late.
-_NOT_COUNTED = CONTENT_STOPWORDS | frozenset("seconds minutes hours days weeks months years times percent".split())
 
 
 def is_specific(text: str) -> bool:
@@ -141,7 +155,7 @@ _DECISION_CUE = re.compile(
     r"from now on|no more|no longer|going forward|instead|the plan is|plan is to|"
     r"we (?:skip|drop|keep|move|stop|start|cancel|postpone|delay|push|switch|use|take|go|submit|hire|pick|choose|"
     r"adopt|buy|launch|ship|freeze|stick|make|put|give|add|cut|raise|lower|split|merge|close|open|hold|run|"
-    r"reverse|revert|scrap|renew|extend|accept|reject|approve|do|don't|do not|can't|cannot)|"
+    r"do|don't|do not|can't|cannot)|"
     r"(?:will|'ll) (?:move|be moved|stay|remain|go|become|launch|ship|start|end|happen|be held|take place|be)|"
     r"(?:is|are) (?:moving|moved|going|cancell?ed|postponed|delayed|dropped|approved|confirmed|set)|"
     r"moves? (?:to|from)|moved (?:to|from)|stays?|remains?)\b", re.IGNORECASE)
@@ -171,15 +185,22 @@ def bare_figure(part: str) -> bool:
     return bare_amount(part) or bool(_BARE_DAY.match(part))
 
 
-# A short sentence that announces the choice the next one states: "Then we reverse it. The school day keeps
-# starting at eight fifteen." Not a thought out loud ("Let's see.").
+# A short sentence that concludes with a choice the next one states: "Then we reverse it. The school day keeps
+# starting at eight fifteen." It must open as a conclusion ("Then", "Okay,") and name the choosing ("Yes, we
+# do. The projector rental is ..." or "Mine stays the same. ..." announce nothing; review of stop 29).
 _ANNOUNCE_WORDS = 5
-_TENTATIVE = re.compile(r"\blet(?:'s| us| me) (?:see|think|check|look|hope|hear)\b", re.IGNORECASE)
+_CONCLUDING = re.compile(r"^(?:(?:okay|ok|good|fine|right|alright|all right|so|well)[,.!]?\s+)*(?:then\b|"
+                         r"(?:okay|ok|good|fine|right|alright|all right)[,.!])", re.IGNORECASE)
+_CHOOSES = re.compile(r"\b(?:decid\w*|agreed|settled|approved|we (?:reverse|revert|scrap|skip|drop|keep|cancel|switch|"
+                      r"go with|stick with|approve|reject|postpone|delay|move|stop|start)|let's (?:go with|stick with|do "
+                      r"that|do it))\b", re.IGNORECASE)
 
 
 def _announces(part: str) -> bool:
+    """`part` is a short conclusion naming a choice (`_CONCLUDING`, `_CHOOSES`): the statement after it
+    says what was chosen."""
     return (len(part.split()) <= _ANNOUNCE_WORDS and not part.rstrip().endswith("?")
-            and bool(_DECISION_CUE.search(part)) and not _TENTATIVE.search(part))  # fmt: skip
+            and bool(_CONCLUDING.match(part)) and bool(_CHOOSES.search(part)))  # fmt: skip
 
 
 def _statements(segments: Sequence[Segment]) -> list[str]:
@@ -265,7 +286,10 @@ _STATUS_ASKED = re.compile(
 
 
 # A question asked in a statement: "Parents are split on whether phones should be banned all day."
-WHETHER = re.compile(r"\bwhether\b", re.IGNORECASE)
+# Only after a word of deciding or disagreeing: "we hire two regardless of whether the grant comes" and "I
+# checked whether the projector works" ask nothing (review of stop 29).
+WHETHER = re.compile(r"\b(?:question|decide|decided|deciding|split|divided|unsure|not sure|debat\w*|discuss\w*|"
+                     r"disagree\w*|torn)\b[^.?!]{0,40}\bwhether\b(?!\s+or\s+not)", re.IGNORECASE)
 
 
 # The running order of a meeting, which the 1.5B model filed as decisions and tasks on the dev meetings

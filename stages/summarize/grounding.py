@@ -293,6 +293,10 @@ def stem(word: str) -> str:
 # sorry, I used the old sheet." (notes: the corrected figure is the fact; answers: a figure later corrected is
 # not the answer).
 CORRECTION = re.compile(r"\b(?:sorry|i misspoke|correction|my mistake|my bad|i mean|scratch that|let me correct|"
-                        r"the (?:final|actual|real|corrected|updated|revised) (?:number|figure|count|total|tally)|"
                         r"(?:have|need) to correct|correct (?:that|myself)|"
                         r"i was wrong|i had it wrong|you're right|you are right)\b", re.IGNORECASE)
+
+
+# A count given as the settled one: "the final number from the payment logs is twelve hundred customers".
+FINAL_FIGURE = re.compile(r"\bthe (?:final|actual|real|corrected|updated|revised) (?:number|figure|count|total|tally)\b",
+                          re.IGNORECASE)

@@ -601,15 +601,26 @@ def _as_task(new: Extracted, segments: Sequence[Segment]) -> Extracted:
     return Extracted("action", new.text, owner) if owner else new
 
 
-_RULE_SUBJECTS = frozenset("every each all no any the our nobody everyone everybody anyone".split())
+# A rule is about every one of something, and holds from now on (review of stop 29: "Tom, the budget sheet
+# needs updating before we switch to the new tool" is Tom's task, not a rule).
+_RULE_SUBJECTS = frozenset("every each all no nobody everyone everybody".split())
+_RULE_CUE = re.compile(r"\b(?:from now on|going forward|from today|always|never|must|any more|anymore)\b", re.IGNORECASE)
+
+
+_VOCATIVE = re.compile(r"^\s*([A-Z][\w'-]+),\s")
 
 
 def _rule_as_task(text: str, segments: Sequence[Segment]) -> bool:
     """A "task" that names no deed but states a rule the meeting made: it opens with what the rule is about
-    ("Every deploy ...", "All visitors ...", "The gateway ..."), not a verb, and a line says it as a
-    decision (`is_stated`)."""
+    ("Every deploy ...", "All visitors ..."), not a verb, says it holds from now on (`_RULE_CUE`), and a
+    line states it as a decision (`is_stated`) without addressing anyone by name."""
     first = text.split(maxsplit=1)[0].lower() if text.strip() else ""
-    return first in _RULE_SUBJECTS and is_stated("decision", text, segments)
+    if first not in _RULE_SUBJECTS or not is_stated("decision", text, segments):
+        return False
+    words = content_words(text)
+    saying = [seg.text for seg in segments if len(words & content_words(seg.text)) * 2 >= len(words)]
+    return any(_RULE_CUE.search(line) for line in [text, *saying]) and not any(
+        (m := _VOCATIVE.match(line)) and names(m.group(1)) for line in saying)  # "Tom, every Friday ..."
 
 
 def _attribute(new: Extracted, segments: Sequence[Segment], report: MergeReport) -> Extracted | None:

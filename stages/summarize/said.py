@@ -24,6 +24,7 @@ from stages.summarize.checks import (
 )
 from stages.summarize.grounding import (
     CORRECTION,
+    FINAL_FIGURE,
     FULL_STOP,
     MONTHS,
     WEEKDAYS,
@@ -114,7 +115,19 @@ _CONDITION = re.compile(r"^(?:if|unless|suppose|supposing|assuming|in case)\b", 
 # Not a discourse marker ("One thing:", "Good news:").
 _TOPIC = re.compile(r"^\s*(?:and\s+)?(?:on|about|as for|regarding|for|the|our)\s+(?:[\w'-]+\s+){0,3}[\w'-]+:$",
                     re.IGNORECASE)
+_NOT_TOPIC = re.compile(r"^(?:(?:the|our)\s+(?:good|bad|other|usual|same|thing|point|problem|plan|rest|short|long|"
+                        r"upshot|bottom|real|big|main|only)\b|for (?:example|instance|now|the record)\b|on the (?:other "
+                        r"hand|whole|plus side|flip side)\b|about (?:that|this|it)\b|as for (?:that|this|me|us)\b)",
+                        re.IGNORECASE)
 _LOWER_LEADS = frozenset("the a an we our it its this that there they".split())
+
+
+def _about(topic: str, text: str) -> str:
+    """`text` with the topic its sentence named before a colon: "On the playground: the repair quote ..."."""
+    if not topic:
+        return text
+    first = text.split(maxsplit=1)[0] if text else ""
+    return f"{topic} {first.lower() if first.lower() in _LOWER_LEADS else first}{text[len(first):]}"
 
 
 # A count of things in a statement: "we found twelve open issues", "about four hundred pilot users", "three
@@ -227,7 +240,7 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
     for sentence in said:
         topic = ""  # "On the playground:" opening the sentence: what its figure is about
         new = sentence.segments[-1].seq >= new_from
-        cue = bool(CORRECTION.search(sentence.text))
+        cue = bool(CORRECTION.search(sentence.text) or FINAL_FIGURE.search(sentence.text))
         correcting = cue or (cue_before and sentence.speakers == previous)
         if sentence.speakers != previous or not sentence.speakers:
             lead = ""
@@ -239,11 +252,8 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             words, nums, norm = content_words(part), numbers(part), normalise(part)
             dated = any(w in MONTHS and _day_beside(norm, k) for k, w in enumerate(norm))
             text = _fact_text(part)
-            if topic:
-                first = text.split(maxsplit=1)[0] if text else ""
-                text = f"{topic} {first.lower() if first.lower() in _LOWER_LEADS else first}{text[len(first):]}"
-                topic = ""
-            if _TOPIC.match(part) and not nums:
+            about, topic = topic, ""
+            if _TOPIC.match(part) and not nums and not _NOT_TOPIC.match(_FACT_LEAD.sub("", part.strip())):
                 topic = _FACT_LEAD.sub("", part.strip())
                 continue
             if _CONDITION.match(text):
@@ -262,14 +272,16 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             lead = _fact_text(part) if not nums and len(words) >= 3 else ""
             things = counted(part)
             replaced = _NOT_FIGURE.search(part) is not None  # "forty-seven minutes, not an hour": a correction
-            corrects = bool(nums) and (replaced or (correcting and any(
-                (len(words & w) >= 2 or things & c) and n != nums for w, n, c in earlier)))  # fmt: skip
+            final = bool(FINAL_FIGURE.search(part))
+            corrects = bool(nums) and (correcting or replaced) and any(
+                (len(words & w) >= 2 or (final and things & c)) and n != nums for w, n, c in earlier)  # fmt: skip
             if new and len(content_words(text)) >= 3 and (  # "March 24 works for me" says nothing about it
                 ((dated or _DEADLINE_DAY.search(part)) and says_about(text) and not NEGATION.search(part)) or corrects
+                or (replaced and bool(nums))
                 or ((amount or _counts(norm)) and len(content_words(text)) >= 3 + (not amount)
                     and not _FIRST_PERSON.match(text))
             ):  # fmt: skip
-                out.append(Stated(text, corrects))
+                out.append(Stated(_about(about, text), corrects))
             if nums:
                 earlier.append((words, nums, things))
     return out
@@ -290,10 +302,14 @@ _UNKNOWN = re.compile(
 
 # A turn that names its topic before it asks: "And the lunch supplier. The contract ends in December. Do we
 # stay or switch?", "Any other business from me: the phone policy."
-_TOPIC_LEAD = re.compile(r"^(?:(?:and|also|next|now|then|finally|lastly|so)\b,?\s*)*(?:there(?:'s|\s+is|\s+are)\s+)?",
-                         re.IGNORECASE)
-_TOPIC_ONLY = re.compile(r"^(?:(?:and|also|next|now|then|finally|lastly|so)\b,?\s*)*(?:(?:the|our)\s+[\w'-]+(?:\s+[\w'-]+){0,2}|"
+_TURN_LEAD = r"(?:(?:and|also|next|now|then|finally|lastly|so)\b,?\s*)*"  # "And the ...", "Next, the ..."
+_TOPIC_LEAD = re.compile(rf"^{_TURN_LEAD}(?:there(?:'s|\s+is|\s+are)\s+)?", re.IGNORECASE)
+_TOPIC_ONLY = re.compile(rf"^{_TURN_LEAD}(?:(?:the|our)\s+[\w'-]+(?:\s+[\w'-]+){{0,2}}|"
                          r"there(?:'s|\s+is|\s+are)\s+(?:the|our)\s+[\w'-]+(?:\s+[\w'-]+){0,4})[.:?]$", re.IGNORECASE)
+
+
+_DISCOURSE = re.compile(r"^(?:the|our)\s+(?:good|bad|other|usual|same|thing|point|problem|plan|agenda|rest|sooner|more)\b",
+                        re.IGNORECASE)
 
 
 # The speaker keeps a thing open, not a question: "I'll keep it open while we talk" (a document).
@@ -308,16 +324,18 @@ def _asked_before(near: Sequence[Sentence]) -> str:
     for sentence in reversed(near):
         text = sentence.text.strip()
         parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
-        for part in reversed(parts):
-            if part is parts[-1] and part.endswith("?"):
+        for at in range(len(parts) - 1, -1, -1):
+            part = parts[at]
+            if at == len(parts) - 1 and part.endswith("?"):
                 question = _STATEMENT_END.split(text)[-1].strip()  # "Is it A? Or B?" is one question
             elif part.endswith("?") or WHETHER.search(part):
                 question = part
             elif unknown := _UNKNOWN.search(part):
-                return _whether(unknown)
+                return _not_known(unknown)
             else:
                 continue
-            topics = [p for p in parts if _TOPIC_ONLY.match(p) and not content_words(p) & content_words(question)]
+            topics = [p for p in parts[:at] if _TOPIC_ONLY.match(p) and not _DISCOURSE.match(p)
+                      and not content_words(p) & content_words(question)]
             if topics:
                 topic = _TOPIC_LEAD.sub("", topics[0]).rstrip(".:?")  # the turn opens with it
                 return f"{topic[:1].upper()}{topic[1:]}: {question[:1].lower()}{question[1:]}"
@@ -325,7 +343,8 @@ def _asked_before(near: Sequence[Sentence]) -> str:
     return ""
 
 
-def _whether(unknown: re.Match[str]) -> str:
+def _not_known(unknown: re.Match[str]) -> str:
+    """An `_UNKNOWN` match as the question it leaves open: "we just don't know if X" -> "Whether X"."""
     what = re.sub(r"^if\b", "whether", unknown.group("q").strip(" ,"), flags=re.IGNORECASE)
     return what[:1].upper() + what[1:]
 
@@ -344,7 +363,7 @@ def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
             what = (m.group("a") or m.group("b") or "").strip()
             what = _LEAD.sub("", what.split(",")[-1]).strip()
             until = (m.group("ua") or m.group("ub") or "").strip(" ,")
-            if _PRONOUN.match(what) and _HOLDS.search(sentence.text[: m.start()]):
+            if _PRONOUN.match(what) and _HOLDS.search(sentence.text[: m.start()]) and m.group(0).lower().startswith("keep"):
                 continue  # "Can everyone see the incident document? I'll keep it open while we talk."
             if _PRONOUN.match(what):
                 if asked := _asked_before(said[max(0, k - 3): k + 1]):
@@ -355,6 +374,6 @@ def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
             text = what[:1].upper() + what[1:]
             out.append(f"{text} (open {until})" if until.lower().startswith("until") else text)
         for m in _UNKNOWN.finditer(sentence.text):
-            if len(content_words(what := _whether(m))) >= 3:
+            if len(content_words(what := _not_known(m))) >= 3:
                 out.append(what)
     return list(dict.fromkeys(out))  # "we just don't know if X. That stays open." raises X once
