@@ -352,6 +352,7 @@ class SummarizeConfig:
     threads: int = 0
     # CPU priority of the summarize process (nice, 0..19): above 0, transcribe's decodes (captions) take a
     # core first when both want one, and the model takes what is left (pipeline.threads.lower_priority).
+    # 0: at 10 the demo's caption p95 at real time stayed within its run-to-run spread (README stop 29).
     nice: int = 0
     sink_tokens: int = 4  # attention sinks: the first tokens of the pinned system prompt
     window_tokens: int = 1024  # recent transcript tokens the model attends to
