@@ -72,14 +72,14 @@ OPEN_HOURS = re.compile(
     r"ten|eleven|twelve|noon|midnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end)", re.IGNORECASE)
 
 
+_MATTER_NOUN = re.compile(r"\b(?:question|issue|choice|decision|matter|point|topic|move)s?\b", re.IGNORECASE)
+
+
 def leaves_open(text: str) -> bool:
     """Whether `text` says a matter stays open (`_OPENNESS`). Opening hours do not: "Okay, decided: the
     library stays open until five on Thursdays" is a decision, which a test meeting's replay lost."""
     hours = OPEN_HOURS.search(text) and not _MATTER_NOUN.search(text)  # "the budget question stays open"
     return any(not (m.group(0).lower().endswith("open") and hours) for m in _OPENNESS.finditer(text))
-
-
-_MATTER_NOUN = re.compile(r"\b(?:question|issue|choice|decision|matter|point|topic|move)s?\b", re.IGNORECASE)
 
 
 # The calendar names no matter: "this year" and "last year" do not make a school's enrolment and a museum

@@ -37,6 +37,7 @@ from stages.summarize.checks import (
     says_about,
 )
 from stages.summarize.grounding import (
+    FINAL_FIGURE,
     OPENING_VERBS,
     TASK_VERBS,
     Sources,
@@ -315,7 +316,8 @@ class Notes:
                 old = numbers(item.text)
                 if (item.kind == "fact" and old and not old <= figures
                         and (len((words - figures) & (of(item.text) - old)) >= 2
-                             or counted(new.text) & counted(item.text))):  # fmt: skip
+                             # the same counted thing, as `said.stated` read it: only a "final number"
+                             or (FINAL_FIGURE.search(new.text) and counted(new.text) & counted(item.text)))):  # fmt: skip
                     return item
         best, best_score = None, 0.0
         for item in self.items:

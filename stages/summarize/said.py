@@ -115,10 +115,12 @@ _CONDITION = re.compile(r"^(?:if|unless|suppose|supposing|assuming|in case)\b", 
 # Not a discourse marker ("One thing:", "Good news:").
 _TOPIC = re.compile(r"^\s*(?:and\s+)?(?:on|about|as for|regarding|for|the|our)\s+(?:[\w'-]+\s+){0,3}[\w'-]+:$",
                     re.IGNORECASE)
-_NOT_TOPIC = re.compile(r"^(?:(?:the|our)\s+(?:good|bad|other|usual|same|thing|point|problem|plan|rest|short|long|"
-                        r"upshot|bottom|real|big|main|only)\b|for (?:example|instance|now|the record)\b|on the (?:other "
-                        r"hand|whole|plus side|flip side)\b|about (?:that|this|it)\b|as for (?:that|this|me|us)\b)",
-                        re.IGNORECASE)
+# A discourse phrase names no topic, before a colon or as a sentence of its own ("The good news:", "The
+# agenda."): both topic readers (`stated`, `_asked_before`) skip these.
+_NOT_TOPIC = re.compile(r"^(?:(?:the|our)\s+(?:good|bad|other|usual|same|thing|point|problem|plan|agenda|rest|sooner|"
+                        r"more|short|long|upshot|bottom|real|big|main|only)\b|for (?:example|instance|now|the record)\b|"
+                        r"on the (?:other hand|whole|plus side|flip side)\b|about (?:that|this|it)\b|"
+                        r"as for (?:that|this|me|us)\b)", re.IGNORECASE)
 _LOWER_LEADS = frozenset("the a an we our it its this that there they".split())
 
 
@@ -253,8 +255,8 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             dated = any(w in MONTHS and _day_beside(norm, k) for k, w in enumerate(norm))
             text = _fact_text(part)
             about, topic = topic, ""
-            if _TOPIC.match(part) and not nums and not _NOT_TOPIC.match(_FACT_LEAD.sub("", part.strip())):
-                topic = _FACT_LEAD.sub("", part.strip())
+            if _TOPIC.match(part) and not nums and not _NOT_TOPIC.match(named := _FACT_LEAD.sub("", part.strip())):
+                topic = named
                 continue
             if _CONDITION.match(text):
                 lead = ""
@@ -308,10 +310,6 @@ _TOPIC_ONLY = re.compile(rf"^{_TURN_LEAD}(?:(?:the|our)\s+[\w'-]+(?:\s+[\w'-]+){
                          r"there(?:'s|\s+is|\s+are)\s+(?:the|our)\s+[\w'-]+(?:\s+[\w'-]+){0,4})[.:?]$", re.IGNORECASE)
 
 
-_DISCOURSE = re.compile(r"^(?:the|our)\s+(?:good|bad|other|usual|same|thing|point|problem|plan|agenda|rest|sooner|more)\b",
-                        re.IGNORECASE)
-
-
 # The speaker keeps a thing open, not a question: "I'll keep it open while we talk" (a document).
 _HOLDS = re.compile(r"\bI(?:'ll| will|'m going to| am going to| can)\s*$", re.IGNORECASE)
 
@@ -334,7 +332,7 @@ def _asked_before(near: Sequence[Sentence]) -> str:
                 return _not_known(unknown)
             else:
                 continue
-            topics = [p for p in parts[:at] if _TOPIC_ONLY.match(p) and not _DISCOURSE.match(p)
+            topics = [p for p in parts[:at] if _TOPIC_ONLY.match(p) and not _NOT_TOPIC.match(p)
                       and not content_words(p) & content_words(question)]
             if topics:
                 topic = _TOPIC_LEAD.sub("", topics[0]).rstrip(".:?")  # the turn opens with it
