@@ -537,12 +537,17 @@ def test_a_yes_no_reply_nobody_said_and_a_how_much_reply_without_a_number_are_no
     assert "no line says" in never.why
     vague = answers.ground("How much revenue was lost?", "The delay caused a loss of revenue.",
                            sources(window), store, (), window)  # fmt: skip
-    assert vague.text.startswith(NOT_DISCUSSED) and "without a number" in vague.why
+    # The meeting never says "revenue" (judged first, stop 30); the reply has no number either.
+    assert vague.text.startswith(NOT_DISCUSSED) and "revenue" in vague.why
+    assert "without a number" in answers._unfounded("How much revenue was lost?", "The delay caused a loss of revenue.",
+                                                    store)  # fmt: skip
     # A "what amount" question is a how-much question: the 1.5B model answered a never-discussed "What signing
     # bonus ...?" with "The approved band for Ravi's level starts higher now."
     amount = answers.ground("What signing bonus was offered to David?", "David's migration plan is due on Friday.",
                             sources(window), store, (), window)  # fmt: skip
-    assert amount.text.startswith(NOT_DISCUSSED) and "without a number" in amount.why
+    assert amount.text.startswith(NOT_DISCUSSED) and "bonus" in amount.why
+    assert "without a number" in answers._unfounded("What signing bonus was offered to David?",
+                                                    "David's migration plan is due on Friday.", store)  # fmt: skip
     # Said in the meeting: a yes/no reply in the question's words stands, and so does a figure.
     said = answers.ground("Will Sarah write a test plan by Wednesday?", "Sarah will write a test plan by Wednesday.",
                           sources(window), store, (), window)  # fmt: skip
@@ -1629,6 +1634,75 @@ def test_a_figure_said_again_is_not_corrected_by_it(wedding) -> None:
     got = answers.ground("How much does the refrigerated van cost?", "The refrigerated van costs $350 for one day.",
                          sources(segs), s, (), segs)  # fmt: skip
     assert got.shown_as_generated and got.text == "The refrigerated van costs $350 for one day."
+
+
+ROADMAP = [
+    ("Nadia", "The big item is the tablet app. The plan is to ship it in May."),
+    ("Omar", "Fine, May as the working plan for the tablet launch."),
+    ("Nadia", "Our test suite takes forty minutes to run, which hurts everyone."),
+    ("Omar", "And remote roles made the hiring pool much wider."),
+    ("Lena", "Pia, please put the new prices on the website."),
+    ("Omar", "We can't do the partner work and the tablet in May with this team."),
+    ("Nadia", "So the tablet launch moves out of May. We push the tablet app to Q3, because partners come first."),
+    ("Lena", "The offsite is on the ninth of October, in Lisbon."),
+    ("Omar", "Our cloud bill is at seventy-eight thousand a month now."),
+]
+
+
+@pytest.fixture
+def roadmap(tmp_path: Path):
+    """The ROADMAP meeting stored, and its segments."""
+    with _stored(tmp_path / "roadmap.sqlite", ROADMAP) as stored:
+        yield stored
+
+
+def test_a_figure_no_line_gives_the_thing_asked_about_is_not_its_answer(roadmap) -> None:
+    """Test, stop 30: "How big is the bonus pool this year?" of a meeting that never spoke of a bonus got
+    "... is twenty minutes." (its build time; its one "pool" was the hiring pool). A figure a line about
+    the thing gives stands, however the reply words it."""
+    s, segs = roadmap
+    got = answers.ground("How big is the bonus pool this year?", "The bonus pool this year is forty minutes.",
+                         sources(segs), s, (), segs)  # fmt: skip
+    assert got.text.startswith(NOT_DISCUSSED) and not got.shown_as_generated and "40" in got.why
+    # The line about the thing gives the figure, in other words ("cloud bill ... a month").
+    ok = answers.ground("How much is the monthly cloud bill?", "The monthly cloud bill is $78,000.",
+                        sources(segs), s, (), segs)  # fmt: skip
+    assert ok.shown_as_generated, ok.why
+    # Time and money are what a question measures in, not a thing the meeting must name.
+    assert answers.unmentioned("How much time does the test suite take?", s) == []
+    assert answers._figure_elsewhere("How much is the cloud discount for this year?", "The cloud discount is 12%.", s)
+    # The figure a question's answer gives counts ("how many do we have, four?" / "Three."), and a focus
+    # that runs into its verb names no thing to check.
+    assert not answers._figure_elsewhere("How much do the tablet partners still owe?", "They owe 40.", s)
+    assert not answers._figure_elsewhere("How big is the hiring pool?", "Much wider.", s)
+
+
+def test_a_who_question_about_something_never_named_gets_nobody(roadmap) -> None:
+    """Test, stop 30: "Who is the new CFO?" of a meeting that never said "CFO": the model declined and the
+    line "Theo, please use that on the new page." gave the answer to Theo. A thing the meeting never
+    names is judged first, before any line is read off for a reply that declines."""
+    s, segs = roadmap
+    for reply in ("Not discussed.", "The new CFO is Pia."):
+        got = answers.ground("Who is the new CFO?", reply, sources(segs), s, (), segs, [("Pia", "Put the new prices on the website")])
+        assert got.text.startswith(f'{NOT_DISCUSSED} It never mentions "cfo".'), got.text
+        assert not got.shown_as_generated
+
+
+def test_a_date_moved_later_in_the_meeting_replaces_the_plan(roadmap) -> None:
+    """Test, stop 30: "When will the mobile app launch?" -> "in July", the working plan, while the line
+    "So the mobile launch moves out of July. We push the mobile app to Q4, ..." was in the window. The
+    latest sentence dating the thing moves it: its date is the answer, quoted."""
+    s, segs = roadmap
+    got = answers.ground("When will the tablet app launch?", "The tablet app will launch in May.", sources(segs), s, (), segs)
+    assert got.text.startswith('Q3 ([') and "We push the tablet app to Q3" in got.text and not got.shown_as_generated
+    # The new date given: it stands; a thing dated once is not moved by another's move.
+    assert answers.ground("When will the tablet app launch?", "The tablet app will launch in Q3.", sources(segs), s, (),
+                          segs).shown_as_generated  # fmt: skip
+    assert answers.ground("When is the offsite?", "The offsite is on the ninth of October.", sources(segs), s, (),
+                          segs).shown_as_generated  # fmt: skip
+    assert answers.new_date("So the tablet launch moves out of May.") == ""
+    assert answers.when_in("So the tablet launch moves out of May.") == ""
+    assert answers.new_date("We push the tablet app to Q3, because partners come first.") == "Q3"
 
 
 def test_a_task_nobody_was_given_takes_the_owner_a_recap_gives_it() -> None:

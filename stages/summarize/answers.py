@@ -67,7 +67,9 @@ def _restates(question: str, reply: str) -> bool:
     # Figures count as words of its own: "Six confirmed servers for Saturday." answers "How many servers
     # are confirmed for Saturday?" (content_words drops one-character words, so "6" alone would not count).
     own = (content_words(reply) | numbers(reply)) - content_words(question) - numbers(question)
-    return first in _WH and not own
+    # A date too: "The tablet app will launch in May." adds May, which content_words drops as a modal verb.
+    dated = bool(when_in(reply)) and not when_in(question)
+    return first in _WH and not own and not dated
 
 
 _YES_NO = ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "will", "would", "can", "could",
@@ -130,11 +132,18 @@ _FOCUS = (  # what a question asks about: the thing it names, before its verb or
 HEADED = frozenset(range(len(_FOCUS) - 1))
 
 
+# What a how-much question measures in, not what it is about: "How much time does the test suite take?"
+_MEASURES = frozenset({"time", "money"})
+
+
 def _focus(question: str) -> tuple[list[str], bool]:
     """The focus's search words and whether its last word is its head noun."""
     for k, pattern in enumerate(_FOCUS):
         if m := pattern.match(question.strip()):
-            return [w for w in keywords(m.group("f")) if w not in FRAME_WORDS], k in HEADED
+            # The fallback's focus ends on its noun too when a preposition follows it ("How big is the
+            # bonus pool this year?"), not when it runs to the end ("How much do the Okafors still owe?").
+            headed = k in HEADED or bool(re.match(rf"\s+{_PLACE}\b", question.strip()[m.end("f"):], re.IGNORECASE))
+            return [w for w in keywords(m.group("f")) if w not in FRAME_WORDS and w not in _MEASURES], headed
     return [], False
 
 
@@ -183,6 +192,17 @@ def ground(
     # A small model answers in the notes' or the prompt's form ("FACT: Three hundred ...", "A: ..."): the
     # label is not part of the answer.
     reply = _LABEL.sub("", " ".join(reply.split()))
+    if absent := unmentioned(question, store):
+        # Whatever the reply says, it is not about the thing asked: "What budget was approved for the
+        # campaign?" of a meeting that never said "budget" got the campaign's date from the 1.5B model. Asked
+        # first, before any line is read off for an abstaining reply: "Who is the new CFO?" of a meeting that
+        # never said "CFO" was given to Theo, from a line giving him "the new page" (quarterly test meeting).
+        # The closest line is shown as such, for a thing the meeting names otherwise ("hotel", said "the Marriott").
+        said = ", ".join(f'"{w}"' for w in absent)
+        closest = _closest(question, store)
+        text = f"{NOT_DISCUSSED} It never mentions {said}." + (
+            f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
+        return Grounded(text, (closest,) if closest else (), False, f"the meeting never says {said}")
     unfounded = "" if abstains(reply) or _restates(question, reply) else _unfounded(question, reply, store)
     if abstains(reply) or _restates(question, reply) or unfounded:
         why = unfounded or "the model abstained"
@@ -201,15 +221,6 @@ def ground(
         closest = _closest(question, store)
         if closest is not None and (read := _read_off(question, closest, store)):
             return _quoting(read, closest, "a when-question answered without a time; the closest line gives one")
-    if absent := unmentioned(question, store):
-        # Whatever the reply says, it is not about the thing asked: "What budget was approved for the
-        # campaign?" of a meeting that never said "budget" got the campaign's date from the 1.5B model. The
-        # closest line is shown as such, for a thing the meeting names otherwise ("hotel", said "the Marriott").
-        said = ", ".join(f'"{w}"' for w in absent)
-        closest = _closest(question, store)
-        text = f"{NOT_DISCUSSED} It never mentions {said}." + (
-            f" The closest: [{clock(closest.start)}] {closest.text}" if closest else "")
-        return Grounded(text, (closest,) if closest else (), False, f"the meeting never says {said}")
     if (spoken := _first_person(question, reply, store)) is not None:
         return spoken
     if (said := _said_decision(question, reply, window, passages, store) or
@@ -222,7 +233,7 @@ def ground(
     noted = _noted(question, owned)  # the owner the notes give the task asked about, if any
     vouched = {noted[0].lower()} if noted and noted[0].lower() in named else set()
     why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window, vouched)
-    why = why or _figure_of_another(question, reply, store)
+    why = why or _figure_of_another(question, reply, store) or _figure_elsewhere(question, reply, store)
     claim = _giver(question, store, window)
     if claim is not None and claim.person.lower() not in named:
         # A "who" answer naming someone else than the line that gives the task: the line wins.
@@ -249,6 +260,9 @@ def ground(
     if corrected is not None:
         return Grounded(f"The meeting corrected that figure: [{clock(corrected.start)}] {corrected.text}", (corrected,),
                         False, "the reply's figure was corrected later")  # fmt: skip
+    moved = _moved_date(question, reply, store)
+    if moved is not None:
+        return _quoting(*moved, "the reply's date was moved later")
     return Grounded(reply, _support(question, reply, store, passages), True)
 
 
@@ -590,6 +604,34 @@ def _figure_of_another(question: str, reply: str, store: StoreBase) -> str:
     return f"no line gives '{said}'"
 
 
+def _figure_elsewhere(question: str, reply: str, store: StoreBase) -> str:
+    """Why a how-much reply's figure is not the asked thing's ("" when it may be): the question names a
+    word the meeting never says, and no stored sentence that names the thing (half its words at least;
+    with the answer, for a question) holds that figure. Asked
+    "How big is the bonus pool this year?" of a meeting that never spoke of a bonus, the 1.5B model
+    answered "The bonus pool this year is twenty minutes.": the meeting's twenty minutes were its build
+    time, and its only "pool" was the hiring pool. `_figure_of_another` catches a figure written before
+    the counted word ("350 guests"); this one the figure said anywhere in the reply."""
+    if not (_QUANTITY.match(question) or _AMOUNT.match(question)):
+        return ""
+    said = numbers(reply) - numbers(question)
+    words, headed = _focus(question)
+    thing = content_words(" ".join(words))
+    if not said or not headed or all(store.mention_count(w, 1) for w in words):
+        # A thing the meeting names in full may have its figure on a line that says it otherwise, and a
+        # focus running into its verb names no thing: "How much do the Okafors still owe?" is answered by
+        # "The balance is four thousand two hundred".
+        return ""
+    need = (len(thing) + 1) // 2  # "the induction ones, which, how many do we have, four?" / "Three."
+    for hit in store.search(" ".join(words), limit=24):
+        text = _whole_sentence(hit, store).text
+        if text.rstrip().endswith("?"):  # "How are we doing on servers?" / "Six confirmed."
+            text += " " + " ".join(s.text for s in store.around(hit.seq, 0, 1) if s.seq > hit.seq)
+        if len(thing & content_words(text)) >= need and said & numbers(text):
+            return ""
+    return f"no line about the {' '.join(focus(question))} gives {', '.join(sorted(said))}"
+
+
 def _figure_in(question: str, line: Citation) -> str:
     """For a "how many / how much ...?" question, the figure a line gives for what is counted: the
     number just before the counted word ("... a hundred and forty-eight guests, all in" -> "148 guests"),
@@ -636,21 +678,61 @@ _TIME_PHRASE = re.compile(
     r"\b(?:next|this) (?:week|weekend|month|quarter|year|sprint|morning|afternoon|evening)\b|"
     r"\b(?:at\s+)?(?:\d{1,2}(?::\d\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
     r"(?:am|pm|a\.m\.|p\.m\.|o'clock)|\b(?:noon|midnight)\b|\bthe\s+\d{1,2}(?:st|nd|rd|th)\b|"
-    rf"\b(?:in|by|until|before|after|early|mid|late|end of)[- ]{_MONTH}\b(?!\s+(?:the\s+)?{_ORDINAL}\b)|\b(?:in|by|end of|during)\s+q[1-4]\b|"
+    rf"\b(?:in|by|until|before|after|early|mid|late|end of|to)[- ]{_MONTH}\b(?!\s+(?:the\s+)?{_ORDINAL}\b)|"
+    r"\b(?:in|by|end of|during|to|until)\s+q[1-4]\b|"
     r"\b(?:19|20)\d\d\b|\bin (?:a|one|two|three|four|five|six|\d+) (?:days?|weeks?|months?)\b", re.IGNORECASE)
 
 
-_OLD_DATE = re.compile(r"\b(?:from|since|instead of|originally|used to be|not)\s+(?:the\s+)?$", re.IGNORECASE)
+_OLD_DATE = re.compile(r"\b(?:from|since|instead of|originally|used to be|not|out of)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def new_date(text: str) -> str:
+    """The phrase of `text` that dates something, not counting a date it moves from ("" when none): "So
+    the launch moves out of July." has none, "We push the app to Q4" has "to Q4"."""
+    for m in _TIME_PHRASE.finditer(text):
+        if not _OLD_DATE.search(text[max(0, m.start() - 20) : m.start()]):
+            return re.sub(r"^to\s+", "", m.group(0), flags=re.IGNORECASE)  # "to Q4" is where it went: Q4
+    return ""
 
 
 def when_in(text: str) -> str:
     """The phrase of `text` that dates something ("" when none): what a "when" answer must hold. The first
     that is not the date something moved from ("moved from March 10 to March 24" -> "March 24")."""
-    found = list(_TIME_PHRASE.finditer(text))
-    for m in found:
-        if not _OLD_DATE.search(text[max(0, m.start() - 20) : m.start()]):
-            return m.group(0)
-    return found[0].group(0) if found else ""
+    if new := new_date(text):
+        return new
+    found = _TIME_PHRASE.search(text)
+    return found.group(0) if found else ""
+
+
+# A sentence that moves a date: "We push the mobile app to Q4", "the review slips to Friday".
+_MOVES = re.compile(r"\b(?:mov(?:e|es|ed|ing)|push(?:es|ed|ing)?|postpon\w*|delay\w*|slip(?:s|ped|ping)?|"
+                    r"reschedul\w*|(?:bring|brings|brought|pull|pulls|pulled) (?:it |them )?(?:forward|in)|"
+                    r"(?:shift|shifts|shifted|bump|bumps|bumped))\b", re.IGNORECASE)
+
+
+def _moved_date(question: str, reply: str, store: StoreBase) -> tuple[str, Citation] | None:
+    """For a when-question: (the new date, its sentence) when the latest sentence that dates the thing
+    asked about moves it to another date than the reply gives. Asked "When will the mobile app launch?",
+    the 1.5B model answered July, the plan said early in the meeting, with "So the mobile launch moves
+    out of July. We push the mobile app to Q4, ..." in its window (quarterly test meeting). The date
+    stands when the latest dating sentence only repeats it or moves nothing."""
+    if not _WHEN.match(question) or not (said := when_in(reply)):
+        return None
+    thing = content_words(" ".join(focus(question)))
+    if not thing:
+        return None
+    dated = []
+    for hit in store.search(" ".join(focus(question)), limit=24):
+        sentence = _whole_sentence(hit, store)
+        for piece in re.split(FULL_STOP_SPLIT, sentence.text):
+            if 2 * len(thing & content_words(piece)) >= len(thing) and (new := new_date(piece)):
+                dated.append((sentence.start, piece.find(new), new, piece, sentence))
+    if not dated:
+        return None
+    _, _, new, piece, sentence = max(dated, key=lambda d: d[:2])
+    if not _MOVES.search(piece) or set(normalise(new)) & set(normalise(said)) - {"in", "by", "to", "the", "on"}:
+        return None
+    return new, sentence
 
 
 FULL_STOP_SPLIT = r"(?<=[.!?])\s+"
