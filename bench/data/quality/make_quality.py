@@ -340,9 +340,10 @@ def verify(meeting: Meeting | None, lines: list[tuple], gold: dict) -> None:
 def written_meetings() -> list[Written]:
     """The hand-written meetings: their scripts are committed sources, only their gold is written."""
     from demo import DEMO
+    from meetings_blind import MEETINGS as BLIND
     from meetings_written import MEETINGS as WRITTEN
 
-    return [*WRITTEN, DEMO]
+    return [*WRITTEN, *BLIND, DEMO]
 
 
 def build_written(meeting: Written) -> tuple[str, dict]:
