@@ -1058,6 +1058,28 @@ def test_a_short_task_does_not_swallow_a_longer_fact_that_holds_its_words() -> N
     assert [(i.kind, i.owner) for i in notes.items] == [("fact", ""), ("action", "David")]
 
 
+def test_a_conclusion_over_two_sentences_is_one_decision_and_replaces_the_plan_it_moves() -> None:
+    """Test, stop 30 (read): "Then let's revisit what we said this morning. The integrations come first:
+    ..." and "So the mobile launch moves out of July. We push the mobile app to Q4, because ..." were
+    both missed by the 1.5B model, and its "Launch the mobile app in July" stayed in the notes."""
+    segs = segments([("Nadia", "The plan is to ship the tablet app in May."),
+                     ("Lena", "Then let's look again at what we said on Monday. The reporting work comes first: "
+                              "exports and alerts are next."),
+                     ("Lena", "So the tablet launch moves out of May. We push the tablet app to Q3, because "
+                              "partners come first."),
+                     ("Omar", "So we move to the next item."),
+                     ("Pia", "Okay. But Friday first, because Friday comes first.")])  # fmt: skip
+    assert said.decided(segs) == [
+        "The reporting work comes first: exports and alerts are next",
+        "The tablet launch moves out of May; we push the tablet app to Q3, because partners come first"]
+    notes = Notes()
+    notes.merge(parse_extraction("DECISION: Ship the tablet app in May"), segs[:1], sources(segs))
+    notes.merge([], segs[1:], sources(segs), segs[:1])
+    assert [i.text for i in notes.items if i.kind == "decision"] == [
+        "The tablet launch moves out of May; we push the tablet app to Q3, because partners come first",
+        "The reporting work comes first: exports and alerts are next"], notes.render()
+
+
 def test_a_decision_concluded_in_whisper_s_words_is_found() -> None:
     """`make demo`'s ASR: "Good, then the startup fix go into the release." (said: "goes into")."""
     segs = _unlabelled("Good, then the startup fix go into the release. Tom, can you write a short summary "

@@ -158,7 +158,8 @@ _DECISION_CUE = re.compile(
     r"do|don't|do not|can't|cannot)|"
     r"(?:will|'ll) (?:move|be moved|stay|remain|go|become|launch|ship|start|end|happen|be held|take place|be)|"
     r"(?:is|are) (?:moving|moved|going|cancell?ed|postponed|delayed|dropped|approved|confirmed|set)|"
-    r"moves? (?:to|from)|moved (?:to|from)|stays?|remains?)\b", re.IGNORECASE)
+    r"moves? (?:to|from)|moved (?:to|from)|mov(?:es|ed) out of|stays?|remains?|comes? first|takes? priority)\b",
+    re.IGNORECASE)
 
 
 _MONEY = frozenset("dollars dollar bucks euros euro pounds grand k percent".split())

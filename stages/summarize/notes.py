@@ -38,11 +38,14 @@ from stages.summarize.checks import (
 )
 from stages.summarize.grounding import (
     FINAL_FIGURE,
+    MONTHS,
     OPENING_VERBS,
     TASK_VERBS,
+    WEEKDAYS,
     Sources,
     content_words,
     names,
+    normalise,
     numbers,
     stem,
 )
@@ -283,6 +286,14 @@ class Notes:
                 if same.kind == "action" and new.due and not same.due:  # "Sure, I will share it on Monday"
                     same.history.append(f"due none -> {new.due} at {clock(stretch[0].start) if stretch else '?'}")
                     same.due, same.updated_seq = new.due, last_seq
+                    report.updated += 1
+                if (same.kind == "decision" and not _figures_and_dates(new.text) <= _figures_and_dates(same.text)
+                        and min(refs)[0] > max(same.refs)[0] and self._update(same, new, refs, stretch)):  # fmt: skip
+                    # A decision concluded later with another date or figure replaces the model's: "So the
+                    # mobile launch moves out of July. We push the mobile app to Q4" after "Launch the
+                    # mobile app in July" (a test meeting's replay kept July). From the same lines, the
+                    # model's wording stands.
+                    same.updated_seq = last_seq
                     report.updated += 1
                 continue
             if same is None:
@@ -559,6 +570,11 @@ def _norm(text: str) -> str:
 def _specifics(text: str) -> set[str]:
     """The names and numbers of a text: what a correction changes."""
     return names(text, sentence_initial=False) | numbers(text)
+
+
+def _figures_and_dates(text: str) -> set[str]:
+    """The numbers and calendar words of a text ("Q4" is a 4, "July" a month): what moves a decision."""
+    return numbers(text) | {w for w in normalise(text) if w in MONTHS or w in WEEKDAYS}
 
 
 def _repeats(text: str) -> bool:
