@@ -100,7 +100,8 @@ def test_every_item_points_to_its_lines() -> None:
     assert [(i.owner, [seq for seq, _ in i.refs]) for i in notes.items] == [("David", [0, 2]), ("Sarah", [3]),
                                                                              ("Sarah", [1, 3])]  # fmt: skip
     rendered = notes.render()
-    assert "- David: Own the database migration (due Friday) [00:00.0, 00:20.0]" in rendered
+    # "Please send a plan by Friday" dates the plan, not the migration (stop 30; `make demo` showed it).
+    assert "- David: Own the database migration [00:00.0, 00:20.0]" in rendered
     assert "- Sarah: Write a test plan (due Wednesday)" in rendered
     assert [m.seqs for m in notes.messages()] == [(0, 2), (3,), (1, 3)]
 
@@ -1725,6 +1726,18 @@ def test_a_date_moved_later_in_the_meeting_replaces_the_plan(roadmap) -> None:
     assert answers.new_date("So the tablet launch moves out of May.") == ""
     assert answers.when_in("So the tablet launch moves out of May.") == ""
     assert answers.new_date("We push the tablet app to Q3, because partners come first.") == "Q3"
+
+
+def test_a_date_asked_for_in_a_request_of_its_own_is_not_the_task_before_it_s() -> None:
+    """`make demo` (stop 29): "Great, David owns the database migration. Please send a plan to the team by
+    Friday." gave the migration "(due Friday)": the plan is due Friday. A time said on its own after a
+    claim is the claimed task's ("I'll get them. Friday morning, first thing, ... The chairs are mine.")."""
+    segs = segments([("Maria", "Great, David owns the database migration. Please send a plan to the team by Friday."),
+                     ("Tariq", "I'll get them. Friday morning, first thing, I'm out that way anyway. The chairs are "
+                               "mine.")])  # fmt: skip
+    assert owners.due_of_another("Take the database migration", "Friday", segs)
+    assert checks.keeps_due("Send a plan to the team", "Friday", segs)
+    assert checks.keeps_due("Get the chairs", "Friday morning", segs)
 
 
 def test_a_task_nobody_was_given_takes_the_owner_a_recap_gives_it() -> None:

@@ -440,6 +440,12 @@ def _accepted(claim: Claim, requested: dict[str, tuple[int, list[SaidTask]]], sa
     return SaidTask(claim.person, asked[1][0].task, _date_of(m), claim)
 
 
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+# A sentence that asks for a task of its own: "Please send a plan ...", "And send the invoice by Monday".
+_REQUEST = re.compile(r"^(?:(?:and|so|then|also|oh)\W+)*(?:please\b|(?:" + "|".join(sorted(TASK_VERBS)) + r")\s+"
+                      r"(?:the|a|an|our|your|this|that|those|these|it|them)\b)", re.IGNORECASE)
+
+
 def due_of_another(task: str, due: str, segments: Sequence[Segment]) -> bool:
     """Whether every clause that says `due` gives it to another task: "Tom will move the campaign and share
     the pilot summary on Monday" makes Monday the summary's, and the 1.5B model gave it to the campaign too
@@ -452,6 +458,15 @@ def due_of_another(task: str, due: str, segments: Sequence[Segment]) -> bool:
     elsewhere = False
     for claim in claims(segments):
         if not pattern.search(claim.clause):
+            continue
+        parts = _SENTENCES.split(claim.clause)
+        dated = [p for p in parts if pattern.search(p)]
+        if (len(parts) > 1 and any(len(words & content_words(p)) >= need for p in parts if p not in dated)
+                and all(len(words & content_words(p)) < need and _REQUEST.match(p) for p in dated)):  # fmt: skip
+            # The date has a request of its own about something else: "David owns the database migration.
+            # Please send a plan to the team by Friday." dates the plan, not the migration (`make demo`).
+            # A time said on its own is the task's: "I'll get them. Friday morning, first thing, ..."
+            elsewhere = True
             continue
         tasks = said_task(claim)
         mine = [t for t in tasks if len(words & content_words(t.task)) >= need]
