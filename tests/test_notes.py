@@ -1740,6 +1740,51 @@ def test_a_date_asked_for_in_a_request_of_its_own_is_not_the_task_before_it_s() 
     assert checks.keeps_due("Get the chairs", "Friday morning", segs)
 
 
+def test_the_review_s_counter_examples_to_stop_30_s_rules(tmp_path: Path) -> None:
+    """A review wrote sentences where this stop's rules went wrong; each now gives the right result."""
+    # "So" concludes only a change of plan; "we keep ...ing" and a reason settle nothing; a second decision
+    # on another matter is an item of its own; "as we agreed" and "move on with" are no reason or agenda.
+    segs = segments([("A", "So we keep getting tickets about the login page, mostly from the mobile users."),
+                     ("B", "So we use about forty percent of the cloud budget on staging right now."),
+                     ("C", "So this becomes a bigger problem once the partners are live."),
+                     ("D", "Then let's look at the numbers again. We keep losing trial users in the first week."),
+                     ("E", "Good, then the launch, as we agreed, moves to Q3."),
+                     ("F", "Fine, then we move on with the Berlin office and drop Munich."),
+                     ("G", "Okay, then the offsite goes to Lisbon. We keep the budget at fifty thousand.")])  # fmt: skip
+    assert said.decided(segs) == ["The launch, as we agreed, moves to Q3", "We move on with the Berlin office and drop Munich",
+                                  "The offsite goes to Lisbon", "We keep the budget at fifty thousand"]  # fmt: skip
+    # A later decision replaces the model's only when it names the model's date too.
+    plan = segments([("A", "We launch the tablet app in May."),
+                     ("C", "So the tablet app demo moves to the third of April, with two partners.")])  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("DECISION: Launch the tablet app in May"), plan[:1], sources(plan))
+    notes.merge([], plan[1:], sources(plan), plan[:1])
+    assert [i.text for i in notes.items if i.kind == "decision"] == ["Launch the tablet app in May"]
+    # The claimed task's own due, said with a pronoun, stays the task's; a request naming a thing does not.
+    for line, other in (("Please have it done by Friday.", False), ("Get it to staging by Friday.", False),
+                        ("Please send Mr. Okafor the plan by Friday.", True)):  # fmt: skip
+        said_ = segments([("Maria", f"Great, David owns the database migration. {line}")])
+        assert owners.due_of_another("Do the database migration", "Friday", said_) is other, line
+    lines = [("Lena", "Priya, can you book rooms for the Berlin offsite team near the venue?"),
+             ("Nadia", "The plan is to ship the tablet app in May."),
+             ("Omar", "Yeah, we push the web app to Q3."),
+             ("Omar", "Should we push the tablet app to Q3, given the partner work?"),
+             ("Lena", "No, we're not pushing the tablet app to Q3. It stays in May."),
+             ("Omar", "Okay, we move the design review to Friday, and the tablet app still ships in May."),
+             ("Lena", "We spent about twelve thousand on travel, mostly the team trips, and the team is happy.")]
+    with _stored(tmp_path / "review.sqlite", lines) as (s, segs):
+        def shown(question: str, reply: str) -> answers.Grounded:
+            return answers.ground(question, reply, sources(segs), s, (), segs)
+
+        # A move of another thing, a question, a negation, a move in another clause: May stands.
+        assert shown("When will the tablet app launch?", "The tablet app will launch in May.").shown_as_generated
+        # A focus running into its verb ("spend") names no thing the meeting must say.
+        assert shown("How much did the team spend on travel?", "The team spent $12,000 on travel.").shown_as_generated
+        # A thing named in other words by the line that gives the task: its person.
+        hotel = shown("Who will book the hotel for the Berlin offsite team?", "Not discussed.")
+        assert hotel.text.startswith("Priya (") and not hotel.shown_as_generated
+
+
 def test_a_task_nobody_was_given_takes_the_owner_a_recap_gives_it() -> None:
     """Stop 25's `make demo` heard "Great, David owns the database migration. Please send a plan to the team
     by Friday" as "Great, game it owns ...": the plan had no owner and "Who will own the database

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.console import clock
 from pipeline.messages import Citation, Segment
+from stages.summarize.checks import NEGATION
 from stages.summarize.grounding import (
     CORRECTION,
     MONTHS,
@@ -125,7 +126,7 @@ _FOCUS = (  # what a question asks about: the thing it names, before its verb or
     re.compile(rf"^when\s+(?:will|does|do|did)\s+the\s+(?P<f>[\w'-]+(?:\s+[\w'-]+){{0,2}}?)\s+(?!be\b){_NOT_AUX}[\w'-]+{_PARTICLE}"
                rf"(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
     # Last, as a fallback: "How much do the Okafors still owe?" -> okafors, still, owe (runs into its verb).
-    re.compile(rf"^how\s+(?:much|big|large)\s+{_AUX}\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
+    re.compile(rf"^how\s+(?:much|big|large)\s+(?P<aux>{_AUX})\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
                re.IGNORECASE),
 )
 # The forms whose focus ends on the thing's noun: all but the fallback, whose focus may end on a verb.
@@ -140,10 +141,14 @@ def _focus(question: str) -> tuple[list[str], bool]:
     """The focus's search words and whether its last word is its head noun."""
     for k, pattern in enumerate(_FOCUS):
         if m := pattern.match(question.strip()):
-            # The fallback's focus ends on its noun too when a preposition follows it ("How big is the
-            # bonus pool this year?"), not when it runs to the end ("How much do the Okafors still owe?").
-            headed = k in HEADED or bool(re.match(rf"\s+{_PLACE}\b", question.strip()[m.end("f"):], re.IGNORECASE))
-            return [w for w in keywords(m.group("f")) if w not in FRAME_WORDS and w not in _MEASURES], headed
+            # The fallback's focus ends on its noun too after "is / are / was / were" when a preposition
+            # follows it ("How big is the bonus pool this year?"); not after "do / did / will" ("How much did
+            # the team spend on travel?" runs into its verb), nor when it runs to the end ("How much do the
+            # Okafors still owe?").
+            headed = k in HEADED or ((m.groupdict().get("aux") or "").lower() in ("is", "are", "was", "were")
+                                     and bool(re.match(rf"\s+{_PLACE}\b", question.strip()[m.end("f"):], re.IGNORECASE)))
+            measures = _MEASURES if _QUANTITY.match(question) else frozenset()
+            return [w for w in keywords(m.group("f")) if w not in FRAME_WORDS and w not in measures], headed
     return [], False
 
 
@@ -192,7 +197,9 @@ def ground(
     # A small model answers in the notes' or the prompt's form ("FACT: Three hundred ...", "A: ..."): the
     # label is not part of the answer.
     reply = _LABEL.sub("", " ".join(reply.split()))
-    if absent := unmentioned(question, store):
+    if (absent := unmentioned(question, store)) and (given := _given_in_other_words(question, store, window)):
+        return given
+    if absent:
         # Whatever the reply says, it is not about the thing asked: "What budget was approved for the
         # campaign?" of a meeting that never said "budget" got the campaign's date from the 1.5B model. Asked
         # first, before any line is read off for an abstaining reply: "Who is the new CFO?" of a meeting that
@@ -450,6 +457,21 @@ def _given_to(question: str, store: StoreBase, window: Sequence[Segment], owned:
     if (noted := _noted(question, owned)) is not None and (line := _naming_line(*noted, store)) is not None:
         return _quoting(noted[0], line, f"{why}; the notes give the task to {noted[0]}")
     return None
+
+
+def _given_in_other_words(question: str, store: StoreBase, window: Sequence[Segment]) -> Grounded | None:
+    """For a "who" question whose thing the meeting never names: the person a line gives the task to in
+    other words, when that line holds two of the question's other words besides its verbs ("Who will book
+    the hotel for the Berlin offsite team?" / "Priya, can you book rooms for the Berlin offsite team ...?").
+    One shared word is no such line: "Who is the new CFO?" is not answered by "Theo, please use that on
+    the new page" (a test meeting)."""
+    claim = _giver(question, store, window)
+    if claim is None:
+        return None
+    doing = {stem(v) for v in _DOING}
+    if len((content_words(question) - doing) & content_words(claim.sentence.text)) < 2:
+        return None
+    return _person_quoting(claim.person, claim.sentence, f"the meeting gives it to {claim.person} in other words")
 
 
 def _naming_line(person: str, task: str, store: StoreBase) -> Citation | None:
@@ -710,6 +732,13 @@ _MOVES = re.compile(r"\b(?:mov(?:e|es|ed|ing)|push(?:es|ed|ing)?|postpon\w*|dela
                     r"(?:shift|shifts|shifted|bump|bumps|bumped))\b", re.IGNORECASE)
 
 
+# Where a sentence's clauses part: "Okay, we move the design review to Friday, and the app still ships in May."
+_CLAUSE_SPLIT = re.compile(r",\s+(?=(?:and|but|while|so|whereas)\b)|;\s+")
+_IF = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:if|unless|maybe|perhaps|should|could|would|suppose|in case)\b",
+                 re.IGNORECASE)
+_DATE_FRAME = frozenset("in by to the on at of next this end until".split())  # "next Monday" vs "next Thursday"
+
+
 def _moved_date(question: str, reply: str, store: StoreBase) -> tuple[str, Citation] | None:
     """For a when-question: (the new date, its sentence) when the latest sentence that dates the thing
     asked about moves it to another date than the reply gives. Asked "When will the mobile app launch?",
@@ -721,17 +750,24 @@ def _moved_date(question: str, reply: str, store: StoreBase) -> tuple[str, Citat
     thing = content_words(" ".join(focus(question)))
     if not thing:
         return None
-    dated = []
+    dated = []  # (sentence start, clause order, clause, its date, the sentence) of each clause naming the thing
     for hit in store.search(" ".join(focus(question)), limit=24):
         sentence = _whole_sentence(hit, store)
-        for piece in re.split(FULL_STOP_SPLIT, sentence.text):
-            if 2 * len(thing & content_words(piece)) >= len(thing) and (new := new_date(piece)):
-                dated.append((sentence.start, piece.find(new), new, piece, sentence))
+        clauses = [c for piece in re.split(FULL_STOP_SPLIT, sentence.text) for c in _CLAUSE_SPLIT.split(piece)]
+        for k, clause in enumerate(clauses):
+            if thing <= content_words(clause) and (new := new_date(clause)):
+                dated.append((sentence.start, k, clause, new, sentence))
     if not dated:
         return None
-    _, _, new, piece, sentence = max(dated, key=lambda d: d[:2])
-    if not _MOVES.search(piece) or set(normalise(new)) & set(normalise(said)) - {"in", "by", "to", "the", "on"}:
+    _, _, clause, new, sentence = max(dated, key=lambda d: d[:2])
+    move = _MOVES.search(clause)
+    if (move is None or clause.rstrip().endswith("?") or _IF.match(clause) or NEGATION.search(clause[: move.start()])
+            or clause.find(new, move.end()) < 0):  # fmt: skip
+        # Only a move stated as done, with the date after it: "Should we push the app to Q3?", "No, we're
+        # not pushing it to Q3", "If the partners slip, we push it to Q3" move nothing.
         return None
+    if set(normalise(new)) - _DATE_FRAME <= set(normalise(said)) - _DATE_FRAME:
+        return None  # the reply gives that date already
     return new, sentence
 
 

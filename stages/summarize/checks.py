@@ -297,9 +297,10 @@ WHETHER = re.compile(r"\b(?:question|decide|decided|deciding|split|divided|unsur
 # ("Turn to the plan for the summer interns now", "Let's move on to the budget").
 # So is counting the agenda ("We have three things to cover today", which Whisper heard as "... to convert a
 # name" in stop 23's `make demo`, noted as a fact for its "three").
-AGENDA = re.compile(r"^(?:let's |let us |we (?:can |should |will )?|now,? |okay,? |so,? )*(?:turn to|move on|moving on|"
-                     r"talk about|go over|go through|start with|get to|come back to|look at|discuss|next up|"
-                     r"switch to|pick up|(?:have|we've got|got|there are) (?:\w+ )?(?:things|items|topics|points)\b)\b",
+AGENDA = re.compile(r"^(?:let's |let us |we (?:can |should |will )?|now,? |okay,? |so,? )*(?:turn to|move on(?! with\b)|"
+                    r"moving on(?! with\b)|move to the (?:next|last|other) (?:item|point|topic|question|one)|"
+                    r"talk about|go over|go through|start with|get to|come back to|look at|discuss|next up|"
+                    r"switch to|pick up|(?:have|we've got|got|there are) (?:\w+ )?(?:things|items|topics|points)\b)\b",
                     re.IGNORECASE)
 # A request for a status, which the meeting answers on the spot: not an open question ("What is the latest
 # on the debugging interview?", "Where are we with the welcome week?").

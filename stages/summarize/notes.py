@@ -287,12 +287,14 @@ class Notes:
                     same.history.append(f"due none -> {new.due} at {clock(stretch[0].start) if stretch else '?'}")
                     same.due, same.updated_seq = new.due, last_seq
                     report.updated += 1
-                if (same.kind == "decision" and not _figures_and_dates(new.text) <= _figures_and_dates(same.text)
+                held, says = _figures_and_dates(same.text), _figures_and_dates(new.text)
+                if (same.kind == "decision" and held & says and not says <= held
                         and min(refs)[0] > max(same.refs)[0] and self._update(same, new, refs, stretch)):  # fmt: skip
-                    # A decision concluded later with another date or figure replaces the model's: "So the
-                    # mobile launch moves out of July. We push the mobile app to Q4" after "Launch the
-                    # mobile app in July" (a test meeting's replay kept July). From the same lines, the
-                    # model's wording stands.
+                    # A decision concluded later that names the model's date or figure and another replaces
+                    # it: "So the mobile launch moves out of July. We push the mobile app to Q4" after
+                    # "Launch the mobile app in July" (a test meeting's replay kept July). Another decision
+                    # sharing words ("the tablet app demo moves to the third of April") names no date of
+                    # the first; from the same lines, the model's wording stands.
                     same.updated_seq = last_seq
                     report.updated += 1
                 continue

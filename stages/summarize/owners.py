@@ -25,6 +25,7 @@ from difflib import SequenceMatcher
 from pipeline.messages import Segment
 from stages.summarize.grounding import (
     CONTENT_STOPWORDS,
+    FULL_STOP,
     MONTHS,
     NOT_A_TITLE,
     OPENING_VERBS,
@@ -440,10 +441,11 @@ def _accepted(claim: Claim, requested: dict[str, tuple[int, list[SaidTask]]], sa
     return SaidTask(claim.person, asked[1][0].task, _date_of(m), claim)
 
 
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
-# A sentence that asks for a task of its own: "Please send a plan ...", "And send the invoice by Monday".
-_REQUEST = re.compile(r"^(?:(?:and|so|then|also|oh)\W+)*(?:please\b|(?:" + "|".join(sorted(TASK_VERBS)) + r")\s+"
-                      r"(?:the|a|an|our|your|this|that|those|these|it|them)\b)", re.IGNORECASE)
+_SENTENCES = re.compile(rf"(?:(?<=[!?])|{FULL_STOP})\s+")  # as checks.SENTENCE_END: "Mr." ends none
+# A sentence that asks for a task of its own, on a thing it names: "Please send a plan ...", "And send the
+# invoice by Monday". Not the claimed task again: "Please have it done by Friday", "Get it to staging".
+_REQUEST = re.compile(r"^(?:(?:and|so|then|also|oh)\W+)*(?:please,?\s+)?(?:" + "|".join(sorted(TASK_VERBS)) + r")\s+"
+                      r"(?:[\w.']+\s+){0,2}?(?:the|a|an|our|your|those|these)\b", re.IGNORECASE)
 
 
 def due_of_another(task: str, due: str, segments: Sequence[Segment]) -> bool:

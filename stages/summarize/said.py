@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pipeline.messages import Segment
 from stages.summarize.checks import (
     ABOUT,
+    AGENDA,
     NEGATION,
     OPEN_HOURS,
     SENTENCE_END,
@@ -57,25 +58,23 @@ _DECIDED = re.compile(
 _CONCLUDES = re.compile(r"^(?:(?:okay|ok|good|fine|great|right|alright|all right|agreed|so|well)[,.!]?\s+)*then,?\s+|"
                         r"^(?!(?:and|but|or|if|when|unless|because|otherwise|maybe|perhaps|probably|possibly|sorry|"
                         r"else|except|suppose|assuming)\b)[A-Za-z']+,\s+then,?\s+|"
-                        r"^(?:okay|ok|good|fine|alright|all right|agreed)[,.!]\s+(?:so\s+)?|"
-                        # "So the mobile launch moves out of July." (a test meeting): "so" before a subject.
-                        r"^so,?\s+(?=(?:we|the|our|that|this|it|they)\b)", re.IGNORECASE)
+                        r"^(?:okay|ok|good|fine|alright|all right|agreed)[,.!]\s+(?:so\s+)?", re.IGNORECASE)
+# "So" before a subject concludes only a change of plan: "So the mobile launch moves out of July." (a test
+# meeting); "So we keep getting tickets ..." and "So this becomes a bigger problem" conclude nothing.
+_SO_LEAD = re.compile(r"^so,?\s+(?=(?:we|the|our|that|this|it|they)\b)", re.IGNORECASE)
+_CHANGES_PLAN = re.compile(r"\b(?:moves? (?:to|out of)|moved (?:to|out of)|is moving to|we (?:push|move|postpone|delay|"
+                           r"drop|skip|cancel|switch))\b", re.IGNORECASE)
 _CONCEDES = re.compile(r"^(?:okay|ok|fine|alright|all right|agreed|fair enough|good|great)\b[^.!?]{0,30}[.!]$",
                        re.IGNORECASE)
-_SETTLES = re.compile(r"\b(?:we (?:skip|drop|keep|move|stop|cancel|postpone|delay|push|switch|go with|submit|hire|pick|"
+_SETTLES = re.compile(r"\b(?:we (?:skip|drop|keep(?! \w+ing\b)|move|stop|cancel|postpone|delay|push|switch|go with|submit|hire|pick|"
                       r"choose|adopt|buy|launch|ship|freeze|stick with|cut|raise|lower|split|merge|close|hold|use)|"
                       r"let's (?:just )?(?:go with|stick with|skip|drop|keep|cancel|postpone|switch to|pick|choose|"
                       r"buy|use)|goes (?:to|into)|go into|becomes?|moves? to|is moving to|mov(?:es|ed) out of|"
                       r"comes? first|takes? priority)\b", re.IGNORECASE)
 
 
-# Moving through the agenda decides nothing: "So we move to the next item."
-_AGENDA = re.compile(r"\b(?:move|moving|go|going|turn)\s+(?:on\s+)?(?:to\s+)?(?:the\s+)?(?:next|last|final|other)\s+"
-                     r"(?:item|point|topic|one|thing|question|agenda)|\bmove on\b", re.IGNORECASE)
-
-
 # The reason given for a choice settles nothing itself: "But Thursday first, because Thursday comes first."
-_REASON_CLAUSE = re.compile(r",?\s+(?:because|since|as|so that)\b", re.IGNORECASE)
+_REASON_CLAUSE = re.compile(r",?\s+(?:because|so that)\b", re.IGNORECASE)
 
 
 def decided(segments: Sequence[Segment]) -> list[str]:
@@ -104,21 +103,23 @@ def decisions(segments: Sequence[Segment]) -> list[tuple[Sentence, str]]:
         opened = concluded = False
         for k, part in enumerate(parts):
             lead = _CONCLUDES.match(part)
-            if part.endswith("?") or not (lead or opened or concluded or (k and _CONCEDES.match(parts[k - 1]))):
+            so = None if lead else _SO_LEAD.match(part)
+            if part.endswith("?") or not (lead or so or opened or concluded or (k and _CONCEDES.match(parts[k - 1]))):
                 opened = concluded = False
                 continue
-            what = part[lead.end():] if lead else part
-            if (_SETTLES.search(_REASON_CLAUSE.split(what)[0]) and len(content_words(what)) >= 3 and not _AGENDA.search(what)
-                    and not NEGATION.search(what.split(",")[0])):  # fmt: skip
+            what = part[(lead or so).end():] if lead or so else part
+            settles = _SETTLES.search(_REASON_CLAUSE.split(what)[0])
+            if (settles and len(content_words(what)) >= 3 and not AGENDA.match(what)
+                    and (not so or _CHANGES_PLAN.search(what)) and not NEGATION.search(what.split(",")[0])):  # fmt: skip
                 what = what.strip(" .!")
-                what = what[:1].upper() + what[1:]
-                if concluded:
-                    last, first = out.pop()
-                    what = f"{first}; {what[:1].lower() + what[1:] if what.split()[0] in ('We', 'Our') else what}"
-                out.append((sentence, what))
+                if concluded and content_words(what) & content_words(out[-1][1]):  # the same matter, one item
+                    _, before = out.pop()
+                    first = what.split(maxsplit=1)[0]
+                    what = f"{before}; {first.lower() if first.lower() in _LOWER_LEADS else first}{what[len(first):]}"
+                out.append((sentence, what[:1].upper() + what[1:]))
                 opened, concluded = False, True
             else:
-                opened, concluded = bool(lead) and not concluded, False
+                opened, concluded = bool(lead), False
     return out
 
 
