@@ -1785,6 +1785,37 @@ def test_the_review_s_counter_examples_to_stop_30_s_rules(tmp_path: Path) -> Non
         assert hotel.text.startswith("Priya (") and not hotel.shown_as_generated
 
 
+def test_a_decision_said_as_its_outcome_alone_and_a_matter_parked_until_later_are_noted() -> None:
+    """Test, stop 30 (a hand-written blind meeting, 6/13 -> 12/13 once read): the 1.5B model noted "No
+    smoke machine ..." and "No numbered seats", and the check dropped both for want of a decision word;
+    "Fine, unreserved seating then.", "Scrap the glossy ones. We'll do a folded A4 sheet ..." after
+    "Okay, no. No, no, no.", "let's park the licence for the song until Ruth hears back", "the hire for
+    the three of them is three hundred and eighty" and "the hall seats ninety-six" were found by nothing.
+    Our own sentences of each kind."""
+    segs = segments([("Ana", "Yeah. Fine, a cash bar then. People pay for their own drinks."),
+                     ("Bo", "Ugh. Okay. Right, no fireworks, not with the hay bales out."),
+                     ("Cy", "Okay, no. No, no, no. Ditch the printed menus. We'll do a chalkboard by the door."),
+                     ("Di", "Okay, let's park the question of the marquee until the council writes back."),
+                     ("Ed", "And the rental for the two of them is four hundred and twenty, for the weekend."),
+                     ("Fi", "With the stage in, the barn seats a hundred and ten.")])  # fmt: skip
+    assert said.decided(segs) == ["A cash bar", "No fireworks, not with the hay bales out", "Ditch the printed menus",
+                                  "We'll do a chalkboard by the door"]  # fmt: skip
+    assert said.left_open(segs) == ["The question of the marquee (open until the council writes back)"]
+    assert [f.text for f in said.stated(segs)] == [
+        "The rental for the two of them is four hundred and twenty, for the weekend",
+        "With the stage in, the barn seats a hundred and ten"]
+    notes = Notes()
+    notes.merge(parse_extraction("DECISION: No fireworks, not with the hay bales out\nOPEN: The marquee question"),
+                segs, sources(segs))  # fmt: skip
+    assert {i.text for i in notes.items if i.kind == "decision"} >= {"No fireworks, not with the hay bales out",
+                                                                      "A cash bar"}  # fmt: skip
+    # Not outcomes: a comparison, a farewell, a capacity of time, a weekday with a count.
+    quiet = segments([("Ana", "Okay, it could be simpler than it is."), ("Bo", "Right, see you then."),
+                      ("Cy", "The upload takes twenty minutes."), ("Di", "Luis, you're on leave from Monday for two weeks.")])
+    assert said.decided(quiet) == [] and said.stated(quiet) == []
+    assert not checks.is_stated("decision", "It could be simpler", quiet)
+
+
 def test_a_task_nobody_was_given_takes_the_owner_a_recap_gives_it() -> None:
     """Stop 25's `make demo` heard "Great, David owns the database migration. Please send a plan to the team
     by Friday" as "Great, game it owns ...": the plan had no owner and "Who will own the database

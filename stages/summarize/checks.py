@@ -62,7 +62,8 @@ _OPENNESS = re.compile(
     r"\b(?:(?:stays?|remains?|left|leave (?:it|that|this)|keep (?:it|that|this)|still) open|open questions?|"
     r"not (?:yet )?(?:decided|sure|clear)|undecided|(?:do not|don't|do n't) know|no answer|unclear|"
     r"figure out|find out|depends|revisit|come back|later|tbd|to be (?:decided|confirmed)|"
-    r"(?:hasn't|haven't|has not|have not) (?:yet )?(?:told us|said|confirmed|decided))\b", re.IGNORECASE)
+    r"(?:hasn't|haven't|has not|have not) (?:yet )?(?:told us|said|confirmed|decided)|"
+    r"(?:park|shelve)\b[^.;!?]{2,60}?\b(?:until|till|for now|for the moment))\b", re.IGNORECASE)
 
 
 # Open for business, not undecided: "the library stays open until five on Thursdays".
@@ -148,6 +149,11 @@ NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|cannot|without)\b|
 # change of state ("goes to Ravi", "becomes remote", "moves to March 24", "from now on"). On the dev meetings
 # the 1.5B model filed remarks as decisions ("Update the equity guideline" from "the equity guideline has
 # been stable for months"; "Settle the offer details" from the agenda), none of which says any of these.
+# A sentence ending on its outcome: "... unreserved seating then.", "Tuesdays it is." Not "simpler than it
+# is.", "and then.", "see you then.", "since then."
+_NOT_AN_OUTCOME = ("than", "as", "what", "how", "where", "that", "and", "since", "until", "till", "by", "back", "even",
+                   "you", "only", "just")
+OUTCOME_END = "".join(rf"(?<!\b{w} )" for w in _NOT_AN_OUTCOME) + r"(?:then|it is)\s*[.!]?\s*$"
 _DECISION_CUE = re.compile(
     r"\b(?:decid\w*|decision|agreed?|agreement|settled|approved?|approval|final|finally|official|officially|"
     r"confirm(?:ed)?|let's|let us|we'll|we will|we shall|we(?:'re| are) (?:going to|not going to|not|going with)|"
@@ -158,7 +164,11 @@ _DECISION_CUE = re.compile(
     r"do|don't|do not|can't|cannot)|"
     r"(?:will|'ll) (?:move|be moved|stay|remain|go|become|launch|ship|start|end|happen|be held|take place|be)|"
     r"(?:is|are) (?:moving|moved|going|cancell?ed|postponed|delayed|dropped|approved|confirmed|set)|"
-    r"moves? (?:to|from)|moved (?:to|from)|mov(?:es|ed) out of|stays?|remains?|comes? first|takes? priority)\b",
+    r"moves? (?:to|from)|moved (?:to|from)|mov(?:es|ed) out of|stays?|remains?|comes? first|takes? priority|"
+    r"scrap|ditch)\b|"
+    # The outcome alone, closing the discussion: "Fine, unreserved seating then.", "Okay, Tuesdays it is.",
+    # "Right, no smoke machine, not with those detectors." (a test meeting; the model noted all three).
+    rf"\b{OUTCOME_END}|^\W*(?:(?:right|okay|ok|fine|so|alright|well|good)[,.!]?\s+)+no\s+\w+",
     re.IGNORECASE)
 
 

@@ -16,6 +16,7 @@ from stages.summarize.checks import (
     AGENDA,
     NEGATION,
     OPEN_HOURS,
+    OUTCOME_END,
     SENTENCE_END,
     WHETHER,
     bare_amount,
@@ -40,7 +41,10 @@ _STATEMENT_END = re.compile(rf"(?:(?<=!)|{FULL_STOP})\s+")
 # "Let's leave the take-home question open", "author order stays open until we see who wrote what".
 _LEFT_OPEN = re.compile(
     r"\b(?:leave|keep|park)\s+(?P<a>[\w' -]{2,60}?)\s+open\b(?P<ua>[^.;!?]*)|"
-    r"(?P<b>[\w' -]{2,60}?)\s+(?:stays|remains|is still|is left)\s+open\b(?P<ub>[^.;!?]*)", re.IGNORECASE)
+    r"(?P<b>[\w' -]{2,60}?)\s+(?:stays|remains|is still|is left)\s+open\b(?P<ub>[^.;!?]*)|"
+    # "let's park the licence for the song until Ruth hears back" (a test meeting), "shelve that for now"
+    r"\b(?:park|shelve)\s+(?P<c>[\w' -]{2,60}?)(?P<uc>\s+(?:until|till)\b[^.;!?]*|\s+for (?:now|the moment|later)\b)",
+    re.IGNORECASE)
 # A decision announced as one: "we're agreed: the backend offer goes to Ravi", "Okay, decided: the designer
 # role becomes remote", "We have decided to move the release date ...". Negated forms never match.
 _DECIDED = re.compile(
@@ -70,7 +74,17 @@ _SETTLES = re.compile(r"\b(?:we (?:skip|drop|keep(?! \w+ing\b)|move|stop|cancel|
                       r"choose|adopt|buy|launch|ship|freeze|stick with|cut|raise|lower|split|merge|close|hold|use)|"
                       r"let's (?:just )?(?:go with|stick with|skip|drop|keep|cancel|postpone|switch to|pick|choose|"
                       r"buy|use)|goes (?:to|into)|go into|becomes?|moves? to|is moving to|mov(?:es|ed) out of|"
-                      r"comes? first|takes? priority)\b", re.IGNORECASE)
+                      r"comes? first|takes? priority|(?:scrap|ditch|bin) (?:the|that|those|it)|we'll (?:do|go with|use|"
+                      r"stick with|keep|skip|drop))\b", re.IGNORECASE)
+# A choice said as its outcome alone after a word that closes the discussion: "Fine, unreserved seating
+# then.", "Okay, Tuesdays it is.", "Right, no smoke machine, not with those detectors." (a test meeting's
+# decisions, all three noted by the 1.5B model and then dropped as said by no statement).
+_OUTCOME = re.compile(
+    r"^(?:(?:right|okay|ok|fine|so|alright|all right|well|good)[,.!]?\s+)*(?:so\s+)?(?:that's\s+)?"
+    r"(?:no\s+(?!(?:one|idea|way|problem|worries|thanks|rush|doubt|clue|chance|matter|comment|need|point)\b)"
+    r"[\w'-]+(?:\s+[\w'-]+){0,4}\s*(?:[,.!]|$)|"
+    r"(?!(?:i|you|we|he|she|they|it|see|talk|bye)\b)[\w'-]+(?:\s+(?!(?:i|you|we|he|she|they|see)\b)[\w'-]+){0,4}"
+    rf"\s+{OUTCOME_END})", re.IGNORECASE)
 
 
 # The reason given for a choice settles nothing itself: "But Thursday first, because Thursday comes first."
@@ -109,8 +123,13 @@ def decisions(segments: Sequence[Segment]) -> list[tuple[Sentence, str]]:
                 continue
             what = part[(lead or so).end():] if lead or so else part
             settles = _SETTLES.search(_REASON_CLAUSE.split(what)[0])
-            if (settles and len(content_words(what)) >= 3 and not AGENDA.match(what)
-                    and (not so or _CHANGES_PLAN.search(what)) and not NEGATION.search(what.split(",")[0])):  # fmt: skip
+            outcome = not so and _OUTCOME.match(what) is not None and len(content_words(what)) >= 2
+            if outcome:
+                what = re.sub(r"^(?:(?:right|okay|ok|fine|so|alright|all right|well|good)[,.!]?\s+)+", "", what,
+                              flags=re.IGNORECASE)  # fmt: skip
+                what = re.sub(r"\s+then\s*([.!]?)\s*$", r"\1", what, flags=re.IGNORECASE)  # "A cash bar then."
+            if outcome or (settles and len(content_words(what)) >= 3 and not AGENDA.match(what)
+                           and (not so or _CHANGES_PLAN.search(what)) and not NEGATION.search(what.split(",")[0])):  # fmt: skip
                 what = what.strip(" .!")
                 if concluded and content_words(what) & content_words(out[-1][1]):  # the same matter, one item
                     _, before = out.pop()
@@ -118,6 +137,8 @@ def decisions(segments: Sequence[Segment]) -> list[tuple[Sentence, str]]:
                     what = f"{before}; {first.lower() if first.lower() in _LOWER_LEADS else first}{what[len(first):]}"
                 out.append((sentence, what[:1].upper() + what[1:]))
                 opened, concluded = False, True
+            elif not content_words(what):  # "Okay, no. No, no, no. Scrap the glossy ones.": still concluding
+                opened, concluded = opened or bool(lead), False
             else:
                 opened, concluded = bool(lead), False
     return out
@@ -194,7 +215,9 @@ def _counts(norm: list[str], modifiers: int = 2) -> bool:
 # An amount of money named by what it is: "The balance is four thousand two hundred", "the deposit came to
 # 900", "a budget of 3000". A count rule needs a counted noun after the figure; an amount has its noun first.
 _AMOUNT_NOUNS = frozenset("balance total budget cost price fee deposit bill quote salary rent revenue spend payment "
-                          "invoice refund".split())
+                          "invoice refund hire rental charge".split())
+# What a place holds: "the hall seats ninety-six", "the van fits twelve", "the room holds about forty".
+_HOLDS_VERBS = frozenset("seats holds fits sleeps".split())
 _AMOUNT_LINKS = frozenset("is was are were comes came come of at to".split())
 
 
@@ -207,7 +230,18 @@ def _amount(norm: list[str]) -> bool:
             rest = rest[1:]  # "came to 900": the link is "to"
         if len(rest) >= 2 and rest[0] in _AMOUNT_LINKS and rest[1].replace(".", "", 1).isdigit():
             return True
+        # "the hire for the three of them is three hundred and eighty": the link a few words on
+        for j in range(k + 1, min(len(norm) - 1, k + 7)):
+            if norm[j] in ("is", "was", "comes", "came") and norm[j + 1].replace(".", "", 1).isdigit():
+                return True
     return False
+
+
+def _holds(norm: list[str]) -> bool:
+    """A capacity: "the hall seats 96" (no time unit after: "it takes 20 minutes" is no capacity)."""
+    return any(w in _HOLDS_VERBS and k + 1 < len(norm) and (rest := [x for x in norm[k + 1 : k + 3] if x not in ABOUT])
+               and rest[0].isdigit() and (len(rest) < 2 or rest[1] not in _TIME_UNITS)
+               for k, w in enumerate(norm))  # fmt: skip
 
 
 # The speaker's own stance before the fact, in a clause without a figure: "I am a little worried about that,
@@ -240,7 +274,8 @@ def stated_facts(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
 
 def _weekday_and_day(norm: list[str]) -> bool:
     """A weekday with its day of the month after it: "wednesday the 11", "saturday the 14"."""
-    return any(w in WEEKDAYS and any(x.isdigit() and int(x) <= 31 for x in norm[k + 1 : k + 4])
+    return any(w in WEEKDAYS and any(x.isdigit() and int(x) <= 31 and norm[j - 1] == "the"
+                                     for j, x in enumerate(norm[k + 1 : k + 4], start=k + 1))
                for k, w in enumerate(norm))  # fmt: skip
 
 
@@ -249,6 +284,12 @@ def _day_beside(norm: list[str], k: int) -> bool:
     after = k + 1 < len(norm) and norm[k + 1].isdigit()
     before = k >= 1 and norm[k - 1].isdigit() or k >= 2 and norm[k - 1] == "of" and norm[k - 2].isdigit()
     return after or before
+
+
+# A statement that gives a new value as a change: "the dress rehearsal is on the Tuesday now, the
+# fourteenth" (a test meeting kept the Wednesday it replaced beside it).
+_CHANGED = re.compile(r"\b(?:is|are|was|'s)\s+(?:now\b|(?:on|at|in)\s+[^.;!?,]{1,30}?\s+now\b)|"
+                      r"\b(?:moves|moved|pushed|brought)\s+(?:back\s+|forward\s+)?to\b", re.IGNORECASE)
 
 
 def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
@@ -269,7 +310,7 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
     for sentence in said:
         topic = ""  # "On the playground:" opening the sentence: what its figure is about
         new = sentence.segments[-1].seq >= new_from
-        cue = bool(CORRECTION.search(sentence.text) or FINAL_FIGURE.search(sentence.text))
+        cue = bool(CORRECTION.search(sentence.text) or FINAL_FIGURE.search(sentence.text) or _CHANGED.search(sentence.text))
         correcting = cue or (cue_before and sentence.speakers == previous)
         if sentence.speakers != previous or not sentence.speakers:
             lead = ""
@@ -279,7 +320,8 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
                 lead = ""
                 continue
             words, nums, norm = content_words(part), numbers(part), normalise(part)
-            dated = any(w in MONTHS and _day_beside(norm, k) for k, w in enumerate(norm))
+            # "the dress rehearsal is on the Tuesday now, the fourteenth" dates it as a month and day do
+            dated = any(w in MONTHS and _day_beside(norm, k) for k, w in enumerate(norm)) or _weekday_and_day(norm)
             text = _fact_text(part)
             about, topic = topic, ""
             if _TOPIC.match(part) and not nums and not _NOT_TOPIC.match(named := _FACT_LEAD.sub("", part.strip())):
@@ -288,7 +330,7 @@ def stated(segments: Sequence[Segment], new_from: int = -1) -> list[Stated]:
             if _CONDITION.match(text):
                 lead = ""
                 continue
-            amount = _amount(norm)
+            amount = _amount(norm) or _holds(norm)
             if bare_figure(part) and lead:
                 # A figure said on its own after what it is of: "The Friends approved money for the volunteer
                 # thank-you party in August. Three hundred dollars." (library), "Oh, the walkthrough at
@@ -385,9 +427,9 @@ def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
         if sentence.segments[-1].seq < new_from or sentence.text.rstrip().endswith("?"):
             continue
         for m in _LEFT_OPEN.finditer(sentence.text):
-            what = (m.group("a") or m.group("b") or "").strip()
+            what = (m.group("a") or m.group("b") or m.group("c") or "").strip()
             what = _LEAD.sub("", what.split(",")[-1]).strip()
-            until = (m.group("ua") or m.group("ub") or "").strip(" ,")
+            until = (m.group("ua") or m.group("ub") or m.group("uc") or "").strip(" ,")
             if _PRONOUN.match(what) and _HOLDS.search(sentence.text[: m.start()]) and m.group(0).lower().startswith("keep"):
                 continue  # "Can everyone see the incident document? I'll keep it open while we talk."
             if _PRONOUN.match(what):
