@@ -1700,6 +1700,20 @@ def test_a_figure_no_line_gives_the_thing_asked_about_is_not_its_answer(roadmap)
     assert not answers._figure_elsewhere("How big is the hiring pool?", "Much wider.", s)
 
 
+def test_what_s_and_what_will_x_cost_name_their_thing(roadmap) -> None:
+    """Test, stop 30 (read): "What's the prize in the interval raffle?" named no thing to the focus (only
+    "what is" did) and got a programme's price; "What will the interval ice creams cost?" got a line about
+    the interval's minutes."""
+    s, segs = roadmap
+    assert answers.focus("What's the prize in the tablet raffle?") == ["prize"]
+    assert answers.focus("What will the tablet launch party cost?") == ["tablet", "launch", "party"]
+    got = answers.ground("What's the prize in the tablet raffle?", "The prize is forty minutes.", sources(segs), s, (), segs)
+    assert got.text.startswith(f'{NOT_DISCUSSED} It never mentions "prize".')
+    cost = answers.ground("What will the tablet launch party cost?", "The tablet launch party costs forty minutes.",
+                          sources(segs), s, (), segs)  # fmt: skip
+    assert not cost.shown_as_generated and "40" in cost.why
+
+
 def test_a_who_question_about_something_never_named_gets_nobody(roadmap) -> None:
     """Test, stop 30: "Who is the new CFO?" of a meeting that never said "CFO": the model declined and the
     line "Theo, please use that on the new page." gave the answer to Theo. A thing the meeting never

@@ -77,7 +77,7 @@ _YES_NO = ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had"
            "should", "shall")
 _QUANTITY = re.compile(r"^\s*how (?:much|many|long|often|far|big|large|old)\b", re.IGNORECASE)
 # "What base salary ...?", "What signing bonus ...?": a how-much question in other words.
-_AMOUNT = re.compile(r"^\s*what(?:'s)?\s+(?:(?:is|was|are|were|will)\s+)?(?:be\s+)?(?:the\s+)?(?:[\w'-]+\s+){0,2}?"
+_AMOUNT = re.compile(r"^\s*what(?:'s)?\s+(?:(?:is|was|are|were|will)\s+)?(?:be\s+)?(?:the\s+)?(?:[\w'-]+\s+){0,3}?"
                      r"(?:budget|price|cost|salary|fee|bonus|rate|amount|total|revenue|spend|sum)s?\b", re.IGNORECASE)
 
 
@@ -115,8 +115,10 @@ _PARTICLE = r"(?:\s+(?:up|over|out|off|on|in|back|around))?"
 _FOCUS = (  # what a question asks about: the thing it names, before its verb or its first preposition
     re.compile(rf"^which\s+(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
     re.compile(rf"^what\s+(?!{_AUX}\b)(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
-    re.compile(rf"^(?:who|what|when|where)\s+(?:is|are|was|were)\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
+    re.compile(rf"^(?:who|what|when|where)(?:'s|\s+(?:is|are|was|were))\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
                re.IGNORECASE),
+    # "What will the interval ice creams cost?" (a test meeting: the 1.5B model gave it a line about minutes).
+    re.compile(r"^(?:what|how much)\s+(?:will|does|do|did|would|should)\s+the\s+(?P<f>[\w' -]+?)\s+costs?\b", re.IGNORECASE),
     re.compile(rf"^how\s+(?:many|much)\s+(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
     re.compile(rf"^how\s+(?:much|big|large)\s+{_AUX}\s+the\s+(?P<f>[\w' -]+?)\s+costs?\b", re.IGNORECASE),
     # The object of a "who" question's verb: "Who will replace the school nurse?" -> school nurse.
