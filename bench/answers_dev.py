@@ -14,6 +14,9 @@ A recorded run replays the checks in seconds, without the model, and scores the 
 
     python -m bench.answers_dev --meetings catering_week --replay bench/out/answers.json [--json OUT]
 
+So does a `bench.quality --record DIR` run: its summarize stage logs every answer's reply and context
+beside the extractions (`--replay DIR/PRESET` or `--replay DIR/PRESET/MEETING.jsonl`, with `--notes` the same).
+
 The model's reply depends only on its prompt (window, passages, notes), which a change to the checks does
 not touch; a change to the prompt, the retrieval or the notes needs a new recording.
 """
@@ -129,6 +132,25 @@ def replay(segments: list[Segment], rows: list[dict[str, Any]], notes: list[dict
     return shown
 
 
+def quality_answers(path: Path, questions: list[dict[str, Any]], line_of: list[int]) -> list[dict[str, Any]]:
+    """The answers a `bench.quality --record` run logged (MEETING.jsonl), as recorded rows with the gold
+    question ids: each gold question is the logged one with its text asked first at or after its line
+    (a question asked twice, in window and evicted, is two rows)."""
+    logged = [row for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+              for row in [json.loads(line)] if row.get("kind") == "answer"]  # fmt: skip
+    rows, used = [], set()
+    for q in sorted(questions, key=lambda q: q["after_line"]):
+        at = max((seq for seq, line in enumerate(line_of) if line <= q["after_line"]), default=0)
+        match = next((k for k, row in enumerate(logged) if k not in used and row["question"] == q["question"]
+                      and row["upto_seq"] >= at), None)  # fmt: skip
+        if match is None:
+            log.warning("%s: no logged answer", q["id"])
+            continue
+        used.add(match)
+        rows.append(logged[match] | {"id": q["id"]})
+    return rows
+
+
 def _notes_for(spec: str, meeting: str) -> Path | None:
     """The extraction recording of `meeting` named by --notes: one file, a directory of MEETING.jsonl, or
     MEETING=FILE pairs separated by commas (the dev meetings were recorded in three runs)."""
@@ -173,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             previous = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else {}
             saved.parent.mkdir(parents=True, exist_ok=True)
             saved.write_text(json.dumps(previous | {gold.meeting: rows}, indent=1), encoding="utf-8")
+        elif args.replay.endswith(".jsonl") or Path(args.replay).is_dir():
+            rows = quality_answers(_notes_for(args.replay, gold.meeting), raw["questions"], line_of)
         else:
             rows = json.loads(Path(args.replay).read_text(encoding="utf-8"))[gold.meeting]
         notes_path = _notes_for(args.notes, gold.meeting)

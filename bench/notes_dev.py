@@ -103,7 +103,8 @@ def load_recording(path: Path, meeting: str) -> list[list[dict[str, Any]]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            groups.setdefault(int(row["summary"]), []).append(row)
+            if row.get("kind") != "answer":  # a quality run logs its answers in the same file
+                groups.setdefault(int(row["summary"]), []).append(row)
     return [groups[k] for k in sorted(groups)]
 
 

@@ -363,8 +363,9 @@ class SummarizeConfig:
     summary_max_tokens: int = 200  # output of one extraction (the items one stretch adds)
     summary_carry_tokens: int = 260  # the notes shown with an extraction or a question are cut to this
     extract_chunk_tokens: int = 320  # transcript quoted in one extraction; a longer stretch takes several
-    # Append every extraction (the stretch and window it read, by segment seq, and the model's text) to this
-    # JSON-lines file: `bench.notes_dev --replay FILE` replays the merge rules on it without the model.
+    # Append every extraction (the stretch and window it read, by segment seq, and the model's text) and every
+    # answer (the reply and what its check read) to this JSON-lines file: `bench.notes_dev --replay FILE` and
+    # `bench.answers_dev --replay FILE` replay the merge rules and the answer checks on it without the model.
     extraction_log: str = ""
     notes_prompt_items: int = 24  # newest note items shown with a question (extractions are shown none)
     answer_max_tokens: int = 96

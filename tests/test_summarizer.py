@@ -56,6 +56,16 @@ def test_a_stretch_longer_than_its_estimate_is_split_not_crashed(tmp_path) -> No
         assert len(recorded) == 1 and len(recorded[0]) == 3  # the three halves above
         assert sorted(seq for row in recorded[0] for seq in row["stretch"]) == [0, 1, 2]
         assert replay(segments, recorded)[-1]["text"] == summarizer.notes.render()
+        # An answer is logged too, with all its check read: replayed, the check shows what the stage showed.
+        shown, _ = summarizer.answer("Which ticket numbers were read out?")
+        from bench.answers_dev import quality_answers
+        from bench.answers_dev import replay as answers_replay
+
+        question = {"id": "q1", "question": "Which ticket numbers were read out?", "after_line": 3}
+        rows = quality_answers(tmp_path / "x.jsonl", [question], [1, 2, 3])
+        assert [r["id"] for r in rows] == ["q1"] and rows[0]["shown"] == shown
+        assert answers_replay(segments, rows) == {"q1": shown}
+        assert len(load_recording(tmp_path / "x.jsonl", "t")[0]) == 3  # the answer is no extraction
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
 
 from pipeline.messages import Citation, Segment
 from stages.settings import SummarizeConfig
@@ -289,6 +289,19 @@ class Summarizer:
         except OSError as exc:  # a trace must never stop the notes
             log.warning("extraction log %s: %s", self.cfg.extraction_log, exc)
 
+    def _log_answer(self, question: str, reply: str, passages: Sequence[Citation], window: list[Segment], notes: str,
+                    owned: list[tuple[str, str]], shown: str) -> None:  # fmt: skip
+        """One answer line of `extraction_log`: the model's reply and all the check read, so that a later
+        rule can be replayed on it without the model (`bench.answers_dev --replay` of a quality run)."""
+        row = {"kind": "answer", "question": question, "upto_seq": self.store.last_seq(), "reply": reply,
+               "passages": [asdict(p) for p in passages], "window": [s.seq for s in window], "notes": notes,
+               "owned": [list(o) for o in owned], "shown": shown}  # fmt: skip
+        try:
+            with open(self.cfg.extraction_log, "a", encoding="utf-8") as f:
+                f.write(json.dumps(row) + "\n")
+        except OSError as exc:  # a trace must never stop an answer
+            log.warning("extraction log %s: %s", self.cfg.extraction_log, exc)
+
     def _window_segments(self) -> list[Segment]:
         """The stored segments still in the model's window: what it read, for checking what it wrote."""
         return list(self.store.segments(after_seq=self.first_seq_in_window - 1))
@@ -357,6 +370,8 @@ class Summarizer:
             sources.add(p.text)
         owned = [(item.owner, item.text) for item in self.notes.items if item.kind == "action" and item.owner]
         grounded = answers.ground(question, text, sources, self.store, passages, window, owned)
+        if self.cfg.extraction_log:
+            self._log_answer(question, text, passages, window, notes, owned, grounded.text)
         if not grounded.shown_as_generated:
             self.counters.answers_replaced += 1
             log.info("answer not shown as generated (%s): %r", grounded.why, text)
