@@ -1830,6 +1830,14 @@ def test_a_decision_said_as_its_outcome_alone_and_a_matter_parked_until_later_ar
     assert not checks.is_stated("decision", "It could be simpler", quiet)
 
 
+def test_a_question_kept_open_until_a_day_is_open_and_opening_hours_are_not() -> None:
+    """Stop 29's review: opening hours were read from the whole sentence, so "Let's keep it open until
+    Friday" (a question kept open) read as a shop's hours."""
+    assert checks.leaves_open("Let's keep it open until Friday.")
+    assert checks.leaves_open("Leave that open until the vendor calls back.")
+    assert not checks.leaves_open("The library stays open until five on Thursdays.")
+
+
 def test_a_task_nobody_was_given_takes_the_owner_a_recap_gives_it() -> None:
     """Stop 25's `make demo` heard "Great, David owns the database migration. Please send a plan to the team
     by Friday" as "Great, game it owns ...": the plan had no owner and "Who will own the database

@@ -76,11 +76,16 @@ OPEN_HOURS = re.compile(
 _MATTER_NOUN = re.compile(r"\b(?:question|issue|choice|decision|matter|point|topic|move)s?\b", re.IGNORECASE)
 
 
+_KEPT_PRONOUN = re.compile(r"(?:leave|keep) (?:it|that|this) open", re.IGNORECASE)
+
+
 def leaves_open(text: str) -> bool:
     """Whether `text` says a matter stays open (`_OPENNESS`). Opening hours do not: "Okay, decided: the
     library stays open until five on Thursdays" is a decision, which a test meeting's replay lost."""
     hours = OPEN_HOURS.search(text) and not _MATTER_NOUN.search(text)  # "the budget question stays open"
-    return any(not (m.group(0).lower().endswith("open") and hours) for m in _OPENNESS.finditer(text))
+    # "Let's keep it open until Friday" keeps a question open: a pronoun is no library.
+    return any(not (m.group(0).lower().endswith("open") and hours and not _KEPT_PRONOUN.match(m.group(0)))
+               for m in _OPENNESS.finditer(text))  # fmt: skip
 
 
 # The calendar names no matter: "this year" and "last year" do not make a school's enrolment and a museum
