@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pipeline.messages import Segment
 from stages.summarize.grounding import (
     CONTENT_STOPWORDS,
-    FULL_STOP,
     MONTHS,
     ORDINAL_WORDS,
+    SENTENCE_END,
     WEEKDAYS,
     content_words,
     names,
@@ -263,7 +263,6 @@ def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
 
 COPIED_SHARE = 0.8  # of an item's content words a sentence holds when the item copies it
 
-SENTENCE_END = re.compile(rf"(?:(?<=[!?])|{FULL_STOP})\s+")
 
 
 def is_raised(text_: str, segments: Sequence[Segment]) -> bool:

@@ -78,6 +78,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
 _TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Prof")
 NOT_A_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES)
 FULL_STOP = r"(?<=\.)" + "".join(rf"(?<!\b{t}\.)" for t in _TITLES)
+SENTENCE_END = re.compile(rf"(?:(?<=[!?])|{FULL_STOP})\s+")  # between sentences: "Mr." ends none
 
 def _number_words(words: list[str]) -> list[str]:
     """Replace runs of number words by digits: "twenty four" -> "24", "four hundred" -> "400",

@@ -25,10 +25,10 @@ from difflib import SequenceMatcher
 from pipeline.messages import Segment
 from stages.summarize.grounding import (
     CONTENT_STOPWORDS,
-    FULL_STOP,
     MONTHS,
     NOT_A_TITLE,
     OPENING_VERBS,
+    SENTENCE_END,
     TASK_VERBS,
     WEEKDAYS,
     content_words,
@@ -441,7 +441,6 @@ def _accepted(claim: Claim, requested: dict[str, tuple[int, list[SaidTask]]], sa
     return SaidTask(claim.person, asked[1][0].task, _date_of(m), claim)
 
 
-_SENTENCES = re.compile(rf"(?:(?<=[!?])|{FULL_STOP})\s+")  # as checks.SENTENCE_END: "Mr." ends none
 # A sentence that asks for a task of its own, on a thing it names: "Please send a plan ...", "And send the
 # invoice by Monday". Not the claimed task again: "Please have it done by Friday", "Get it to staging".
 _REQUEST = re.compile(r"^(?:(?:and|so|then|also|oh)\W+)*(?:please,?\s+)?(?:" + "|".join(sorted(TASK_VERBS)) + r")\s+"
@@ -461,7 +460,7 @@ def due_of_another(task: str, due: str, segments: Sequence[Segment]) -> bool:
     for claim in claims(segments):
         if not pattern.search(claim.clause):
             continue
-        parts = _SENTENCES.split(claim.clause)
+        parts = SENTENCE_END.split(claim.clause)
         dated = [p for p in parts if pattern.search(p)]
         if (len(parts) > 1 and any(len(words & content_words(p)) >= need for p in parts if p not in dated)
                 and all(len(words & content_words(p)) < need and _REQUEST.match(p) for p in dated)):  # fmt: skip
