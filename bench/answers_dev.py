@@ -61,13 +61,14 @@ def _replayed_extract(sm: Any, recorded: list[list[dict[str, Any]]], segments: l
 
 
 def record(segments: list[Segment], questions: dict[int, list[dict[str, Any]]], line_of: list[int],
-           recorded_notes: list[list[dict[str, Any]]], preset: str | None) -> list[dict[str, Any]]:  # fmt: skip
+           recorded_notes: list[list[dict[str, Any]]], preset: str | None,
+           overrides: dict[str, Any] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Ask every question at its line; what the model replied and what the check reads, per question."""
     import stages.summarize.answers as answers_module
     from stages.summarize.stage import build_summarizer
     from stages.summarize.store import SessionStore
 
-    cfg = pconfig.load(AppConfig, None, {"summarize.model": preset} if preset else None)
+    cfg = pconfig.load(AppConfig, None, ({"summarize.model": preset} if preset else {}) | (overrides or {}) or None)
     rows: list[dict[str, Any]] = []
     seen: dict[str, Any] = {}
     ground = answers_module.ground
@@ -122,8 +123,9 @@ def replay(segments: list[Segment], rows: list[dict[str, Any]], notes: list[dict
             passages = tuple(Citation(**p) for p in row["passages"])
             sources = Sources.of_segments(window)
             sources.add(row["notes"])
-            for p in passages:
-                sources.add(p.text)
+            for p in passages:  # with its speakers, as the summarizer adds them (stages/summarize/summarizer.py)
+                spoken = [x for x in store.around(p.seq, 2, 2) if p.start <= x.start and x.end <= p.end]
+                sources.add(p.text + " " + " ".join(x.speaker for x in spoken if x.speaker))
             owned = row["owned"] if "owned" in row else next(
                 (n["owned"] for n in reversed(notes) if n["upto_seq"] <= row["upto_seq"]), [])  # fmt: skip
             shown[row["id"]] = ground(row["question"], row["reply"], sources, store, passages, window,
@@ -171,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
                     "a directory of bench.quality --record JSONL files, MEETING.jsonl, or MEETING=FILE,...). "
                     "With --replay: the notes' owners at each question, as the summarizer held them.")
     ap.add_argument("--record", default="", help="Ask with the model and save its replies here (JSON, by meeting).")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="With --record: a config override, e.g. summarize.retrieve_strategy=evicted (repeatable).")
+    ap.add_argument("--only", default="", choices=["", "in", "evicted", "never"],
+                    help="With --record: ask only the gold questions of this window (never: the never-discussed).")
     ap.add_argument("--replay", default="", help="Check recorded replies again with the current rules.")
     ap.add_argument("--json", dest="json_out", default="", help="Write the shown answers and their scores here.")
     args = ap.parse_args(argv)
@@ -189,8 +195,11 @@ def main(argv: list[str] | None = None) -> int:
             recorded_notes = load_recording(notes_path, gold.meeting) if notes_path is not None else []
             by_line: dict[int, list[dict[str, Any]]] = {}
             for q in raw["questions"]:
-                by_line.setdefault(q["after_line"], []).append(q)
-            rows = record(segments, by_line, line_of, recorded_notes, args.preset or None)
+                window = "never" if q["kind"] == "never" else q["window"]
+                if not args.only or window == args.only:
+                    by_line.setdefault(q["after_line"], []).append(q)
+            overrides = {k: json.loads(v) if v[:1].isdigit() else v for k, v in (o.split("=", 1) for o in args.set)}
+            rows = record(segments, by_line, line_of, recorded_notes, args.preset or None, overrides)
             saved = Path(args.record)
             previous = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else {}
             saved.parent.mkdir(parents=True, exist_ok=True)

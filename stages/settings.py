@@ -70,6 +70,10 @@ def stream_id_problem(stream: str) -> str:
     return ""
 
 
+# The names of stages/summarize/retrieval.py's STRATEGIES (checked equal by a test; settings imports no stage).
+RETRIEVE_STRATEGIES = ("above_window", "evicted")
+
+
 def _check(cond: bool, message: str) -> None:
     if not cond:
         raise ValueError(message)
@@ -371,6 +375,9 @@ class SummarizeConfig:
     answer_max_tokens: int = 96
     retrieve_passages: int = 4  # stored passages (evicted from the window) given with a question
     passage_tokens: int = 240  # budget for those passages in the request
+    # How they are chosen (stages/summarize/retrieval.py, measured by bench.retrieval): "above_window"
+    # (evicted hits only while they rank above the window's best) or "evicted" (the best evicted hits).
+    retrieve_strategy: str = "above_window"
     question_max_chars: int = 500  # longer questions are refused with a one-line error
     session_dir: str = ""  # where session files go; "" = $SINKSCRIBE_HOME/sessions or ~/.local/share/sinkscribe
     # Session name (its SQLite file). `run` and `replay` set it: a new DATE_TIME_SOURCE name each time, or
@@ -397,6 +404,8 @@ class SummarizeConfig:
                f"ingest_defer_tokens must be 0..4096, got {self.ingest_defer_tokens}")  # fmt: skip
         _check(not self.store or self.store.startswith(("postgresql://", "postgres://")),
                "store must be empty (SQLite files in session_dir) or a postgresql://user@host:port/db URL")
+        _check(self.retrieve_strategy in RETRIEVE_STRATEGIES,
+               f"retrieve_strategy must be one of {', '.join(RETRIEVE_STRATEGIES)}, got {self.retrieve_strategy!r}")
         _check(self.sink_tokens >= 4, f"sink_tokens must be >= 4 (StreamingLLM), got {self.sink_tokens}")
         # 64: the sink cache's own minimum (re-rotating the keys of every eviction costs a pass over the cache)
         _check(self.evict_block >= 64, f"evict_block must be >= 64 (one re-rotation per block), got {self.evict_block}")

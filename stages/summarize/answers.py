@@ -241,7 +241,7 @@ def ground(
     named = names(reply) | set(normalise(reply))  # who the reply names, a lower-case "david" too
     noted = _noted(question, owned)  # the owner the notes give the task asked about, if any
     vouched = {noted[0].lower()} if noted and noted[0].lower() in named else set()
-    why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window, vouched)
+    why = check.why() if not check.grounded else _unsupported_names(question, reply, store, window, vouched, passages)
     why = why or _figure_of_another(question, reply, store) or _figure_elsewhere(question, reply, store)
     claim = _giver(question, store, window)
     if claim is not None and claim.person.lower() not in named:
@@ -493,7 +493,7 @@ def _naming_line(person: str, task: str, store: StoreBase) -> Citation | None:
 
 
 def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequence[Segment],
-                       vouched: set[str] = frozenset()) -> str:  # fmt: skip
+                       vouched: set[str] = frozenset(), passages: Sequence[Citation] = ()) -> str:  # fmt: skip
     """A person the answer names must be tied to what it says about them by some line: one that
     names them or that they spoke, sharing at least two of the answer's other content words. Every
     name occurring somewhere is not enough: "Sarah owns the migration" is not grounded by Sarah speaking
@@ -523,8 +523,23 @@ def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequ
         before = [s for s in store.around(seg.seq, 1, 0) if s.seq < seg.seq]
         return len(said | (claim & content_words(" ".join(s.text for s in before)))) >= need
 
+    # A run of passages the model was given is one exchange: "Ned: ... lending us their lighting desk" /
+    # "... somebody has to go and collect it from the school" / "Colm: I'll collect the desk from Graham on
+    # the Saturday" ties Colm to fetching the lighting desk, his own words taking up part of the claim.
+    exchanges: list[list[Segment]] = []
+    for passage in sorted(passages, key=lambda p: p.start):
+        spoken = [s for s in store.around(passage.seq, 2, 2) if passage.start <= s.start and s.end <= passage.end]
+        if exchanges and spoken and exchanges[-1][-1].seq + 1 >= spoken[0].seq:
+            exchanges[-1].extend(spoken)
+        elif spoken:
+            exchanges.append(spoken)
+
+    def in_exchange(person: str, spoken: list[Segment]) -> bool:
+        return len(claim & content_words(" ".join(s.text for s in spoken))) >= need and any(
+            (s.speaker or "").lower() == person and claim & content_words(s.text) for s in spoken)
+
     for person in sorted(people):
-        if not any(ties(person, seg) for seg in lines.values()):
+        if not any(ties(person, seg) for seg in lines.values()) and not any(in_exchange(person, e) for e in exchanges):
             return f"no line ties '{person}' to the answer"
     return ""
 
@@ -617,7 +632,8 @@ def _figure_of_another(question: str, reply: str, store: StoreBase) -> str:
     figure = said.split()[0]  # "148 guests" is said by "148 wedding guests" too
     counted = content_words(" ".join(focus(question)))
     for hit in store.search(" ".join(focus(question)), limit=24):
-        if _figure_in(question, _whole_sentence(hit, store)).split()[:1] == [figure]:
+        sentence = _whole_sentence(hit, store)
+        if _figure_in(question, sentence).split()[:1] == [figure] or _figure_near(counted, figure, sentence.text):
             return ""
         # A count given as the answer to a question that names the thing: "Jen, how are we doing on
         # servers?" / "So I've got six confirmed, ..."; "..., how many do we have, four?" / "Three."
@@ -626,6 +642,20 @@ def _figure_of_another(question: str, reply: str, store: StoreBase) -> str:
             if answer and figure in numbers(answer[0].text):
                 return ""
     return f"no line gives '{said}'"
+
+
+def _figure_near(counted: set[str], figure: str, text: str) -> bool:
+    """Whether `text` gives `figure` to the counted word as the first number after it, when no number
+    comes just before it: people say the number after it too ("the hall seats ninety-six" gives a
+    how-many-seats reply its 96), but in "384 seats over the four shows" the seats are 384."""
+    words = normalise(text)
+    for i, word in enumerate(words):
+        if not counted & content_words(word) or any(w[0].isdigit() for w in words[max(0, i - FIGURE_REACH) : i]):
+            continue
+        after = [w for w in words[i + 1 : i + 1 + FIGURE_REACH] if w[0].isdigit()]
+        if after[:1] == [figure]:
+            return True
+    return False
 
 
 def _figure_elsewhere(question: str, reply: str, store: StoreBase) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.console import clock
-from pipeline.messages import Citation
+from pipeline.messages import Segment
 
 SYSTEM = (
     "You are a meeting assistant. You read a live meeting transcript and answer accurately and concisely, "
@@ -88,11 +88,11 @@ def extract_request(stretch: str, example: str = EXTRACT_EXAMPLE) -> str:
     )
 
 
-def question_request(question: str, notes: str, passages: Sequence[Citation]) -> str:
-    """Ask a question about the meeting; retrieved earlier passages are cited by their time."""
+def question_request(question: str, notes: str, passages: Sequence[str]) -> str:
+    """Ask a question about the meeting; retrieved earlier passages (`transcript_lines`) keep their times."""
     parts = []
     if passages:
-        lines = "\n".join(f"[{clock(p.start)}] {p.text}" for p in passages)
+        lines = "\n".join(passages)
         parts.append(f"Earlier passages of the meeting (no longer in the transcript above):\n{lines}")
     if notes.strip():
         parts.append(f"Meeting notes so far:\n{notes}")
@@ -102,6 +102,16 @@ def question_request(question: str, notes: str, passages: Sequence[Citation]) ->
         f"not discuss it, say so."
     )
     return "\n\n".join(parts)
+
+
+def transcript_lines(segments: Sequence[Segment]) -> str:
+    """Consecutive segments as the window shows them: a new line at a speaker change or a sentence end."""
+    out, last = [], None
+    for seg in segments:
+        new_line = last is None or last.text.rstrip()[-1:] in ".?!" or seg.speaker != last.speaker
+        out.append(transcript_line(seg.text, seg.start, seg.speaker, new_line))
+        last = seg
+    return "".join(out).strip()
 
 
 def transcript_line(text: str, start: float, speaker: str | None, new_line: bool) -> str:

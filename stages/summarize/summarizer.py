@@ -20,6 +20,7 @@ from stages.summarize.chat import ChatFrame
 from stages.summarize.grounding import Sources, content_words
 from stages.summarize.notes import Notes, parse_extraction
 from stages.summarize.owners import joined
+from stages.summarize.retrieval import STRATEGIES, Passage, Retrieval
 from stages.summarize.session import LMSession
 from stages.summarize.store import StoreBase
 
@@ -313,38 +314,16 @@ class Summarizer:
         return self.summary
 
     # -- questions ---------------------------------------------------------------------------------
-    def retrieve(self, question: str) -> tuple[Citation, ...]:
-        """Stored passages evicted from the window that match the question, with their neighbours.
-
-        The whole session is ranked (BM25); evicted hits count only while they rank above the best hit
-        still in the window: when the window holds the best match, older weaker matches only distract
-        a small model (measured on the sample meeting: agenda lines crowded out the decision).
-        """
+    def retrieve(self, question: str) -> tuple[Passage, ...]:
+        """Stored passages evicted from the window that match the question, with their neighbours
+        (`retrieval.py`; the strategy is `retrieve_strategy`)."""
         self.read_up()  # what is still in the window decides which passages are evicted
-        first = self.first_seq_in_window
-        if first <= 0:
-            return ()
-        hits = []
-        for hit in self.store.search(question, limit=self.cfg.retrieve_passages * 2):
-            if hit.seq >= first:
-                break
-            hits.append(hit)
-        passages: list[Citation] = []
-        budget = self.cfg.passage_tokens
-        used: set[int] = set()
-        for hit in hits[: self.cfg.retrieve_passages]:
-            # Neighbours complete a sentence split across segments; none is quoted twice.
-            around = [s for s in self.store.around(hit.seq) if s.seq < first and s.seq not in used]
-            if not around or budget <= 0:
-                continue
-            used.update(s.seq for s in around)
-            text = " ".join(s.text for s in around)
-            cost = len(self.tokenizer.encode(text, add_special_tokens=False))
-            if cost > budget:
-                text, cost = self._truncate(text, budget), budget
-            budget -= cost
-            passages.append(Citation(hit.seq, around[0].start, around[-1].end, text))
-        return tuple(sorted(passages, key=lambda c: c.seq))
+        ranked = Retrieval(self.store, self.cfg.retrieve_passages, self.cfg.passage_tokens, self._count_tokens,
+                           self._truncate, STRATEGIES[self.cfg.retrieve_strategy])  # fmt: skip
+        return tuple(ranked.passages(question, self.first_seq_in_window))
+
+    def _count_tokens(self, text: str) -> int:
+        return len(self.tokenizer.encode(text, add_special_tokens=False))
 
     def answer(
         self, question: str, on_piece: Piece | None = None, *, use_summary: bool = True, use_retrieval: bool = True
@@ -355,9 +334,10 @@ class Summarizer:
         t0 = time.perf_counter()
         self.counters.last_answer_ttft_s = 0.0
         self.read_up()  # the question is about everything stored so far
-        passages = self.retrieve(question) if use_retrieval else ()
+        found = self.retrieve(question) if use_retrieval else ()
+        passages = tuple(p.citation() for p in found)
         notes = self._notes_for_question() if use_summary else ""
-        suffix = self.frame.suffix(prompts.question_request(question, notes, passages))
+        suffix = self.frame.suffix(prompts.question_request(question, notes, [p.prompt for p in found]))
         text = self._generate(suffix, self.cfg.answer_max_tokens, on_piece, ttft="last_answer_ttft_s")
         self.counters.questions += 1
         self.counters.last_answer_s = time.perf_counter() - t0
@@ -366,8 +346,8 @@ class Summarizer:
         window = self._window_segments()
         sources = Sources.of_segments(window)
         sources.add(notes)
-        for p in passages:
-            sources.add(p.text)
+        for p in found:  # their speakers too: the model read "Colm: I'll collect the desk ..."
+            sources.add(p.text + " " + " ".join(s.speaker for s in p.segments if s.speaker))
         owned = [(item.owner, item.text) for item in self.notes.items if item.kind == "action" and item.owner]
         grounded = answers.ground(question, text, sources, self.store, passages, window, owned)
         if self.cfg.extraction_log:

@@ -1,0 +1,90 @@
+"""Which stored passages, evicted from the model's window, a question is given (`Summarizer.retrieve`).
+
+A fact older than the window reaches the model only this way (or through the notes), so what is chosen
+here bounds the answers after eviction. Measured without the model by `bench.retrieval`: the share of
+gold questions whose fact line is among the passages, per strategy, on every quality-set meeting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.messages import Citation, Segment
+from stages.summarize import prompts
+from stages.summarize.store import StoreBase
+
+
+@dataclass(frozen=True)
+class Strategy:
+    # True: evicted hits count only while they rank above the best hit still in the window (the first
+    # rule, from the sample meeting: its agenda lines crowded out the decision). False: the best evicted
+    # hits always, ranked among the evicted segments alone.
+    above_window: bool = True
+    before: int = 1  # neighbours quoted with each hit: committed segments split sentences
+    after: int = 1
+
+
+STRATEGIES: dict[str, Strategy] = {
+    "above_window": Strategy(above_window=True),
+    "evicted": Strategy(above_window=False),
+}
+DEFAULT = "above_window"
+
+
+@dataclass(frozen=True)
+class Passage:
+    seq: int  # the segment that matched
+    segments: tuple[Segment, ...]  # it and the neighbours quoted with it, with their speakers
+    text: str  # their words, cut to the budget: what is quoted and checked
+    prompt: str  # as the model reads them: the window's own line form, with times and speakers
+
+    @property
+    def seqs(self) -> tuple[int, ...]:
+        return tuple(s.seq for s in self.segments)
+
+    def citation(self) -> Citation:
+        return Citation(self.seq, self.segments[0].start, self.segments[-1].end, self.text)
+
+
+class Retrieval:
+    """Rank the session for a question and cut the evicted hits to a token budget."""
+
+    def __init__(self, store: StoreBase, count: int, budget_tokens: int, tokens: Callable[[str], int],
+                 cut: Callable[[str, int], str], strategy: Strategy = STRATEGIES[DEFAULT]) -> None:  # fmt: skip
+        self.store, self.count, self.budget, self.strategy = store, count, budget_tokens, strategy
+        self.tokens, self.cut = tokens, cut  # the model's tokenizer: the budget is the prompt's
+
+    def hits(self, question: str, first_in_window: int) -> list[Citation]:
+        """The matching segments older than `first_in_window`, best first."""
+        if self.strategy.above_window:
+            hits = []
+            for hit in self.store.search(question, limit=self.count * 2):
+                if hit.seq >= first_in_window:
+                    break
+                hits.append(hit)
+            return hits[: self.count]
+        return self.store.search(question, limit=self.count, before_seq=first_in_window)
+
+    def passages(self, question: str, first_in_window: int) -> list[Passage]:
+        """Each hit with its neighbours (none quoted twice, none from the window), in meeting order."""
+        if first_in_window <= 0:
+            return []
+        passages: list[Passage] = []
+        budget = self.budget
+        used: set[int] = set()
+        for hit in self.hits(question, first_in_window):
+            around = [s for s in self.store.around(hit.seq, self.strategy.before, self.strategy.after)
+                      if s.seq < first_in_window and s.seq not in used]  # fmt: skip
+            if not around or budget <= 0:
+                continue
+            used.update(s.seq for s in around)
+            text = " ".join(s.text for s in around)
+            # Who said it, as in the window: "I'll ring them" answers "who" only with its speaker.
+            prompt = prompts.transcript_lines(around)
+            cost = self.tokens(prompt)
+            if cost > budget:
+                prompt, text, cost = self.cut(prompt, budget), self.cut(text, budget), budget
+            budget -= cost
+            passages.append(Passage(hit.seq, tuple(around), text, prompt))
+        return sorted(passages, key=lambda p: p.seq)
