@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
                     "after_line": q["after_line"], "fact_line": fact_line,
                     "distance_tokens": core.session.counters.tokens_seen - seen_at[fact_line] if fact_line else None,
                     "evicted": bool(fact_line) and (fact_line - 1) < core.first_seq_in_window,
+                    # What the store gave the model (the answer's citations depend on its reply).
+                    "retrieved_lines": sorted(seq + 1 for p in core.retrieve(q["question"]) for seq in p.seqs),
                     "configs": {},
                 }  # fmt: skip
                 for name, switches in CONFIGS.items():

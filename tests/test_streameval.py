@@ -35,7 +35,7 @@ def test_streameval_reports_all_three_configurations(tmp_path):
     assert not near["evicted"] and far["evicted"]  # 37 lines x ~15 tokens >> a 256-token window
     assert far["distance_tokens"] > 256 > near["distance_tokens"] > 0
     assert set(far["configs"]) == {"window", "summary", "retrieval"}
-    assert 4 in far["configs"]["retrieval"]["cited_lines"]  # the store found the evicted fact
+    assert 4 in far["retrieved_lines"] and 37 not in near["retrieved_lines"]  # the store found the evicted fact
     assert far["configs"]["window"]["cited_lines"] == []
     assert set(report["results"]["retrieval"]) == {"in_window", "evicted", "all"}
     assert report["ingest"]["transcript_tokens"] > 400 and report["ingest"]["summaries"] >= 1
