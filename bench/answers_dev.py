@@ -109,6 +109,7 @@ def replay(segments: list[Segment], rows: list[dict[str, Any]], notes: list[dict
     line, as the summarizer holds them then (the latest summary up to it)."""
     from stages.summarize.answers import ground
     from stages.summarize.grounding import Sources
+    from stages.summarize.retrieval import quoted_segments
     from stages.summarize.store import SessionStore
 
     shown: dict[str, str] = {}
@@ -124,7 +125,7 @@ def replay(segments: list[Segment], rows: list[dict[str, Any]], notes: list[dict
             sources = Sources.of_segments(window)
             sources.add(row["notes"])
             for p in passages:  # with its speakers, as the summarizer adds them (stages/summarize/summarizer.py)
-                spoken = [x for x in store.around(p.seq, 2, 2) if p.start <= x.start and x.end <= p.end]
+                spoken = quoted_segments(store, p)
                 sources.add(p.text + " " + " ".join(x.speaker for x in spoken if x.speaker))
             owned = row["owned"] if "owned" in row else next(
                 (n["owned"] for n in reversed(notes) if n["upto_seq"] <= row["upto_seq"]), [])  # fmt: skip
@@ -198,8 +199,8 @@ def main(argv: list[str] | None = None) -> int:
                 window = "never" if q["kind"] == "never" else q["window"]
                 if not args.only or window == args.only:
                     by_line.setdefault(q["after_line"], []).append(q)
-            overrides = {k: json.loads(v) if v[:1].isdigit() else v for k, v in (o.split("=", 1) for o in args.set)}
-            rows = record(segments, by_line, line_of, recorded_notes, args.preset or None, overrides)
+            rows = record(segments, by_line, line_of, recorded_notes, args.preset or None,
+                          pconfig.parse_overrides(args.set))
             saved = Path(args.record)
             previous = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else {}
             saved.parent.mkdir(parents=True, exist_ok=True)

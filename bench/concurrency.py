@@ -289,9 +289,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="a config setting of the service (one service, not the separate pipelines)")
     parser.add_argument("--only", choices=("shared", "separate"), help="run one mode only")
     args = parser.parse_args(argv)
-    for item in args.set:
-        key, _, value = item.partition("=")
-        SERVICE_SETTINGS[key] = json.loads(value) if value[:1].isdigit() or value in ("true", "false") else value
+    SERVICE_SETTINGS.update(config_io.parse_overrides(args.set))
     png = args.json.with_suffix(".png")
     if args.plot_only:
         plot(json.loads(args.json.read_text()), png)

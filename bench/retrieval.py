@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.notes_dev import DATA, text_segments
-from bench.quality import discover, transcript_of
+from bench.quality import discover, transcript_of, write
 from bench.quality_score import groups_match, normalise
 from pipeline import config as pconfig
 from pipeline.messages import Segment
@@ -121,8 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from stages.summarize.models import ModelConfig, resolve
 
-    overrides = {k: json.loads(v) if v[:1].isdigit() else v for k, v in (o.split("=", 1) for o in args.set)}
-    cfg = pconfig.load(AppConfig, None, overrides or None)
+    cfg = pconfig.load(AppConfig, None, pconfig.parse_overrides(args.set) or None)
     tokenizer = AutoTokenizer.from_pretrained(resolve(ModelConfig(cfg.summarize.model)), local_files_only=True)
 
     def count(text: str) -> int:
@@ -151,8 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     out["pooled"] = {"evicted": asked, "recall": {n: f"{total[n]}/{asked}" for n in strategies}}
     print("pooled:", out["pooled"])
     if args.json_out:
-        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json_out).write_text(json.dumps(out, indent=1), encoding="utf-8")
+        write(Path(args.json_out), out)
     return 0
 
 

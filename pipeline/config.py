@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import tomllib
 import types
 import typing
@@ -74,6 +75,16 @@ def from_dict(cls: type[T], data: dict[str, Any], where: str = "") -> T:
     except (TypeError, ValueError) as exc:  # __post_init__ validation says what is wrong
         raise ConfigError(f"{where or cls.__name__}: {exc}") from None
     return obj
+
+
+def parse_overrides(items: list[str]) -> dict[str, Any]:
+    """`KEY=VALUE` strings (a command's repeated `--set`) as `load` takes them: numbers and booleans as
+    JSON, anything else as the string."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        out[key] = json.loads(value) if value[:1].isdigit() or value in ("true", "false") else value
+    return out
 
 
 def load(cls: type[T], path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> T:

@@ -32,6 +32,7 @@ from stages.summarize.grounding import (
 )
 from stages.summarize.owners import Claim, Sentence, best_claim, claims, joined
 from stages.summarize.prompts import NOT_DISCUSSED
+from stages.summarize.retrieval import quoted_segments
 from stages.summarize.said import decisions
 from stages.summarize.store import StoreBase, keywords
 
@@ -528,7 +529,7 @@ def _unsupported_names(question: str, reply: str, store: StoreBase, window: Sequ
     # the Saturday" ties Colm to fetching the lighting desk, his own words taking up part of the claim.
     exchanges: list[list[Segment]] = []
     for passage in sorted(passages, key=lambda p: p.start):
-        spoken = [s for s in store.around(passage.seq, 2, 2) if passage.start <= s.start and s.end <= passage.end]
+        spoken = quoted_segments(store, passage)
         if exchanges and spoken and exchanges[-1][-1].seq + 1 >= spoken[0].seq:
             exchanges[-1].extend(spoken)
         elif spoken:

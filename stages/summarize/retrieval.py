@@ -90,3 +90,9 @@ class Retrieval:
             budget -= cost
             passages.append(Passage(hit.seq, tuple(around), text, prompt))
         return sorted(passages, key=lambda p: p.seq)
+
+
+def quoted_segments(store: StoreBase, cited: Citation) -> list[Segment]:
+    """The stored segments a passage's citation quotes (its hit and the neighbours within its times): who
+    said its lines, for the checks, which get citations."""
+    return [s for s in store.around(cited.seq, 2, 2) if cited.start <= s.start and s.end <= cited.end]
