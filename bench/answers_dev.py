@@ -90,11 +90,12 @@ def record(segments: list[Segment], questions: dict[int, list[dict[str, Any]]], 
                     sm.summarize()
                 for q in questions.get(line_of[seg.seq], []):
                     seen.clear()
-                    notes = sm._notes_for_question()
+                    notes = sm._notes_for_question(q["question"])
+                    quoted = [list(p.seqs) for p in sm.choose_passages(q["question"])[1]]
                     t0 = time.perf_counter()
                     shown, _ = sm.answer(q["question"])
                     rows.append({"id": q["id"], "question": q["question"], "upto_seq": seg.seq, "notes": notes,
-                                 "shown": shown, "seconds": round(time.perf_counter() - t0, 1), **seen})  # fmt: skip
+                                 "quoted": quoted, "shown": shown, "seconds": round(time.perf_counter() - t0, 1), **seen})  # fmt: skip
                     log.info("%s: %s -> %r (shown: %s)", q["id"], q["question"], seen.get("reply"), shown[:100])
             store.close()
     finally:

@@ -97,14 +97,19 @@ def measure(gold_path: Path, cfg: AppConfig, count: Callable[[str], int], cut: C
                 fact_seqs = {i for i, line in enumerate(line_of) if line == q["fact_line"]}
                 evicted = window.evicted > 0 and max(fact_seqs, default=-1) < window.first
                 row = {"id": q["id"], "kind": q["kind"], "window": q["window"], "evicted": evicted, "hit": {}}
+                row["quoted"] = {}
                 for name in strategies:
                     got = Retrieval(store, s.retrieve_passages, s.passage_tokens, count, cut, STRATEGIES[name])
-                    row["hit"][name] = _hit(q, got.passages(q["question"], window.first), fact_seqs)
+                    passages, quoted = got.choose(q["question"], window.first)
+                    row["hit"][name] = _hit(q, passages, fact_seqs)
+                    row["quoted"][name] = _hit(q, quoted, fact_seqs)  # a window line quoted beside the question
                 rows.append(row)
         store.close()
     ev = [r for r in rows if r["evicted"]]
-    return {"questions": rows, "evicted": len(ev),
-            "recall": {n: sum(r["hit"][n] for r in ev) for n in strategies}}  # fmt: skip
+    held = [r for r in rows if not r["evicted"]]
+    return {"questions": rows, "evicted": len(ev), "in_window": len(held),
+            "recall": {n: sum(r["hit"][n] for r in ev) for n in strategies},
+            "window_quoted": {n: sum(r["quoted"][n] for r in held) for n in strategies}}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,16 +143,22 @@ def main(argv: list[str] | None = None) -> int:
                                       "passage_tokens": cfg.summarize.passage_tokens},
                            "meetings": {}}  # fmt: skip
     total = {n: 0 for n in strategies}
-    asked = 0
+    quoted = {n: 0 for n in strategies}
+    asked = held = 0
     for gold_path in discover(DATA, "all" if names else args.split, names):
         m = measure(gold_path, cfg, count, cut, strategies)
         out["meetings"][gold_path.name.removesuffix(".gold.json")] = m
         asked += m["evicted"]
+        held += m["in_window"]
         for n in strategies:
             total[n] += m["recall"][n]
+            quoted[n] += m["window_quoted"][n]
         print(f"{gold_path.name.removesuffix('.gold.json'):22s} evicted {m['evicted']:3d}  "
-              + "  ".join(f"{n} {m['recall'][n]}" for n in strategies))  # fmt: skip
-    out["pooled"] = {"evicted": asked, "recall": {n: f"{total[n]}/{asked}" for n in strategies}}
+              + "  ".join(f"{n} {m['recall'][n]}" for n in strategies)
+              + f"  | in window {m['in_window']:3d} quoted: "
+              + "  ".join(f"{n} {m['window_quoted'][n]}" for n in strategies))  # fmt: skip
+    out["pooled"] = {"evicted": asked, "recall": {n: f"{total[n]}/{asked}" for n in strategies},
+                     "in_window": held, "window_quoted": {n: f"{quoted[n]}/{held}" for n in strategies}}  # fmt: skip
     print("pooled:", out["pooled"])
     if args.json_out:
         write(Path(args.json_out), out)

@@ -290,6 +290,25 @@ def test_an_owner_named_later_answers_who_owns_it() -> None:
     assert [(i.kind, i.owner) for i in notes.items] == [("action", "David")]  # an owned task, not a decision
 
 
+def test_a_question_is_shown_whole_items_the_related_first_then_the_newest() -> None:
+    notes = Notes([Item("fact", "The hall seats ninety-six"),
+                   Item("action", "Collect the lighting desk from the school", "Colm", "Saturday"),
+                   *[Item("fact", f"Side remark number {n} about the weather") for n in range(8)],
+                   Item("action", "Ring Maureen on the Friday", "Ruth", "Friday")])  # fmt: skip
+
+    def fits(limit: int) -> Callable[[str], bool]:
+        return lambda text: len(text.split()) <= limit
+
+    view = notes.prompt_view("Who is collecting the lighting desk?", fits(24))
+    lines = view.split("\n")
+    # The related task, then the newest item; whole lines only, in meeting order.
+    assert lines == ["ACTION: Colm | Collect the lighting desk from the school | Saturday",
+                     "ACTION: Ruth | Ring Maureen on the Friday | Friday"]  # fmt: skip
+    everything = notes.prompt_view("Who is collecting the lighting desk?", lambda _: True, max_items=24)
+    assert everything.split("\n")[0] == "FACT: The hall seats ninety-six"  # meeting order, not rank order
+    assert notes.prompt_view("anything", fits(2)) == ""  # nothing fits: nothing, never half an item
+
+
 def test_notes_survive_a_restart_as_json(store: SessionStore) -> None:
     segs = segments()
     notes = Notes()
@@ -322,6 +341,18 @@ def test_an_answer_tying_a_present_name_to_the_wrong_task_is_not_shown(tmp_path:
                            sources(window), store, (), window)  # fmt: skip
     assert right.shown_as_generated and right.text == "David owns the database migration."
     assert 2 in [c.seq for c in right.citations]  # the line it rests on, with its time
+
+
+def test_who_took_on_the_thing_in_their_own_words_is_tied_to_it(tmp_path: Path) -> None:
+    lines = [("Ingrid", "The vendor's renewal notice went to an old mailbox. Tariq, our contact there, confirmed it."),
+             ("Nadia", "I'll call the vendor myself this week and get the contact address fixed."),
+             ("Ingrid", "Good. Thanks, Nadia.")]  # fmt: skip
+    with asking(tmp_path, lines) as ask:
+        # "talk" is not "call": one shared word, yet Nadia took on the vendor in her own words.
+        got = ask("Who will talk to the certificate vendor?", "Nadia will talk to the certificate vendor.")
+        assert got.shown_as_generated and got.text == "Nadia will talk to the certificate vendor."
+        # Whoever merely speaks about it is still not tied to it.
+        assert not ask("Who will talk to the certificate vendor?", "Ingrid will talk to the certificate vendor.").shown_as_generated
 
 
 def test_a_number_nobody_said_is_not_shown(store: SessionStore) -> None:

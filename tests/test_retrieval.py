@@ -81,3 +81,21 @@ def test_transcript_lines_break_at_a_speaker_or_a_sentence_end():
     segs = [Segment("t", 0, "We could", 0.0, 1.0, speaker="A"), Segment("t", 1, "try it.", 1.0, 2.0, speaker="A"),
             Segment("t", 2, "Yes.", 65.0, 66.0, speaker="B")]  # fmt: skip
     assert prompts.transcript_lines(segs) == "[00:00.0] A: We could try it.\n[01:05.0] B: Yes."
+
+
+def test_quote_window_repeats_the_windows_best_line_beside_the_question(store):
+    question = "Who is taking the costume measurements list?"
+    evicted, quoted = retrieval(store, "quote_window").choose(question, first_in_window=5)
+    assert evicted == []  # the evicted rule is above_window's: the window holds the best match
+    assert [p.seqs for p in quoted][0] == (5, 6)  # the window's line, its neighbour inside the window only
+    assert "Ned: Who is taking the costume measurements list" in quoted[0].prompt
+    assert retrieval(store, "above_window").choose(question, first_in_window=5)[1] == []  # off by default
+
+
+def test_window_quotes_work_before_eviction_and_share_the_passages_budget(store):
+    _, quoted = retrieval(store, "quote_window").choose("How many people does the hall hold?", first_in_window=0)
+    assert quoted and any(3 in p.seqs for p in quoted)  # nothing evicted yet: the whole meeting is the window
+    evicted, quoted = retrieval(store, "quote_window", budget=12).choose("costume measurements hall", 3)
+    assert sum(words(p.prompt) for p in [*evicted, *quoted]) <= 12
+    seqs = [s for p in [*evicted, *quoted] for s in p.seqs]
+    assert len(seqs) == len(set(seqs))  # no line quoted twice

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from pipeline.console import clock
@@ -521,13 +521,19 @@ class Notes:
             out.extend(lines or [f"- {empty}"])
         return "\n".join(out)
 
-    def prompt_view(self, max_items: int = 16) -> str:
-        """The newest items, without references, for a question's request (bounded: a long meeting's
-        notes must not crowd the model's headroom)."""
-        recent = self.items[-max_items:]
-        if not recent:
-            return "(nothing yet)"
-        return "\n".join(_as_extraction(item) for item in recent)
+    def prompt_view(self, question: str, fits: Callable[[str], bool], max_items: int = 24) -> str:
+        """Whole items, without references, for a question's request, as many as `fits` allows (a long
+        meeting's notes must not crowd the model's headroom): first those sharing most words with the
+        question, then the newest; shown in meeting order. (Cutting the newest items' text at a token
+        count, as before, left a half item and dropped the latest owners: "ACTION: Aggie | Get the".)"""
+        asked = content_words(question)
+        order = sorted(range(len(self.items)),
+                       key=lambda i: (-len(asked & _said_words(self.items[i])), -i))  # fmt: skip
+        chosen: list[int] = []
+        for i in order[:max_items]:
+            if fits("\n".join(_as_extraction(self.items[j]) for j in sorted([*chosen, i]))):
+                chosen.append(i)
+        return "\n".join(_as_extraction(self.items[i]) for i in sorted(chosen))
 
     def messages(self) -> tuple[NoteItem, ...]:
         return tuple(item.message() for item in self.items)

@@ -88,14 +88,18 @@ def extract_request(stretch: str, example: str = EXTRACT_EXAMPLE) -> str:
     )
 
 
-def question_request(question: str, notes: str, passages: Sequence[str]) -> str:
-    """Ask a question about the meeting; retrieved earlier passages (`transcript_lines`) keep their times."""
+def question_request(question: str, notes: str, passages: Sequence[str], quotes: Sequence[str] = ()) -> str:
+    """Ask a question about the meeting; retrieved earlier passages (`transcript_lines`) keep their times.
+    `quotes`: lines still in the window that match the question, repeated last, next to it."""
     parts = []
     if passages:
         lines = "\n".join(passages)
         parts.append(f"Earlier passages of the meeting (no longer in the transcript above):\n{lines}")
     if notes.strip():
         parts.append(f"Meeting notes so far:\n{notes}")
+    if quotes:
+        lines = "\n".join(quotes)
+        parts.append(f"Lines of the transcript above that match the question:\n{lines}")
     sources = "the transcript" + (", the earlier passages" if passages else "") + (" and the notes" if notes.strip() else "")
     parts.append(
         f"Question: {question}\nAnswer in one short sentence, using only {sources}. If the meeting did "

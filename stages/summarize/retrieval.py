@@ -25,11 +25,16 @@ class Strategy:
     above_window: bool = True
     before: int = 1  # neighbours quoted with each hit: committed segments split sentences
     after: int = 1
+    # The best-matching lines still in the window, quoted again beside the question (from what the evicted
+    # passages left of the budget). A small model reading "Colm: I'll collect the desk from Graham" twenty
+    # lines up answered "Graham"; the same line next to the question is read, not recalled.
+    window_quotes: int = 0
 
 
 STRATEGIES: dict[str, Strategy] = {
     "above_window": Strategy(above_window=True),
     "evicted": Strategy(above_window=False),
+    "quote_window": Strategy(above_window=True, window_quotes=2),
 }
 DEFAULT = "above_window"
 
@@ -70,26 +75,45 @@ class Retrieval:
 
     def passages(self, question: str, first_in_window: int) -> list[Passage]:
         """Each hit with its neighbours (none quoted twice, none from the window), in meeting order."""
-        if first_in_window <= 0:
-            return []
-        passages: list[Passage] = []
-        budget = self.budget
+        return self.choose(question, first_in_window)[0]
+
+    def choose(self, question: str, first_in_window: int) -> tuple[list[Passage], list[Passage]]:
+        """The evicted passages, and the window's own best lines quoted again (`window_quotes`, from the
+        budget the evicted ones left), each in meeting order."""
+        budget = [self.budget]
         used: set[int] = set()
-        for hit in self.hits(question, first_in_window):
-            around = [s for s in self.store.around(hit.seq, self.strategy.before, self.strategy.after)
-                      if s.seq < first_in_window and s.seq not in used]  # fmt: skip
-            if not around or budget <= 0:
-                continue
-            used.update(s.seq for s in around)
-            text = " ".join(s.text for s in around)
-            # Who said it, as in the window: "I'll ring them" answers "who" only with its speaker.
-            prompt = prompts.transcript_lines(around)
-            cost = self.tokens(prompt)
-            if cost > budget:
-                prompt, text, cost = self.cut(prompt, budget), self.cut(text, budget), budget
-            budget -= cost
-            passages.append(Passage(hit.seq, tuple(around), text, prompt))
-        return sorted(passages, key=lambda p: p.seq)
+        evicted = []
+        if first_in_window > 0:
+            for hit in self.hits(question, first_in_window):
+                passage = self._quote(hit.seq, lambda seq: seq < first_in_window, used, budget)
+                if passage is not None:
+                    evicted.append(passage)
+        quoted = []
+        if self.strategy.window_quotes:
+            for hit in self.store.search(question, limit=self.count * 3):
+                if len(quoted) == self.strategy.window_quotes:
+                    break
+                if hit.seq >= first_in_window:
+                    passage = self._quote(hit.seq, lambda seq: seq >= first_in_window, used, budget)
+                    if passage is not None:
+                        quoted.append(passage)
+        return sorted(evicted, key=lambda p: p.seq), sorted(quoted, key=lambda p: p.seq)
+
+    def _quote(self, seq: int, allowed: Callable[[int], bool], used: set[int], budget: list[int]) -> Passage | None:
+        """A hit with its neighbours, none quoted twice, cut to what is left of the budget."""
+        around = [s for s in self.store.around(seq, self.strategy.before, self.strategy.after)
+                  if allowed(s.seq) and s.seq not in used]  # fmt: skip
+        if not around or budget[0] <= 0:
+            return None
+        used.update(s.seq for s in around)
+        text = " ".join(s.text for s in around)
+        # Who said it, as in the window: "I'll ring them" answers "who" only with its speaker.
+        prompt = prompts.transcript_lines(around)
+        cost = self.tokens(prompt)
+        if cost > budget[0]:
+            prompt, text, cost = self.cut(prompt, budget[0]), self.cut(text, budget[0]), budget[0]
+        budget[0] -= cost
+        return Passage(seq, tuple(around), text, prompt)
 
 
 def quoted_segments(store: StoreBase, cited: Citation) -> list[Segment]:

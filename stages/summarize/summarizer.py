@@ -291,12 +291,13 @@ class Summarizer:
             log.warning("extraction log %s: %s", self.cfg.extraction_log, exc)
 
     def _log_answer(self, question: str, reply: str, passages: Sequence[Citation], window: list[Segment], notes: str,
-                    owned: list[tuple[str, str]], shown: str) -> None:  # fmt: skip
+                    owned: list[tuple[str, str]], shown: str, quoted: Sequence[Passage] = ()) -> None:  # fmt: skip
         """One answer line of `extraction_log`: the model's reply and all the check read, so that a later
         rule can be replayed on it without the model (`bench.answers_dev --replay` of a quality run)."""
         row = {"kind": "answer", "question": question, "upto_seq": self.store.last_seq(), "reply": reply,
                "passages": [asdict(p) for p in passages], "window": [s.seq for s in window], "notes": notes,
-               "owned": [list(o) for o in owned], "shown": shown}  # fmt: skip
+               "owned": [list(o) for o in owned], "shown": shown,
+               "quoted": [list(p.seqs) for p in quoted]}  # fmt: skip
         try:
             with open(self.cfg.extraction_log, "a", encoding="utf-8") as f:
                 f.write(json.dumps(row) + "\n")
@@ -317,10 +318,15 @@ class Summarizer:
     def retrieve(self, question: str) -> tuple[Passage, ...]:
         """Stored passages evicted from the window that match the question, with their neighbours
         (`retrieval.py`; the strategy is `retrieve_strategy`)."""
+        return self.choose_passages(question)[0]
+
+    def choose_passages(self, question: str) -> tuple[tuple[Passage, ...], tuple[Passage, ...]]:
+        """The evicted passages, and the window's best lines to quote again beside the question."""
         self.read_up()  # what is still in the window decides which passages are evicted
         ranked = Retrieval(self.store, self.cfg.retrieve_passages, self.cfg.passage_tokens, self._count_tokens,
                            self._truncate, STRATEGIES[self.cfg.retrieve_strategy])  # fmt: skip
-        return tuple(ranked.passages(question, self.first_seq_in_window))
+        evicted, quoted = ranked.choose(question, self.first_seq_in_window)
+        return tuple(evicted), tuple(quoted)
 
     def _count_tokens(self, text: str) -> int:
         return len(self.tokenizer.encode(text, add_special_tokens=False))
@@ -334,10 +340,11 @@ class Summarizer:
         t0 = time.perf_counter()
         self.counters.last_answer_ttft_s = 0.0
         self.read_up()  # the question is about everything stored so far
-        found = self.retrieve(question) if use_retrieval else ()
+        found, quoted = self.choose_passages(question) if use_retrieval else ((), ())
         passages = tuple(p.citation() for p in found)
-        notes = self._notes_for_question() if use_summary else ""
-        suffix = self.frame.suffix(prompts.question_request(question, notes, [p.prompt for p in found]))
+        notes = self._notes_for_question(question) if use_summary else ""
+        request = prompts.question_request(question, notes, [p.prompt for p in found], [p.prompt for p in quoted])
+        suffix = self.frame.suffix(request)
         text = self._generate(suffix, self.cfg.answer_max_tokens, on_piece, ttft="last_answer_ttft_s")
         self.counters.questions += 1
         self.counters.last_answer_s = time.perf_counter() - t0
@@ -351,21 +358,24 @@ class Summarizer:
         owned = [(item.owner, item.text) for item in self.notes.items if item.kind == "action" and item.owner]
         grounded = answers.ground(question, text, sources, self.store, passages, window, owned)
         if self.cfg.extraction_log:
-            self._log_answer(question, text, passages, window, notes, owned, grounded.text)
+            self._log_answer(question, text, passages, window, notes, owned, grounded.text, quoted)
         if not grounded.shown_as_generated:
             self.counters.answers_replaced += 1
             log.info("answer not shown as generated (%s): %r", grounded.why, text)
         self.counters.last_answer_s = time.perf_counter() - t0
         return grounded.text, grounded.citations
 
-    def _notes_for_question(self) -> str:
+    def _notes_for_question(self, question: str) -> str:
         """The notes without their time references (the model copies "[03:12]" into answers otherwise),
         once part of the meeting has left the window: while the window holds everything, the notes only
         compete with it (an open question "Who will own the migration?" made a model name the wrong
-        owner on the demo meeting)."""
+        owner on the demo meeting). Whole items within `summary_carry_tokens` (`Notes.prompt_view`)."""
         if not self.notes.items or self.session.counters.tokens_evicted == 0:
             return ""
-        return self._truncate(self.notes.prompt_view(self.cfg.notes_prompt_items), self.cfg.summary_carry_tokens)
+        budget = self.cfg.summary_carry_tokens
+        view = self.notes.prompt_view(question, lambda text: self._count_tokens(text) <= budget,
+                                      self.cfg.notes_prompt_items)  # fmt: skip
+        return view or self._truncate(self.notes.prompt_view(question, lambda _: True, 1), budget)
 
     # -- helpers ------------------------------------------------------------------------------------
     def _generate(self, suffix: str, max_new_tokens: int, on_piece: Piece | None, ttft: str = "") -> str:
