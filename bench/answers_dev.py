@@ -103,7 +103,8 @@ def record(segments: list[Segment], questions: dict[int, list[dict[str, Any]]], 
     return rows
 
 
-def replay(segments: list[Segment], rows: list[dict[str, Any]], notes: list[dict[str, Any]] = ()) -> dict[str, str]:
+def replay(segments: list[Segment], rows: list[dict[str, Any]], notes: list[dict[str, Any]] = (),
+           lean: bool = False) -> dict[str, str]:  # fmt: skip
     """The answers the current checks show for the recorded replies (no model): each checked against a
     store holding the meeting up to the question's line, as it was when the question was asked. `notes`
     (`bench.notes_dev.replay` of the recorded extractions): the notes' owned tasks at the question's
@@ -131,7 +132,7 @@ def replay(segments: list[Segment], rows: list[dict[str, Any]], notes: list[dict
             owned = row["owned"] if "owned" in row else next(
                 (n["owned"] for n in reversed(notes) if n["upto_seq"] <= row["upto_seq"]), [])  # fmt: skip
             shown[row["id"]] = ground(row["question"], row["reply"], sources, store, passages, window,
-                                      [tuple(o) for o in owned]).text  # fmt: skip
+                                      [tuple(o) for o in owned], lean=lean).text  # fmt: skip
         store.close()
     return shown
 
@@ -176,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
                     "With --replay: the notes' owners at each question, as the summarizer held them.")
     ap.add_argument("--record", default="", help="Ask with the model and save its replies here (JSON, by meeting).")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="With --record: a config override, e.g. summarize.retrieve_strategy=evicted (repeatable).")
+                    help="A config override, e.g. summarize.retrieve_strategy=evicted with --record, "
+                         "summarize.answer_checks=lean with --replay (repeatable).")
     ap.add_argument("--only", default="", choices=["", "in", "evicted", "never"],
                     help="With --record: ask only the gold questions of this window (never: the never-discussed).")
     ap.add_argument("--replay", default="", help="Check recorded replies again with the current rules.")
@@ -212,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             rows = json.loads(Path(args.replay).read_text(encoding="utf-8"))[gold.meeting]
         notes_path = _notes_for(args.notes, gold.meeting)
         timeline = notes_replay(segments, load_recording(notes_path, gold.meeting)) if notes_path else []
-        shown = replay(segments, rows, timeline)
+        checks = pconfig.load(AppConfig, None, pconfig.parse_overrides(args.set) or None).summarize.answer_checks
+        shown = replay(segments, rows, timeline, lean=checks == "lean")
         score = score_answers(gold, Transcript(path.read_text(encoding="utf-8").splitlines()), shown)
         out["meetings"][gold.meeting] = score
         for key in ("in_window", "evicted", "abstention", "false_abstention"):

@@ -383,6 +383,9 @@ class SummarizeConfig:
     # (above_window, and the window's two best lines quoted again beside the question: 39 against 38 of
     # 63 blind in-window answers, README stop 32, so not the default).
     retrieve_strategy: str = "above_window"
+    # The answer checks (stages/summarize/answers.py): "full", or "lean" without the three rules that turned
+    # the most right replies wrong on blind meetings (README, stop 32).
+    answer_checks: str = "full"
     question_max_chars: int = 500  # longer questions are refused with a one-line error
     session_dir: str = ""  # where session files go; "" = $SINKSCRIBE_HOME/sessions or ~/.local/share/sinkscribe
     # Session name (its SQLite file). `run` and `replay` set it: a new DATE_TIME_SOURCE name each time, or
@@ -411,6 +414,7 @@ class SummarizeConfig:
                "store must be empty (SQLite files in session_dir) or a postgresql://user@host:port/db URL")
         _check(self.retrieve_strategy in RETRIEVE_STRATEGIES,
                f"retrieve_strategy must be one of {', '.join(RETRIEVE_STRATEGIES)}, got {self.retrieve_strategy!r}")
+        _check(self.answer_checks in ("full", "lean"), f"answer_checks must be full or lean, got {self.answer_checks!r}")
         _check(self.sink_tokens >= 4, f"sink_tokens must be >= 4 (StreamingLLM), got {self.sink_tokens}")
         # 64: the sink cache's own minimum (re-rotating the keys of every eviction costs a pass over the cache)
         _check(self.evict_block >= 64, f"evict_block must be >= 64 (one re-rotation per block), got {self.evict_block}")

@@ -356,7 +356,8 @@ class Summarizer:
         for p in found:  # their speakers too: the model read "Colm: I'll collect the desk ..."
             sources.add(p.text + " " + " ".join(s.speaker for s in p.segments if s.speaker))
         owned = [(item.owner, item.text) for item in self.notes.items if item.kind == "action" and item.owner]
-        grounded = answers.ground(question, text, sources, self.store, passages, window, owned)
+        grounded = answers.ground(question, text, sources, self.store, passages, window, owned,
+                                  lean=self.cfg.answer_checks == "lean")
         if self.cfg.extraction_log:
             self._log_answer(question, text, passages, window, notes, owned, grounded.text, quoted)
         if not grounded.shown_as_generated:
