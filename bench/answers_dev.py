@@ -189,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("give one of --record or --replay")
     out: dict[str, Any] = {"meetings": {}}
     pooled: dict[str, list[int]] = {}
+    lean = pconfig.load(AppConfig, None, pconfig.parse_overrides(args.set) or None).summarize.answer_checks == "lean"
     for gold_path in discover(DATA, "all", args.meetings.split(",")):
         gold = load_gold(gold_path)
         raw = json.loads(gold_path.read_text(encoding="utf-8"))
@@ -214,8 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             rows = json.loads(Path(args.replay).read_text(encoding="utf-8"))[gold.meeting]
         notes_path = _notes_for(args.notes, gold.meeting)
         timeline = notes_replay(segments, load_recording(notes_path, gold.meeting)) if notes_path else []
-        checks = pconfig.load(AppConfig, None, pconfig.parse_overrides(args.set) or None).summarize.answer_checks
-        shown = replay(segments, rows, timeline, lean=checks == "lean")
+        shown = replay(segments, rows, timeline, lean=lean)
         score = score_answers(gold, Transcript(path.read_text(encoding="utf-8").splitlines()), shown)
         out["meetings"][gold.meeting] = score
         for key in ("in_window", "evicted", "abstention", "false_abstention"):

@@ -80,40 +80,39 @@ class Retrieval:
     def choose(self, question: str, first_in_window: int) -> tuple[list[Passage], list[Passage]]:
         """The evicted passages, and the window's own best lines quoted again (`window_quotes`, from the
         budget the evicted ones left), each in meeting order."""
-        budget = [self.budget]
+        budget = self.budget
         used: set[int] = set()
-        evicted = []
-        if first_in_window > 0:
-            for hit in self.hits(question, first_in_window):
-                passage = self._quote(hit.seq, lambda seq: seq < first_in_window, used, budget)
-                if passage is not None:
-                    evicted.append(passage)
-        quoted = []
-        if self.strategy.window_quotes:
-            for hit in self.store.search(question, limit=self.count * 3):
-                if len(quoted) == self.strategy.window_quotes:
-                    break
-                if hit.seq >= first_in_window:
-                    passage = self._quote(hit.seq, lambda seq: seq >= first_in_window, used, budget)
-                    if passage is not None:
-                        quoted.append(passage)
+        evicted: list[Passage] = []
+        for hit in self.hits(question, first_in_window) if first_in_window > 0 else []:
+            if budget <= 0:
+                break
+            if (quote := self._quote(hit.seq, lambda seq: seq < first_in_window, used, budget)) is not None:
+                evicted.append(quote[0])
+                budget -= quote[1]
+        quoted: list[Passage] = []
+        for hit in self.store.search(question, limit=self.count * 3) if self.strategy.window_quotes else []:
+            if len(quoted) == self.strategy.window_quotes or budget <= 0:
+                break
+            if hit.seq >= first_in_window and (
+                    quote := self._quote(hit.seq, lambda seq: seq >= first_in_window, used, budget)) is not None:
+                quoted.append(quote[0])
+                budget -= quote[1]
         return sorted(evicted, key=lambda p: p.seq), sorted(quoted, key=lambda p: p.seq)
 
-    def _quote(self, seq: int, allowed: Callable[[int], bool], used: set[int], budget: list[int]) -> Passage | None:
-        """A hit with its neighbours, none quoted twice, cut to what is left of the budget."""
+    def _quote(self, seq: int, allowed: Callable[[int], bool], used: set[int], budget: int) -> tuple[Passage, int] | None:
+        """A hit with its neighbours (none quoted twice), cut to `budget`, and the tokens it costs."""
         around = [s for s in self.store.around(seq, self.strategy.before, self.strategy.after)
                   if allowed(s.seq) and s.seq not in used]  # fmt: skip
-        if not around or budget[0] <= 0:
+        if not around:
             return None
         used.update(s.seq for s in around)
         text = " ".join(s.text for s in around)
         # Who said it, as in the window: "I'll ring them" answers "who" only with its speaker.
         prompt = prompts.transcript_lines(around)
         cost = self.tokens(prompt)
-        if cost > budget[0]:
-            prompt, text, cost = self.cut(prompt, budget[0]), self.cut(text, budget[0]), budget[0]
-        budget[0] -= cost
-        return Passage(seq, tuple(around), text, prompt)
+        if cost > budget:
+            prompt, text, cost = self.cut(prompt, budget), self.cut(text, budget), budget
+        return Passage(seq, tuple(around), text, prompt), cost
 
 
 def quoted_segments(store: StoreBase, cited: Citation) -> list[Segment]:
