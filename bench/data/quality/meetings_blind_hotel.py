@@ -16,7 +16,7 @@ from written import Written
 
 F_QUOTE = "Their quote for a new boiler, supplied and fitted"
 F_LIFT = "So I need the lift engineer in"
-F_MOTOR = "we genuinely don't know yet if the lift needs a new motor"
+F_MOTOR = "we genuinely can't say yet if the lift needs a new motor"
 F_DATE = "Right, so, the Whitcombe wedding. Saturday the eighteenth of October"
 F_ROOMS = "So it's thirty-two rooms, both nights"
 F_RATE = "we landed on a hundred and twenty-nine a night"
@@ -54,7 +54,7 @@ HOTEL_OPERATIONS = Written(
         ("wedding_rate", "number", F_RATE, [["rate", "night", "room*", "block"], ["129"]], None, None, [], [], []),
         ("wedding_deposit", "number", F_DEPOSIT, [["deposit"], ["3000"]], None, None, [], [], []),
         # Gareth wants to see it, but it is Sunita's contract.
-        ("wedding_contract", "action", F_CONTRACT, [["contract"]], "Sunita", ["wednesday"], [], ["Gareth"], []),
+        ("wedding_contract", "action", F_CONTRACT, [["contract"]], "Sunita", ["wednesday"], [], ["Gareth"], ["lift", "apex"]),
         ("agency_spend", "number", F_AGENCY, [["agency"], ["4100"]], None, None, [], [], []),
         # Jolanta is the agency's contact; Abena books.
         ("agency_booking", "action", F_BOOK,

@@ -21,7 +21,7 @@ NEW_AMP = "that one's six thousand two hundred"
 REPAIR_QUOTE = "The repair with VAT is four thousand five hundred and sixty"
 REPAIR = "So we repair it. The new amp is lovely"
 BOOK_FERRIS = "I'll ring Ferris this afternoon and book them in"
-INSURANCE = "We still don't know if the insurance will pay"
+INSURANCE = "We still haven't heard if the insurance will pay"
 TARGET = "Twelve thousand pounds for the autumn drive"
 MARATHON = "We're doing the outside broadcast from the finish line"
 DRIVE_DATES = "The drive starts Sunday the nineteenth of October"
@@ -36,7 +36,7 @@ JAZZ = "Right, forget Sunday then, the church relay wins"
 TRAINING = "Saturday the eighth, the training is mine"
 DBS = "I'll get both DBS checks sorted"
 SCHOOL_SHOW = "So the first school show goes out Thursday the sixth of November"
-LIVE_OPEN = "hasn't said whether they want it live or pre-recorded"
+LIVE_OPEN = "hasn't confirmed whether they want it live or pre-recorded"
 
 RADIO_STATION = Written(
     name="radio_station", split="test", minutes=25,
