@@ -126,13 +126,13 @@ def replay(segments: list[Segment], recorded: list[list[dict[str, Any]]]) -> lis
     return out
 
 
-def run(segments: list[Segment], preset: str | None,
-        recorder: Recorder | None = None) -> tuple[list[dict[str, Any]], list[str], dict[str, Any]]:  # fmt: skip
+def run(segments: list[Segment], preset: str | None, recorder: Recorder | None = None,
+        overrides: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], list[str], dict[str, Any]]:  # fmt: skip
     """Feed the segments as the stage does; the notes at each summary (rolling, then final)."""
     from stages.summarize.stage import build_summarizer
     from stages.summarize.store import SessionStore
 
-    cfg = pconfig.load(AppConfig, None, {"summarize.model": preset} if preset else None)
+    cfg = pconfig.load(AppConfig, None, ({"summarize.model": preset} if preset else {}) | (overrides or {}) or None)
     trace = Trace()
     logging.getLogger("stages.summarize.summarizer").addHandler(trace)
     logging.getLogger("stages.summarize.summarizer").setLevel(logging.DEBUG)
@@ -186,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", dest="json_out", default="", help="Write notes, trace and scores here.")
     ap.add_argument("--record", default="", help="Save every extraction here (one meeting at a time).")
     ap.add_argument("--replay", default="", help="Replay the merge on a recording instead of running the model.")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="A config override for the model run, e.g. summarize.extract_shots=2 (repeatable).")
     args = ap.parse_args(argv)
+    overrides = pconfig.parse_overrides(args.set)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     out: dict[str, Any] = {"preset": args.preset or "default", "meetings": {}}
     if args.session:
@@ -200,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             trace, counters = [], {"wall_s": time.perf_counter() - t0}
         else:
             recorder = Recorder() if args.record else None
-            notes, trace, counters = run(segments, args.preset or None, recorder)
+            notes, trace, counters = run(segments, args.preset or None, recorder, overrides)
             if recorder is not None:
                 _save_recording(Path(args.record), "session", recorder)
         out["meetings"]["session"] = {"notes": notes, "trace": trace, "counters": counters}
@@ -220,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             notes, trace, counters = replay(segments, recorded), [], {"wall_s": time.perf_counter() - t0}
         else:
             recorder = Recorder() if args.record else None
-            notes, trace, counters = run(segments, args.preset or None, recorder)
+            notes, trace, counters = run(segments, args.preset or None, recorder, overrides)
             if recorder is not None:
                 _save_recording(Path(args.record), gold.meeting, recorder)
         lines = path.read_text(encoding="utf-8").splitlines()

@@ -360,13 +360,20 @@ class SummarizeConfig:
     nice: int = 0
     sink_tokens: int = 4  # attention sinks: the first tokens of the pinned system prompt
     window_tokens: int = 1024  # recent transcript tokens the model attends to
-    headroom_tokens: int = 1024  # room for one request (instruction + notes + stretch or passages) + output
+    # Room for one request (instruction + notes + stretch or passages) + output: 1280 since stop 33, when the
+    # extraction's second worked example (~220 tokens) came in; each stream's cache grows by 256 tokens.
+    headroom_tokens: int = 1280
     evict_block: int = 64  # tokens evicted at once (re-rotation per eviction; never one at a time)
     summary_every_s: float = 60.0  # audio seconds between rolling summaries (0 = only by tokens / at the end)
     summary_every_tokens: int = 0  # or after this many new transcript tokens (0 = off)
     summary_max_tokens: int = 200  # output of one extraction (the items one stretch adds)
     summary_carry_tokens: int = 260  # the notes shown with an extraction or a question are cut to this
     extract_chunk_tokens: int = 320  # transcript quoted in one extraction; a longer stretch takes several
+    # Worked examples shown with each extraction (1 or 2), the ones whose notes share the fewest words with
+    # the stretch (summarizer.examples_least_like); a second costs ~220 tokens of headroom and prefill. 2
+    # passed its pre-registered blind test (README, stop 33): the same recall as one, a third of the lines
+    # naming the examples' people or things, 4% more extraction time.
+    extract_shots: int = 2
     # Append every extraction (the stretch and window it read, by segment seq, and the model's text) and every
     # answer (the reply and what its check read) to this JSON-lines file: `bench.notes_dev --replay FILE` and
     # `bench.answers_dev --replay FILE` replay the merge rules and the answer checks on it without the model.
@@ -427,10 +434,12 @@ class SummarizeConfig:
         # The headroom must hold what an extraction needs: instruction with its example (380 tokens with
         # smollm2's chat tags, 350 with qwen's: 400) + the quoted stretch (its estimate can be off by a
         # line: 40) + the output. A stretch that still does not fit is split (summarizer._extract).
-        need = 400 + self.extract_chunk_tokens + 40 + self.summary_max_tokens
+        _check(self.extract_shots in (1, 2), f"extract_shots must be 1 or 2, got {self.extract_shots}")
+        instruction = 400 + 220 * (self.extract_shots - 1)
+        need = instruction + self.extract_chunk_tokens + 40 + self.summary_max_tokens
         _check(
             self.headroom_tokens >= need,
-            f"headroom_tokens ({self.headroom_tokens}) cannot hold a summary request: instruction (400) + "
+            f"headroom_tokens ({self.headroom_tokens}) cannot hold a summary request: instruction ({instruction}) + "
             f"extract_chunk_tokens ({self.extract_chunk_tokens}) + 40 + summary_max_tokens "
             f"({self.summary_max_tokens}) = {need}",
         )

@@ -134,9 +134,26 @@ def test_items_naming_what_nobody_said_are_dropped() -> None:
         "DECISION: Move the release to April 10\n"  # a date nobody said
         "OPEN: Who pays for travel?"  # no line supports it (a model copying its prompt's example)
     ), segs[:3], sources(segs[:3]))  # fmt: skip
-    assert len(report.dropped_ungrounded) == 3
-    # What is left is the task the lines give in so many words, with the owner they give it to.
+    assert len(report.dropped_ungrounded) == 2
+    # The task is said (only its owner was made up): it goes to the owner the lines give it, never Kevin.
+    assert report.owners_unclear == ["Kevin: Own the database migration (not a name in the transcript)"]
     assert [(i.kind, i.owner, i.text) for i in notes.items] == [("action", "David", "Own the database migration")]
+    assert "Kevin" not in notes.render()
+
+
+def test_a_task_given_to_a_name_from_the_worked_example_goes_to_who_took_it() -> None:
+    """Read stop 30 record of theatre_production: the model wrote the example's "Ben" for Ned's offer, and
+    the task was dropped whole as ungrounded. The task is the meeting's; only the owner was a guess."""
+    segs = segments([("Maya", "Lights next. Can we do the storm without the smoke machine?"),
+                     ("Ned", "I can do a lot with the blue wash. And I can borrow a wind machine, the fan kind, "
+                             "from the school as well.")])  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Ben | Borrow a wind machine from the school | none"), segs, sources(segs))
+    assert [(i.owner, i.text) for i in notes.items if i.kind == "action"] == [("Ned", "Borrow a wind machine from the school")]
+    # A task nobody said stays dropped, whoever it is given to.
+    report = notes.merge(parse_extraction("ACTION: Ben | Book the training room | none"), segs, sources(segs))
+    assert report.dropped_ungrounded == ["action: Book the training room (no transcript line supports it)"]
+    assert "Ben" not in notes.render() and "training room" not in notes.render()
 
 
 def test_an_item_opening_with_a_verb_the_meeting_did_not_use_is_not_an_unknown_name() -> None:

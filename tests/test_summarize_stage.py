@@ -25,7 +25,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 SMALL = SummarizeConfig(
-    window_tokens=256, headroom_tokens=640, extract_chunk_tokens=160, evict_block=64, summary_every_s=30.0,
+    window_tokens=256, headroom_tokens=640, extract_shots=1, extract_chunk_tokens=160, evict_block=64, summary_every_s=30.0,
     summary_max_tokens=40,
     summary_carry_tokens=64, answer_max_tokens=24, passage_tokens=96, question_max_chars=300,
 )  # fmt: skip
@@ -237,6 +237,12 @@ def test_garbage_on_every_socket_is_counted_and_valid_traffic_still_served(cfg):
 def test_bad_config_cannot_hold_a_summary_prompt():
     with pytest.raises(ValueError, match="cannot hold a summary request"):
         SummarizeConfig(headroom_tokens=200)
+    # A second worked example needs room of its own; there are no third ones to show.
+    with pytest.raises(ValueError, match=r"instruction \(620\)"):
+        SummarizeConfig(headroom_tokens=1024)  # the default before stop 33: room for one example only
+    assert SummarizeConfig(headroom_tokens=1024, extract_shots=1).extract_shots == 1
+    with pytest.raises(ValueError, match="extract_shots must be 1 or 2"):
+        SummarizeConfig(extract_shots=3)
 
 
 def test_request_id_is_echoed_to_the_asker_only(cfg):

@@ -32,7 +32,7 @@ def test_a_stretch_longer_than_its_estimate_is_split_not_crashed(tmp_path) -> No
     from stages.summarize.store import SessionStore
 
     cfg = config_io.load(AppConfig, None, {"summarize.model": "smollm2-135m", "summarize.window_tokens": 256,
-                                           "summarize.headroom_tokens": 640, "summarize.extract_chunk_tokens": 160,
+                                           "summarize.headroom_tokens": 640, "summarize.extract_shots": 1, "summarize.extract_chunk_tokens": 160,
                                            "summarize.summary_max_tokens": 40, "summarize.summary_carry_tokens": 64,
                                            "summarize.answer_max_tokens": 24, "summarize.passage_tokens": 96,
                                            "summarize.question_max_chars": 300,
@@ -95,7 +95,7 @@ def test_a_copied_example_is_read_again_with_the_other_example(tmp_path) -> None
     from stages.summarize.store import SessionStore
 
     cfg = config_io.load(AppConfig, None, {"summarize.model": "smollm2-135m", "summarize.window_tokens": 256,
-                                           "summarize.headroom_tokens": 640, "summarize.extract_chunk_tokens": 160,
+                                           "summarize.headroom_tokens": 640, "summarize.extract_shots": 1, "summarize.extract_chunk_tokens": 160,
                                            "summarize.summary_max_tokens": 40, "summarize.summary_carry_tokens": 64,
                                            "summarize.answer_max_tokens": 24, "summarize.passage_tokens": 96,
                                            "summarize.question_max_chars": 300})  # fmt: skip
@@ -116,6 +116,49 @@ def test_a_copied_example_is_read_again_with_the_other_example(tmp_path) -> None
     assert len(asked) == 2 and prompts.EXTRACT_EXAMPLE in asked[0] and prompts.EXTRACT_EXAMPLE_ALT in asked[1]
     assert prompts.EXTRACT_EXAMPLE not in asked[1] and summarizer.counters.example_copies == 1
     assert "Coffee and pastries only at the market, no hot food" in notes and "Brightline" not in notes
+
+
+def test_the_worked_examples_shown_are_the_least_like_the_stretch(tmp_path) -> None:
+    """A rowing club's stretch is not shown the kayak example (stop 33: beside it the 1.5B model gave
+    Tomasz and Odile the club's tasks); with extract_shots=2 the two least like it are shown, and when the
+    model copies them anyway, the retry shows the other two and keeps what the second reply did read."""
+    from pipeline import config as config_io
+    from pipeline.messages import Segment
+    from stages.settings import AppConfig
+    from stages.summarize import prompts
+    from stages.summarize.stage import build_summarizer
+    from stages.summarize.store import SessionStore
+    from stages.summarize.summarizer import examples_least_like
+
+    club = "[03:10] Aoife: The new kayaks need a rack, and the old kayaks can go on the trailer. I'll order it."
+    assert examples_least_like(club)[-1] == prompts.EXTRACT_EXAMPLE_ALT
+    assert sorted(examples_least_like(club)) == sorted(prompts.EXTRACT_EXAMPLES)
+
+    cfg = config_io.load(AppConfig, None, {"summarize.model": "smollm2-135m", "summarize.window_tokens": 256,
+                                           "summarize.headroom_tokens": 860, "summarize.extract_chunk_tokens": 160,
+                                           "summarize.summary_max_tokens": 40, "summarize.summary_carry_tokens": 64,
+                                           "summarize.answer_max_tokens": 24, "summarize.passage_tokens": 96,
+                                           "summarize.question_max_chars": 300, "summarize.extract_shots": 2})  # fmt: skip
+    copy = prompts.EXTRACT_EXAMPLE.split("Notes:\n", 1)[1]
+    copy_alt = prompts.EXTRACT_EXAMPLE_SHOP.split("Notes:\n", 1)[1]
+    replies = [copy, copy_alt + "\nDECISION: Two coxed fours at Brenton instead of the eight"]
+    asked: list[str] = []
+    with SessionStore(tmp_path / "s.sqlite", "t") as store:
+        summarizer = build_summarizer(cfg, store)
+
+        def scripted(suffix: str, max_new_tokens: int, on_piece, ttft: str = "") -> str:  # noqa: ANN001
+            asked.append(suffix)
+            return replies[len(asked) - 1]
+
+        summarizer._generate = scripted  # type: ignore[method-assign]
+        summarizer.add_segments([Segment("t", 0, "Okay, scrap what I said. We put in two coxed fours at Brenton "
+                                                 "instead of the eight.", 0.0, 6.0, speaker="Helen")])  # fmt: skip
+        notes = summarizer.summarize(final=True)
+    first = examples_least_like("Okay, scrap what I said. We put in two coxed fours at Brenton instead of the eight.")[:2]
+    then = [ex for ex in prompts.EXTRACT_EXAMPLES if ex not in first]
+    assert len(asked) == 2 and all(ex in asked[0] for ex in first) and all(ex in asked[1] for ex in then)
+    assert not any(ex in asked[1] for ex in first) and summarizer.counters.example_copies == 1
+    assert "Two coxed fours at Brenton instead of the eight" in notes and "Millstone" not in notes
 
 
 def test_a_minute_of_streaming_fragments_is_one_extraction() -> None:

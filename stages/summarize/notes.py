@@ -208,6 +208,8 @@ class Notes:
                      for parts in [split_task(e.text, e.kind == "action") if e.kind in ("action", "decision") else [e.text]]
                      for k, part in enumerate(parts)]  # fmt: skip
         for new, from_claim in [*((e, False) for e in extracted), *((t, True) for t in said)]:
+            if new.kind == "action":
+                new = _unknown_owner_dropped(new, sources, report)
             check = sources.check(" ".join((new.text, new.owner, new.due)))
             if not check.grounded:
                 report.dropped_ungrounded.append(f"{new.kind}: {new.text} ({check.why()})")
@@ -647,6 +649,18 @@ def _rule_as_task(text: str, segments: Sequence[Segment]) -> bool:
     saying = [seg.text for seg in segments if len(words & content_words(seg.text)) * 2 >= len(words)]
     return any(_RULE_CUE.search(line) for line in [text, *saying]) and not any(
         (m := _VOCATIVE.match(line)) and names(m.group(1)) for line in saying)  # "Tom, every Friday ..."
+
+
+def _unknown_owner_dropped(new: Extracted, sources: Sources, report: MergeReport) -> Extracted:
+    """A task whose owner the sources do not hold keeps its text, not the guess. The model fills an owner
+    it cannot read with a name from the worked example ("Ben | Borrow a wind machine from the school",
+    "Tomasz | Keep on at Liftwell": 1-3 tasks a meeting in the stop 30-32 runs), and such a task was
+    dropped whole as ungrounded; without the owner, `_attribute` gives it to whoever the lines give it to,
+    or to nobody. (Not the due: a due the lines do not hold is as often a misparsed line as a guess.)"""
+    if not new.owner or sources.check(new.owner).grounded:
+        return new
+    report.owners_unclear.append(f"{new.owner}: {new.text} (not a name in the transcript)")
+    return replace(new, owner="")
 
 
 def _attribute(new: Extracted, segments: Sequence[Segment], report: MergeReport) -> Extracted | None:

@@ -61,13 +61,49 @@ EXTRACT_EXAMPLE_ALT = (
 )
 
 
+# Two more settings. The extraction takes the examples least like its stretch (`Summarizer._extract`):
+# reading a rowing club's committee (stop 32's blind run), the 1.5B model wrote "Tomasz | Place the coxed
+# fours order" and "Where do the old kayaks go?" from the kayak example and copied the examples outright
+# on 3 of its 27 stretches; what it mixes in is an example it can confuse with the stretch.
+EXTRACT_EXAMPLE_SHOP = (
+    "[08:00] Maya: Sorry I'm late, the bus was packed again.\n"
+    "[08:01] Soren: Happens every Monday.\n"
+    "[08:02] Maya: The flour quote came to four hundred pounds a month, so we switch to Millstone.\n"
+    "[08:04] Hana: The front window still fogs up in the mornings, nothing new there.\n"
+    "[08:06] Soren: Sure. I'll ring Millstone on Friday.\n"
+    "[08:08] Maya: Hana, can you update the price board? We haven't settled the Sunday opening hours yet.\n"
+    "Notes:\n"
+    "DECISION: Switch the flour supplier to Millstone\n"
+    "FACT: The Millstone flour quote is 400 pounds a month\n"
+    "ACTION: Soren | Ring Millstone | Friday\n"
+    "ACTION: Hana | Update the price board | none\n"
+    "OPEN: What are the Sunday opening hours?"
+)
+
+EXTRACT_EXAMPLE_LAB = (
+    "[15:00] Jun: Quick one first, the lift on our floor works again.\n"
+    "[15:01] Farid: Finally.\n"
+    "[15:02] Jun: The backup job takes nine hours now, so we move it to the weekend.\n"
+    "[15:04] Noor: The printer on three jams a lot, but it always has.\n"
+    "[15:06] Farid: Right. I'll write the new schedule by Wednesday.\n"
+    "[15:08] Jun: Noor, can you tell the night staff? We still don't know who signs off the storage budget.\n"
+    "Notes:\n"
+    "DECISION: Move the backup job to the weekend\n"
+    "FACT: The backup job takes 9 hours\n"
+    "ACTION: Farid | Write the new backup schedule | Wednesday\n"
+    "ACTION: Noor | Tell the night staff | none\n"
+    "OPEN: Who signs off the storage budget?"
+)
+
+EXTRACT_EXAMPLES = (EXTRACT_EXAMPLE, EXTRACT_EXAMPLE_ALT, EXTRACT_EXAMPLE_SHOP, EXTRACT_EXAMPLE_LAB)
+
+
 def example_notes() -> list[str]:
-    """The notes lines of both worked examples: an extraction that repeats them copied an example."""
-    return [line for example in (EXTRACT_EXAMPLE, EXTRACT_EXAMPLE_ALT)
-            for line in example.split("Notes:\n", 1)[1].splitlines()]  # fmt: skip
+    """The notes lines of every worked example: an extraction that repeats them copied an example."""
+    return [line for example in EXTRACT_EXAMPLES for line in example.split("Notes:\n", 1)[1].splitlines()]
 
 
-def extract_request(stretch: str, example: str = EXTRACT_EXAMPLE) -> str:
+def extract_request(stretch: str, examples: Sequence[str] = (EXTRACT_EXAMPLE,)) -> str:
     """Ask what one new stretch of transcript decides, assigns, states or leaves open: one line per item.
 
     The stretch is quoted although the window holds it: "the part since 03:00" is a position small
@@ -82,10 +118,18 @@ def extract_request(stretch: str, example: str = EXTRACT_EXAMPLE) -> str:
         f"Write as many lines as the part needs, and none for small talk, greetings, opinions or status "
         f"remarks. A speaker who says \"I will\" is the person for that task. Use only what the new part "
         f"says.\n\n"
-        f"Example:\n{example}\n\n"
+        f"{_examples(examples)}\n\n"
         f"New part of the transcript:\n{stretch.strip()}\n"
         f"Notes (or NONE):"
     )
+
+
+def _examples(examples: Sequence[str]) -> str:
+    if len(examples) == 1:
+        return f"Example:\n{examples[0]}"
+    # Two, from meetings of other kinds, so that what the notes share is their form, not their content
+    # (stop 33: with one, the 1.5B model gave its owners and open question to the meeting's tasks).
+    return "\n\n".join(f"Example {k} (another meeting):\n{ex}" for k, ex in enumerate(examples, 1))
 
 
 def question_request(question: str, notes: str, passages: Sequence[str], quotes: Sequence[str] = ()) -> str:

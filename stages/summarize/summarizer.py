@@ -244,7 +244,8 @@ class Summarizer:
         # migration."); one per line with a time each, a small model reads them as separate statements.
         quoted = "".join(prompts.transcript_line(s.text, s.segments[0].start, s.segments[0].speaker, True)
                          for s in joined(chunk))  # fmt: skip
-        suffix = self.frame.suffix(prompts.extract_request(quoted))
+        examples, shots = examples_least_like(quoted), self.cfg.extract_shots
+        suffix = self.frame.suffix(prompts.extract_request(quoted, examples[:shots]))
         room = self.session.config.headroom_tokens - self.cfg.summary_max_tokens
         if len(self.tokenizer.encode(suffix, add_special_tokens=False)) > room:
             # The chunk estimate (4 characters a token) was short: long words, numbers, another tokenizer.
@@ -254,18 +255,18 @@ class Summarizer:
                 self._extract(chunk[half:], on_piece)
                 return
             quoted = self._truncate(quoted, room // 2)
-            suffix = self.frame.suffix(prompts.extract_request(quoted))
+            suffix = self.frame.suffix(prompts.extract_request(quoted, examples[:shots]))
         t0 = time.perf_counter()
         text = self._generate(suffix, self.cfg.summary_max_tokens, on_piece, ttft="last_summary_ttft_s")
         if copies_example(text):
-            # The stretch's items are lost, not only the copy (grounding drops that): read it again with a
-            # worked example from another setting; a second copy leaves the stretch to the rules (said.py).
+            # The stretch's items are lost, not only the copy (grounding drops that): read it again with the
+            # next least like it; of a second copy only the lines that are not the examples' are kept.
             self.counters.example_copies += 1
-            log.info("extraction for segments %d-%d copied the worked example; trying the other one",
+            log.info("extraction for segments %d-%d copied the worked example; trying another one",
                      chunk[0].seq, chunk[-1].seq)  # fmt: skip
-            retry = self.frame.suffix(prompts.extract_request(quoted, prompts.EXTRACT_EXAMPLE_ALT))
+            retry = self.frame.suffix(prompts.extract_request(quoted, examples[shots : 2 * shots]))
             text = self._generate(retry, self.cfg.summary_max_tokens, None)
-            text = "" if copies_example(text) else text
+            text = without_copied_lines(text) if copies_example(text) else text
         self.counters.extract_s += time.perf_counter() - t0
         log.debug("extraction for segments %d-%d: %r", chunk[0].seq, chunk[-1].seq, text)
         window = self._window_segments()
@@ -439,15 +440,36 @@ class Summarizer:
 _EXAMPLE_LINES = [words for line in prompts.example_notes() if (words := content_words(line.split(":", 1)[-1]))]
 
 
+def _copied(line: str) -> bool:
+    words = content_words(line.split(":", 1)[-1])
+    return len(words) >= 2 and any(len(words & ex) >= 0.8 * len(words) for ex in _EXAMPLE_LINES)
+
+
 def copies_example(text: str) -> bool:
     """Two or more lines of an extraction are (nearly) lines of a worked example's notes: the model wrote
     the example, not the stretch."""
-    copied = 0
-    for line in text.splitlines():
-        words = content_words(line.split(":", 1)[-1])
-        if len(words) >= 2 and any(len(words & ex) >= 0.8 * len(words) for ex in _EXAMPLE_LINES):
-            copied += 1
-    return copied >= 2
+    return sum(_copied(line) for line in text.splitlines()) >= 2
+
+
+def without_copied_lines(text: str) -> str:
+    """An extraction without its lines that are (nearly) a worked example's: what the model did read of
+    the stretch beside what it copied (before stop 33 a second copy lost the whole stretch)."""
+    return "\n".join(line for line in text.splitlines() if not _copied(line))
+
+
+def examples_least_like(stretch: str) -> list[str]:
+    """The worked examples, the one whose notes share the fewest words with the stretch first (ties in
+    their order in `prompts.EXTRACT_EXAMPLES`): a small model mixes in the example it can confuse with
+    the stretch, its owners and its open question included. The prompt shows the first
+    `extract_shots`, a retry after a copy the next as many."""
+    said = content_words(stretch)
+    return sorted(prompts.EXTRACT_EXAMPLES, key=lambda ex: len(said & _EXAMPLE_TOPICS[ex]))
+
+
+# What each example is about: the content words of its notes, no figures (every stretch is compared).
+_EXAMPLE_TOPICS = {ex: {w for line in ex.split("Notes:\n", 1)[1].splitlines()
+                        for w in content_words(line.split(":", 1)[-1]) if not w[0].isdigit() and w != "non"}
+                   for ex in prompts.EXTRACT_EXAMPLES}  # fmt: skip
 
 
 def _first_repeat(lines: list[str]) -> int | None:
