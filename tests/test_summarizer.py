@@ -84,23 +84,19 @@ def test_an_extraction_that_repeats_a_worked_example_is_a_copy(text, copied) -> 
     assert copies_example(text) is copied
 
 
-def test_a_copied_example_is_read_again_with_the_other_example(tmp_path) -> None:
-    """The model wrote the worked example's notes instead of the stretch's: the stretch is extracted again
-    with the example from another setting, and what that finds reaches the notes."""
+def _scripted_extraction(tmp_path, overrides: dict, replies: list[str], segment):  # noqa: ANN001, ANN202
+    """A final summary of one segment by a small config whose model answers `replies` in turn: the
+    suffixes it was asked, the notes, and the summarizer."""
     from pipeline import config as config_io
-    from pipeline.messages import Segment
     from stages.settings import AppConfig
-    from stages.summarize import prompts
     from stages.summarize.stage import build_summarizer
     from stages.summarize.store import SessionStore
 
     cfg = config_io.load(AppConfig, None, {"summarize.model": "smollm2-135m", "summarize.window_tokens": 256,
-                                           "summarize.headroom_tokens": 640, "summarize.extract_shots": 1, "summarize.extract_chunk_tokens": 160,
+                                           "summarize.extract_chunk_tokens": 160,
                                            "summarize.summary_max_tokens": 40, "summarize.summary_carry_tokens": 64,
                                            "summarize.answer_max_tokens": 24, "summarize.passage_tokens": 96,
-                                           "summarize.question_max_chars": 300})  # fmt: skip
-    copy = prompts.EXTRACT_EXAMPLE.split("Notes:\n", 1)[1]
-    replies = [copy, "DECISION: Coffee and pastries only at the market, no hot food"]
+                                           "summarize.question_max_chars": 300} | overrides)  # fmt: skip
     asked: list[str] = []
     with SessionStore(tmp_path / "s.sqlite", "t") as store:
         summarizer = build_summarizer(cfg, store)
@@ -110,9 +106,23 @@ def test_a_copied_example_is_read_again_with_the_other_example(tmp_path) -> None
             return replies[len(asked) - 1]
 
         summarizer._generate = scripted  # type: ignore[method-assign]
-        summarizer.add_segments([Segment("t", 0, "Okay, let's just go with the second one, coffee and pastries "
-                                                 "only at the market, no hot food.", 0.0, 6.0, speaker="Rosa")])  # fmt: skip
+        summarizer.add_segments([segment])
         notes = summarizer.summarize(final=True)
+    return asked, notes, summarizer
+
+
+def test_a_copied_example_is_read_again_with_the_other_example(tmp_path) -> None:
+    """The model wrote the worked example's notes instead of the stretch's: the stretch is extracted again
+    with the example from another setting, and what that finds reaches the notes."""
+    from pipeline.messages import Segment
+    from stages.summarize import prompts
+
+    copy = prompts.EXTRACT_EXAMPLE.split("Notes:\n", 1)[1]
+    asked, notes, summarizer = _scripted_extraction(
+        tmp_path, {"summarize.headroom_tokens": 640, "summarize.extract_shots": 1},
+        [copy, "DECISION: Coffee and pastries only at the market, no hot food"],
+        Segment("t", 0, "Okay, let's just go with the second one, coffee and pastries only at the market, no hot food.",
+                0.0, 6.0, speaker="Rosa"))  # fmt: skip
     assert len(asked) == 2 and prompts.EXTRACT_EXAMPLE in asked[0] and prompts.EXTRACT_EXAMPLE_ALT in asked[1]
     assert prompts.EXTRACT_EXAMPLE not in asked[1] and summarizer.counters.example_copies == 1
     assert "Coffee and pastries only at the market, no hot food" in notes and "Brightline" not in notes
@@ -122,39 +132,22 @@ def test_the_worked_examples_shown_are_the_least_like_the_stretch(tmp_path) -> N
     """A rowing club's stretch is not shown the kayak example (stop 33: beside it the 1.5B model gave
     Tomasz and Odile the club's tasks); with extract_shots=2 the two least like it are shown, and when the
     model copies them anyway, the retry shows the other two and keeps what the second reply did read."""
-    from pipeline import config as config_io
     from pipeline.messages import Segment
-    from stages.settings import AppConfig
     from stages.summarize import prompts
-    from stages.summarize.stage import build_summarizer
-    from stages.summarize.store import SessionStore
     from stages.summarize.summarizer import examples_least_like
 
     club = "[03:10] Aoife: The new kayaks need a rack, and the old kayaks can go on the trailer. I'll order it."
     assert examples_least_like(club)[-1] == prompts.EXTRACT_EXAMPLE_ALT
     assert sorted(examples_least_like(club)) == sorted(prompts.EXTRACT_EXAMPLES)
 
-    cfg = config_io.load(AppConfig, None, {"summarize.model": "smollm2-135m", "summarize.window_tokens": 256,
-                                           "summarize.headroom_tokens": 860, "summarize.extract_chunk_tokens": 160,
-                                           "summarize.summary_max_tokens": 40, "summarize.summary_carry_tokens": 64,
-                                           "summarize.answer_max_tokens": 24, "summarize.passage_tokens": 96,
-                                           "summarize.question_max_chars": 300, "summarize.extract_shots": 2})  # fmt: skip
     copy = prompts.EXTRACT_EXAMPLE.split("Notes:\n", 1)[1]
     copy_alt = prompts.EXTRACT_EXAMPLE_SHOP.split("Notes:\n", 1)[1]
-    replies = [copy, copy_alt + "\nDECISION: Two coxed fours at Brenton instead of the eight"]
-    asked: list[str] = []
-    with SessionStore(tmp_path / "s.sqlite", "t") as store:
-        summarizer = build_summarizer(cfg, store)
-
-        def scripted(suffix: str, max_new_tokens: int, on_piece, ttft: str = "") -> str:  # noqa: ANN001
-            asked.append(suffix)
-            return replies[len(asked) - 1]
-
-        summarizer._generate = scripted  # type: ignore[method-assign]
-        summarizer.add_segments([Segment("t", 0, "Okay, scrap what I said. We put in two coxed fours at Brenton "
-                                                 "instead of the eight.", 0.0, 6.0, speaker="Helen")])  # fmt: skip
-        notes = summarizer.summarize(final=True)
-    first = examples_least_like("Okay, scrap what I said. We put in two coxed fours at Brenton instead of the eight.")[:2]
+    said = "Okay, scrap what I said. We put in two coxed fours at Brenton instead of the eight."
+    asked, notes, summarizer = _scripted_extraction(
+        tmp_path, {"summarize.headroom_tokens": 860, "summarize.extract_shots": 2},
+        [copy, copy_alt + "\nDECISION: Two coxed fours at Brenton instead of the eight"],
+        Segment("t", 0, said, 0.0, 6.0, speaker="Helen"))  # fmt: skip
+    first = examples_least_like(said)[:2]
     then = [ex for ex in prompts.EXTRACT_EXAMPLES if ex not in first]
     assert len(asked) == 2 and all(ex in asked[0] for ex in first) and all(ex in asked[1] for ex in then)
     assert not any(ex in asked[1] for ex in first) and summarizer.counters.example_copies == 1

@@ -98,9 +98,14 @@ EXTRACT_EXAMPLE_LAB = (
 EXTRACT_EXAMPLES = (EXTRACT_EXAMPLE, EXTRACT_EXAMPLE_ALT, EXTRACT_EXAMPLE_SHOP, EXTRACT_EXAMPLE_LAB)
 
 
+def notes_of(example: str) -> list[str]:
+    """The notes lines of one worked example (what follows its "Notes:")."""
+    return example.split("Notes:\n", 1)[1].splitlines()
+
+
 def example_notes() -> list[str]:
     """The notes lines of every worked example: an extraction that repeats them copied an example."""
-    return [line for example in EXTRACT_EXAMPLES for line in example.split("Notes:\n", 1)[1].splitlines()]
+    return [line for example in EXTRACT_EXAMPLES for line in notes_of(example)]
 
 
 def extract_request(stretch: str, examples: Sequence[str] = (EXTRACT_EXAMPLE,)) -> str:

@@ -467,7 +467,7 @@ def examples_least_like(stretch: str) -> list[str]:
 
 
 # What each example is about: the content words of its notes, no figures (every stretch is compared).
-_EXAMPLE_TOPICS = {ex: {w for line in ex.split("Notes:\n", 1)[1].splitlines()
+_EXAMPLE_TOPICS = {ex: {w for line in prompts.notes_of(ex)
                         for w in content_words(line.split(":", 1)[-1]) if not w[0].isdigit() and w != "non"}
                    for ex in prompts.EXTRACT_EXAMPLES}  # fmt: skip
 
