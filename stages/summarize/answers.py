@@ -17,6 +17,7 @@ from pipeline.console import clock
 from pipeline.messages import Citation, Segment
 from stages.summarize.checks import NEGATION
 from stages.summarize.grounding import (
+    CONTENT_STOPWORDS,
     CORRECTION,
     MONTHS,
     OPENING_VERBS,
@@ -74,6 +75,11 @@ def _restates(question: str, reply: str) -> bool:
     return first in _WH and not own and not dated
 
 
+# "How long is the training?" is answered by "half a day" without a figure: a span said with "a", "an"
+# or "half".
+_SPAN = re.compile(r"^\s*how (?:long|often)\b", re.IGNORECASE)
+_DURATION = re.compile(r"\b(?:an?|half an?|half|per|every|each)\s+(?:minute|hour|day|evening|morning|afternoon|"
+                       r"night|week|fortnight|month|quarter|year|term|session|shift)s?\b", re.IGNORECASE)
 _YES_NO = ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "will", "would", "can", "could",
            "should", "shall")
 _QUANTITY = re.compile(r"^\s*how (?:much|many|long|often|far|big|large|old)\b", re.IGNORECASE)
@@ -88,7 +94,8 @@ def _unfounded(question: str, reply: str, store: StoreBase) -> str:
     database restored from a backup?", a reply in the question's own words ("The database was not
     restored from a backup") that no stored sentence says (all but one of the question's content words,
     two at least). The 1.5B model gave both to never-discussed questions."""
-    if (_QUANTITY.match(question) or _AMOUNT.match(question)) and not numbers(reply):
+    if (_QUANTITY.match(question) or _AMOUNT.match(question)) and not numbers(reply) and not (
+            _SPAN.match(question) and _DURATION.search(reply)):
         return "a how-much question answered without a number"
     first = question.strip().lower().split(" ", 1)[0]
     if first in _YES_NO and not (content_words(reply) - content_words(question)):
@@ -116,8 +123,9 @@ _PARTICLE = r"(?:\s+(?:up|over|out|off|on|in|back|around))?"
 _FOCUS = (  # what a question asks about: the thing it names, before its verb or its first preposition
     re.compile(rf"^which\s+(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
     re.compile(rf"^what\s+(?!{_AUX}\b)(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
-    re.compile(rf"^(?:who|what|when|where)(?:'s|\s+(?:is|are|was|were))\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
-               re.IGNORECASE),
+    # ... up to a passive's "being": "When is the new boiler being installed?" -> new boiler.
+    re.compile(rf"^(?:who|what|when|where)(?:'s|\s+(?:is|are|was|were))\s+the\s+(?P<f>[\w' -]+?)"
+               rf"(?:\s+(?:{_PLACE}|being)\b|\s*\?|$)", re.IGNORECASE),
     # "What will the interval ice creams cost?" (a test meeting: the 1.5B model gave it a line about minutes).
     re.compile(r"^(?:what|how much)\s+(?:will|does|do|did|would|should)\s+the\s+(?P<f>[\w' -]+?)\s+costs?\b", re.IGNORECASE),
     re.compile(rf"^how\s+(?:many|much)\s+(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
@@ -138,6 +146,14 @@ HEADED = frozenset(range(len(_FOCUS) - 1))
 
 # What a how-much question measures in, not what it is about: "How much time does the test suite take?"
 _MEASURES = frozenset({"time", "money"})
+# Words that name the kind of answer a question wants, not a thing the meeting must have said: the answer
+# is a name or a figure ("Which company is fixing the boathouse roof?" is answered by "Hadley's"; "What's
+# the deadline for the grant?" by "the ninth of May"; "What's the ceiling on overtime hours?" by "sixty").
+# Kept in the focus, they made meetings that said the name, the date or the figure "never mention" them.
+ANSWER_TYPES = frozenset(
+    "company companies firm firms business businesses date dates day days deadline time number figure amount "
+    "total limit cap ceiling maximum minimum".split()
+)
 
 
 def _focus(question: str) -> tuple[list[str], bool]:
@@ -151,7 +167,8 @@ def _focus(question: str) -> tuple[list[str], bool]:
             headed = k in HEADED or ((m.groupdict().get("aux") or "").lower() in ("is", "are", "was", "were")
                                      and bool(re.match(rf"\s+{_PLACE}\b", question.strip()[m.end("f"):], re.IGNORECASE)))
             measures = _MEASURES if _QUANTITY.match(question) else frozenset()
-            return [w for w in keywords(m.group("f")) if w not in FRAME_WORDS and w not in measures], headed
+            return [w for w in keywords(m.group("f")) if w not in FRAME_WORDS and w not in measures
+                    and w not in ANSWER_TYPES], headed
     return [], False
 
 
@@ -578,7 +595,9 @@ def _correction_of(question: str, text: str, store: StoreBase) -> Citation | Non
     figures, said in a turn that corrects ("Sorry, with the second round we're at a hundred and forty").
     Every quality-set meeting corrects a figure, as meetings do, and the 1.5B model answered with the
     first figure from its retrieved passages (a dev meeting's "a hundred and twenty participants")."""
-    said = numbers(text)
+    # The question's own figures name the thing, not the answer: "line three" in "How many hours of
+    # overtime is Dana allowing on line three?" is no figure a later line corrects.
+    said = numbers(text) - numbers(question)
     if not said:
         return None
     asked = content_words(question)
@@ -597,10 +616,57 @@ def _correction_of(question: str, text: str, store: StoreBase) -> Citation | Non
                 # line before a cue). "Sorry, twelve hundred was just the tables ... it was fourteen hundred
                 # and sixty" says the old figure too, and corrects it in its own words.
                 continue
-            turn = " ".join(seg.text for seg in store.around(fix.seq, 2, 0))
-            if CORRECTION.search(turn[-(len(fix.text) + 160):]):
+            if _corrects(question, text, said, fix, store):
                 return fix
     return None
+
+
+def _corrects(question: str, reply: str, said: set[str], fix: Citation, store: StoreBase) -> bool:
+    """Whether `fix` corrects the reply's figure rather than saying another on the same matter: said in a
+    turn that corrects itself, and giving a figure of the reply's kind. On the blind meetings of stops 30-33
+    the looser test (a correction cue anywhere in the two lines before, any other figure) turned five right
+    replies wrong for the one it fixed: an apology ("And one more thing on this, sorry") or another
+    speaker's "I mean" counted as a cue; "fourteen hours down" corrected "Saturday, six till two", "four
+    days of film" corrected "sixty hours of overtime"."""
+    turn = _turn_of(fix, store)
+    if not CORRECTION.search(turn[-(len(fix.text) + 160):]):
+        return False
+    if _WHEN.match(question):
+        return bool(when_in(fix.text))  # a date or time is corrected by one, not by a count
+    new = numbers(fix.text) - said
+    theirs = {_unit_after(reply, n) for n in said}
+    ours = {_unit_after(fix.text, n) for n in new}
+    # A bare figure ("fourteen thousand two hundred.") may correct any; two counted ones must count alike.
+    return "" in theirs or "" in ours or bool(theirs & ours)
+
+
+def _turn_of(fix: Citation, store: StoreBase) -> str:
+    """The text of the turn `fix` is said in: its segment and the ones just before it by the same speaker
+    (a segment without a speaker, as from audio without labels, is taken to continue the turn)."""
+    lines = store.around(fix.seq, 2, 0)
+    if not lines:
+        return fix.text
+    turn = [lines[-1]]
+    for line in reversed(lines[:-1]):
+        if line.speaker and turn[0].speaker and line.speaker != turn[0].speaker:
+            break
+        turn.insert(0, line)
+    return " ".join(line.text for line in turn)
+
+
+def _unit_after(text: str, figure: str) -> str:
+    """What a figure of `text` counts, as the first content word within two words after it ("sixty hours of
+    overtime" -> hour; "eighty-six a month" -> month), or "" (a bare figure: "twelve hundred.")."""
+    words = normalise(text)
+    for k, word in enumerate(words):
+        if word == figure:
+            for after in words[k + 1:k + 3]:
+                if after[0].isdigit():
+                    break
+                if after not in CONTENT_STOPWORDS and len(after) > 1:
+                    return stem(after)
+            return ""
+    return ""
 
 
 def _closest(question: str, store: StoreBase) -> Citation | None:
