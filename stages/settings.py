@@ -410,6 +410,12 @@ class SummarizeConfig:
     # Each live stream costs its sink cache (cache_bound tokens of keys and values, allocated when it
     # opens) and its notes; ARCHITECTURE.md "Many streams".
     max_streams: int = 0
+    # Hosting: admission by measured load (pipeline/load.py): a new stream is refused when the live streams'
+    # share of the model's time plus one more like them (their mean share) would pass this fraction, measured
+    # over the last `admit_window_s` seconds (a minute at least, before which only the count limits). The
+    # model takes its turns one at a time, so above ~1 the streams fall behind real time. 0: count only.
+    admit_load: float = 0.9
+    admit_window_s: float = 300.0
 
     def __post_init__(self) -> None:
         _check(self.dtype in ("auto", "float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
@@ -451,6 +457,8 @@ class SummarizeConfig:
             "instruction, summary, passages, question, answer)",
         )
         _check(0 <= self.max_streams <= 256, f"max_streams must be 0..256, got {self.max_streams}")
+        _check(0 <= self.admit_load <= 1, f"admit_load must be 0..1 (0: admission by count only), got {self.admit_load}")
+        _check(10 <= self.admit_window_s <= 86400, f"admit_window_s must be 10..86400 s, got {self.admit_window_s}")
         _check(1 <= self.ingest_batch <= 1000, f"ingest_batch must be 1..1000, got {self.ingest_batch}")
         _check(1 <= self.question_max_chars <= 4000, f"question_max_chars must be 1..4000, got {self.question_max_chars}")
 

@@ -29,12 +29,15 @@ import resource
 import sqlite3
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import zmq
 
 from pipeline import reliable, security, transport
 from pipeline.errors import ConfigError, InputError
+from pipeline.load import Admission, BusyMeter
 from pipeline.messages import (
     EndOfStream,
     Error,
@@ -111,6 +114,13 @@ class SummarizeServer:
         self.fenced = 0  # hosting: streams dropped because another host claimed their session
         self._last_status = 0.0
         self._turn = 0  # round-robin position
+        # Hosting: the model's time per stream, and admission by it (pipeline/load.py): one stream more is
+        # refused when the live ones and one like them would take more than `admit_load` of the model's time.
+        self.meter = BusyMeter(cfg.summarize.admit_window_s)
+        # Judged once a stream has been live for two summary periods (a summary is most of a stream's cost,
+        # so a minute of ingest alone says too little), a minute at least, half the window at most.
+        observe = min(max(60.0, 2 * cfg.summarize.summary_every_s), cfg.summarize.admit_window_s / 2)
+        self.admission = Admission(cfg.summarize.admit_load, observe)
 
     def close(self) -> None:
         for st in list(self.streams.values()):
@@ -151,6 +161,7 @@ class SummarizeServer:
             "hosting": self.cfg.summarize.max_streams, "sessions": len(self.streams),
             "model_loads": self.model.loads, "refused": len(self.refused), "failures": self.failures,
             "fenced": self.fenced, "host_load": host_load(),
+            "model_busy": {name: round(share, 3) for name, share in self.meter.shares().items()},
             "streams": acks,
         }))  # fmt: skip
         # ... and each stream's own, on its topic, for whoever follows that one meeting.
@@ -167,6 +178,7 @@ class SummarizeServer:
         st = HostedStream(self.cfg, name, store, self.publish)
         resumed = st.attach(self.model.summarizer(store))
         self.streams[name] = st
+        self.meter.open(name)
         log.info("summarize: stream %s in session %s%s (%d live)", name, store.where,
                  f", resumed {resumed} segments" if resumed else "", len(self.streams))  # fmt: skip
         return st
@@ -222,6 +234,9 @@ class SummarizeServer:
         if len(self.streams) >= limit:
             self._refuse(name, f"this service already holds {limit} live streams (--max-streams {limit})")
             return None
+        if reason := self.admission.refusal(self.meter, list(self.streams)):  # the time the model has left
+            self._refuse(name, reason)
+            return None
         try:
             check_name(name)
         except ConfigError as exc:  # not a plain name
@@ -266,6 +281,7 @@ class SummarizeServer:
         """Hosting: an ended (or failed) stream leaves: its cache is freed, its store closed."""
         self._remember_end(st.stream, st.store, st.pub_seq, error)
         del self.streams[st.stream]
+        self.meter.close(st.stream)
         st.close()
         log.info("summarize: stream %s %s; %d live", st.stream, f"failed: {error}" if error else "ended",
                  len(self.streams))  # fmt: skip
@@ -337,7 +353,17 @@ class SummarizeServer:
                 if self.hosting and self.streams.get(st.stream) is not st:  # it failed or moved meanwhile
                     return self._serve_closed(st.stream, msg)
             return st.snapshot(msg.request_id)
-        return st.answer(msg, on_piece=self._on_piece)
+        with self._timed(st.stream):
+            return st.answer(msg, on_piece=self._on_piece)
+
+    @contextmanager
+    def _timed(self, stream: str) -> Iterator[None]:
+        """The model's time spent for `stream` (its turn, its question), for admission by load."""
+        start = self.meter.clock()
+        try:
+            yield
+        finally:
+            self.meter.add(stream, start, self.meter.clock())
 
     def _stored(self, name: str) -> StoreBase | None:
         try:
@@ -429,7 +455,8 @@ class SummarizeServer:
             self._process(st)
             return True
         try:
-            self._process(st)
+            with self._timed(st.stream):
+                self._process(st)
         except SessionFenced as exc:
             self._fenced(st, exc)
         except Exception as exc:  # one stream's failure must not end the others' (ARCHITECTURE "Many streams")

@@ -1,0 +1,102 @@
+"""How busy a shared worker is, per stream, and whether it can take one stream more in real time.
+
+A service's language model serves every live stream by turns (stages/summarize/stage.py). Whether it
+keeps up is a matter of time, not of count: a stream that talks nonstop costs more than one that pauses,
+and the same count that fits a fast machine breaks real time on a slow one. So the worker measures the
+seconds it spends on each stream (`BusyMeter.add`) over a sliding window, and admission asks
+`Admission.refusal`: the live streams' busy share plus what one more would cost (their mean share), over
+the limit, is a refusal with the figures in it. The count limit (`--max-streams`) stays the hard cap.
+
+No audio, no model here: what is timed is the caller's business.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class _Track:
+    since: float  # when the stream was first seen (its share is over the time it has been live)
+    spans: deque[tuple[float, float]] = field(default_factory=deque)  # (start, end) of busy time, oldest first
+
+
+class BusyMeter:
+    """Busy seconds per stream over the last `window_s` seconds of wall time."""
+
+    def __init__(self, window_s: float = 300.0, clock: Callable[[], float] = time.monotonic) -> None:
+        if window_s <= 0:
+            raise ValueError(f"window_s must be > 0, got {window_s}")
+        self.window_s = window_s
+        self.clock = clock
+        self._tracks: dict[str, _Track] = {}
+
+    def open(self, stream: str) -> None:
+        """A stream is live from now (its share counts from here, not from the start of the window)."""
+        self._tracks.setdefault(stream, _Track(self.clock()))
+
+    def close(self, stream: str) -> None:
+        self._tracks.pop(stream, None)
+
+    def add(self, stream: str, start: float, end: float) -> None:
+        """`end - start` seconds of work done for `stream` (times from `clock`)."""
+        if end <= start:
+            return
+        track = self._tracks.setdefault(stream, _Track(start))
+        track.spans.append((start, end))
+        self._trim(track, end)
+
+    def _trim(self, track: _Track, now: float) -> None:
+        while track.spans and track.spans[0][1] <= now - self.window_s:
+            track.spans.popleft()
+
+    def observed_s(self, stream: str, now: float | None = None) -> float:
+        """Seconds of wall time the stream's share is measured over: its age, at most the window."""
+        now = self.clock() if now is None else now
+        track = self._tracks.get(stream)
+        return 0.0 if track is None else min(self.window_s, max(0.0, now - track.since))
+
+    def share(self, stream: str, now: float | None = None) -> float:
+        """The fraction of the observed time spent on `stream` (0 when not observed yet)."""
+        now = self.clock() if now is None else now
+        track = self._tracks.get(stream)
+        observed = self.observed_s(stream, now)
+        if track is None or observed <= 0:
+            return 0.0
+        self._trim(track, now)
+        start = now - observed
+        busy = sum(max(0.0, min(e, now) - max(s, start)) for s, e in track.spans)
+        return busy / observed
+
+    def shares(self, now: float | None = None) -> dict[str, float]:
+        now = self.clock() if now is None else now
+        return {name: self.share(name, now) for name in self._tracks}
+
+
+@dataclass(frozen=True)
+class Admission:
+    """Admit one stream more while the measured load stays under `limit` (0 turns the check off)."""
+
+    limit: float = 0.9  # busy share of the worker's time that the live streams plus one more may take
+    min_observed_s: float = 60.0  # below this much measured time the figures say too little: admit
+
+    def refusal(self, meter: BusyMeter, live: list[str], now: float | None = None) -> str:
+        """Why one stream more is refused ("" to admit it)."""
+        if self.limit <= 0 or not live:
+            return ""
+        now = meter.clock() if now is None else now
+        measured = [name for name in live if meter.observed_s(name, now) >= self.min_observed_s]
+        if not measured:
+            return ""
+        shares = {name: meter.share(name, now) for name in live}
+        total = sum(shares.values())
+        each = sum(shares[name] for name in measured) / len(measured)
+        if total + each <= self.limit:
+            return ""
+        span = max(meter.observed_s(name, now) for name in measured)
+        return (f"the model is busy {total:.0%} of the time with {len(live)} live stream{'s' * (len(live) != 1)} "
+                f"({each:.0%} each, over the last {span:.0f} s); one more would need about {total + each:.0%}, "
+                f"over this service's real-time limit of {self.limit:.0%} (--admit-load)")  # fmt: skip

@@ -1,0 +1,114 @@
+"""Admission by measured load (pipeline/load.py): the model's time per stream over a sliding window, and
+one stream more refused when the live ones plus one like them would pass the limit."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pipeline.load import Admission, BusyMeter
+from pipeline.messages import Segment, SnapshotRequest
+from pipeline.runner import StopFlag
+from tests.test_summarize_stage import SMALL
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_a_streams_share_is_its_busy_time_over_the_time_it_has_been_live():
+    clock = Clock()
+    meter = BusyMeter(window_s=100.0, clock=clock)
+    meter.open("a")
+    meter.add("a", 1000.0, 1010.0)
+    clock.t = 1040.0
+    assert meter.share("a") == pytest.approx(10 / 40)  # 40 s live, 10 of them busy
+    meter.open("b")
+    clock.t = 1050.0
+    meter.add("b", 1045.0, 1050.0)
+    assert meter.observed_s("b") == 10.0 and meter.share("b") == pytest.approx(0.5)
+    clock.t = 1200.0  # the window slides past a's work
+    assert meter.share("a") == 0.0 and meter.observed_s("a") == 100.0
+    meter.add("a", 1150.0, 1175.0)
+    assert meter.share("a") == pytest.approx(0.25)
+    meter.close("a")
+    assert "a" not in meter.shares() and meter.share("a") == 0.0
+    with pytest.raises(ValueError):
+        BusyMeter(window_s=0)
+
+
+def test_work_straddling_the_window_edge_counts_only_its_part_inside():
+    clock = Clock()
+    meter = BusyMeter(window_s=60.0, clock=clock)
+    meter.open("a")
+    meter.add("a", 1000.0, 1030.0)
+    clock.t = 1080.0  # the window is 1020..1080: 10 of the 30 busy seconds are in it
+    assert meter.share("a") == pytest.approx(10 / 60)
+
+
+def test_admission_refuses_when_the_live_streams_and_one_more_would_pass_the_limit():
+    clock = Clock()
+    meter = BusyMeter(window_s=300.0, clock=clock)
+    admission = Admission(limit=0.9, min_observed_s=60.0)
+    assert admission.refusal(meter, []) == ""  # nothing live: nothing to measure
+    meter.open("a")
+    meter.add("a", 1000.0, 1030.0)
+    clock.t = 1030.0
+    assert admission.refusal(meter, ["a"]) == ""  # 30 s observed: too little to judge, admitted
+    clock.t = 1100.0  # a: 30 of 100 s
+    assert admission.refusal(meter, ["a"]) == ""  # 30% + 30% <= 90%
+    meter.open("b")
+    meter.add("b", 1100.0, 1130.0)
+    clock.t = 1160.0  # a: 30/160, b: 30/60 -> 69% live, 34% each (both measured a minute at least)
+    why = admission.refusal(meter, ["a", "b"])
+    assert why.startswith("the model is busy 69% of the time with 2 live streams (34% each")
+    assert "one more would need about 103%" in why and "90%" in why
+    assert Admission(limit=0.0).refusal(meter, ["a", "b"]) == ""  # 0: by count only
+    assert Admission(limit=1.0).refusal(meter, ["a", "b"]) != ""
+
+
+def test_a_service_refuses_a_stream_the_model_has_no_time_for_and_says_why(app_config, tmp_path):
+    """In-process summarize hosting: the model's turns are timed per stream; once the live stream takes most
+    of the model's time, a new stream is refused by load although the count would admit it, its reason
+    is the one-line error a client gets, and the heartbeat reports each stream's share. A stream that ends
+    frees its share."""
+    from stages.summarize.stage import SummarizeServer
+
+    cfg = app_config(stream="service", summarize=dataclasses.replace(
+        SMALL, session_dir=str(tmp_path), max_streams=4, summary_every_s=0.0, admit_load=0.5, admit_window_s=40.0))  # fmt: skip
+    server = SummarizeServer(cfg, StopFlag())
+    clock = Clock()
+    server.meter.clock = clock
+
+    def tick() -> float:  # each call 5 s later: a model turn takes 5 s, and 5 s pass before the next
+        clock.t += 5.0
+        return clock.t
+
+    try:
+        a = server.admit("busy")
+        assert a is not None
+        server.meter.clock = tick
+        for seq in range(3):
+            a.pending.append(Segment("busy", seq, f"Line {seq} of a talkative stream.", seq * 2.0, seq * 2.0 + 1.5))
+            assert server.take_turn()
+        server.meter.clock = clock
+        clock.t += 5.0  # 15 s of model time in 35 s live: 43%, and one more like it 86% > 50%
+        assert server.meter.shares()["busy"] == pytest.approx(15 / 35)
+        assert server.admit("late") is None
+        assert server.refused["late"].startswith("the model is busy 43% of the time with 1 live stream (43% each")
+        reply = server._serve_closed("late", SnapshotRequest("late", 0, "r1", resume=True))
+        assert reply.type == "error" and reply.message.startswith("stream late refused: the model is busy")
+        assert "--admit-load" in reply.message
+        clock.t += 100.0  # quiet since: its share falls out of the window, and the next stream is admitted
+        assert server.admit("later") is not None
+        server.finish(server.streams["busy"])
+        assert "busy" not in server.meter.shares()
+    finally:
+        server.close()
+    with pytest.raises(Exception, match="admit_load"):
+        dataclasses.replace(SMALL, admit_load=1.5)
