@@ -287,18 +287,26 @@ def score_notes(gold: Gold, transcript: Transcript, updates: list[Update]) -> di
 # -- answers -----------------------------------------------------------------------------------------------
 
 
-def abstains(text: str) -> bool:
+# Of those, the ones that can also be what the meeting left open ("We still don't know if the insurance will
+# pay", "the venue was never confirmed"): for a question about an open matter they are the answer, not a
+# decline (the gold of stop 33's blind meetings had to be reworded around this).
+UNSETTLED = frozenset({"do not know", "unknown", "was never", "were never", "not decided in the meeting", "not said"})
+
+
+def abstains(text: str, open_matter: bool = False) -> bool:
     norm = normalise(text)
-    return any(phrase_in(p, norm) for p in ABSTAIN)
+    return any(phrase_in(p, norm) for p in ABSTAIN if not (open_matter and p in UNSETTLED))
 
 
 LIST_OF_PEOPLE = 3  # a who-answer naming this many meeting people is wrong
 
 
-def score_answer(q: Question, text: str, known: Known, people: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+def score_answer(q: Question, text: str, known: Known, people: set[str] = frozenset(),  # type: ignore[assignment]
+                 open_matter: bool = False) -> dict[str, Any]:  # fmt: skip
+    """`open_matter`: the question asks about something the meeting left open (its fact is an open one)."""
     norm = normalise(text)
     made_up = invented(text, known.plus(q.question))
-    abstained = abstains(text)
+    abstained = abstains(text, open_matter)
     matched = groups_match(q.answers, norm) == len(q.answers) if q.answers else False
     wrong = [w for w in q.wrong if phrase_in(w, norm)]
     named = [p for p in people if phrase_in(p, norm)]
@@ -316,12 +324,14 @@ def score_answer(q: Question, text: str, known: Known, people: set[str] = frozen
 
 def score_answers(gold: Gold, transcript: Transcript, answers: dict[str, str]) -> dict[str, Any]:
     rows = []
+    open_lines = {f.line for f in gold.facts if f.section == "open"}
     for q in gold.questions:
         if q.id not in answers:
             continue
         row = {"id": q.id, "kind": q.kind, "window": q.window, "after_line": q.after_line,
                "fact_line": q.fact_line, "question": q.question, "answer": answers[q.id]}  # fmt: skip
-        rows.append(row | score_answer(q, answers[q.id], transcript.known(q.after_line), gold.people))
+        rows.append(row | score_answer(q, answers[q.id], transcript.known(q.after_line), gold.people,
+                                       q.fact_line in open_lines))  # fmt: skip
     answerable = [r for r in rows if r["kind"] != "never"]
     never = [r for r in rows if r["kind"] == "never"]
     return {

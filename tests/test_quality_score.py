@@ -19,6 +19,7 @@ from bench.quality_score import (
     fact_status,
     load_gold,
     score_answer,
+    score_answers,
     score_meeting,
     score_notes,
 )
@@ -282,3 +283,19 @@ def test_an_invented_acronym_is_a_name_but_common_ones_are_not():
     known = Known.of(LINES)
     assert invented("The database will be hosted on AWS.", known).names == ("AWS",)
     assert invented("Owner TBD, QA to confirm, ETA unknown.", known).clean
+
+
+def test_what_the_meeting_left_open_is_an_answer_not_a_decline():
+    """"We still don't know if the insurance will pay" answers "What's still unresolved about the repair?";
+    for any other question, and for every question in the meeting's own words ("not discussed"), such
+    phrases decline."""
+    q = Question("q_open", "what", 9, 8, "What is still unresolved about the premium plan?", [["premium", "price"]],
+                 window="in")  # fmt: skip
+    known = Known.of(LINES)
+    answer = "Nobody knows yet; we do not know if the premium plan stays at 10 dollars."
+    assert score_answer(q, answer, known, open_matter=True)["correct"]
+    assert not score_answer(q, answer, known)["correct"]
+    assert not score_answer(q, "The premium plan was not discussed.", known, open_matter=True)["correct"]
+    gold = Gold("toy", "dev", 1, GOLD.people, facts=GOLD.facts, questions=[q])
+    scored = score_answers(gold, Transcript(LINES), {"q_open": answer})
+    assert scored["questions"][0]["correct"]  # the price fact (line 8) is an open one
