@@ -328,7 +328,7 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
            preset: str | None,
            session: str | None, resume: str | None, session_dir: str | None, questions: tuple[str, ...],
            ask_timeout: float, as_json: bool, config: str | None, web_port: int | None, address: str | None,
-           stream: str | None) -> None:  # fmt: skip
+           stream: str | None, wait_s: float) -> None:  # fmt: skip
     """Replay a recording (or a transcript) through capture, transcribe and summarize.
 
     Captions, rolling summaries and answers are printed as they come. Each replay is a new session
@@ -351,6 +351,8 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
     """
     if stream and not address:
         raise UserError("--stream names a stream on a service: give --connect too")
+    if wait_s and not address:
+        raise UserError("--wait waits for room on a service: give --connect too")
     if address:
         refuse_with_connect(address, {"--text": text_input, "--serve": serve, "--speakers/--no-speakers": speakers is not None,
                              "--preset": bool(preset), "--session": bool(session), "--resume": bool(resume),
@@ -362,7 +364,7 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
     cfg = load_app_config(config or "replay", overrides)
     if address:
         _preflight_source(cfg)
-        run_connected(cfg, address, stream, questions, ask_timeout, as_json)
+        run_connected(cfg, address, stream, questions, ask_timeout, as_json, wait_s)
         return
     if text_input:
         from stages.text_ingest import validate
@@ -386,7 +388,7 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
 @user_errors
 def run(device: str, speakers: bool | None, channels: str | None, preset: str | None, session: str | None, resume: str | None,
         session_dir: str | None, questions: tuple[str, ...], ask_timeout: float, as_json: bool, config: str | None,
-        web_port: int | None, address: str | None, stream: str | None) -> None:  # fmt: skip
+        web_port: int | None, address: str | None, stream: str | None, wait_s: float) -> None:  # fmt: skip
     """Live: microphone -> captions, rolling summaries and answers, until Ctrl-C.
 
     Ctrl-C stops the microphone first; what was captured is still transcribed and a final summary is
@@ -404,6 +406,8 @@ def run(device: str, speakers: bool | None, channels: str | None, preset: str | 
     """
     if stream and not address:
         raise UserError("--stream names a stream on a service: give --connect too")
+    if wait_s and not address:
+        raise UserError("--wait waits for room on a service: give --connect too")
     if address:
         refuse_with_connect(address, {"--speakers/--no-speakers": speakers is not None, "--preset": bool(preset),
                              "--session": bool(session), "--resume": bool(resume),
@@ -415,7 +419,7 @@ def run(device: str, speakers: bool | None, channels: str | None, preset: str | 
     cfg = load_app_config(config or "default", overrides)
     _preflight_source(cfg)
     if address:
-        run_connected(cfg, address, stream, questions, ask_timeout, as_json)
+        run_connected(cfg, address, stream, questions, ask_timeout, as_json, wait_s)
         return
     _run_pipeline(cfg, False, questions, False, as_json, ask_timeout, session, resume, web_port)
 

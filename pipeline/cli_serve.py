@@ -111,6 +111,9 @@ def page_config(cfg: Any) -> Any:
 
 
 def connect_options(fn: Any) -> Any:
+    fn = click.option("--wait", "wait_s", type=click.FloatRange(0.0), default=0.0, show_default=True, metavar="SECONDS",
+                      help="With --connect: when the service has no room (--max-streams, or no time left on its "
+                      "model), ask again every 5 s for this long instead of exiting at once.")(fn)
     fn = click.option("--stream", default=None, help="With --connect: the stream's name (its session on the "
                       "service); default: a new DATE_TIME_SOURCE-xxxx. An existing one that did not end "
                       "(a lost client, Ctrl-C) continues.")(fn)
@@ -131,7 +134,7 @@ def refuse_with_connect(address: str, given: dict[str, bool]) -> None:
 
 
 def run_connected(cfg: Any, address: str, stream: str | None, questions: tuple[str, ...], ask_timeout: float,
-                  as_json: bool) -> None:  # fmt: skip
+                  as_json: bool, wait_s: float = 0.0) -> None:  # fmt: skip
     """`replay FILE --connect` / `run --connect`: capture here, everything else on the service."""
     from pipeline.cli import _log_level
     from pipeline.client import ask
@@ -141,7 +144,8 @@ def run_connected(cfg: Any, address: str, stream: str | None, questions: tuple[s
 
     name = check_name(stream or new_stream_name(cfg.capture.source))
     cfg = dataclasses.replace(cfg, stream=name, endpoints=endpoints_at(address, cfg.endpoints))
-    snap = admit(cfg, name)
+    snap = admit(cfg, name, wait_s=wait_s,
+                 on_wait=lambda why: click.echo(f"-- {why}; waiting up to {wait_s:.0f} s for room", err=True))
     # Where the stream starts is the service's word: 0, or where the session of a stream that stopped
     # (a lost client, Ctrl-C) ends.
     cfg = dataclasses.replace(cfg, capture=dataclasses.replace(cfg.capture, start_at=snap.stored_end))

@@ -17,6 +17,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# How a refusal for want of room begins (summarize's reasons; a client may wait for room, `service.admit`).
+FULL = "this service already holds"
+BUSY = "the model is busy"
+
 
 @dataclass
 class _Track:
@@ -97,6 +101,6 @@ class Admission:
         if total + each <= self.limit:
             return ""
         span = max(meter.observed_s(name, now) for name in measured)
-        return (f"the model is busy {total:.0%} of the time with {len(live)} live stream{'s' * (len(live) != 1)} "
+        return (f"{BUSY} {total:.0%} of the time with {len(live)} live stream{'s' * (len(live) != 1)} "
                 f"({each:.0%} each, over the last {span:.0f} s); one more would need about {total + each:.0%}, "
                 f"over this service's real-time limit of {self.limit:.0%} (--admit-load)")  # fmt: skip

@@ -31,6 +31,7 @@ import zmq
 from pipeline import client, transport, wire
 from pipeline.errors import ConfigError, InputError, StageFailed
 from pipeline.live import DEFAULT_RESTART, FirstCopies, LiveResult, check_exit, sigint_sets
+from pipeline.load import BUSY, FULL
 from pipeline.messages import EndOfStream, Error, Message, Snapshot, SnapshotRequest, Status
 from pipeline.runner import StopFlag
 from pipeline.supervisor import RestartPolicy, Supervisor
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Message], None]
 _ADDRESS = re.compile(r"^tcp://(?P<host>[^/]+):(?P<port>\d{1,5})$")
 ADMIT_TIMEOUT_S = 120.0  # the service may be loading its models, or busy with a generation
+WAIT_POLL_S = 5.0  # how often a client waiting for room (`--wait`) asks again
 # After capture exits, how long the service may go silent about this stream before its end counts as lost.
 # Not a bound on the final summary (that can take minutes on a loaded CPU): the stream's own heartbeat
 # (every `heartbeat_s`, also between a generation's pieces) says the service is still on it.
@@ -102,9 +104,29 @@ def new_stream_name(source: str) -> str:
     return f"{time.strftime('%Y-%m-%d_%H%M')}_{stem}-{uuid.uuid4().hex[:4]}"
 
 
-def admit(cfg: Any, stream: str, timeout_s: float = ADMIT_TIMEOUT_S) -> Snapshot:
+def admit(cfg: Any, stream: str, timeout_s: float = ADMIT_TIMEOUT_S, *, wait_s: float = 0.0,
+          on_wait: Callable[[str], None] | None = None, poll_s: float = WAIT_POLL_S) -> Snapshot:  # fmt: skip
     """Ask the service to take `stream` (summarize opens its session, or continues it); InputError with
-    the service's reason when it is refused, or when its session is already complete."""
+    the service's reason when it is refused, or when its session is already complete. `wait_s`: a
+    refusal for want of room (too many streams, or no time left on the model) is asked again every
+    `poll_s` for this long, `on_wait` told the reason once (a queue of one: the client keeps its place
+    by asking; the first to ask after room frees gets it)."""
+    deadline = time.monotonic() + wait_s
+    told = False
+    while True:
+        try:
+            return _admit_once(cfg, stream, timeout_s)
+        except InputError as exc:
+            full = f"refused: {FULL}" in str(exc) or f"refused: {BUSY}" in str(exc)
+            if not full or time.monotonic() + poll_s > deadline:
+                raise
+            if on_wait is not None and not told:
+                on_wait(str(exc))
+                told = True
+            time.sleep(poll_s)
+
+
+def _admit_once(cfg: Any, stream: str, timeout_s: float) -> Snapshot:
     reply = client.request(cfg.endpoints.requests, SnapshotRequest(stream, 0, uuid.uuid4().hex, resume=True),
                            timeout_s, cfg.security, hint="is `sinkscribe serve` running there?")  # fmt: skip
     if isinstance(reply, Error):

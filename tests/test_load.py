@@ -112,3 +112,44 @@ def test_a_service_refuses_a_stream_the_model_has_no_time_for_and_says_why(app_c
         server.close()
     with pytest.raises(Exception, match="admit_load"):
         dataclasses.replace(SMALL, admit_load=1.5)
+
+
+def test_a_client_asked_to_wait_asks_again_until_there_is_room_and_not_for_other_refusals(app_config):
+    """`--wait`: a refusal for want of room is asked again (a real ROUTER playing the service: refused
+    twice by count and load, then admitted); any other refusal ends at once."""
+    import threading
+
+    import zmq
+
+    from pipeline import service, transport
+    from pipeline.errors import InputError
+    from pipeline.messages import Error, Snapshot
+    from tests.conftest import free_port
+
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    cfg = app_config(endpoints=dataclasses.replace(app_config().endpoints, requests=endpoint))
+    router = transport.open_socket(zmq.Context.instance(), "router", endpoint, bind=True)
+    inbox = transport.Receiver(router, "requests", envelope_frames=1)
+    replies = [f"stream s refused: {service.FULL} 2 live streams (--max-streams 2)",
+               f"stream s refused: {service.BUSY} 95% of the time with 2 live streams", None,
+               "the stream id 'a/b' must be a plain name"]  # fmt: skip
+
+    def serve() -> None:
+        for reply in replies:
+            got = inbox.recv(timeout_s=10)
+            assert got is not None
+            envelope, msg = got
+            answer = Snapshot("s", 0, msg.request_id, 0) if reply is None else Error("s", 0, msg.request_id, reply)
+            transport.send(router, answer, envelope=envelope)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    told: list[str] = []
+    try:
+        snap = service.admit(cfg, "s", 10, wait_s=30, on_wait=told.append, poll_s=0.05)
+        assert isinstance(snap, Snapshot) and len(told) == 1 and "max-streams 2" in told[0]
+        with pytest.raises(InputError, match="plain name"):
+            service.admit(cfg, "s", 10, wait_s=30, poll_s=0.05)
+    finally:
+        thread.join(5)
+        router.close(linger=0)

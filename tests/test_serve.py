@@ -181,6 +181,11 @@ def test_a_killed_client_frees_its_slot_and_its_stream_continues_later(app_confi
         clients.append(alpha)
         status = _until(beats, lambda c: c["streams"].get("alpha", {}).get("stored_seq", -1) >= 0, 300)
         assert status["sessions"] == 1
+        # Another client that will wait for room (--wait): refused while alpha holds the one slot, it asks
+        # again until the slot frees.
+        waiter = service.client(long_wav, "--stream", "beta", "--wait", "600")
+        clients.append(waiter)
+        _until(beats, lambda c: c["refused"] >= 1, 120)
         # The client's machine vanishes mid-stream: its capture is frozen first (so the death signal its
         # supervisor's end sends cannot make it flush an end of stream), then both are killed.
         capture = _children(alpha.pid)
@@ -191,8 +196,12 @@ def test_a_killed_client_frees_its_slot_and_its_stream_continues_later(app_confi
         for pid in capture:
             os.kill(pid, signal.SIGKILL)
         alpha.communicate()
-        # The slot is freed after the idle timeout: the stream ends "lost", nothing is live.
-        status = _until(beats, lambda c: c["sessions"] == 0 and c["streams"].get("alpha", {}).get("ended"), 300)
+        # The slot is freed after the idle timeout: the stream ends "lost", and the waiting client gets it.
+        status = _until(beats, lambda c: c["streams"].get("alpha", {}).get("ended"), 300)
+        code, out, err = _finish(waiter, 600)
+        assert code == 0, err[-3000:]
+        assert "-- stream beta refused: this service already holds 1 live streams (--max-streams 1); waiting up to 600 s" in err
+        assert "-- stream beta: new on" in err and "FINAL SUMMARY of stream beta" in out
         db = sqlite3.connect(str(service.sessions / "alpha.sqlite"))
         ended = json.loads(db.execute("SELECT value FROM meta WHERE key = 'ended'").fetchone()[0])
         kept = [row[0] for row in db.execute("SELECT seq FROM segments ORDER BY seq")]

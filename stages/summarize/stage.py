@@ -37,7 +37,7 @@ import zmq
 
 from pipeline import reliable, security, transport
 from pipeline.errors import ConfigError, InputError
-from pipeline.load import Admission, BusyMeter
+from pipeline.load import FULL, Admission, BusyMeter
 from pipeline.messages import (
     EndOfStream,
     Error,
@@ -232,7 +232,7 @@ class SummarizeServer:
             return None
         limit = self.cfg.summarize.max_streams
         if len(self.streams) >= limit:
-            self._refuse(name, f"this service already holds {limit} live streams (--max-streams {limit})")
+            self._refuse(name, f"{FULL} {limit} live streams (--max-streams {limit})")
             return None
         if reason := self.admission.refusal(self.meter, list(self.streams)):  # the time the model has left
             self._refuse(name, reason)
