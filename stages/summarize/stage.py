@@ -363,7 +363,8 @@ class SummarizeServer:
         try:
             yield
         finally:
-            self.meter.add(stream, start, self.meter.clock())
+            if stream in self.streams:  # a stream that ended in its turn has left the meter with its session
+                self.meter.add(stream, start, self.meter.clock())
 
     def _stored(self, name: str) -> StoreBase | None:
         try:
