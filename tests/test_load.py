@@ -157,3 +157,27 @@ def test_a_client_asked_to_wait_asks_again_until_there_is_room_and_not_for_other
     finally:
         thread.join(5)
         router.close(linger=0)
+
+
+def test_a_new_streams_admission_does_not_wait_for_the_live_streams_backlog(app_config, tmp_path):
+    """A restarted sender's resume stores what it sent before first (drain); a new stream has sent nothing,
+    so its admission is answered without running the live streams' queued transcript and summaries."""
+    from stages.summarize.stage import SummarizeServer
+
+    cfg = app_config(stream="service", summarize=dataclasses.replace(SMALL, session_dir=str(tmp_path), max_streams=3,
+                                                                      ingest_batch=2, summary_every_s=0.0))  # fmt: skip
+    server = SummarizeServer(cfg, StopFlag())
+    try:
+        a = server.admit("live")
+        assert a is not None
+        for seq in range(6):
+            a.pending.append(Segment("live", seq, f"Line {seq} of the live stream.", seq * 2.0, seq * 2.0 + 1.5))
+        reply = server._route_request(SnapshotRequest("new", 0, "r1", resume=True))
+        assert reply.type == "snapshot" and "new" in server.streams
+        assert len(a.pending) == 6, "the new stream's admission ran the live stream's backlog"
+        # The live stream's own sender, restarted, asks too: its backlog is stored before the reply.
+        server.finish(a)
+        reply = server._route_request(SnapshotRequest("live", 0, "r2", resume=True))
+        assert reply.type in ("snapshot", "error")
+    finally:
+        server.close()
