@@ -343,7 +343,7 @@ def test_the_page_follows_a_stream_through_a_cluster_gateway(tmp_path: Path):
     try:
         _wait_service(service)
         thread.start()
-        wait_for(lambda: gateway.status()["hosts"]["host-1"]["live"], 60, "the host live at the gateway")
+        wait_for(lambda: gateway.status()["hosts"].get("host-1", {}).get("live"), 60, "the host live at the gateway")
         url = f"http://127.0.0.1:{port}/"
         wait_for(lambda: page.poll() is None and http(url + "api/streams")[0] == 200, 60, "the page server")
         client = _cli("replay", str(wav), "--connect", address, "--config", "replay", "--stream", "alpha",
