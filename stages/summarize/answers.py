@@ -144,8 +144,9 @@ _FOCUS = (  # what a question asks about: the thing it names, before its verb or
 HEADED = frozenset(range(len(_FOCUS) - 1))
 
 
-# What a how-much question measures in, not what it is about: "How much time does the test suite take?"
-_MEASURES = frozenset({"time", "money"})
+# What a how-much question measures in, not what it is about: "How much money is left?" ("time", as in "How
+# much time does the test suite take?", is an answer type below, left out of every focus).
+_MEASURES = frozenset({"money"})
 # Words that name the kind of answer a question wants, not a thing the meeting must have said: the answer
 # is a name or a figure ("Which company is fixing the boathouse roof?" is answered by "Hadley's"; "What's
 # the deadline for the grant?" by "the ninth of May"; "What's the ceiling on overtime hours?" by "sixty").

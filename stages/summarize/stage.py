@@ -374,8 +374,9 @@ class SummarizeServer:
 
     def _known(self, name: str) -> bool:
         """Whether stream `name` has a session here already (ended, or stored before a restart)."""
-        if name in self.done:
-            return True
+        return name in self.done or self._has_session(name)
+
+    def _has_session(self, name: str) -> bool:
         try:
             check_name(name)
         except ConfigError:
@@ -383,11 +384,7 @@ class SummarizeServer:
         return self.shelf.exists(name)
 
     def _stored(self, name: str) -> StoreBase | None:
-        try:
-            check_name(name)
-        except ConfigError:
-            return None
-        return self.shelf.open_existing(name) if self.shelf.exists(name) else None
+        return self.shelf.open_existing(name) if self._has_session(name) else None
 
     def _serve_closed(self, name: str, msg: SnapshotRequest | Question) -> Message:
         """Hosting: a request about a stream that is not live: from its stored session (a snapshot read
