@@ -1750,6 +1750,31 @@ def test_a_thing_never_named_among_the_meeting_s_own_words_is_not_discussed(wedd
     assert answers.unmentioned("How much do the Okafors still owe?", s) == []
 
 
+def test_more_question_forms_name_their_thing_and_a_thing_mostly_unsaid_is_not_discussed(wedding) -> None:
+    """Read meetings, stop 35: the 1.5B model answered never-discussed questions whose form named no thing
+    ("What was decided about dark mode?" -> "The meeting decided to use dark mode."; "Who designed the
+    station's new logo?"), or whose thing's other words the meeting says ("When is the SOC 2 compliance
+    review?" of a meeting saying "review" -> "tomorrow morning")."""
+    s, segs = wedding
+    assert answers.focus("What was decided about dark mode?") == ["dark", "mode"]
+    assert answers.unmentioned("What was decided about dark mode?", s) == ["dark", "mode"]
+    assert answers.unmentioned("What did they decide about the van?", s) == []
+    assert answers.focus("Who designed the station's new logo?") == ["station", "logo"]  # "new" is no search word
+    assert answers.unmentioned("Who booked the refrigerated van?", s) == []
+    # The thing's noun comes before what it is for or around: "landscaping around the wedding tent" is
+    # landscaping; a possessive runs on ("the clinic's next fire check").
+    assert answers._focus("How much does the landscaping around the wedding tent cost?")[1] == "landscaping"
+    assert answers.focus("When is the clinic's next fire check?") == ["clinic", "next", "fire", "check"]
+    assert answers.focus("How much will microchipping cost at the open day?") == ["microchipping"]
+    # Two words never said, outnumbering the rare ones said ("chicken", two lines): not this meeting's thing.
+    assert answers.unmentioned("When is the chicken marinade tasting session?", s) == ["marinade", "tasting", "session"]
+    assert answers.unmentioned("When is the wedding chicken tasting?", s) == []  # one unsaid word, a rare one said
+    never = answers.ground("When is the chicken marinade tasting session?", "The tasting session is on Friday.",
+                           sources(segs), s, (), segs)  # fmt: skip
+    assert never.text.startswith(f'{NOT_DISCUSSED} It never mentions "marinade", "tasting", "session".')
+    assert not never.shown_as_generated
+
+
 def test_a_who_question_the_model_left_unanswered_gets_the_owner_the_meeting_gives(wedding) -> None:
     """Dev, stop 24: "Who will replace Luis on the chair pickup?" -> "Luis will replace Luis on the chair
     pickup." (no answer); the notes give the chairs to Tariq, on a line naming the chairs."""
