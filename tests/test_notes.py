@@ -2213,6 +2213,28 @@ def test_a_figure_is_corrected_only_by_its_own_speaker_and_by_a_figure_of_its_ki
     assert answers._unit_after("With the scaffold it's fourteen thousand two hundred.", "14200") == ""
 
 
+def test_an_apology_corrects_nothing_and_only_a_figure_question_has_a_figure_corrected(tmp_path: Path) -> None:
+    """Read meetings, stop 35: "I know, I know, I'm sorry. So, Kyle's doing the testing ..." made a right
+    date "corrected"; a what-question about what stays open was answered with a line moving a date. A
+    how-much question in other words ("What does the roof job come to?") still has its figure corrected."""
+    lines = [("Ada", "Building control come Thursday the eleventh for the drainage, nine till twelve."),
+             ("Ben", "And the roof job is twelve thousand eight hundred from Hartley."),
+             ("Cy", "Kyle left the temporary board open again on Tuesday the ninth."),
+             ("Ada", "I know, I know, I'm sorry. So, Kyle's doing the drainage testing on the ninth, he's good."),
+             ("Ben", "Oh, hang on, sorry, I read it wrong, the roof job is fourteen thousand two hundred with the scaffold."),
+             ("Cy", "The school still hasn't said if the fair moves to the ninth.")]  # fmt: skip
+    with asking(tmp_path, lines) as ask:
+        inspection = ask("When is building control coming to inspect the drainage?",
+                         "Building control are coming Thursday the eleventh for the drainage.")
+        assert inspection.shown_as_generated, inspection.text
+        roof = ask("What does the Hartley roof job come to, all in?", "The roof job comes to twelve thousand eight hundred.")
+        assert not roof.shown_as_generated and "fourteen thousand two hundred" in roof.text
+        # Asked no figure, the reply's figure is not the answer to correct.
+        open_matter = ask("What is still open about the Hartley roof job?",
+                          "Whether the Hartley roof job is twelve thousand eight hundred.")
+        assert not open_matter.text.startswith("The meeting corrected that figure"), open_matter.text
+
+
 def test_a_question_naming_the_kind_of_answer_is_not_a_thing_never_mentioned(hall) -> None:
     """"Which company ...?", "What date ...?", "What's the deadline for ...?", "What's the ceiling on ...?":
     the meeting says the name, the date or the figure, not the word for its kind; the 1.5B model's right

@@ -134,7 +134,7 @@ _FOCUS = (  # what a question asks about: the thing it names, before its verb or
     re.compile(rf"^how\s+(?:much|big|large)\s+{_AUX}\s+the\s+(?P<f>[\w' -]+?)\s+costs?\b", re.IGNORECASE),
     # The object of a "who" question's verb: "Who will replace the school nurse?" -> school nurse.
     re.compile(rf"^who(?:'s|\s+(?:will|is|are|was|would|should|can)(?:\s+going\s+to)?)\s+[\w'-]+{_PARTICLE}\s+the\s+"
-               rf"(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
+               rf"(?P<f>[\w' -]+?)(?:\s+(?!of\b){_PLACE}\b|\s*\?|$)", re.IGNORECASE),
     # The subject of a "when" question's verb: "When does the delivery truck come on Saturday?" -> delivery truck.
     re.compile(rf"^when\s+(?:will|does|do|did)\s+the\s+(?P<f>[\w'-]+(?:\s+[\w'-]+){{0,2}}?)\s+(?!be\b){_NOT_AUX}[\w'-]+{_PARTICLE}"
                rf"(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
@@ -162,7 +162,7 @@ _MEASURES = frozenset({"money"})
 # Kept in the focus, they made meetings that said the name, the date or the figure "never mention" them.
 ANSWER_TYPES = frozenset(
     "company companies firm firms business businesses date dates day days deadline time number figure amount "
-    "total limit cap ceiling maximum minimum".split()
+    "total limit cap ceiling maximum minimum candidate candidates applicant applicants person".split()
 )
 
 
@@ -620,6 +620,11 @@ def _denies(text: str, figures: set[str]) -> bool:
     return any(w in figures and k and words[k - 1] in ("not", "than", "of") for k, w in enumerate(words))
 
 
+# A how-much question in other words: "What does the Hartley roof job come to, all in?"
+_COMES_TO = re.compile(r"^\s*what\s+(?:does|do|did|will|would)\b.*\b(?:come|comes|came|add|adds)\s+(?:to|up)\b|"
+                       r"^\s*what\s+(?:does|do|did|will|would)\b.*\bcosts?\b", re.IGNORECASE)
+
+
 def _correction_of(question: str, text: str, store: StoreBase) -> Citation | None:
     """The stored sentence that corrects a figure `text` gives, if one does: a later sentence on the same
     matter (two content words shared with the one holding the figure, one with the question) with other
@@ -629,7 +634,10 @@ def _correction_of(question: str, text: str, store: StoreBase) -> Citation | Non
     # The question's own figures name the thing, not the answer: "line three" in "How many hours of
     # overtime is Dana allowing on line three?" is no figure a later line corrects.
     said = numbers(text) - numbers(question)
-    if not said:
+    if not said or not (_QUANTITY.match(question) or _AMOUNT.match(question) or _WHEN.match(question)
+                        or _COMES_TO.match(question)):
+        # Only a question asking a figure or a time has one to correct: "What hasn't the school made up
+        # its mind about yet?" was given a line moving a date.
         return None
     asked = content_words(question)
     hits = [_whole_sentence(hit, store) for hit in store.search(f"{question} {text}", limit=12)]
@@ -652,6 +660,10 @@ def _correction_of(question: str, text: str, store: StoreBase) -> Citation | Non
     return None
 
 
+_APOLOGY = re.compile(r"\b(?:i'm|i am|so|really|very)\s+sorry\b|\bsorry\s+(?:about|for|to|i'm|i am|i was|we're)\b",
+                      re.IGNORECASE)
+
+
 def _corrects(question: str, reply: str, said: set[str], fix: Citation, store: StoreBase) -> bool:
     """Whether `fix` corrects the reply's figure rather than saying another on the same matter: said in a
     turn that corrects itself, and giving a figure of the reply's kind. On the blind meetings of stops 30-33
@@ -659,7 +671,9 @@ def _corrects(question: str, reply: str, said: set[str], fix: Citation, store: S
     replies wrong for the one it fixed: an apology ("And one more thing on this, sorry") or another
     speaker's "I mean" counted as a cue; "fourteen hours down" corrected "Saturday, six till two", "four
     days of film" corrected "sixty hours of overtime"."""
-    turn = _turn_of(fix, store)
+    # An apology is no correction cue: "I know, I know, I'm sorry. So, Kyle's doing the testing ..." (a
+    # building site meeting) corrected no date of the drainage inspection.
+    turn = _APOLOGY.sub(" ", _turn_of(fix, store))
     if not CORRECTION.search(turn[-(len(fix.text) + 160):]):
         return False
     if _WHEN.match(question):
