@@ -20,6 +20,9 @@ from pipeline.cli_common import UserError, load_app_config, user_errors
 @click.option("--admit-load", type=click.FloatRange(0.0, 1.0), default=None,
               help="Refuse a new stream when the live ones plus one like them would take more than this share "
               "of the language model's time, as measured (default: summarize.admit_load, 0.9; 0: count only).")
+@click.option("--admit-lag", type=click.FloatRange(0.0, 3600.0), default=None,
+              help="Refuse a new stream while a live stream's captions come more than this many seconds after the "
+              "words (95th percentile, as measured; default: summarize.admit_lag_s, 5; 0: not judged).")
 @click.option("--preset", default=None, help="Language model (as for replay); loaded once, shared by every stream.")
 @click.option("--session-dir", default=None, help="Where session files go (one per stream, named after it).")
 @click.option("--speakers/--no-speakers", default=None, help="Label who speaks; default: transcribe.speakers.")
@@ -36,7 +39,7 @@ from pipeline.cli_common import UserError, load_app_config, user_errors
 @click.option("--web-keyfile", type=click.Path(dir_okay=False), default=None, help="With --web: TLS private key (PEM).")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @user_errors
-def serve(address: str, max_streams: int, admit_load: float | None, preset: str | None, session_dir: str | None, speakers: bool | None,
+def serve(address: str, max_streams: int, admit_load: float | None, admit_lag: float | None, preset: str | None, session_dir: str | None, speakers: bool | None,
           idle_s: float | None, insecure: bool, web_port: int | None, web_host: str, web_certfile: str | None,
           web_keyfile: str | None, config: str | None) -> None:  # fmt: skip
     """Serve many meetings at once: one transcribe and one summarize (each model loaded once) for
@@ -65,6 +68,8 @@ def serve(address: str, max_streams: int, admit_load: float | None, preset: str 
         overrides["transcribe.stream_idle_s"] = idle_s
     if admit_load is not None:
         overrides["summarize.admit_load"] = admit_load
+    if admit_lag is not None:
+        overrides["summarize.admit_lag_s"] = admit_lag
     if insecure:
         overrides["security.insecure"] = True
     cfg = service_config(load_app_config(config or "default", overrides), address, max_streams)

@@ -5,7 +5,11 @@ keeps up is a matter of time, not of count: a stream that talks nonstop costs mo
 and the same count that fits a fast machine breaks real time on a slow one. So the worker measures the
 seconds it spends on each stream (`BusyMeter.add`) over a sliding window, and admission asks
 `Admission.refusal`: the live streams' busy share plus what one more would cost (their mean share), over
-the limit, is a refusal with the figures in it. The count limit (`--max-streams`) stays the hard cap.
+the limit, is a refusal with the figures in it. The language model is one shared worker; transcription
+is the other, and what its load costs shows in the captions themselves: `LagMeter` keeps each live
+stream's caption latency (how long after a word was said its caption was committed), and
+`Admission.late` refuses one more stream while a live stream's captions are already behind the target.
+The count limit (`--max-streams`) stays the hard cap.
 
 No audio, no model here: what is timed is the caller's business.
 """
@@ -17,9 +21,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pipeline.messages import Segment
+
 # How a refusal for want of room begins (summarize's reasons; a client may wait for room, `service.admit`).
 FULL = "this service already holds"
 BUSY = "the model is busy"
+LATE = "captions are behind"
+ROOM = (FULL, BUSY, LATE)
 
 
 @dataclass
@@ -80,12 +88,70 @@ class BusyMeter:
         return {name: self.share(name, now) for name in self._tracks}
 
 
+MIN_WORDS = 20  # caption latencies of a stream, at least, before its quantile says anything
+
+
+def caption_lags(seg: Segment) -> list[float]:
+    """How long after each word of `seg` was said its caption was committed: `wall - (word end + clock)`
+    (pipeline/messages.py), the segment's end for a segment without word times. Meaningful for audio sent
+    at the pace it is spoken (a live client); a backlog sent faster shows as lag too, which it is."""
+    ends = [w.end for w in seg.words] or [seg.end]
+    return [seg.wall - (end + seg.clock) for end in ends]
+
+
+class LagMeter:
+    """Caption latency per stream, word by word, over the last `window_s` seconds of wall time."""
+
+    def __init__(self, window_s: float = 300.0, clock: Callable[[], float] = time.monotonic) -> None:
+        if window_s <= 0:
+            raise ValueError(f"window_s must be > 0, got {window_s}")
+        self.window_s = window_s
+        self.clock = clock
+        self._since: dict[str, float] = {}
+        self._lags: dict[str, deque[tuple[float, float]]] = {}  # (when committed, latency), oldest first
+
+    def open(self, stream: str) -> None:
+        self._since.setdefault(stream, self.clock())
+        self._lags.setdefault(stream, deque())
+
+    def close(self, stream: str) -> None:
+        self._since.pop(stream, None)
+        self._lags.pop(stream, None)
+
+    def add(self, stream: str, lags: list[float], now: float | None = None) -> None:
+        """The latencies (seconds) of words committed now."""
+        now = self.clock() if now is None else now
+        self.open(stream)
+        kept = self._lags[stream]
+        kept.extend((now, lag) for lag in lags)
+        while kept and kept[0][0] <= now - self.window_s:
+            kept.popleft()
+
+    def observed_s(self, stream: str, now: float | None = None) -> float:
+        now = self.clock() if now is None else now
+        since = self._since.get(stream)
+        return 0.0 if since is None else min(self.window_s, max(0.0, now - since))
+
+    def quantile(self, stream: str, q: float, now: float | None = None) -> float | None:
+        """The `q` quantile (0..1) of the stream's caption latency over the window; None with fewer than
+        `MIN_WORDS` words in it."""
+        now = self.clock() if now is None else now
+        lags = sorted(lag for when, lag in self._lags.get(stream, ()) if when > now - self.window_s)
+        if len(lags) < MIN_WORDS:
+            return None
+        return lags[min(len(lags) - 1, int(q * len(lags)))]
+
+    def p95s(self, now: float | None = None) -> dict[str, float]:
+        return {name: round(p, 2) for name in self._lags if (p := self.quantile(name, 0.95, now)) is not None}
+
+
 @dataclass(frozen=True)
 class Admission:
     """Admit one stream more while the measured load stays under `limit` (0 turns the check off)."""
 
     limit: float = 0.9  # busy share of the worker's time that the live streams plus one more may take
     min_observed_s: float = 60.0  # below this much measured time the figures say too little: admit
+    lag_limit_s: float = 5.0  # caption latency (95th percentile) a live stream may have for one more (0: off)
 
     def refusal(self, meter: BusyMeter, live: list[str], now: float | None = None) -> str:
         """Why one stream more is refused ("" to admit it)."""
@@ -104,3 +170,21 @@ class Admission:
         return (f"{BUSY} {total:.0%} of the time with {len(live)} live stream{'s' * (len(live) != 1)} "
                 f"({each:.0%} each, over the last {span:.0f} s); one more would need about {total + each:.0%}, "
                 f"over this service's real-time limit of {self.limit:.0%} (--admit-load)")  # fmt: skip
+
+    def late(self, lags: LagMeter, live: list[str], now: float | None = None) -> str:
+        """Why one stream more is refused because the captions of the live ones already fall behind real
+        time ("" to admit it): a stream live for `min_observed_s` whose words reach the transcript, at the
+        95th percentile over the window, later than `lag_limit_s` after they were said. Transcription's
+        load shows there first: more streams than its cores decode in real time leave every stream's
+        captions waiting for a decode (bench.concurrency)."""
+        if self.lag_limit_s <= 0:
+            return ""
+        now = lags.clock() if now is None else now
+        behind = {name: p95 for name in live if lags.observed_s(name, now) >= self.min_observed_s
+                  and (p95 := lags.quantile(name, 0.95, now)) is not None and p95 > self.lag_limit_s}  # fmt: skip
+        if not behind:
+            return ""
+        worst = max(behind, key=behind.__getitem__)
+        return (f"{LATE} real time: stream {worst}'s words are captioned {behind[worst]:.1f} s after they were "
+                f"said (95th percentile, last {lags.observed_s(worst, now):.0f} s; {len(behind)} of {len(live)} "
+                f"live stream{'s' * (len(live) != 1)} over this service's limit of {self.lag_limit_s:g} s, --admit-lag)")  # fmt: skip

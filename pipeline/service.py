@@ -31,7 +31,7 @@ import zmq
 from pipeline import client, transport, wire
 from pipeline.errors import ConfigError, InputError, StageFailed
 from pipeline.live import DEFAULT_RESTART, FirstCopies, LiveResult, check_exit, sigint_sets
-from pipeline.load import BUSY, FULL
+from pipeline.load import ROOM
 from pipeline.messages import EndOfStream, Error, Message, Snapshot, SnapshotRequest, Status
 from pipeline.runner import StopFlag
 from pipeline.supervisor import RestartPolicy, Supervisor
@@ -108,7 +108,7 @@ def admit(cfg: Any, stream: str, timeout_s: float = ADMIT_TIMEOUT_S, *, wait_s: 
           on_wait: Callable[[str], None] | None = None, poll_s: float = WAIT_POLL_S) -> Snapshot:  # fmt: skip
     """Ask the service to take `stream` (summarize opens its session, or continues it); InputError with
     the service's reason when it is refused, or when its session is already complete. `wait_s`: a
-    refusal for want of room (too many streams, or no time left on the model) is asked again every
+    refusal for want of room (too many streams, no time left on the model, captions already behind) is asked again every
     `poll_s` for this long, `on_wait` told the reason once (a queue of one: the client keeps its place
     by asking; the first to ask after room frees gets it)."""
     deadline = time.monotonic() + wait_s
@@ -117,7 +117,7 @@ def admit(cfg: Any, stream: str, timeout_s: float = ADMIT_TIMEOUT_S, *, wait_s: 
         try:
             return _admit_once(cfg, stream, timeout_s)
         except InputError as exc:
-            full = f"refused: {FULL}" in str(exc) or f"refused: {BUSY}" in str(exc)
+            full = any(f"refused: {why}" in str(exc) for why in ROOM)
             if not full or time.monotonic() + poll_s > deadline:
                 raise
             if on_wait is not None and not told:

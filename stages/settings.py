@@ -416,6 +416,10 @@ class SummarizeConfig:
     # model takes its turns one at a time, so above ~1 the streams fall behind real time. 0: count only.
     admit_load: float = 0.9
     admit_window_s: float = 300.0
+    # Hosting: and refused while a live stream's captions are more than this many seconds behind the words
+    # (95th percentile over `admit_window_s`, from each segment's commit time): transcription's load shows
+    # there (pipeline/load.py). The single-stream target is 5 s. 0: not judged.
+    admit_lag_s: float = 5.0
 
     def __post_init__(self) -> None:
         _check(self.dtype in ("auto", "float32", "bfloat16", "float16"), f"dtype {self.dtype!r} unknown")
@@ -458,6 +462,7 @@ class SummarizeConfig:
         )
         _check(0 <= self.max_streams <= 256, f"max_streams must be 0..256, got {self.max_streams}")
         _check(0 <= self.admit_load <= 1, f"admit_load must be 0..1 (0: admission by count only), got {self.admit_load}")
+        _check(0 <= self.admit_lag_s <= 3600, f"admit_lag_s must be 0..3600 s (0: not judged), got {self.admit_lag_s}")
         _check(10 <= self.admit_window_s <= 86400, f"admit_window_s must be 10..86400 s, got {self.admit_window_s}")
         _check(1 <= self.ingest_batch <= 1000, f"ingest_batch must be 1..1000, got {self.ingest_batch}")
         _check(1 <= self.question_max_chars <= 4000, f"question_max_chars must be 1..4000, got {self.question_max_chars}")

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
-from pipeline.load import Admission, BusyMeter
-from pipeline.messages import EndOfStream, Segment, SnapshotRequest
+from pipeline.load import BUSY, FULL, LATE, Admission, BusyMeter, LagMeter, caption_lags
+from pipeline.messages import EndOfStream, Segment, SnapshotRequest, Word
 from pipeline.runner import StopFlag
 from tests.test_summarize_stage import SMALL
 
@@ -72,6 +72,44 @@ def test_admission_refuses_when_the_live_streams_and_one_more_would_pass_the_lim
     assert Admission(limit=1.0).refusal(meter, ["a", "b"]) != ""
 
 
+def test_caption_lag_is_commit_time_after_each_word_was_said_and_its_quantile_needs_enough_words():
+    # Audio time 10 s was captured at wall 1010 (clock 1000); committed at 1013.5: the word ending at 11 s
+    # (said at 1011) was captioned 2.5 s after, the one ending at 12 s 1.5 s after.
+    seg = Segment("a", 0, "two words", 10.0, 12.0, (Word("two", 10.0, 11.0), Word("words", 11.0, 12.0)),
+                  wall=1013.5, clock=1000.0)  # fmt: skip
+    assert caption_lags(seg) == pytest.approx([2.5, 1.5])
+    assert caption_lags(Segment("a", 1, "no times", 12.0, 14.0, wall=1016.0, clock=1000.0)) == pytest.approx([2.0])
+    clock = Clock()
+    lags = LagMeter(window_s=100.0, clock=clock)
+    lags.add("a", [1.0] * 10)
+    assert lags.quantile("a", 0.95) is None  # too few words to say
+    lags.add("a", [1.0] * 80 + [9.0] * 10)
+    assert lags.quantile("a", 0.5) == 1.0 and lags.quantile("a", 0.95) == 9.0
+    clock.t += 150.0  # out of the window
+    lags.add("a", [2.0] * 30)
+    assert lags.quantile("a", 0.95) == 2.0 and lags.p95s() == {"a": 2.0}
+    lags.close("a")
+    assert lags.p95s() == {}
+
+
+def test_admission_refuses_while_a_live_streams_captions_are_behind_and_not_before_it_is_measured():
+    clock = Clock()
+    lags = LagMeter(window_s=300.0, clock=clock)
+    admission = Admission(limit=0.9, min_observed_s=60.0, lag_limit_s=5.0)
+    lags.open("a")
+    lags.open("b")
+    lags.add("a", [7.0] * 30)
+    lags.add("b", [1.0] * 30)
+    assert admission.late(lags, ["a", "b"]) == ""  # live for less than a minute: too early to judge
+    clock.t += 90.0
+    reason = admission.late(lags, ["a", "b"])
+    assert reason.startswith(f"{LATE} real time: stream a's words are captioned 7.0 s after they were said")
+    assert "1 of 2 live streams" in reason and "--admit-lag" in reason
+    assert Admission(lag_limit_s=0.0).late(lags, ["a", "b"]) == ""  # off
+    lags.add("a", [1.0] * 600)  # caught up: its 95th percentile is back under the limit
+    assert admission.late(lags, ["a", "b"]) == ""
+
+
 def test_a_service_refuses_a_stream_the_model_has_no_time_for_and_says_why(app_config, tmp_path):
     """In-process summarize hosting: the model's turns are timed per stream; once the live stream takes most
     of the model's time, a new stream is refused by load although the count would admit it, its reason
@@ -118,9 +156,44 @@ def test_a_service_refuses_a_stream_the_model_has_no_time_for_and_says_why(app_c
         dataclasses.replace(SMALL, admit_load=1.5)
 
 
+def test_a_service_refuses_a_stream_while_a_live_streams_captions_are_behind(app_config, tmp_path):
+    """In-process summarize hosting: the latency of each received segment's words (its commit time after
+    the words were said) is kept per stream; once a live stream's captions run 8 s behind for over a
+    minute, a new stream is refused with that figure, though count and model time would admit it."""
+    from stages.summarize.stage import SummarizeServer
+
+    cfg = app_config(stream="service", summarize=dataclasses.replace(
+        SMALL, session_dir=str(tmp_path), max_streams=4, summary_every_s=0.0, admit_load=0.9, admit_lag_s=5.0))  # fmt: skip
+    server = SummarizeServer(cfg, StopFlag())
+    clock = Clock()
+    server.lags.clock = clock
+    try:
+        assert server.admit("slow") is not None
+        received = [(None, Segment("slow", seq, f"Line {seq}.", seq * 2.0, seq * 2.0 + 1.5,
+                                   (Word(f"Line{seq}", seq * 2.0, seq * 2.0 + 1.5),),
+                                   wall=1000.0 + seq * 2.0 + 1.5 + 8.0, clock=1000.0))
+                    for seq in range(30)]  # every word committed 8 s after it was said  # fmt: skip
+        server.inbox.recv = lambda timeout_s=0: received.pop(0) if received else None  # the transcript socket
+        server.read_transcript()
+        assert len(server.streams["slow"].pending) == 30
+        assert server.admit("early") is not None  # live for less than a minute: not judged yet
+        clock.t += 120.0
+        assert server.admit("late") is None
+        assert server.refused["late"].startswith(f"{LATE} real time: stream slow's words are captioned 8.0 s")
+        # A stream whose session is here already continues (a client's restart, a stream moved from a lost host).
+        server.shelf.open("known", "known").close()
+        assert server.admit("known", resume=True) is not None
+        server.heartbeat(force=True)
+        assert server.lags.p95s() == {"slow": 8.0}
+    finally:
+        server.close()
+    with pytest.raises(Exception, match="admit_lag_s"):
+        dataclasses.replace(SMALL, admit_lag_s=-1.0)
+
+
 def test_a_client_asked_to_wait_asks_again_until_there_is_room_and_not_for_other_refusals(app_config):
     """`--wait`: a refusal for want of room is asked again (a real ROUTER playing the service: refused
-    twice by count and load, then admitted); any other refusal ends at once."""
+    by count, load and caption lag, then admitted); any other refusal ends at once."""
     import threading
 
     import zmq
@@ -134,9 +207,10 @@ def test_a_client_asked_to_wait_asks_again_until_there_is_room_and_not_for_other
     cfg = app_config(endpoints=dataclasses.replace(app_config().endpoints, requests=endpoint))
     router = transport.open_socket(zmq.Context.instance(), "router", endpoint, bind=True)
     inbox = transport.Receiver(router, "requests", envelope_frames=1)
-    replies = [f"stream s refused: {service.FULL} 2 live streams (--max-streams 2)",
-               f"stream s refused: {service.BUSY} 95% of the time with 2 live streams", None,
-               "the stream id 'a/b' must be a plain name"]  # fmt: skip
+    replies = [f"stream s refused: {FULL} 2 live streams (--max-streams 2)",
+               f"stream s refused: {BUSY} 95% of the time with 2 live streams",
+               f"stream s refused: {LATE} real time: stream t's words are captioned 7.5 s after they were said",
+               None, "the stream id 'a/b' must be a plain name"]  # fmt: skip
 
     def serve() -> None:
         for reply in replies:

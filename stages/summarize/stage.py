@@ -37,7 +37,7 @@ import zmq
 
 from pipeline import reliable, security, transport
 from pipeline.errors import ConfigError, InputError
-from pipeline.load import FULL, Admission, BusyMeter
+from pipeline.load import FULL, Admission, BusyMeter, LagMeter, caption_lags
 from pipeline.messages import (
     EndOfStream,
     Error,
@@ -120,7 +120,9 @@ class SummarizeServer:
         # Judged once a stream has been live for two summary periods (a summary is most of a stream's cost,
         # so a minute of ingest alone says too little), a minute at least, half the window at most.
         observe = min(max(60.0, 2 * cfg.summarize.summary_every_s), cfg.summarize.admit_window_s / 2)
-        self.admission = Admission(cfg.summarize.admit_load, observe)
+        self.admission = Admission(cfg.summarize.admit_load, observe, cfg.summarize.admit_lag_s)
+        # ... and each live stream's caption latency, which shows transcription's load (`Admission.late`).
+        self.lags = LagMeter(cfg.summarize.admit_window_s)
 
     def close(self) -> None:
         for st in list(self.streams.values()):
@@ -162,6 +164,7 @@ class SummarizeServer:
             "model_loads": self.model.loads, "refused": len(self.refused), "failures": self.failures,
             "fenced": self.fenced, "host_load": host_load(),
             "model_busy": {name: round(share, 3) for name, share in self.meter.shares().items()},
+            "caption_p95_s": self.lags.p95s(),
             "streams": acks,
         }))  # fmt: skip
         # ... and each stream's own, on its topic, for whoever follows that one meeting.
@@ -179,6 +182,7 @@ class SummarizeServer:
         resumed = st.attach(self.model.summarizer(store))
         self.streams[name] = st
         self.meter.open(name)
+        self.lags.open(name)
         log.info("summarize: stream %s in session %s%s (%d live)", name, store.where,
                  f", resumed {resumed} segments" if resumed else "", len(self.streams))  # fmt: skip
         return st
@@ -234,7 +238,12 @@ class SummarizeServer:
         if len(self.streams) >= limit:
             self._refuse(name, f"{FULL} {limit} live streams (--max-streams {limit})")
             return None
-        if reason := self.admission.refusal(self.meter, list(self.streams)):  # the time the model has left
+        # The time the model has left; and, for a stream new here, whether transcription still keeps the live
+        # streams in real time (a stream with a session here continues: a client's restart, a stream moved
+        # to this host from a lost one).
+        live = list(self.streams)
+        if reason := self.admission.refusal(self.meter, live) or (
+                not self._known(name) and self.admission.late(self.lags, live)):  # fmt: skip
             self._refuse(name, reason)
             return None
         try:
@@ -282,6 +291,7 @@ class SummarizeServer:
         self._remember_end(st.stream, st.store, st.pub_seq, error)
         del self.streams[st.stream]
         self.meter.close(st.stream)
+        self.lags.close(st.stream)
         st.close()
         log.info("summarize: stream %s %s; %d live", st.stream, f"failed: {error}" if error else "ended",
                  len(self.streams))  # fmt: skip
@@ -455,6 +465,8 @@ class SummarizeServer:
                 continue
             st.pending.append(msg)
             st.last_input = time.monotonic()
+            if self.hosting and isinstance(msg, Segment) and msg.wall > 0:
+                self.lags.add(msg.stream, caption_lags(msg))
             queued += 1
 
     def take_turn(self) -> bool:
