@@ -1,14 +1,16 @@
 """Admission by measured load on a real service (issue #16): streams arrive one after another, and the
-service admits each while its language model has time for one more (`serve --admit-load`).
+service admits each while its language model has time for one more (`serve --admit-load`) and the live
+streams' captions keep up (`serve --admit-lag`).
 
 One `sinkscribe serve` (the given preset, loaded once) and clients replaying a recording at real time,
 each started `--every` seconds after the previous one was admitted; the last client asks with `--wait`,
 so it is admitted when a stream ends. Recorded: each client's admission or refusal (its one-line
-message, with the shares it was judged on), the service heartbeat's `model_busy` shares over time, and
-when each stream ended. The figures depend on the machine: the JSON records the load average.
+message, with the figures it was judged on), the service heartbeat's `model_busy` shares and
+`caption_p95_s` over time, and when each stream ended. The figures depend on the machine: the JSON records the load average.
 
     python -m bench.admission --json bench/results/admission.json
     python -m bench.admission --clients 3 --every 140 --repeat 2 --preset qwen2.5-coder-1.5b
+    python -m bench.admission --clients 6 --every 75 --repeat 3 --preset smollm2-135m   # transcription's limit
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ class Heartbeats(threading.Thread):
             if got is not None and isinstance(got[1], Status) and "model_busy" in got[1].counters:
                 c = got[1].counters
                 self.seen.append({"t": round(time.monotonic() - self.t0, 1), "sessions": c["sessions"],
-                                  "model_busy": c["model_busy"], "refused": c["refused"]})  # fmt: skip
+                                  "model_busy": c["model_busy"], "caption_p95_s": c.get("caption_p95_s", {}),
+                                  "refused": c["refused"]})  # fmt: skip
         self.inbox.sock.close(linger=0)
 
     def admitted(self, stream: str, timeout_s: float) -> bool:
@@ -96,13 +99,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.monotonic()
     clients: dict[str, subprocess.Popen] = {}
     result: dict[str, Any] = {"benchmark": "bench.admission", "command": " ".join(sys.argv), "preset": args.preset,
-                              "admit_load": args.admit_load, "source": str(args.source), "repeat": args.repeat, "clients": {},
+                              "admit_load": args.admit_load, "admit_lag": args.admit_lag, "source": str(args.source), "repeat": args.repeat, "clients": {},
                               "load_average_before": os.getloadavg()}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="sinkscribe-admission-") as tmp:
         home = Path(tmp)
         source = repeated(args.source, args.repeat, home / "source.wav") if args.repeat > 1 else args.source
         service = _cli(home, "serve", "--listen", address, "--max-streams", str(args.clients), "--preset", args.preset,
-                       "--admit-load", str(args.admit_load))  # fmt: skip
+                       "--admit-load", str(args.admit_load), "--admit-lag", str(args.admit_lag))  # fmt: skip
         beats = Heartbeats(f"tcp://127.0.0.1:{port + 3}", t0)
         beats.start()
         try:
@@ -146,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=2, help="play the source this many times in a row per client")
     ap.add_argument("--preset", default="qwen2.5-coder-1.5b")
     ap.add_argument("--admit-load", type=float, default=0.9)
+    ap.add_argument("--admit-lag", type=float, default=5.0)
     ap.add_argument("--timeout", type=float, default=1800.0, help="per client, after the last one started")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "admission.json")
     args = ap.parse_args(argv)
