@@ -33,6 +33,7 @@ from stages.summarize.grounding import (
     WEEKDAYS,
     content_words,
     names,
+    stem,
 )
 
 _NAME = r"([A-Z][a-z]+)"
@@ -539,5 +540,16 @@ def split_task(text: str, task: bool = True) -> list[str]:
 def names_nothing(task: str) -> bool:
     """A task that is only a verb and a pronoun ("Take it myself", "Do that"): nothing a reader of the
     notes could act on. The 1.5B model listed "Sarah | Take it myself" from "Sarah's team is busy with
-    testing, so I will take it myself" (stop 22's `make demo`: David said it)."""
-    return bool(_PRONOUN_TASK.match(_FILLER.sub("", task.strip()).strip(" ,.")))
+    testing, so I will take it myself" (stop 22's `make demo`: David said it). Nor a verb with only people
+    and particles: "Correct that with him", "Chase him", "Take back what I said", "Let her know" (side
+    remarks of the read meetings that the model listed as action items)."""
+    text = _FILLER.sub("", task.strip()).strip(" ,.")
+    if _PRONOUN_TASK.match(text):
+        return True
+    verb = text.split(" ", 1)[0]
+    return not (content_words(text) - content_words(verb) - _NOBODY)
+
+
+# Words that name no thing to act on: people by pronoun, particles, what was said.
+_NOBODY = frozenset(stem(w) for w in "him her them me us you myself yourself himself herself themselves back out up "
+                    "said say know".split())
