@@ -118,6 +118,8 @@ FRAME_WORDS = frozenset(
 
 _AUX = r"(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|gets?|got)"
 _NOT_AUX = rf"(?!{_AUX}\b)"
+_SAYING = (r"(?:said|says|say|think|thinks|thought|told|tells|asked|asks|mentioned|suggested|raised|gave|gives|made|"
+           r"makes|had|has|got|gets|took|takes|brought|brings)")
 _PLACE = r"(?:of|for|at|in|on|to|from|with|about|this|that|next|last|cost|costs)"
 _PARTICLE = r"(?:\s+(?:up|over|out|off|on|in|back|around))?"
 _FOCUS = (  # what a question asks about: the thing it names, before its verb or its first preposition
@@ -126,7 +128,8 @@ _FOCUS = (  # what a question asks about: the thing it names, before its verb or
     # ... up to a passive's "being": "When is the new boiler being installed?" -> new boiler.
     # A possessive runs on: "When is the clinic's next fire safety check?" -> clinic's next fire safety check.
     re.compile(rf"^(?:who|what|when|where)(?:'s|\s+(?:is|are|was|were))\s+the\s+(?P<f>[\w' -]+?)"
-               rf"(?:(?<!'s)\s+(?:{_PLACE}|being)\b|\s*\?|$)", re.IGNORECASE),
+               rf"(?:\s+(?!(?:next|last|this|that)\b)(?:{_PLACE}|being)\b|(?<!'s)\s+(?:next|last|this|that)\b|\s*\?|$)",
+               re.IGNORECASE),
     # "What will the interval ice creams cost?" (a test meeting: the 1.5B model gave it a line about minutes).
     re.compile(r"^(?:what|how much)\s+(?:will|does|do|did|would|should)\s+(?:the\s+)?(?P<f>[\w' -]+?)\s+costs?\b",
                re.IGNORECASE),
@@ -143,8 +146,10 @@ _FOCUS = (  # what a question asks about: the thing it names, before its verb or
                rf"(?:decided?|agreed?|settled?)\s+(?:about|on|for|regarding)\s+(?:the\s+)?(?P<f>[\w' -]+?)"
                rf"(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
     # The object of a "who" question's own verb: "Who designed the station's new logo?" -> station's new logo.
-    re.compile(rf"^who\s+{_NOT_AUX}[\w'-]+{_PARTICLE}\s+(?:the|a|an)\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
-               re.IGNORECASE),
+    # Not a verb of saying or a light verb, whose object is no thing ("Who said the quote was too high?",
+    # "Who gave the update?"), and up to a verb of its own.
+    re.compile(rf"^who\s+(?!{_SAYING}\b){_NOT_AUX}[\w'-]+{_PARTICLE}\s+the\s+(?P<f>[\w' -]+?)"
+               rf"(?:\s+(?:{_PLACE}|{_AUX})\b|\s*\?|$)", re.IGNORECASE),
     # Last, as a fallback: "How much do the Okafors still owe?" -> okafors, still, owe (runs into its verb).
     re.compile(rf"^how\s+(?:much|big|large)\s+(?P<aux>{_AUX})\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
                re.IGNORECASE),
@@ -617,7 +622,7 @@ def _denies(text: str, figures: set[str]) -> bool:
 
 
 # A how-much question in other words: "What does the Hartley roof job come to, all in?"
-_COMES_TO = re.compile(r"^\s*what\s+(?:does|do|did|will|would)\b.*\b(?:come|comes|came|add|adds)\s+(?:to|up)\b|"
+_COMES_TO = re.compile(r"^\s*what\s+(?:does|do|did|will|would)\b.*\b(?:(?:come|comes|came)\s+to|(?:add|adds)\s+up\s+to)\b|"
                        r"^\s*what\s+(?:does|do|did|will|would)\b.*\bcosts?\b", re.IGNORECASE)
 
 
@@ -656,7 +661,7 @@ def _correction_of(question: str, text: str, store: StoreBase) -> Citation | Non
     return None
 
 
-_APOLOGY = re.compile(r"\b(?:i'm|i am|so|really|very)\s+sorry\b|\bsorry\s+(?:about|for|to|i'm|i am|i was|we're)\b",
+_APOLOGY = re.compile(r"\b(?:i'm|i am|so|really|very)\s+sorry\b|\bsorry(?=\s+(?:about|for|to|i'm|i am|we're)\b)",
                       re.IGNORECASE)
 
 

@@ -33,6 +33,7 @@ from stages.summarize.grounding import (
     WEEKDAYS,
     content_words,
     names,
+    numbers,
     stem,
 )
 
@@ -546,10 +547,13 @@ def names_nothing(task: str) -> bool:
     text = _FILLER.sub("", task.strip()).strip(" ,.")
     if _PRONOUN_TASK.match(text):
         return True
-    verb = text.split(" ", 1)[0]
-    return not (content_words(text) - content_words(verb) - _NOBODY)
+    # Only a task that names someone by pronoun (or what was said) and nothing else: "Deploy" or "Follow
+    # up" name no one and stay, and a figure or a time is something ("Call her at 3").
+    words = content_words(text) - content_words(text.split(" ", 1)[0])
+    return bool(_SOMEONE.search(text)) and not (words - _NOBODY) and not numbers(text)
 
 
 # Words that name no thing to act on: people by pronoun, particles, what was said.
-_NOBODY = frozenset(stem(w) for w in "him her them me us you myself yourself himself herself themselves back out up "
-                    "said say know".split())
+_SOMEONE = re.compile(r"\b(?:him|her|them|me|us|you|said)\b", re.IGNORECASE)
+_NOBODY = frozenset(stem(w) for w in "him her them me us you said myself yourself himself herself themselves back out "
+                    "up say know".split())
