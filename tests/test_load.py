@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from pipeline.load import BUSY, FULL, LATE, Admission, BusyMeter, LagMeter, caption_lags
+from pipeline.load import BUSY, FULL, LATE, LATE_NEXT, Admission, BusyMeter, LagMeter, caption_lags
 from pipeline.messages import EndOfStream, Segment, SnapshotRequest, Word
 from pipeline.runner import StopFlag
 from tests.test_summarize_stage import SMALL
@@ -109,6 +109,28 @@ def test_admission_refuses_while_a_live_streams_captions_are_behind_and_not_befo
     assert Admission(lag_limit_s=0.0).late(lags, ["a", "b"]) == ""  # off
     lags.add("a", [1.0] * 600)  # caught up: its 95th percentile is back under the limit
     assert admission.late(lags, ["a", "b"]) == ""
+
+
+def test_admission_refuses_one_more_when_what_the_last_stream_added_would_pass_the_limit():
+    """Under the limit, the last stream's cost added once more: 3.4 s with one stream, 4.3 s with two
+    (bench.admission, stop 35) -> about 5.2 s with three, over 5 s; a first increment that small is fine."""
+    clock = Clock()
+    lags = LagMeter(window_s=300.0, clock=clock)
+    admission = Admission(limit=0.9, min_observed_s=60.0, lag_limit_s=5.0)
+    lags.open("a")
+    lags.add("a", [3.4] * 30)
+    clock.t += 90.0
+    lags.note_count(["a"], 60.0)
+    assert lags.by_count == {1: 3.4}
+    assert admission.late(lags, ["a"]) == ""  # nothing known with no stream: the second is admitted
+    lags.open("b")
+    lags.add("a", [4.3] * 300)
+    lags.add("b", [4.0] * 30)
+    clock.t += 90.0
+    reason = admission.late(lags, ["a", "b"])
+    assert reason.startswith(f"{LATE_NEXT} real time: with 2 live streams their words are captioned up to 4.3 s")
+    assert "(3.4 s with 1)" in reason and "about 5.2 s" in reason and "--admit-lag" in reason
+    assert Admission(limit=0.9, min_observed_s=60.0, lag_limit_s=6.0).late(lags, ["a", "b"]) == ""  # room at 6 s
 
 
 def test_a_service_refuses_a_stream_the_model_has_no_time_for_and_says_why(app_config, tmp_path):
@@ -218,6 +240,7 @@ def test_a_client_asked_to_wait_asks_again_until_there_is_room_and_not_for_other
     replies = [f"stream s refused: {FULL} 2 live streams (--max-streams 2)",
                f"stream s refused: {BUSY} 95% of the time with 2 live streams",
                f"stream s refused: {LATE} real time: 2 of 2 live streams have their words captioned more than 5 s",
+               f"stream s refused: {LATE_NEXT} real time: with 2 live streams their words are captioned up to 4.3 s",
                None, "the stream id 'a/b' must be a plain name"]  # fmt: skip
 
     def serve() -> None:

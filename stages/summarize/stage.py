@@ -158,6 +158,7 @@ class SummarizeServer:
             return
         # The service's heartbeat: every stream's acknowledgement (senders read theirs from it) ...
         acks = {name: st.ack() for name, st in self.streams.items()} | dict(self.done)
+        self.lags.note_count(list(self.streams), self.admission.min_observed_s)  # what each count cost the captions
         self.service_seq += 1
         self.publish(Status(self.cfg.stream, self.service_seq, "summarize", time.time(), common | {
             "hosting": self.cfg.summarize.max_streams, "sessions": len(self.streams),
