@@ -20,11 +20,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from bench.answers_dev import _notes_for, quality_answers, replay
-from bench.notes_dev import DATA, load_recording, text_segments
-from bench.notes_dev import replay as notes_replay
+from bench.answers_dev import replayed_rows, score_replay
+from bench.notes_dev import DATA, text_segments
 from bench.quality import discover, transcript_of
-from bench.quality_score import Transcript, load_gold, score_answers
+from bench.quality_score import load_gold
 
 log = logging.getLogger("bench.answers_banks")
 
@@ -56,21 +55,14 @@ KEYS = ("in_window", "evicted", "abstention", "false_abstention")
 def run_bank(recording: str, meetings: list[str]) -> list[dict[str, Any]]:
     """One row per question: the bank, meeting, id, kind, window, question, shown answer, and its score."""
     rows: list[dict[str, Any]] = []
-    is_log = recording.endswith(".jsonl")
     for gold_path in discover(DATA, "all", meetings):
         gold = load_gold(gold_path)
         raw = json.loads(gold_path.read_text(encoding="utf-8"))
         path = transcript_of(gold_path, raw)
         segments, line_of = text_segments(path)
-        if is_log:
-            recorded = quality_answers(Path(recording), raw["questions"], line_of)
-            notes_path = _notes_for(recording, gold.meeting)
-            timeline = notes_replay(segments, load_recording(notes_path, gold.meeting)) if notes_path else []
-        else:
-            recorded = json.loads(Path(recording).read_text(encoding="utf-8"))[gold.meeting]
-            timeline = []
-        shown = replay(segments, recorded, timeline)
-        score = score_answers(gold, Transcript(path.read_text(encoding="utf-8").splitlines()), shown)
+        recorded = replayed_rows(recording, gold.meeting, raw["questions"], line_of)
+        # A quality log holds the notes' extractions too; an answers_dev recording holds each row's owners.
+        score = score_replay(gold, path, segments, recorded, recording if recording.endswith(".jsonl") else "")
         for q in score["questions"]:
             rows.append({"bank": Path(recording).name, "meeting": gold.meeting, "id": q["id"], "kind": q["kind"],
                          "window": q.get("window"), "question": q["question"], "answer": q["answer"],

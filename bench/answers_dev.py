@@ -156,6 +156,24 @@ def quality_answers(path: Path, questions: list[dict[str, Any]], line_of: list[i
     return rows
 
 
+def replayed_rows(spec: str, meeting: str, questions: list[dict[str, Any]], line_of: list[int]) -> list[dict[str, Any]]:
+    """The recorded rows of `meeting` named by --replay: a `bench.quality --record` log (a MEETING.jsonl or
+    a directory of them), or this tool's `--record` JSON."""
+    if spec.endswith(".jsonl") or Path(spec).is_dir():
+        return quality_answers(_notes_for(spec, meeting), questions, line_of)
+    return json.loads(Path(spec).read_text(encoding="utf-8"))[meeting]
+
+
+def score_replay(gold: Any, path: Path, segments: list[Segment], rows: list[dict[str, Any]], notes: str,
+                 lean: bool = False) -> dict[str, Any]:  # fmt: skip
+    """The recorded replies checked again by the current rules and scored; `notes` (as --notes) gives the
+    notes' owned tasks at each question when the rows do not hold them."""
+    notes_path = _notes_for(notes, gold.meeting)
+    timeline = notes_replay(segments, load_recording(notes_path, gold.meeting)) if notes_path else []
+    shown = replay(segments, rows, timeline, lean=lean)
+    return score_answers(gold, Transcript(path.read_text(encoding="utf-8").splitlines()), shown)
+
+
 def _notes_for(spec: str, meeting: str) -> Path | None:
     """The extraction recording of `meeting` named by --notes: one file, a directory of MEETING.jsonl, or
     MEETING=FILE pairs separated by commas (the dev meetings were recorded in three runs)."""
@@ -209,14 +227,9 @@ def main(argv: list[str] | None = None) -> int:
             previous = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else {}
             saved.parent.mkdir(parents=True, exist_ok=True)
             saved.write_text(json.dumps(previous | {gold.meeting: rows}, indent=1), encoding="utf-8")
-        elif args.replay.endswith(".jsonl") or Path(args.replay).is_dir():
-            rows = quality_answers(_notes_for(args.replay, gold.meeting), raw["questions"], line_of)
         else:
-            rows = json.loads(Path(args.replay).read_text(encoding="utf-8"))[gold.meeting]
-        notes_path = _notes_for(args.notes, gold.meeting)
-        timeline = notes_replay(segments, load_recording(notes_path, gold.meeting)) if notes_path else []
-        shown = replay(segments, rows, timeline, lean=lean)
-        score = score_answers(gold, Transcript(path.read_text(encoding="utf-8").splitlines()), shown)
+            rows = replayed_rows(args.replay, gold.meeting, raw["questions"], line_of)
+        score = score_replay(gold, path, segments, rows, args.notes, lean)
         out["meetings"][gold.meeting] = score
         for key in ("in_window", "evicted", "abstention", "false_abstention"):
             part = pooled.setdefault(key, [0, 0])

@@ -20,9 +20,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from bench.notes_dev import DATA, load_recording, replay, text_segments
+from bench.notes_dev import DATA, load_recording, replay, score_text_notes, text_segments
 from bench.quality import discover, transcript_of
-from bench.quality_score import Transcript, Update, load_gold, score_notes
+from bench.quality_score import load_gold
 
 LOGS = Path(__file__).resolve().parents[1] / "bench/results/extractions"
 # The bench.quality --record log of each read meeting (its extractions; answers are skipped).
@@ -45,8 +45,7 @@ def run_meeting(recording: Path) -> dict[str, Any]:
     path = transcript_of(gold_path, json.loads(gold_path.read_text(encoding="utf-8")))
     segments, line_of = text_segments(path)
     notes = replay(segments, load_recording(recording, meeting))
-    updates = [Update(n["text"], line_of[n["upto_seq"]], n["final"]) for n in notes]
-    score = score_notes(gold, Transcript(path.read_text(encoding="utf-8").splitlines()), updates)
+    score = score_text_notes(gold, path, line_of, notes)
     final = score.get("final", {})
     return {"meeting": meeting, "final_notes": notes[-1]["text"] if notes else "", "missing": final.get("missing", []),
             **{k: [final[k]["k"], final[k]["n"]] for k in KEYS if isinstance(final.get(k), dict)},

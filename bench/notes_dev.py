@@ -164,6 +164,13 @@ def _save_recording(saved: Path, meeting: str, recorder: Recorder) -> None:
     saved.write_text(json.dumps(previous | {meeting: recorder.summaries}), encoding="utf-8")
 
 
+def score_text_notes(gold: Any, path: Path, line_of: list[int], notes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The notes made from a meeting's script (`text_segments`) scored against its gold, each update at
+    the line of its last segment."""
+    updates = [Update(n["text"], line_of[n["upto_seq"]], n["final"]) for n in notes]
+    return score_notes(gold, Transcript(path.read_text(encoding="utf-8").splitlines()), updates)
+
+
 def score_session(segments: list[Segment], notes: list[dict[str, Any]], meeting: str) -> dict[str, Any]:
     """The notes of a recorded session scored against the gold of the meeting it recorded: its segments
     placed on the script's lines as `bench.quality` places a live audio run's."""
@@ -226,9 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             notes, trace, counters = run(segments, args.preset or None, recorder, overrides)
             if recorder is not None:
                 _save_recording(Path(args.record), gold.meeting, recorder)
-        lines = path.read_text(encoding="utf-8").splitlines()
-        updates = [Update(n["text"], line_of[n["upto_seq"]], n["final"]) for n in notes]
-        score = score_notes(gold, Transcript(lines), updates)
+        score = score_text_notes(gold, path, line_of, notes)
         final = score.get("final", {})
         out["meetings"][gold.meeting] = {"notes": notes, "trace": trace, "counters": counters, "score": score}
         print(f"{gold.meeting}: final recall {final.get('recall')}, owners {final.get('owner_attribution')}, "

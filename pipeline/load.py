@@ -146,18 +146,17 @@ class LagMeter:
     def p95s(self, now: float | None = None) -> dict[str, float]:
         return {name: round(p, 2) for name in self._lags if (p := self.quantile(name, 0.95, now)) is not None}
 
-    def worst(self, live: list[str], min_observed_s: float, now: float | None = None) -> float | None:
-        """The highest 95th percentile among the live streams measured for `min_observed_s` (None: none is)."""
+    def measured(self, live: list[str], min_observed_s: float, now: float | None = None) -> dict[str, float]:
+        """The 95th percentile of each live stream measured for `min_observed_s` and with enough words."""
         now = self.clock() if now is None else now
-        p95s = [p for name in live if self.observed_s(name, now) >= min_observed_s
-                and (p := self.quantile(name, 0.95, now)) is not None]  # fmt: skip
-        return max(p95s) if p95s else None
+        return {name: p for name in live if self.observed_s(name, now) >= min_observed_s
+                and (p := self.quantile(name, 0.95, now)) is not None}  # fmt: skip
 
     def note_count(self, live: list[str], min_observed_s: float, now: float | None = None) -> None:
         """Remember the worst caption p95 seen with this many streams live (the latest reading per count):
         what one stream more added last time is the estimate of what the next one adds (`Admission.late`)."""
-        if (worst := self.worst(live, min_observed_s, now)) is not None:
-            self.by_count[len(live)] = worst
+        if p95s := self.measured(live, min_observed_s, now):
+            self.by_count[len(live)] = max(p95s.values())
 
 
 @dataclass(frozen=True)
@@ -198,25 +197,24 @@ class Admission:
         p95 last seen with one stream fewer, `LagMeter.by_count`) would pass it."""
         if self.lag_limit_s <= 0:
             return ""
-        now = lags.clock() if now is None else now
-        behind = {name: p95 for name in live if lags.observed_s(name, now) >= self.min_observed_s
-                  and (p95 := lags.quantile(name, 0.95, now)) is not None and p95 > self.lag_limit_s}  # fmt: skip
-        if behind:
+        p95s = lags.measured(live, self.min_observed_s, now)
+        if not p95s:
+            return ""
+        worst = max(p95s.values())
+        if behind := [p95 for p95 in p95s.values() if p95 > self.lag_limit_s]:
             # No stream's name: a refusal reaches a client that may not read the others (pipeline/access.py).
-            worst = max(behind.values())
             return (f"{LATE} real time: {len(behind)} of {len(live)} live stream{'s' * (len(live) != 1)} have their "
                     f"words captioned more than {self.lag_limit_s:g} s after they were said (95th percentile over the "
                     f"last {lags.window_s:.0f} s, at worst {worst:.1f} s; --admit-lag)")  # fmt: skip
         # Under the limit: what the last stream added, added once more. Caption latency grows with the count
         # once the decodes outrun the cores (bench.admission, stop 35: 3.4 s at worst with one stream, 4.3 s
         # with two, 6.9 s with three), so a service just under the limit must not take one more.
-        now_worst = lags.worst(live, self.min_observed_s, now)
         before = lags.by_count.get(len(live) - 1)
-        if now_worst is None or before is None:
+        if before is None:
             return ""
-        expected = now_worst + max(0.0, now_worst - before)
+        expected = worst + max(0.0, worst - before)
         if expected <= self.lag_limit_s:
             return ""
         return (f"{LATE_NEXT} real time: with {len(live)} live stream{'s' * (len(live) != 1)} their words are captioned "
-                f"up to {now_worst:.1f} s after they were said ({before:.1f} s with {len(live) - 1}); one more would "
+                f"up to {worst:.1f} s after they were said ({before:.1f} s with {len(live) - 1}); one more would "
                 f"take that to about {expected:.1f} s, over this service's limit of {self.lag_limit_s:g} s (--admit-lag)")  # fmt: skip

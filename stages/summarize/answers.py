@@ -118,8 +118,9 @@ FRAME_WORDS = frozenset(
 
 _AUX = r"(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|gets?|got)"
 _NOT_AUX = rf"(?!{_AUX}\b)"
+# ("had", "has", "got", "gets" are auxiliaries, which _NOT_AUX already leaves out.)
 _SAYING = (r"(?:said|says|say|think|thinks|thought|told|tells|asked|asks|mentioned|suggested|raised|gave|gives|made|"
-           r"makes|had|has|got|gets|took|takes|brought|brings)")
+           r"makes|took|takes|brought|brings)")
 _PLACE = r"(?:of|for|at|in|on|to|from|with|about|this|that|next|last|cost|costs)"
 _PARTICLE = r"(?:\s+(?:up|over|out|off|on|in|back|around))?"
 _FOCUS = (  # what a question asks about: the thing it names, before its verb or its first preposition

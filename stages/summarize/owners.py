@@ -554,6 +554,6 @@ def names_nothing(task: str) -> bool:
 
 
 # Words that name no thing to act on: people by pronoun, particles, what was said.
-_SOMEONE = re.compile(r"\b(?:him|her|them|me|us|you|said)\b", re.IGNORECASE)
-_NOBODY = frozenset(stem(w) for w in "him her them me us you said myself yourself himself herself themselves back out "
-                    "up say know".split())
+_PEOPLE = "him her them me us you said".split()
+_SOMEONE = re.compile(rf"\b(?:{'|'.join(_PEOPLE)})\b", re.IGNORECASE)
+_NOBODY = frozenset(stem(w) for w in [*_PEOPLE, *"myself yourself himself herself themselves back out up say know".split()])
