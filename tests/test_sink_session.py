@@ -12,7 +12,7 @@ import torch
 from transformers import DynamicCache, LlamaConfig, LlamaForCausalLM
 
 from stages.summarize.errors import CacheOverflowError
-from stages.summarize.session import LMSession, SessionConfig, lookup_draft
+from stages.summarize.session import FORWARD_SIZES, LMSession, SessionConfig, forward_sizes, lookup_draft
 from stages.summarize.textstream import TextStream
 from tests.lm_support import one_torch_thread  # noqa: F401  (autouse fixture)
 
@@ -101,6 +101,73 @@ def test_chunked_prefill_agrees_with_token_by_token(chunk: int) -> None:
     assert one.counters == many.counters
     assert one.counters.evictions == 5
     assert (by_token - chunked).abs().max().item() <= 1e-5
+
+
+def test_every_count_is_split_into_a_few_fixed_call_sizes() -> None:
+    # A bounded set of shapes is what keeps oneDNN's per-shape primitives (and the RSS) from growing.
+    for n in range(1, 1100):
+        sizes = forward_sizes(n)
+        assert sum(sizes) == n and set(sizes) <= set(FORWARD_SIZES)
+        assert sizes == sorted(sizes, reverse=True)
+    assert forward_sizes(9) == [9]  # a decode step with eight draft tokens stays one call
+    assert forward_sizes(77) == [64, 13] and forward_sizes(127) == [112, 15]
+    assert all(len(forward_sizes(n)) <= 2 for n in range(1, 129))
+
+
+class CountingModel(torch.nn.Module):
+    """MODEL, recording the token count of every call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inner, self.counts = MODEL, []
+        self.config, self.generation_config = MODEL.config, MODEL.generation_config
+
+    @property
+    def device(self) -> torch.device:
+        return self.inner.device
+
+    def forward(self, input_ids, cache=None, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        self.counts.append(input_ids.shape[1])
+        return self.inner(input_ids=input_ids, cache=cache, **kwargs)
+
+
+def counting_session(window: int, headroom: int) -> tuple[LMSession, CountingModel]:
+    model = CountingModel()
+    config = SessionConfig(window_tokens=window, headroom_tokens=headroom, prefill_chunk=256)
+    return LMSession(model, TOKENIZER, PREFIX, config), model
+
+
+def one_call_logits(ids: list[int], rows: int) -> torch.Tensor:
+    with torch.inference_mode():
+        return MODEL(input_ids=torch.tensor([PREFIX + ids]), use_cache=False).logits[0, -rows:]
+
+
+def test_a_padded_call_gives_the_logits_and_cache_of_an_exact_one() -> None:
+    padded, model = counting_session(window=256, headroom=64)
+    ids = stream_ids(77, seed=3)
+    model.counts.clear()
+    got = padded.prefill(ids, return_logits=True)  # [77, V] from one call of 80, three filler tokens
+    assert model.counts == [80]
+    assert padded.cache.get_seq_length() == len(PREFIX) + 77
+    assert (got - one_call_logits(ids, 77)).abs().max().item() <= 1e-5
+    exact = session(window=256, chunk=7)  # calls of 7, all in FORWARD_SIZES
+    exact.prefill(ids)
+    for a, b in zip(snapshot(padded), snapshot(exact), strict=True):
+        assert (a[0] - b[0]).abs().max().item() <= 1e-5 and (a[1] - b[1]).abs().max().item() <= 1e-5
+    more = stream_ids(35, seed=4)  # the last two rows only, from one call of 48
+    with torch.inference_mode():
+        last = padded._forward(more, logits_to_keep=2)
+    assert model.counts[-1] == 48 and last.shape[0] == 2
+    assert (last - one_call_logits(ids + more, 2)).abs().max().item() <= 1e-5
+
+
+def test_without_room_for_the_filler_a_call_is_split() -> None:
+    split, model = counting_session(window=77, headroom=1)  # 77 fit, 80 would not
+    ids = stream_ids(77, seed=3)
+    model.counts.clear()
+    got = split.prefill(ids, return_logits=True)
+    assert model.counts == [64, 13]
+    assert (got - one_call_logits(ids, 77)).abs().max().item() <= 1e-5
 
 
 def test_generation_rolls_back_exactly() -> None:

@@ -34,6 +34,32 @@ from .textstream import TextStream
 
 log = logging.getLogger(__name__)
 
+# Token counts one model call may take. On a CPU in bfloat16, oneDNN builds and keeps a matrix-multiply
+# primitive for every distinct number of rows it is given, about 0.7 MB each for smollm2's shapes, up to
+# 1024 of them (its cache's default capacity): a prefill tail or a window's room can be any count from 1 to
+# `prefill_chunk`, so the summarize process grew 110 MB over an hour of audio and more after (bench.soak,
+# stop 36). Calls take only these counts, so the primitives are all built in the first minutes and memory
+# stays flat: 1..16 as they are (a decode step with its draft tokens), then steps of 16. A call of another
+# count is padded up to the next one with filler tokens that are dropped from the cache after it (causal
+# attention: they change nothing before them, and cost about what a second call for the tail would cost
+# in weight reads, without its overhead); where the cache has no room for the filler it is split instead.
+FORWARD_SIZES = (*range(1, 17), *range(32, 129, 16), 256, 384, 512)
+
+
+def forward_sizes(n: int) -> list[int]:
+    """`n` as a sum of counts from FORWARD_SIZES, largest first (the fewest calls for greedy choice)."""
+    sizes: list[int] = []
+    while n > 0:
+        size = max(s for s in FORWARD_SIZES if s <= n)
+        sizes.append(size)
+        n -= size
+    return sizes
+
+
+def padded_size(n: int) -> int | None:
+    """The smallest count in FORWARD_SIZES that holds `n` tokens, None above the largest."""
+    return next((s for s in FORWARD_SIZES if s >= n), None)
+
 
 @dataclass(frozen=True)
 class SessionConfig:
@@ -296,6 +322,29 @@ class LMSession:
     # -- helpers -----------------------------------------------------------------------------------------
 
     def _forward(self, ids: list[int], logits_to_keep: int) -> torch.Tensor:
+        """The model on `ids` at positions cache_length.. in calls of FORWARD_SIZES counts; returns logits
+        [n or logits_to_keep, V] (0 = all, k = the last k)."""
+        first_kept = len(ids) - logits_to_keep if logits_to_keep else 0
+        start = self.cache.get_seq_length()
+        size = padded_size(len(ids))
+        if size is not None and start + size <= self.cache.capacity:
+            if size == len(ids):
+                return self._call(ids, logits_to_keep)
+            filler = [ids[-1]] * (size - len(ids))
+            logits = self._call(ids + filler, size - first_kept)  # rows first_kept.. of the padded call
+            self.cache.truncate(start + len(ids))
+            return logits[: len(ids) - first_kept]
+        kept: list[torch.Tensor] = []
+        pos = 0
+        for size in forward_sizes(len(ids)):
+            rows = pos + size - max(pos, first_kept)  # rows of this call's logits the caller wants
+            logits = self._call(ids[pos : pos + size], 0 if rows == size else max(rows, 1))
+            if rows > 0:
+                kept.append(logits[-rows:])
+            pos += size
+        return kept[0] if len(kept) == 1 else torch.cat(kept, dim=0)
+
+    def _call(self, ids: list[int], logits_to_keep: int) -> torch.Tensor:
         """One model call on `ids` at positions cache_length.. ; returns logits [n or logits_to_keep, V]."""
         start = self.cache.get_seq_length()
         device = self.model.device
