@@ -10,8 +10,8 @@ keep seeing changing text. It is written as raw PCM into capture's stdin: the pi
 Every few seconds it samples the RSS of each stage process, the KV cache tokens and bytes, queue
 indicators (audio sent vs transcribed, segments committed vs stored), summaries, and end-to-end latency
 (a word's audio time, on capture's clock, to its row in the session store). The JSON holds the series and
-a verdict (checks after a warm-up of the first 10% and the model cache's first eviction); the PNG plots RSS per stage and cache size against
-audio hours, with latency beneath.
+a verdict (checks after a warm-up of the first 10% and the model cache's first eviction); the PNG plots
+RSS per stage and cache size against audio hours, with latency beneath.
 """
 
 from __future__ import annotations

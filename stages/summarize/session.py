@@ -37,12 +37,13 @@ log = logging.getLogger(__name__)
 # Token counts one model call may take. On a CPU in bfloat16, oneDNN builds and keeps a matrix-multiply
 # primitive for every distinct number of rows it is given, about 0.7 MB each for smollm2's shapes, up to
 # 1024 of them (its cache's default capacity): a prefill tail or a window's room can be any count from 1 to
-# `prefill_chunk`, so the summarize process grew 110 MB over an hour of audio and more after (bench.soak,
-# stop 36). Calls take only these counts, so the primitives are all built in the first minutes and memory
-# stays flat: 1..16 as they are (a decode step with its draft tokens), then steps of 16. A call of another
-# count is padded up to the next one with filler tokens that are dropped from the cache after it (causal
-# attention: they change nothing before them, and cost about what a second call for the tail would cost
-# in weight reads, without its overhead); where the cache has no room for the filler it is split instead.
+# `prefill_chunk`, so the summarize process grew 144 MB from 0.17 to 1 audio hour, still rising (bench.soak,
+# stop 36; 75 MB with these counts: the rest is not this). Calls take only these counts, so their primitives
+# are built in the first minutes: 1..16 as they are (a decode step with its draft tokens), then steps of
+# 16. A call of another count is padded up to the next one with filler tokens that are dropped from the
+# cache after it (causal attention: they change nothing before them, and cost about what a second call
+# for the tail would cost in weight reads, without its overhead); where the cache has no room for the
+# filler it is split instead.
 FORWARD_SIZES = (*range(1, 17), *range(32, 129, 16), 256, 384, 512)
 
 
