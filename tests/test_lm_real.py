@@ -14,6 +14,7 @@ import torch
 from transformers import AutoModelForCausalLM, DynamicCache
 
 from stages.summarize import LMSession, ModelConfig, SessionConfig, chat_frame, load_model
+from stages.summarize.attention import ATTENTION
 from stages.summarize.models import smollm2_source
 from tests.lm_support import one_torch_thread  # noqa: F401  (autouse fixture)
 
@@ -47,6 +48,7 @@ def test_preset_loads_from_the_converted_cache(smol) -> None:
     assert type(smol.model).__name__ == "LlamaForCausalLM"
     assert smol.path.endswith(smollm2_source().sha256[:16])
     assert smol.model.dtype == torch.float32
+    assert smol.model.config._attn_implementation == ATTENTION  # keys padded for long calls (attention.py)
 
 
 def test_converted_weights_equal_the_gguf(smol) -> None:

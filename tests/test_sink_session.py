@@ -12,7 +12,14 @@ import torch
 from transformers import DynamicCache, LlamaConfig, LlamaForCausalLM
 
 from stages.summarize.errors import CacheOverflowError
-from stages.summarize.session import FORWARD_SIZES, LMSession, SessionConfig, forward_sizes, lookup_draft
+from stages.summarize.session import (
+    FORWARD_SIZES,
+    LMSession,
+    SessionConfig,
+    forward_sizes,
+    kept_rows,
+    lookup_draft,
+)
 from stages.summarize.textstream import TextStream
 from tests.lm_support import one_torch_thread  # noqa: F401  (autouse fixture)
 
@@ -119,7 +126,7 @@ class CountingModel(torch.nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.inner, self.counts = MODEL, []
+        self.inner, self.counts, self.rows = MODEL, [], []
         self.config, self.generation_config = MODEL.config, MODEL.generation_config
 
     @property
@@ -128,7 +135,9 @@ class CountingModel(torch.nn.Module):
 
     def forward(self, input_ids, cache=None, **kwargs):  # noqa: ANN001, ANN003, ANN201
         self.counts.append(input_ids.shape[1])
-        return self.inner(input_ids=input_ids, cache=cache, **kwargs)
+        out = self.inner(input_ids=input_ids, cache=cache, **kwargs)
+        self.rows.append(out.logits.shape[1])  # rows of the output layer's multiply
+        return out
 
 
 def counting_session(window: int, headroom: int) -> tuple[LMSession, CountingModel]:
@@ -157,16 +166,35 @@ def test_a_padded_call_gives_the_logits_and_cache_of_an_exact_one() -> None:
     more = stream_ids(35, seed=4)  # the last two rows only, from one call of 48
     with torch.inference_mode():
         last = padded._forward(more, logits_to_keep=2)
-    assert model.counts[-1] == 48 and last.shape[0] == 2
+    assert model.counts[-1] == 48 and last.shape[0] == 2 and model.rows[-1] == 2
     assert (last - one_call_logits(ids + more, 2)).abs().max().item() <= 1e-5
+    draft = stream_ids(20, seed=5)  # a call of 32 whose first 17 rows are wanted: 32 rows, not 17
+    with torch.inference_mode():
+        rows = padded._forward(draft, logits_to_keep=17)
+    assert model.counts[-1] == 32 and model.rows[-1] == 32 and rows.shape[0] == 17
+    assert (rows - one_call_logits(ids + more + draft, 17)).abs().max().item() <= 1e-5
+    assert set(model.rows) <= set(FORWARD_SIZES)
+
+
+def test_the_output_layer_takes_fixed_row_counts_too() -> None:
+    # The output layer is one more matrix multiply; a padded call must not give it an arbitrary count.
+    for call_len in FORWARD_SIZES:
+        for count in range(1, call_len + 1):
+            for first in range(0, call_len - count + 1):
+                start, rows = kept_rows(call_len, first, count)
+                assert rows in FORWARD_SIZES and rows <= call_len
+                assert start <= first and first + count <= start + rows <= call_len
+    assert kept_rows(112, 99, 1) == (99, 1)  # a prefill chunk padded to 112: its one last real row
+    assert kept_rows(32, 0, 17) == (0, 32)
 
 
 def test_without_room_for_the_filler_a_call_is_split() -> None:
     split, model = counting_session(window=77, headroom=1)  # 77 fit, 80 would not
     ids = stream_ids(77, seed=3)
     model.counts.clear()
+    model.rows.clear()
     got = split.prefill(ids, return_logits=True)
-    assert model.counts == [64, 13]
+    assert model.counts == [64, 13] and model.rows == [64, 13]
     assert (got - one_call_logits(ids, 77)).abs().max().item() <= 1e-5
 
 

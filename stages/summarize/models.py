@@ -191,6 +191,8 @@ def load_model(config: ModelConfig) -> LoadedModel:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from .attention import use_padded_attention
+
     if config.dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {DTYPES}, got {config.dtype!r}")
     if config.threads is not None:
@@ -204,5 +206,6 @@ def load_model(config: ModelConfig) -> LoadedModel:
     except OSError as error:  # what transformers raises for an unknown id, no network, or missing files
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ModelSourceError(f"cannot load model {config.model!r} from {where}: {first_line}") from error
+    use_padded_attention(model)  # bounded kernel memory over a window of any length (attention.py)
     log.info("loaded %s from %s (%s, %d threads)", config.model, where, model.dtype, torch.get_num_threads())
     return LoadedModel(model=model.eval(), tokenizer=tokenizer, name=config.model, path=where)

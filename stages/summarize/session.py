@@ -38,12 +38,12 @@ log = logging.getLogger(__name__)
 # primitive for every distinct number of rows it is given, about 0.7 MB each for smollm2's shapes, up to
 # 1024 of them (its cache's default capacity): a prefill tail or a window's room can be any count from 1 to
 # `prefill_chunk`, so the summarize process grew 144 MB from 0.17 to 1 audio hour, still rising (bench.soak,
-# stop 36; 75 MB with these counts: the rest is not this). Calls take only these counts, so their primitives
-# are built in the first minutes: 1..16 as they are (a decode step with its draft tokens), then steps of
-# 16. A call of another count is padded up to the next one with filler tokens that are dropped from the
-# cache after it (causal attention: they change nothing before them, and cost about what a second call
-# for the tail would cost in weight reads, without its overhead); where the cache has no room for the
-# filler it is split instead.
+# stop 36). Calls take only these counts, so their primitives are built in the first minutes: 1..16 as
+# they are (a decode step with its draft tokens), then steps of 16. A call of another count is padded up
+# to the next one with filler tokens that are dropped from the cache after it (causal attention: they
+# change nothing before them, and cost about what a second call for the tail would cost in weight reads,
+# without its overhead); where the cache has no room for the filler it is split instead. The output layer
+# gets the same treatment (`kept_rows`), and attention's own kernels the keys' (attention.py).
 FORWARD_SIZES = (*range(1, 17), *range(32, 129, 16), 256, 384, 512)
 
 
@@ -60,6 +60,19 @@ def forward_sizes(n: int) -> list[int]:
 def padded_size(n: int) -> int | None:
     """The smallest count in FORWARD_SIZES that holds `n` tokens, None above the largest."""
     return next((s for s in FORWARD_SIZES if s >= n), None)
+
+
+def kept_rows(call_len: int, first: int, count: int) -> tuple[int, int]:
+    """(start, rows): the rows of a call of `call_len` tokens (a FORWARD_SIZES count) whose logits are
+    computed so that rows first..first+count-1 are among them, with `rows` itself a FORWARD_SIZES count.
+
+    The output layer is a matrix multiply like the others: its primitive is kept per row count too, and a
+    padded call wants an arbitrary number of rows of it (the rows up to the filler), so the count is
+    rounded up the same way and the window placed inside the call.
+    """
+    rows = padded_size(count) or call_len
+    rows = min(rows, call_len)
+    return min(first, call_len - rows), rows
 
 
 @dataclass(frozen=True)
@@ -329,24 +342,36 @@ class LMSession:
         start = self.cache.get_seq_length()
         size = padded_size(len(ids))
         if size is not None and start + size <= self.cache.capacity:
-            if size == len(ids):
-                return self._call(ids, logits_to_keep)
             filler = [ids[-1]] * (size - len(ids))
-            logits = self._call(ids + filler, size - first_kept)  # rows first_kept.. of the padded call
-            self.cache.truncate(start + len(ids))
-            return logits[: len(ids) - first_kept]
+            logits = self._call_rows(ids + filler, first_kept, len(ids) - first_kept)
+            if filler:
+                self.cache.truncate(start + len(ids))
+            return logits
         kept: list[torch.Tensor] = []
         pos = 0
         for size in forward_sizes(len(ids)):
-            rows = pos + size - max(pos, first_kept)  # rows of this call's logits the caller wants
-            logits = self._call(ids[pos : pos + size], 0 if rows == size else max(rows, 1))
+            first = max(pos, first_kept)
+            rows = pos + size - first  # rows of this call's logits the caller wants
             if rows > 0:
-                kept.append(logits[-rows:])
+                kept.append(self._call_rows(ids[pos : pos + size], first - pos, rows))
+            else:
+                self._call_rows(ids[pos : pos + size], size - 1, 1)  # the cache is what this call is for
             pos += size
         return kept[0] if len(kept) == 1 else torch.cat(kept, dim=0)
 
-    def _call(self, ids: list[int], logits_to_keep: int) -> torch.Tensor:
-        """One model call on `ids` at positions cache_length.. ; returns logits [n or logits_to_keep, V]."""
+    def _call_rows(self, ids: list[int], first: int, count: int) -> torch.Tensor:
+        """One model call on `ids` (a FORWARD_SIZES count); returns the logits of rows first..first+count-1
+        [count, V], computed over a FORWARD_SIZES number of rows (`kept_rows`)."""
+        row_start, rows = kept_rows(len(ids), first, count)
+        keep: int | torch.Tensor = 0
+        if rows < len(ids):
+            keep = torch.arange(row_start, row_start + rows, device=self.model.device)
+        logits = self._call(ids, keep)  # [rows, V]
+        return logits[first - row_start : first - row_start + count]
+
+    def _call(self, ids: list[int], logits_to_keep: int | torch.Tensor) -> torch.Tensor:
+        """One model call on `ids` at positions cache_length.. ; returns logits [n or logits_to_keep, V]
+        (an int keeps the last rows, a 1-D tensor the rows at those positions)."""
         start = self.cache.get_seq_length()
         device = self.model.device
         input_ids = torch.tensor([ids], dtype=torch.long, device=device)  # [1, n]
@@ -358,7 +383,7 @@ class LMSession:
             logits_to_keep=logits_to_keep,
             **{self._cache_kwarg: self.cache},
         )
-        return out.logits[0]  # [n or logits_to_keep, V]
+        return out.logits[0]  # [n or the kept rows, V]
 
     def _forward_unbounded(self, ids: list[int]) -> torch.Tensor:
         """Prefill the suffix in chunks, without eviction (it lives in the headroom); return last logits [V]."""
