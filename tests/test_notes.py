@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,33 @@ def test_a_corrected_number_replaces_the_old_one() -> None:
     notes.merge(parse_extraction("FACT: The campaign budget is 45,000 dollars"), segs[5:6], sources(segs[:6]))
     facts = [i.text for i in notes.items if i.kind == "fact"]
     assert facts == ["The campaign budget is 45,000 dollars"]
+
+
+def test_a_currency_nobody_said_is_not_shown_but_the_figure_is(tmp_path: Path) -> None:
+    # The 1.5B model gave "euros" (its prompt's example) to figures of meetings that named no currency.
+    lines = [("Nadia", "The levy total was three point two million."),
+             ("Nadia", "Sorry, I mean the levy total is two point three million."),
+             ("Tom", "The hall costs sixty quid a night.")]  # fmt: skip
+    segs = segments(lines)
+    notes = Notes()
+    notes.merge(parse_extraction("FACT: The levy total is 3,200,000 euros"), segs[:1], sources(segs[:1]))
+    fix = parse_extraction("FACT: The levy total is 2,300,000 euros")
+    notes.merge([replace(fix[0], corrects=True)], segs[1:2], sources(segs[:2]))
+    notes.merge(parse_extraction("FACT: The hall costs 60 pounds a night"), segs[2:3], sources(segs))
+    facts = [i for i in notes.items if i.kind == "fact"]
+    # The correction still finds the figure it corrects (the model's wording is what merging reads) ...
+    assert [i.text for i in facts] == ["The levy total is 2,300,000 euros", "The hall costs 60 pounds a night"]
+    # ... and people, subscribers and the model's prompts see no currency the meeting did not say.
+    assert "- The levy total is 2,300,000 [00:00.0, 00:10.0]" in notes.render().splitlines()
+    assert [m.text for m in notes.messages() if m.kind == "fact"][0] == "The levy total is 2,300,000"
+    assert "FACT: The levy total is 2,300,000\n" in notes.prompt_view("levy", lambda _: True) + "\n"
+    assert "60 pounds a night" in notes.render()  # "quid" is the pound: said
+    assert Notes.from_json(notes.to_json()).render() == notes.render()
+    with asking(tmp_path, lines) as ask:
+        got = ask("How much is the levy total?", "The levy total is two point three million dollars.")
+    assert got.shown_as_generated and got.text == "The levy total is two point three million."
+    assert Sources("Euros were mentioned").without_unsaid_currency("Euros were mentioned") == "Euros were mentioned"
+    assert Sources("x").without_unsaid_currency("It is $65, or 70 euros.") == "It is 65, or 70."
 
 
 def test_items_naming_what_nobody_said_are_dropped() -> None:

@@ -254,6 +254,7 @@ def ground(
     # A small model answers in the notes' or the prompt's form ("FACT: Three hundred ...", "A: ..."): the
     # label is not part of the answer.
     reply = _LABEL.sub("", " ".join(reply.split()))
+    reply = sources.without_unsaid_currency(reply)  # the figure may stand; a currency nobody said does not
     if (absent := unmentioned(question, store)) and (given := _given_in_other_words(question, store, window)):
         return given
     if absent:

@@ -85,6 +85,7 @@ class Extracted:
     owner: str = ""
     due: str = ""
     corrects: bool = False  # a fact the meeting states as a correction of an earlier figure (said.stated)
+    shown: str = ""  # the text as people read it, when it differs (Item.shown)
 
 
 @dataclass
@@ -97,6 +98,14 @@ class Item:
     history: list[str] = field(default_factory=list)  # "owner Sarah -> David at 04:01"
     first_seq: int = -1
     updated_seq: int = -1
+    # The text without a currency the meeting never said ("2,300,000 euros" of a meeting that named none),
+    # "" when the same. `text` keeps the model's wording: merging reads it (a later "2,300,000 euros"
+    # corrects "3,200,000 euros": the same matter by two words), people and the model never see it.
+    shown: str = ""
+
+    @property
+    def display(self) -> str:
+        return self.shown or self.text
 
     def words(self) -> set[str]:
         return content_words(self.text)
@@ -107,10 +116,10 @@ class Item:
         due = f" (due {self.due})" if self.kind == "action" and self.due and not said else ""
         # The two most relevant lines (the latest mention first in `refs`), shown in the order they were said.
         refs = ", ".join(clock(start) for start in sorted(start for _, start in self.refs[:2]))
-        return f"- {who}{self.text}{due}" + (f" [{refs}]" if refs else "")
+        return f"- {who}{self.display}{due}" + (f" [{refs}]" if refs else "")
 
     def message(self) -> NoteItem:
-        return NoteItem(self.kind, self.text, self.owner, self.due, tuple(s for s, _ in self.refs),
+        return NoteItem(self.kind, self.display, self.owner, self.due, tuple(s for s, _ in self.refs),
                         tuple(t for _, t in self.refs))  # fmt: skip
 
 
@@ -265,6 +274,8 @@ class Notes:
             if new.kind == "open" and not is_raised(new.text, lines):
                 report.dropped_ungrounded.append(f"open: {new.text} (no line asks it or leaves it open)")
                 continue
+            if (shown := sources.without_unsaid_currency(new.text)) != new.text:
+                new = replace(new, shown=shown)
             same = self._find(new, refs, lines)
             if same is not None and same.kind == "action" and unheld_due and not same.due and keeps_due(same.text, unheld_due, lines):
                 # "Share the feedback (Monday)" is the reply to "Tom, can you write a short summary ...?": the
@@ -305,7 +316,8 @@ class Notes:
                     continue
                 if new.kind == "open" and self._answered(new):
                     continue
-                item = Item(new.kind, new.text, new.owner, new.due, refs, first_seq=last_seq, updated_seq=last_seq)
+                item = Item(new.kind, new.text, new.owner, new.due, refs, first_seq=last_seq, updated_seq=last_seq,
+                            shown=new.shown)
                 self.items.append(item)
                 report.added += 1
                 if new.kind == "decision" or (new.kind == "action" and new.owner):
@@ -485,7 +497,7 @@ class Notes:
         new_specifics = _specifics(new.text)
         if new_specifics and new_specifics != old_specifics:
             item.history.append(f"'{item.text}' -> '{new.text}' at {when}")
-            item.text = new.text
+            item.text, item.shown = new.text, new.shown
             changed = True
         if changed:
             item.refs = (refs + [r for r in item.refs if r not in refs])[:4]
@@ -555,8 +567,8 @@ class Notes:
 
 def _as_extraction(item: Item) -> str:
     if item.kind == "action":
-        return f"ACTION: {item.owner or 'none'} | {item.text} | {item.due or 'none'}"
-    return f"{item.kind.upper()}: {item.text}"
+        return f"ACTION: {item.owner or 'none'} | {item.display} | {item.due or 'none'}"
+    return f"{item.kind.upper()}: {item.display}"
 
 
 _VERB_STEMS = frozenset(stem(v) for v in OPENING_VERBS)
