@@ -34,7 +34,8 @@ RECORDINGS = [
     "hotel_operations_qwen2.5-coder-1.5b_stop33.jsonl", "building_site_qwen2.5-coder-1.5b_stop34.jsonl",
     "software_sprint_qwen2.5-coder-1.5b_stop34.jsonl", "museum_exhibition_qwen2.5-coder-1.5b_stop35.jsonl",
     "delivery_depot_qwen2.5-coder-1.5b_stop35.jsonl", "newsroom_planning_qwen2.5-coder-1.5b_stop37.jsonl",
-    "youth_league_qwen2.5-coder-1.5b_stop37.jsonl",
+    "youth_league_qwen2.5-coder-1.5b_stop37.jsonl", "dental_practice_qwen2.5-coder-1.5b_stop37.jsonl",
+    "farm_coop_qwen2.5-coder-1.5b_stop37.jsonl",
 ]  # fmt: skip
 KEYS = ("recall", "owner_attribution", "due", "on_gold")
 
