@@ -1796,6 +1796,8 @@ def test_more_question_forms_name_their_thing(wedding) -> None:
     assert answers.unmentioned("What did they decide about the van?", s) == []
     assert answers.focus("Who designed the station's new logo?") == ["station", "logo"]  # "new" is no search word
     assert answers.focus("Who booked the refrigerated van?") == ["refrigerated", "van"]
+    # A time adverb is no part of the thing: the jetty's noun is "jetty", not "now" (stop 37).
+    assert answers._focus("Who is building the jetty now?") == (["jetty"], "jetty")
     assert answers.unmentioned("Who booked the refrigerated van?", s) == []
     # A verb of saying or a light verb has no thing for its object; a possessive does not swallow "cost".
     assert answers.focus("Who said the quote was too high?") == [] and answers.focus("Who gave the update?") == []

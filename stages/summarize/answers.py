@@ -112,7 +112,7 @@ def _unfounded(question: str, reply: str, store: StoreBase) -> str:
 # travel?" asks about travel whether or not anyone said "decided".
 FRAME_WORDS = frozenset(
     "decide decided decides decision decisions agree agreed due happen happened happens discuss discussed "
-    "mention mentioned ready plan planned planning".split()
+    "mention mentioned ready plan planned planning now still currently again".split()
 )
 
 
