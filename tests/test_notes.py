@@ -127,6 +127,30 @@ def test_a_corrected_number_replaces_the_old_one() -> None:
     assert facts == ["The campaign budget is 45,000 dollars"]
 
 
+def test_a_later_fact_saying_less_or_another_figure_keeps_the_first() -> None:
+    """A fact on the same matter replaces the held one only as a correction or an extension: a shorter
+    restatement leaves the fuller one, and a fact sharing one figure with it but adding its own is a
+    second fact (the read meetings lost both kinds, stop 38)."""
+    lines = [("Tony", "It's fifteen sets per team, so forty-five sets in all, and the whole lot comes to eight hundred and ten pounds."),
+             ("Tony", "So the kit is forty-five sets, I said."),
+             ("Tony", "I need help carrying forty-five sets of kit out of Sportsworld in three weeks."),
+             ("Raj", "We were fourteen hours down on line three."),
+             ("Ines", "We have four days of film left on line three.")]  # fmt: skip
+    segs = segments(lines)
+    notes = Notes()
+    full = "Fifteen sets per team, so forty-five sets of kit in all, and the whole lot comes to 810 pounds"
+    notes.merge(parse_extraction(f"FACT: {full}"), segs[0:1], sources(segs[:1]))
+    notes.merge(parse_extraction("FACT: The kit is forty-five sets"), segs[1:2], sources(segs[:2]))
+    assert [i.text for i in notes.items] == [full]
+    notes.merge(parse_extraction("FACT: Carry forty-five sets of kit out of Sportsworld in three weeks"), segs[2:3],
+                sources(segs[:3]))  # fmt: skip
+    assert [i.text for i in notes.items][0] == full and len(notes.items) == 2
+    notes = Notes()
+    notes.merge(parse_extraction("FACT: Fourteen hours down on line three"), segs[3:4], sources(segs[:4]))
+    notes.merge(parse_extraction("FACT: Four days of film left on line three"), segs[4:5], sources(segs[:5]))
+    assert [i.text for i in notes.items] == ["Fourteen hours down on line three", "Four days of film left on line three"]
+
+
 def test_a_currency_nobody_said_is_not_shown_but_the_figure_is(tmp_path: Path) -> None:
     # The 1.5B model gave "euros" (its prompt's example) to figures of meetings that named no currency.
     lines = [("Nadia", "The levy total was three point two million."),
