@@ -300,6 +300,24 @@ def test_a_choice_laid_out_is_no_decision_and_a_negated_can_is_no_claim() -> Non
     assert owners.owner_of("Climb over the cookbooks", segs) is None
 
 
+def test_a_rule_or_a_refusal_said_as_one_is_a_decision_and_a_mention_is_not() -> None:
+    """Decisions the read meetings said without "decided" or "let's" (stop 38): a no on a thing, a rule
+    "no X, no Y" or "no ... without ...", a plan "we replace ...", a change "starting next week". The
+    same words said as a question or in passing state no decision."""
+    lines = [("Priti", "I think it's got to be a no on the ergs for this year."),
+             ("Gav", "No banksman, no reversing."),
+             ("Raj", "My view is we replace both heater plates now, not just the cracked one."),
+             ("Tomasz", "Staging shuts down nights and weekends, starting next week."),
+             ("Ann", "Did anyone order the heater plates for the kiln?"),
+             ("Ann", "The banksman was late on Tuesday.")]  # fmt: skip
+    segs = segments(lines)
+    for k, decision in enumerate(["No ergs this year", "No banksman, no reversing",
+                                  "Replace both heater plates now", "Shut down staging nights and weekends"]):
+        assert checks.is_stated("decision", decision, segs[k : k + 1]), decision
+    assert not checks.is_stated("decision", "Order the heater plates for the kiln", segs[4:5])
+    assert not checks.is_stated("decision", "The banksman was late", segs[5:6])
+
+
 def test_a_task_ends_where_a_new_clause_begins_and_a_garbled_one_is_dropped() -> None:
     """The catering dev meeting: "I'll sort it with Danielle, it's a paperwork thing, don't worry about it"
     is the task "Sort it with Danielle"; the model's "Tell the dad to tell the dad" repeats itself."""

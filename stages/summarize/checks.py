@@ -166,14 +166,23 @@ _DECISION_CUE = re.compile(
     r"from now on|no more|no longer|going forward|instead|the plan is|plan is to|"
     r"we (?:skip|drop|keep|move|stop|start|cancel|postpone|delay|push|switch|use|take|go|submit|hire|pick|choose|"
     r"adopt|buy|launch|ship|freeze|stick|make|put|give|add|cut|raise|lower|split|merge|close|open|hold|run|"
+    r"replace|order|book|renew|extend|fix|repair|pay|charge|advertise|sell|rent|lease|borrow|accept|decline|"
+    r"send|offer|leave|wait|hold off|shut|turn|"
     r"do|don't|do not|can't|cannot)|"
+    # A rule said as one: "it's got to be a no on the ergs", "No banksman, no reversing", "No delivery lorry
+    # reverses onto this site without a banksman", "..., full stop." (read meetings, stop 38: the model noted
+    # each as a decision and the check found no cue); a change dated from its start: "Staging shuts down
+    # nights and weekends, starting next week".
+    r"a (?:firm |flat |definite |hard )?no (?:on|to|for)|full stop|"
+    r"starting (?:next|this|tomorrow|today|from)|from (?:next|this) (?:week|month|term|year|season)|"
     r"(?:will|'ll) (?:move|be moved|stay|remain|go|become|launch|ship|start|end|happen|be held|take place|be)|"
     r"(?:is|are) (?:moving|moved|going|cancell?ed|postponed|delayed|dropped|approved|confirmed|set)|"
     r"moves? (?:to|from)|moved (?:to|from)|mov(?:es|ed) out of|stays?|remains?|comes? first|takes? priority|"
     r"scrap|ditch)\b|"
     # The outcome alone, closing the discussion: "Fine, unreserved seating then.", "Okay, Tuesdays it is.",
     # "Right, no smoke machine, not with those detectors." (a test meeting; the model noted all three).
-    rf"\b{OUTCOME_END}|^\W*(?:(?:right|okay|ok|fine|so|alright|well|good)[,.!]?\s+)+no\s+\w+",
+    rf"\b{OUTCOME_END}|^\W*(?:(?:right|okay|ok|fine|so|alright|well|good)[,.!]?\s+)+no\s+\w+|"
+    r"^\W*no\s+[\w' -]{1,30},\s+no\s+\w+|^\W*no\s+\w+[^.?!,]{0,60}\bwithout\b",
     re.IGNORECASE)
 
 
