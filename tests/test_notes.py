@@ -1340,6 +1340,30 @@ def test_what_the_meeting_does_not_know_yet_is_open_and_a_day_of_a_month_is_a_da
     assert [i.kind for i in notes.items].count("open") == 2
 
 
+def test_a_question_said_to_be_unknown_first_or_last_is_open_and_a_guess_is_not() -> None:
+    """Forms the read meetings left open and the model did not note (stop 38): "we genuinely can't say
+    yet if ...", "haven't told me whether ...", "we'll have to see what ...", a question put first and
+    then said to be unknown, "X is still an open question". A speaker's own "I don't know if that's right"
+    and a whether-clause that is settled are not open."""
+    segs = segments([("Declan", "Nobody can tell me till they've opened it up, so we genuinely can't say yet if the "
+                                "lift needs a new motor."),
+                     ("Gareth", "The Fairlie family still haven't told me whether visitors can take photos of the "
+                                "quilt."),
+                     ("Raj", "We'll have to see what the vet board says about the complaint."),
+                     ("Ravi", "Whether the superintendent will actually talk to us on the record, I don't know."),
+                     ("Nadia", "Not yet. A credit for Harbour is still an open question."),
+                     ("Jen", "I don't know if that's right, honestly."),
+                     ("Ann", "Whether it rains or not, the fair goes ahead.")])  # fmt: skip
+    assert said.left_open(segs) == ["Whether the lift needs a new motor",
+                                    "Whether visitors can take photos of the quilt",
+                                    "What the vet board says about the complaint",
+                                    "Whether the superintendent will actually talk to us on the record",
+                                    "A credit for Harbour"]  # fmt: skip
+    notes = Notes()
+    notes.merge([], segs, sources(segs))
+    assert [i.kind for i in notes.items].count("open") == 5
+
+
 HALL = [
     ("Ines", "The Lindqvists booked the hall for their anniversary dinner, on the twelfth."),
     ("Ola", "So, numbers. Registrations closed at sixty, then a late batch came in."),

@@ -41,7 +41,7 @@ _STATEMENT_END = re.compile(rf"(?:(?<=!)|{FULL_STOP})\s+")
 # "Let's leave the take-home question open", "author order stays open until we see who wrote what".
 _LEFT_OPEN = re.compile(
     r"\b(?:leave|keep|park)\s+(?P<a>[\w' -]{2,60}?)\s+open\b(?P<ua>[^.;!?]*)|"
-    r"(?P<b>[\w' -]{2,60}?)\s+(?:stays|remains|is still|is left)\s+open\b(?P<ub>[^.;!?]*)|"
+    r"(?P<b>[\w' -]{2,60}?)\s+(?:stays|remains|is still|is left)\s+(?:an\s+)?open\b(?: question\b)?(?P<ub>[^.;!?]*)|"
     # "let's park the licence for the song until Ruth hears back" (a test meeting), "shelve that for now"
     r"\b(?:park|shelve)\s+(?P<c>[\w' -]{2,60}?)(?P<uc>\s+(?:until|till)\b[^.;!?]*|\s+for (?:now|the moment|later)\b)",
     re.IGNORECASE)
@@ -365,10 +365,19 @@ _LEAD = re.compile(r"^.*?\b(?:so|and|but|then|let's|lets|we|i think|okay|ok)\s+"
 # What the meeting says it does not know yet: "we just don't know if the air conditioning gets fixed before
 # July", "Lakeview hasn't told us if we can use sterno" (both hand-written dev meetings; the model noted
 # neither). Not "I don't know" (a speaker's own doubt, often answered on the spot).
+# Also "we genuinely can't say yet if the lift needs a new motor", "the family still haven't told me whether
+# visitors can take photos", "we'll have to see what the vet board says" (read meetings, stop 38).
 _UNKNOWN = re.compile(
-    r"\b(?:we (?:still |just |really )*(?:don't|do not) (?:yet )?know|(?:hasn't|haven't|has not|have not) "
-    r"(?:yet )?(?:told us|said|confirmed|decided))\s+(?:yet\s+)?(?P<q>(?:if|whether|who|when|where|which|how)\b"
-    r"[^.;!?]{8,100})", re.IGNORECASE)
+    r"\b(?:we (?:still |just |really |honestly |genuinely |actually )*(?:don't|do not|can't|cannot) (?:yet )?"
+    r"(?:know|say)|(?:hasn't|haven't|has not|have not) (?:yet )?(?:told (?:us|me)|said|confirmed|decided)|"
+    r"we(?:'ll| will)? (?:just )?(?:have|need) to (?:wait and )?see)\s+(?:yet\s+)?"
+    r"(?P<q>(?:if|whether|who|when|where|which|how|what)\b[^.;!?]{8,100})", re.IGNORECASE)
+# A question put first and then said to be unknown: "Whether the superintendent will actually talk to us on
+# the record, I don't know", "Whether a repair to an existing roof counts, nobody there will give me a
+# straight answer", "Whether the governors pay for the canopy ..., that's still up in the air".
+_WHETHER_UNKNOWN = re.compile(
+    r"\b(?P<q>whether\b[^;.!?]{8,160}?),\s*(?:(?:honestly,?\s+)?(?:I|we)\s+(?:\w+\s+){0,2}?(?:don't|do not|can't|"
+    r"cannot)\s+(?:know|say)|nobody|no one|that's (?:still )?(?:up in the air|open|anyone's guess))", re.IGNORECASE)
 
 
 # A turn that names its topic before it asks: "And the lunch supplier. The contract ends in December. Do we
@@ -440,7 +449,7 @@ def left_open(segments: Sequence[Segment], new_from: int = -1) -> list[str]:
                 continue
             text = what[:1].upper() + what[1:]
             out.append(f"{text} (open {until})" if until.lower().startswith("until") else text)
-        for m in _UNKNOWN.finditer(sentence.text):
+        for m in (*_UNKNOWN.finditer(sentence.text), *_WHETHER_UNKNOWN.finditer(sentence.text)):
             if len(content_words(what := _not_known(m))) >= 3:
                 out.append(what)
     return list(dict.fromkeys(out))  # "we just don't know if X. That stays open." raises X once
