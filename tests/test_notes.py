@@ -1364,6 +1364,16 @@ def test_a_question_said_to_be_unknown_first_or_last_is_open_and_a_guess_is_not(
     assert [i.kind for i in notes.items].count("open") == 5
 
 
+def test_a_decision_said_settled_or_from_now_on_is_noted_in_its_words() -> None:
+    """Read meetings' decisions the model did not note (stop 38): "so that's decided then, X", "So from now
+    on X". A "so" that changes nothing ("So we keep getting tickets") is none."""
+    segs = segments([("Niamh", "Okay, so that's decided then, the cladding is the fibre cement, not the timber."),
+                     ("Gail", "Then switch it on. So from now on every safe-place delivery gets a photo."),
+                     ("Ann", "So we keep getting tickets about the printer.")])  # fmt: skip
+    assert said.decided(segs) == ["The cladding is the fibre cement, not the timber",
+                                  "From now on every safe-place delivery gets a photo"]  # fmt: skip
+
+
 HALL = [
     ("Ines", "The Lindqvists booked the hall for their anniversary dinner, on the twelfth."),
     ("Ola", "So, numbers. Registrations closed at sixty, then a late batch came in."),

@@ -48,7 +48,9 @@ _LEFT_OPEN = re.compile(
 # A decision announced as one: "we're agreed: the backend offer goes to Ravi", "Okay, decided: the designer
 # role becomes remote", "We have decided to move the release date ...". Negated forms never match.
 _DECIDED = re.compile(
-    r"\b(?:we(?:'re| are) agreed|(?:it's |it is |okay, |ok, )?decided|agreed|the decision is|final decision)\s*:\s*"
+    r"\b(?:(?:we(?:'re| are) agreed|(?:it's |it is |okay, |ok, )?decided|agreed|the decision is|final decision)\s*:|"
+    # "so that's decided then, the cladding is the fibre cement" (a read meeting, stop 38)
+    r"that's (?:decided|settled|agreed)(?:,?\s+then)?\s*[,:])\s*"
     r"(?P<colon>[^.;!?]+)|\bwe(?:'ve| have)? (?:decided|agreed) (?:to |that )(?P<verb>[^.;!?]+)", re.IGNORECASE)
 
 
@@ -67,7 +69,7 @@ _CONCLUDES = re.compile(r"^(?:(?:okay|ok|good|fine|great|right|alright|all right
 # meeting); "So we keep getting tickets ..." and "So this becomes a bigger problem" conclude nothing.
 _SO_LEAD = re.compile(r"^so,?\s+(?=(?:we|the|our|that|this|it|they)\b)", re.IGNORECASE)
 _CHANGES_PLAN = re.compile(r"\b(?:moves? (?:to|out of)|moved (?:to|out of)|is moving to|we (?:push|move|postpone|delay|"
-                           r"drop|skip|cancel|switch))\b", re.IGNORECASE)
+                           r"drop|skip|cancel|switch)|from now on)\b", re.IGNORECASE)
 _CONCEDES = re.compile(r"^(?:okay|ok|fine|alright|all right|agreed|fair enough|good|great)\b[^.!?]{0,30}[.!]$",
                        re.IGNORECASE)
 _SETTLES = re.compile(r"\b(?:we (?:skip|drop|keep(?! \w+ing\b)|move|stop|cancel|postpone|delay|push|switch|go with|submit|hire|pick|"
@@ -75,7 +77,7 @@ _SETTLES = re.compile(r"\b(?:we (?:skip|drop|keep(?! \w+ing\b)|move|stop|cancel|
                       r"let's (?:just )?(?:go with|stick with|skip|drop|keep|cancel|postpone|switch to|pick|choose|"
                       r"buy|use)|goes (?:to|into)|go into|becomes?|moves? to|is moving to|mov(?:es|ed) out of|"
                       r"comes? first|takes? priority|(?:scrap|ditch|bin) (?:the|that|those|it)|we'll (?:do|go with|use|"
-                      r"stick with|keep|skip|drop))\b", re.IGNORECASE)
+                      r"stick with|keep|skip|drop)|from now on)\b", re.IGNORECASE)
 # A choice said as its outcome alone after a word that closes the discussion: "Fine, unreserved seating
 # then.", "Okay, Tuesdays it is.", "Right, no smoke machine, not with those detectors." (a test meeting's
 # decisions, all three noted by the 1.5B model and then dropped as said by no statement).
@@ -130,7 +132,7 @@ def decisions(segments: Sequence[Segment]) -> list[tuple[Sentence, str]]:
                 what = re.sub(r"\s+then\s*([.!]?)\s*$", r"\1", what, flags=re.IGNORECASE)  # "A cash bar then."
             if outcome or (settles and len(content_words(what)) >= 3 and not AGENDA.match(what)
                            and (not so or _CHANGES_PLAN.search(what)) and not NEGATION.search(what.split(",")[0])):  # fmt: skip
-                what = what.strip(" .!")
+                what = re.sub(r"^so,?\s+", "", what.strip(" .!"), flags=re.IGNORECASE)  # "So from now on ..."
                 if concluded and content_words(what) & content_words(out[-1][1]):  # the same matter, one item
                     _, before = out.pop()
                     first = what.split(maxsplit=1)[0]
