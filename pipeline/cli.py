@@ -77,6 +77,9 @@ def devices() -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=True, path_type=str))
 @click.option("--mic", is_flag=True, help="Transcribe the microphone instead of a file.")
 @click.option("--device", default="", help="Input device index or name part (see `sinkscribe devices`).")
+@click.option("--playback", default="", metavar="DEVICE", help="Also record what the computer plays (a "
+              "'Monitor of ...' input on PulseAudio/PipeWire) as a second channel: a call's both sides, labelled "
+              "Me (the microphone) and Remote unless --channels names them.")
 @click.option("--speed", type=float, default=None, help="Replay pace: 1 = real time (default), 0 = as fast as possible.")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @click.option("--json", "as_json", is_flag=True, help="Print committed segments as JSON lines.")
@@ -85,8 +88,8 @@ def devices() -> None:
               "(a call: one channel per side, no voice model): `call` = Me, Remote; N = S1..SN; or names, "
               "comma-separated, in channel order; `off`. Default: capture.channels.")
 @user_errors
-def transcribe(file: str | None, mic: bool, device: str, speed: float | None, config: str | None, as_json: bool,
-               speakers: bool | None, channels: str | None) -> None:  # fmt: skip
+def transcribe(file: str | None, mic: bool, device: str, playback: str, speed: float | None, config: str | None,
+               as_json: bool, speakers: bool | None, channels: str | None) -> None:  # fmt: skip
     """Live captions of FILE (replayed) or the microphone, via capture + transcribe processes.
 
     Committed lines are printed as they become final; on a terminal the words still being decided are
@@ -99,11 +102,15 @@ def transcribe(file: str | None, mic: bool, device: str, speed: float | None, co
       sinkscribe transcribe --mic --device 2
       sinkscribe transcribe meeting.wav --speakers     # [00:01.2] S1: ..., [00:04.0] S2: ...
       sinkscribe transcribe call.wav --channels call   # stereo call: [00:01.2] Me: ..., Remote: ...
+      sinkscribe transcribe --mic --playback "Monitor of"   # a call: Me (microphone), Remote (speakers)
     """
+    if playback and not mic:
+        raise UserError("--playback records beside the microphone: give --mic too")
     from pipeline.console import CaptionView, LiveView
     from pipeline.live import run_transcription
 
-    overrides = _source_overrides(file, mic, device, speed) | _speaker_overrides(speakers) | _channel_overrides(channels)
+    overrides = (_source_overrides(file, mic, device, speed) | _speaker_overrides(speakers) | _channel_overrides(channels)
+                 | _playback_overrides(playback, channels))  # fmt: skip
     cfg = load_app_config(config or ("default" if mic else "replay"), overrides)
     _preflight_source(cfg)
     view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json)
@@ -132,6 +139,8 @@ def _preflight_source(cfg: Any) -> None:
     source = cfg.capture.source
     if source == "mic":
         audio_io.check_input_device(cfg.capture.device)
+        if cfg.capture.playback_device:
+            audio_io.check_input_device(cfg.capture.playback_device)
     elif not audio_io.is_stdin(source):
         audio_io.check_channels(audio_io.probe_file(source), cfg.capture.channels)
 
@@ -232,6 +241,13 @@ def _channel_overrides(channels: str | None) -> dict[str, Any]:
     if value.isdigit():
         return {"capture.channels": [f"S{i + 1}" for i in range(int(value))]}
     return {"capture.channels": [" ".join(n.split()) for n in value.split(",")]}
+
+
+def _playback_overrides(playback: str, channels: str | None) -> dict[str, Any]:
+    """--playback DEVICE: the second input, its two channels named Me and Remote unless --channels names them."""
+    if not playback:
+        return {}
+    return {"capture.playback_device": playback, **({} if channels is not None else {"capture.channels": list(CALL)})}
 
 
 def _summarize_overrides(preset: str | None, session_dir: str | None) -> dict[str, Any]:
@@ -379,6 +395,9 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
 
 @main.command()
 @click.option("--device", default="", help="Input device index or name part (see `sinkscribe devices`).")
+@click.option("--playback", default="", metavar="DEVICE", help="Also record what the computer plays (a "
+              "'Monitor of ...' input on PulseAudio/PipeWire) as a second channel: a call's both sides, labelled "
+              "Me (the microphone) and Remote unless --channels names them.")
 @click.option("--speakers/--no-speakers", default=None, help="Label who speaks (S1, S2 ...); default: transcribe.speakers.")
 @click.option("--channels", "channels", default=None, metavar="call|N|NAMES", help="Label who speaks by input channel "
               "(a call: one channel per side, no voice model): `call` = Me, Remote; N = S1..SN; or names, "
@@ -386,7 +405,7 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
 @summary_options
 @connect_options
 @user_errors
-def run(device: str, speakers: bool | None, channels: str | None, preset: str | None, session: str | None, resume: str | None,
+def run(device: str, playback: str, speakers: bool | None, channels: str | None, preset: str | None, session: str | None, resume: str | None,
         session_dir: str | None, questions: tuple[str, ...], ask_timeout: float, as_json: bool, config: str | None,
         web_port: int | None, address: str | None, stream: str | None, wait_s: float) -> None:  # fmt: skip
     """Live: microphone -> captions, rolling summaries and answers, until Ctrl-C.
@@ -402,6 +421,7 @@ def run(device: str, speakers: bool | None, channels: str | None, preset: str | 
       sinkscribe run --resume 2026-12-01_0930_mic
       sinkscribe run --web                # and in a browser: http://127.0.0.1:8765/
       sinkscribe run --device 3 --channels call   # a stereo device: the mic left, the call right
+      sinkscribe run --playback "Monitor of"   # a call: the microphone (Me) and what the speakers play (Remote)
       sinkscribe run --connect tcp://10.0.0.5:5550 --stream standup   # to a `sinkscribe serve`
     """
     if stream and not address:
@@ -413,7 +433,7 @@ def run(device: str, speakers: bool | None, channels: str | None, preset: str | 
                              "--session": bool(session), "--resume": bool(resume),
                              "--session-dir": bool(session_dir), "--web": web_port is not None})  # fmt: skip
     overrides = {"capture.source": "mic", **_summarize_overrides(preset, session_dir), **_speaker_overrides(speakers),
-                 **_channel_overrides(channels)}  # fmt: skip
+                 **_channel_overrides(channels), **_playback_overrides(playback, channels)}  # fmt: skip
     if device:
         overrides["capture.device"] = device
     cfg = load_app_config(config or "default", overrides)

@@ -456,10 +456,27 @@ class Microphone:
                 self._check_alive()
                 continue
             self._check_pace()
-            if self._resample is not None:
-                yield self._resample(block)
-            else:
-                yield block if self.channels > 1 else block[:, 0]
+            yield self._converted(block)
+
+    def take(self) -> list[np.ndarray]:
+        """What the device delivered since the last call, as `blocks` yields it, without waiting (for a
+        reader of several devices at once, `paired.PairedInputs`); DeviceError as `blocks` raises it."""
+        out = []
+        while True:
+            try:
+                out.append(self._converted(self.queue.get_nowait()))
+            except queue.Empty:
+                break
+        if out:
+            self._check_pace()
+        else:
+            self._check_alive()
+        return out
+
+    def _converted(self, block: np.ndarray) -> np.ndarray:
+        if self._resample is not None:
+            return self._resample(block)
+        return block if self.channels > 1 else block[:, 0]
 
     def _check_alive(self) -> None:
         """Nothing queued: has the stream ended (the queue is drained, so all it gave was yielded) or

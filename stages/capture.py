@@ -23,6 +23,7 @@ from pipeline.errors import DeviceError, InputError, TransportError
 from pipeline.messages import SAMPLE_RATE, AudioChunk, EndOfStream, Status
 from pipeline.runner import StopFlag
 from stages import audio_io, channels
+from stages.paired import PairedInputs
 from stages.settings import AppConfig
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     sent_samples = 0
     reason = "eof"
     error: InputError | DeviceError | None = None
-    mic: audio_io.Microphone | None = None
+    mic: audio_io.Microphone | PairedInputs | None = None
     last_status = 0.0
     ring = AudioRing()
     resync = False
@@ -198,7 +199,10 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
             heartbeat()  # waiting is not dead
 
     try:
-        if c.source == "mic":
+        if c.source == "mic" and c.playback_device:  # the microphone and what the computer plays, one channel each
+            mic = PairedInputs(audio_io.Microphone(c.device, c.chunk_ms, c.queue_seconds),
+                               audio_io.Microphone(c.playback_device, c.chunk_ms, c.queue_seconds), chunk)  # fmt: skip
+        elif c.source == "mic":
             mic = audio_io.Microphone(c.device, c.chunk_ms, c.queue_seconds, max(1, len(c.channels)))
         try:
             blocks, pacer = open_source(cfg, mic, stop)
@@ -287,7 +291,7 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
     return code
 
 
-def open_source(cfg: AppConfig, mic: audio_io.Microphone | None, stop: StopFlag) -> tuple[Iterator[np.ndarray], Pacer]:
+def open_source(cfg: AppConfig, mic: audio_io.Microphone | PairedInputs | None, stop: StopFlag) -> tuple[Iterator[np.ndarray], Pacer]:
     """The blocks of the configured source and how to pace them; InputError/DeviceError if it cannot be read."""
     c = cfg.capture
     if mic is not None:

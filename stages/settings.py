@@ -106,6 +106,10 @@ class Endpoints:
 class CaptureConfig:
     source: str = "mic"  # "mic", "-" (raw 16-bit PCM on stdin) or an audio file path
     device: str = ""  # sounddevice input: index or part of its name; "" = the system default
+    # A second input recorded beside `device`: what the computer plays (a PulseAudio/PipeWire "Monitor of
+    # ..." source, an ALSA loopback), for calls. The two become channel 0 and 1 of one source
+    # (stages/paired.py) and need `channels` to name them (["Me", "Remote"], `--playback` sets it).
+    playback_device: str = ""
     speed: float = 1.0  # file replay pacing: 1 = real time, N = N times faster, 0 = as fast as accepted
     chunk_ms: int = 100  # audio per message: small enough for low latency, large enough to be cheap
     queue_seconds: float = 30.0  # microphone queue bound; beyond it audio is dropped and counted
@@ -148,6 +152,10 @@ class CaptureConfig:
             _check(self.source != "-" or self.stdin_channels == len(self.channels),
                    f"channels names {len(self.channels)} channels but stdin_channels is {self.stdin_channels} "
                    f"(raw PCM on stdin: set capture.stdin_channels = {len(self.channels)})")  # fmt: skip
+        if self.playback_device:
+            _check(self.source == "mic", f"playback_device records beside the microphone; the source is {self.source!r}")
+            _check(len(self.channels) == 2, "playback_device needs channels to name the two inputs, the microphone "
+                   f"first (e.g. [\"Me\", \"Remote\"]), got {list(self.channels)}")  # fmt: skip
         _check(10 <= self.level_ms <= 1000, f"level_ms must be 10..1000, got {self.level_ms}")
 
 

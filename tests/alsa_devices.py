@@ -55,6 +55,7 @@ class FakeDevice:
     then: str = "silence"  # after the recording: "silence", "stall" or "vanish"
     serves: int = 0  # readers served before the writer goes away for good (0: every one)
     pause_s: float = 1.5  # silence after the recording, before `then` (the speaker has finished)
+    recording: Path | None = None  # what this device plays, when not the recording every device shares
 
 
 class Feeder:
@@ -167,7 +168,7 @@ def fake_alsa(tmp: Path, devices: list[FakeDevice], recording: Path) -> Iterator
     entries, feeders = [], {}
     for dev in devices:
         infile = tmp / f"{dev.name}.pcm"
-        pcm = device_pcm(recording, dev.rate, dev.channels) + bytes(2 * dev.channels * int(dev.pause_s * dev.rate))
+        pcm = device_pcm(dev.recording or recording, dev.rate, dev.channels) + bytes(2 * dev.channels * int(dev.pause_s * dev.rate))
         if dev.feed == "file":
             infile.write_bytes(pcm)
         else:

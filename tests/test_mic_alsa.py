@@ -295,3 +295,55 @@ def test_a_stereo_device_is_labelled_by_channel(tmp_path, config, sinkscribe):
     # above and one such). Two wrong segments at most, whatever the count.
     wrong = round(result["segments"] * (1 - result["segment_accuracy"]))
     assert wrong <= 2 and result["word_accuracy"] >= 0.95, (result, shown)
+
+
+def test_a_call_from_the_microphone_and_the_playback_is_labelled_by_device(tmp_path, config, sinkscribe):
+    """A call on two devices, as a laptop has it: the local side on a 16-kHz microphone, the remote side
+    on a 44.1-kHz stereo "monitor" of what the speakers play (PulseAudio and PipeWire show one as an
+    input), each hearing the other 20 dB down. `transcribe --mic --playback` records both as one
+    two-channel source and labels each segment with its side (Me, Remote), as a stereo call recording."""
+    import json
+
+    from bench.channels import build_call, local_clips, remote_clips, score
+    from bench.diarization import write_wav
+    from pipeline.messages import Segment, Word
+
+    rec = build_call("call", local_clips(tmp_path / "local", 4, "en-us"), remote_clips(4, seed=7), -20.0, seed=3)
+    mic_wav = write_wav(tmp_path / "mic.wav", rec.audio[:, 0])
+    monitor_wav = write_wav(tmp_path / "monitor.wav", rec.audio[:, 1])
+    last_start = rec.turns[-1][0]
+
+    def segments() -> list[Segment]:
+        rows = [json.loads(line) for line in list(cmd.out) if line.startswith("{")]
+        return [Segment(r["stream"], r["seq"], r["text"], r["start"], r["end"], tuple(Word(**w) for w in r["words"]),
+                        r["speaker"]) for r in rows if r.get("type") == "segment"]  # fmt: skip
+
+    devices = [FakeDevice("laptopmic", recording=mic_wav), FakeDevice("monitor44", 44_100, 2, recording=monitor_wav)]
+    with fake_alsa(tmp_path, devices, mic_wav) as alsa:
+        cmd = sinkscribe(alsa.env, "--log-level", "info", "transcribe", "--mic", "--device", "laptopmic", "--playback",
+                         "monitor44", "--json", "--config", config)  # fmt: skip
+        cmd.wait_for(lambda: any(s.end > last_start for s in segments()), 120, "the call's last turn")
+        time.sleep(2)  # its last words
+        took, left = cmd.ctrl_c()
+    assert left == [] and cmd.proc.returncode == 0, cmd.stderr[-3000:]
+    assert "microphone 'laptopmic' open" in cmd.stderr and "microphone 'monitor44' open" in cmd.stderr, cmd.stderr
+    got = segments()
+    shown = "\n".join(f"{s.start:6.2f}-{s.end:6.2f} {s.speaker}: {s.text}" for s in got)
+    assert {"Me", "Remote"} <= {s.speaker for s in got}, shown
+    result = score(rec, got)
+    # As the stereo device's test above, and the two feeders start a few milliseconds apart (two clocks):
+    # the words decide, whole segments are counted loosely.
+    wrong = round(result["segments"] * (1 - result["segment_accuracy"]))
+    assert wrong <= 2 and result["word_accuracy"] >= 0.95, (result, shown)
+
+
+def test_playback_without_the_microphone_or_with_other_than_two_names_is_one_line(tmp_path, speech_wav, config,
+                                                                                     sinkscribe):  # fmt: skip
+    with fake_alsa(tmp_path, [FakeDevice("mic16")], speech_wav) as alsa:
+        cases = [(("transcribe", str(speech_wav), "--playback", "mic16"), "--playback records beside the microphone"),
+                 (("transcribe", "--mic", "--playback", "mic16", "--channels", "3"), "playback_device needs channels"),
+                 (("transcribe", "--mic", "--playback", "nosuchdevice"), "nosuchdevice")]  # fmt: skip
+        for args, said in cases:
+            cmd = sinkscribe(alsa.env, *args, "--config", config)
+            assert cmd.finish(60) != 0, cmd.stderr
+            assert said in one_error_line(cmd.stderr), cmd.stderr
