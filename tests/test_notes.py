@@ -405,6 +405,23 @@ def test_notes_survive_a_restart_as_json(store: SessionStore) -> None:
     assert again.render() == notes.render()
 
 
+def test_what_is_still_open_about_a_thing_is_answered_with_the_line_that_leaves_it_open(tmp_path: Path) -> None:
+    """Asked what is still unknown about a thing, the answer is the latest line that says so (read
+    meetings, stop 38: the model gave a settled fact or the question's own words back)."""
+    lines = [("Declan", "The lift is out again, the car is stuck on two."),
+             ("Declan", "It could be the door sensor or the motor. We genuinely can't say yet if the lift needs a "
+                        "new motor."),
+             ("Helena", "The lift engineer comes Thursday.")]  # fmt: skip
+    with asking(tmp_path, lines) as ask:
+        shown = ask("What is still unknown about the lift?", "The lift engineer is not yet known.")
+        assert shown.text.startswith("Still open: [00:10.0] It could be the door sensor or the motor. We genuinely "
+                                     "can't say yet"), shown.text  # fmt: skip
+        assert not shown.shown_as_generated
+        # Another form of question is left to the other checks; a thing no open line names gets no such answer.
+        assert not ask("When does the lift engineer come?", "Thursday.").text.startswith("Still open")
+        assert not ask("What is still unresolved about the budget?", "Nothing.").text.startswith("Still open")
+
+
 def test_an_answer_naming_someone_absent_is_not_shown_as_fact(store: SessionStore) -> None:
     window = segments()
     got = answers.ground("Who owns the database migration?", "Kevin owns the database migration.",

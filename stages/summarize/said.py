@@ -421,6 +421,11 @@ def _asked_before(near: Sequence[Sentence]) -> str:
     return ""
 
 
+def says_unknown(text: str) -> bool:
+    """Whether `text` says the meeting does not know something yet (`_UNKNOWN`, `_WHETHER_UNKNOWN`)."""
+    return bool(_UNKNOWN.search(text) or _WHETHER_UNKNOWN.search(text))
+
+
 def _not_known(unknown: re.Match[str]) -> str:
     """An `_UNKNOWN` match as the question it leaves open: "we just don't know if X" -> "Whether X"."""
     what = re.sub(r"^if\b", "whether", unknown.group("q").strip(" ,"), flags=re.IGNORECASE)
