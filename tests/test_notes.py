@@ -420,6 +420,11 @@ def test_what_is_still_open_about_a_thing_is_answered_with_the_line_that_leaves_
         # Another form of question is left to the other checks; a thing no open line names gets no such answer.
         assert not ask("When does the lift engineer come?", "Thursday.").text.startswith("Still open")
         assert not ask("What is still unresolved about the budget?", "Nothing.").text.startswith("Still open")
+        # A yes/no question whose latest line leaves it open: not "Yes".
+        assert ask("Does the lift need a new motor?", "Yes.").text.startswith("Still open: [00:10.0]")
+    settled = [*lines, ("Declan", "The engineer came: the lift needs a new motor, it is ordered.")]
+    with asking(tmp_path / "settled", settled) as ask:
+        assert not ask("Does the lift need a new motor?", "Yes, it needs a new motor.").text.startswith("Still open")
 
 
 def test_an_answer_naming_someone_absent_is_not_shown_as_fact(store: SessionStore) -> None:

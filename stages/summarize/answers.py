@@ -469,21 +469,31 @@ _STILL_OPEN_Q = re.compile(r"^\s*what(?:'s|\s+is|\s+was|\s+remains)?\s+(?:still\
 
 def _still_open(question: str, store: StoreBase) -> Grounded | None:
     """For a question asking what is still open about a thing: the latest stored sentence naming the thing
-    that says it stays open or is not known yet (`checks.leaves_open`, `said.says_unknown`), quoted; None
-    when the question is of another form or no such sentence names the thing."""
+    that says it stays open or is not known yet (`checks.leaves_open`, `said.says_unknown`), quoted. For
+    a yes/no question ("Is there going to be a second under-twelves team?"): the same, when the latest
+    sentence holding all but one of its content words is that one (the model said "Yes" to two such on
+    the read meetings). None otherwise."""
     m = _STILL_OPEN_Q.match(question)
-    if m is None:
+    yes_no = m is None and question.strip().lower().split(" ", 1)[0] in _YES_NO
+    if m is None and not yes_no:
         return None
-    words = content_words(m.group("f")) - FRAME_WORDS
+    thing = m.group("f") if m else question
+    words = content_words(thing) - FRAME_WORDS
+    need = 1 if m else max(MIN_SUPPORT, len(words) - 1)
     best: tuple[int, int, Citation] | None = None
-    for hit in store.search(m.group("f"), limit=12):
+    latest: tuple[int, int, Citation] | None = None
+    for hit in store.search(thing, limit=12):
         sentence = _whole_sentence(hit, store)
         shared = len(words & content_words(sentence.text))
-        if shared and (leaves_open(sentence.text) or says_unknown(sentence.text)) and not sentence.text.rstrip().endswith("?"):
+        if shared < need or sentence.text.rstrip().endswith("?"):
+            continue
+        if latest is None or sentence.seq > latest[1]:
+            latest = (shared, sentence.seq, sentence)
+        if leaves_open(sentence.text) or says_unknown(sentence.text):
             if best is None or (shared, sentence.seq) > best[:2]:
                 best = (shared, sentence.seq, sentence)
-    if best is None:
-        return None
+    if best is None or (yes_no and latest is not None and latest[1] != best[1]):
+        return None  # a yes/no question: only when the latest line on it leaves it open
     line = best[2]
     return Grounded(f"Still open: [{clock(line.start)}] {line.text}", (line,), False, "the meeting left it open")
 
