@@ -24,6 +24,7 @@ from bench.answers_dev import replayed_rows, score_replay
 from bench.notes_dev import DATA, text_segments
 from bench.quality import discover, transcript_of
 from bench.quality_score import load_gold
+from stages.settings import AppConfig
 
 log = logging.getLogger("bench.answers_banks")
 
@@ -54,8 +55,9 @@ BANKS: list[tuple[str, list[str]]] = [
 KEYS = ("in_window", "evicted", "abstention", "false_abstention")
 
 
-def run_bank(recording: str, meetings: list[str]) -> list[dict[str, Any]]:
-    """One row per question: the bank, meeting, id, kind, window, question, shown answer, and its score."""
+def run_bank(recording: str, meetings: list[str], lean: bool) -> list[dict[str, Any]]:
+    """One row per question: the bank, meeting, id, kind, window, question, shown answer, and its score.
+    `lean`: the checks of `summarize.answer_checks = "lean"` (the default), else the full ones."""
     rows: list[dict[str, Any]] = []
     for gold_path in discover(DATA, "all", meetings):
         gold = load_gold(gold_path)
@@ -64,7 +66,7 @@ def run_bank(recording: str, meetings: list[str]) -> list[dict[str, Any]]:
         segments, line_of = text_segments(path)
         recorded = replayed_rows(recording, gold.meeting, raw["questions"], line_of)
         # A quality log holds the notes' extractions too; an answers_dev recording holds each row's owners.
-        score = score_replay(gold, path, segments, recorded, recording if recording.endswith(".jsonl") else "")
+        score = score_replay(gold, path, segments, recorded, recording if recording.endswith(".jsonl") else "", lean)
         for q in score["questions"]:
             rows.append({"bank": Path(recording).name, "meeting": gold.meeting, "id": q["id"], "kind": q["kind"],
                          "window": q.get("window"), "question": q["question"], "answer": q["answer"],
@@ -100,12 +102,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", dest="json_out", required=True, help="Write every question's shown answer here.")
     ap.add_argument("--compare", default="", help="An earlier --json of this benchmark: print what changed.")
     ap.add_argument("--wrong", action="store_true", help="Print every wrong answer.")
+    ap.add_argument("--checks", choices=("default", "lean", "full"), default="default",
+                    help="Which answer checks: the config default's summarize.answer_checks (lean), or one of them.")
     args = ap.parse_args(argv)
+    checks = AppConfig().summarize.answer_checks if args.checks == "default" else args.checks
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
-    rows = [row for recording, meetings in BANKS for row in run_bank(recording, meetings)]
+    rows = [row for recording, meetings in BANKS for row in run_bank(recording, meetings, checks == "lean")]
     out: dict[str, Any] = {"benchmark": "answer checks, every recorded reply of the read meetings replayed "
-                                        "(bench.answers_banks)", "pooled": pooled(rows), "questions": rows}
-    print("pooled:", out["pooled"])
+                                        "(bench.answers_banks)", "checks": checks, "pooled": pooled(rows), "questions": rows}
+    print(f"pooled ({checks} checks):", out["pooled"])
     if args.wrong:
         for r in rows:
             if not r["correct"]:
