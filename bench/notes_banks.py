@@ -35,7 +35,8 @@ RECORDINGS = [
     "software_sprint_qwen2.5-coder-1.5b_stop34.jsonl", "museum_exhibition_qwen2.5-coder-1.5b_stop35.jsonl",
     "delivery_depot_qwen2.5-coder-1.5b_stop35.jsonl", "newsroom_planning_qwen2.5-coder-1.5b_stop37.jsonl",
     "youth_league_qwen2.5-coder-1.5b_stop37.jsonl", "dental_practice_qwen2.5-coder-1.5b_stop37.jsonl",
-    "farm_coop_qwen2.5-coder-1.5b_stop37.jsonl",
+    "farm_coop_qwen2.5-coder-1.5b_stop37.jsonl", "bakery_operations_qwen2.5-coder-1.5b_stop38.jsonl",
+    "parish_council_qwen2.5-coder-1.5b_stop38.jsonl", "race_committee_qwen2.5-coder-1.5b_stop38.jsonl",
 ]  # fmt: skip
 KEYS = ("recall", "owner_attribution", "due", "on_gold")
 
