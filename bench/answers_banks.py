@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  wrong {r['meeting']} {r['id']}: {r['question']} -> {r['answer'][:140]}")
     if args.compare:
         before = json.loads(Path(args.compare).read_text(encoding="utf-8"))
+        if before.get("checks", "full") != checks:  # files written before stop 38 hold the full checks
+            print(f"warning: {args.compare} holds the {before.get('checks', 'full')} checks, this run the {checks} ones")
         out["before"] = before["pooled"]
         out["changed"] = compare(before["questions"], rows)
         print("before:", before["pooled"])

@@ -138,6 +138,9 @@ def run(cfg: AppConfig, stop: StopFlag) -> int:
         if mic is not None:
             status |= {"overflow_chunks": mic.overflow_blocks, "device_overflows": mic.device_overflows,
                        "device_stalls": mic.stalls}  # fmt: skip
+        if isinstance(mic, PairedInputs):  # silence given to an input that fell behind, late audio dropped
+            status |= {"filled_seconds": [round(f, 2) for f in mic.filled_s],
+                       "dropped_seconds": [round(d, 2) for d in mic.dropped_s]}  # fmt: skip
         msg = Status(cfg.stream, seq, "capture", time.time(), status)
         if final:  # the counters that say what was dropped must arrive even after a stop
             transport.send_within(out, msg, FLUSH_TIMEOUT_S)

@@ -156,6 +156,7 @@ class CaptureConfig:
             _check(self.source == "mic", f"playback_device records beside the microphone; the source is {self.source!r}")
             _check(len(self.channels) == 2, "playback_device needs channels to name the two inputs, the microphone "
                    f"first (e.g. [\"Me\", \"Remote\"]), got {list(self.channels)}")  # fmt: skip
+            _check(self.playback_device != self.device, f"playback_device is the microphone itself ({self.device!r})")
         _check(10 <= self.level_ms <= 1000, f"level_ms must be 10..1000, got {self.level_ms}")
 
 
@@ -493,5 +494,5 @@ class AppConfig:
         _check(self.log_level in ("debug", "info", "warning", "error"), f"log_level {self.log_level!r} unknown")
         _check(0.1 <= self.heartbeat_s <= 60, f"heartbeat_s must be 0.1..60, got {self.heartbeat_s}")
         _check(not (self.capture.channels and self.transcribe.speakers),
-               "labels by input channel (capture.channels, --channels) and by voice (transcribe.speakers, --speakers) "
-               "are exclusive: choose one")  # fmt: skip
+               "labels by input channel (capture.channels, --channels; --playback uses them) and by voice "
+               "(transcribe.speakers, --speakers) are exclusive: choose one")  # fmt: skip

@@ -149,6 +149,12 @@ def test_a_later_fact_saying_less_or_another_figure_keeps_the_first() -> None:
     notes.merge(parse_extraction("FACT: Fourteen hours down on line three"), segs[3:4], sources(segs[:4]))
     notes.merge(parse_extraction("FACT: Four days of film left on line three"), segs[4:5], sources(segs[:5]))
     assert [i.text for i in notes.items] == ["Fourteen hours down on line three", "Four days of film left on line three"]
+    # One value for another in the same unit is a correction: the later one replaces the first.
+    party = segments([("Ann", "The party is on the 12th at 7 pm."), ("Ann", "Sorry, the party is on the 12th at 8 pm.")])
+    notes = Notes()
+    notes.merge(parse_extraction("FACT: The party is on the 12th at 7 pm"), party[0:1], sources(party[:1]))
+    notes.merge(parse_extraction("FACT: The party is on the 12th at 8 pm"), party[1:2], sources(party))
+    assert [i.text for i in notes.items] == ["The party is on the 12th at 8 pm"]
 
 
 def test_a_currency_nobody_said_is_not_shown_but_the_figure_is(tmp_path: Path) -> None:

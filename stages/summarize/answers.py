@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.console import clock
 from pipeline.messages import Citation, Segment
-from stages.summarize.checks import NEGATION, leaves_open
+from stages.summarize.checks import NEGATION, _open_about, leaves_open
 from stages.summarize.grounding import (
     CONTENT_STOPWORDS,
     CORRECTION,
@@ -468,8 +468,9 @@ _STILL_OPEN_Q = re.compile(r"^\s*what(?:'s|\s+is|\s+was|\s+remains)?\s+(?:still\
 
 
 def _still_open(question: str, store: StoreBase) -> Grounded | None:
-    """For a question asking what is still open about a thing: the latest stored sentence naming the thing
-    that says it stays open or is not known yet (`checks.leaves_open`, `said.says_unknown`), quoted. For
+    """For a question asking what is still open about a thing: the stored sentence naming most of the thing
+    (the latest of those) that says it stays open or is not known yet (`checks.leaves_open`,
+    `said.says_unknown`), quoted. For
     a yes/no question ("Is there going to be a second under-twelves team?"): the same, when the latest
     sentence holding all but one of its content words is that one (the model said "Yes" to two such on
     the read meetings). None otherwise."""
@@ -489,7 +490,10 @@ def _still_open(question: str, store: StoreBase) -> Grounded | None:
             continue
         if latest is None or sentence.seq > latest[1]:
             latest = (shared, sentence.seq, sentence)
-        if leaves_open(sentence.text) or says_unknown(sentence.text):
+        # A yes/no question's line must leave the thing itself open, in the clause that names it ("The fun
+        # run is on Sunday, registration details later." settles the day); "what is still open about X"
+        # asks for the open part, wherever the sentence says it.
+        if says_unknown(sentence.text) or (_open_about(sentence.text, words) if yes_no else leaves_open(sentence.text)):
             if best is None or (shared, sentence.seq) > best[:2]:
                 best = (shared, sentence.seq, sentence)
     if best is None or (yes_no and latest is not None and latest[1] != best[1]):

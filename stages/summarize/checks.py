@@ -63,7 +63,8 @@ _OPENNESS = re.compile(
     r"not (?:yet )?(?:decided|sure|clear)|undecided|(?:do not|don't|do n't) know|no answer|unclear|"
     r"figure out|find out|depends|revisit|come back|later|tbd|to be (?:decided|confirmed)|"
     r"(?:hasn't|haven't|has not|have not) (?:yet )?(?:told (?:us|me)|said|confirmed|decided)|"
-    r"(?:can't|cannot) say yet|(?:have|need) to (?:wait and )?see|up in the air|anyone's guess|question mark|"
+    r"(?:can't|cannot) say yet|(?:have|need) to (?:wait and )?see(?=\s+(?:what|if|whether|how|who|when)\b|\s*[,.;!?]|\s*$)|"
+    r"up in the air|anyone's guess|question mark|"
     r"(?:park|shelve)\b[^.;!?]{2,60}?\b(?:until|till|for now|for the moment))\b", re.IGNORECASE)
 
 

@@ -615,9 +615,23 @@ def _fact_relation(held: str, said: str) -> str:
         return "less"
     # A figure in common, not a month or a weekday: "Thursday the twelfth of June" moved to "Tuesday the
     # seventeenth of June" is one date corrected.
-    if numbers(held) & numbers(said) and old - new and new - old:
+    if numbers(held) & numbers(said) and old - new and new - old and not _swapped(held, said, old - new, new - old):
         return "other"
     return "same"
+
+
+def _swapped(held: str, said: str, gone: set[str], came: set[str]) -> bool:
+    """One value for another in the same unit: "the 12th at 7 pm" -> "the 12th at 8 pm" corrects the
+    time (reviewed in stop 38: keeping both would contradict). "Fourteen hours down" -> "four days of
+    film left" swaps one figure too, but for another unit: another fact."""
+    if len(gone) != 1 or len(came) != 1:
+        return False
+    return _word_after(held, next(iter(gone))) == _word_after(said, next(iter(came)))
+
+
+def _word_after(text: str, figure: str) -> str:
+    words = normalise(text)
+    return next((words[k + 1] for k, w in enumerate(words[:-1]) if w == figure), "")
 
 
 def _figures_and_dates(text: str) -> set[str]:

@@ -370,8 +370,10 @@ _LEAD = re.compile(r"^.*?\b(?:so|and|but|then|let's|lets|we|i think|okay|ok)\s+"
 # Also "we genuinely can't say yet if the lift needs a new motor", "the family still haven't told me whether
 # visitors can take photos", "we'll have to see what the vet board says" (read meetings, stop 38).
 _UNKNOWN = re.compile(
-    r"\b(?:we (?:still |just |really |honestly |genuinely |actually )*(?:don't|do not|can't|cannot) (?:yet )?"
-    r"(?:know|say)|(?:hasn't|haven't|has not|have not) (?:yet )?(?:told (?:us|me)|said|confirmed|decided)|"
+    r"\b(?:we (?:still |just |really |honestly |genuinely |actually )*(?:(?:don't|do not) (?:yet )?know|"
+    # "can't say" only as not knowing yet: "we can't say how grateful we are" asks nothing
+    r"(?:can't|cannot) (?:yet )?(?:know|say)(?=\s+(?:yet|if|whether)\b))|"
+    r"(?:hasn't|haven't|has not|have not) (?:yet )?(?:told (?:us|me)|said|confirmed|decided)|"
     r"we(?:'ll| will)? (?:just )?(?:have|need) to (?:wait and )?see)\s+(?:yet\s+)?"
     r"(?P<q>(?:if|whether|who|when|where|which|how|what)\b[^.;!?]{8,100})", re.IGNORECASE)
 # A question put first and then said to be unknown: "Whether the superintendent will actually talk to us on
@@ -379,7 +381,8 @@ _UNKNOWN = re.compile(
 # straight answer", "Whether the governors pay for the canopy ..., that's still up in the air".
 _WHETHER_UNKNOWN = re.compile(
     r"\b(?P<q>whether\b[^;.!?]{8,160}?),\s*(?:(?:honestly,?\s+)?(?:I|we)\s+(?:\w+\s+){0,2}?(?:don't|do not|can't|"
-    r"cannot)\s+(?:know|say)|nobody|no one|that's (?:still )?(?:up in the air|open|anyone's guess))", re.IGNORECASE)
+    r"cannot)\s+(?:know|say)|(?:nobody|no one)(?:'s)?(?:\s+[\w']+){0,2}?\s+(?:knows?|can (?:say|tell)|will (?:say|tell|give)|"
+    r"has (?:said|told|decided)|got an answer)|that's (?:still )?(?:up in the air|open|anyone's guess))", re.IGNORECASE)
 
 
 # A turn that names its topic before it asks: "And the lunch supplier. The contract ends in December. Do we
