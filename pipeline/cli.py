@@ -73,13 +73,18 @@ def devices() -> None:
         click.echo(f"{mark} {d['index']:3d}  {d['name']}  ({d['channels']} ch, {d['rate']:.0f} Hz)")
 
 
+# `transcribe --mic` and `run`: the second input of a call.
+playback_option = click.option(
+    "--playback", default="", metavar="DEVICE", help="Also record what the computer plays (a 'Monitor of ...' input on "
+    "PulseAudio/PipeWire) as a second channel: a call's both sides, labelled Me (the microphone) and Remote unless "
+    "--channels names them.")  # fmt: skip
+
+
 @main.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=True, path_type=str))
 @click.option("--mic", is_flag=True, help="Transcribe the microphone instead of a file.")
 @click.option("--device", default="", help="Input device index or name part (see `sinkscribe devices`).")
-@click.option("--playback", default="", metavar="DEVICE", help="Also record what the computer plays (a "
-              "'Monitor of ...' input on PulseAudio/PipeWire) as a second channel: a call's both sides, labelled "
-              "Me (the microphone) and Remote unless --channels names them.")
+@playback_option
 @click.option("--speed", type=float, default=None, help="Replay pace: 1 = real time (default), 0 = as fast as possible.")
 @click.option("--config", "config", default=None, help="Config TOML file or preset name from configs/.")
 @click.option("--json", "as_json", is_flag=True, help="Print committed segments as JSON lines.")
@@ -395,9 +400,7 @@ def replay(file: str, speed: float | None, text_input: bool, serve: bool, speake
 
 @main.command()
 @click.option("--device", default="", help="Input device index or name part (see `sinkscribe devices`).")
-@click.option("--playback", default="", metavar="DEVICE", help="Also record what the computer plays (a "
-              "'Monitor of ...' input on PulseAudio/PipeWire) as a second channel: a call's both sides, labelled "
-              "Me (the microphone) and Remote unless --channels names them.")
+@playback_option
 @click.option("--speakers/--no-speakers", default=None, help="Label who speaks (S1, S2 ...); default: transcribe.speakers.")
 @click.option("--channels", "channels", default=None, metavar="call|N|NAMES", help="Label who speaks by input channel "
               "(a call: one channel per side, no voice model): `call` = Me, Remote; N = S1..SN; or names, "

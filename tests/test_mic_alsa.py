@@ -254,33 +254,50 @@ def test_a_flooding_device_counts_overflow_then_fails(tmp_path, speech_wav):
     assert int(dropped) > 10 and float(after) < 10, out.stdout
 
 
+def a_call(tmp_path):  # noqa: ANN001, ANN201 - bench.channels' Recording
+    """Eight turns, the local side an espeak-ng voice, the remote side real Asterisk prompts, each side heard
+    on the other's channel 20 dB down (bench.channels)."""
+    from bench.channels import build_call, local_clips, remote_clips
+
+    return build_call("call", local_clips(tmp_path / "local", 4, "en-us"), remote_clips(4, seed=7), -20.0, seed=3)
+
+
+def json_segments(cmd: Command) -> list:
+    """The segments `transcribe --json` has printed so far."""
+    import json
+
+    from pipeline.messages import Segment, Word
+
+    rows = [json.loads(line) for line in list(cmd.out) if line.startswith("{")]
+    return [Segment(r["stream"], r["seq"], r["text"], r["start"], r["end"], tuple(Word(**w) for w in r["words"]),
+                    r["speaker"]) for r in rows if r.get("type") == "segment"]  # fmt: skip
+
+
+def transcribed_call(cmd: Command, last_start: float) -> list:
+    """A call's segments, once its last turn (starting at `last_start`) is in and Ctrl-C ended the command,
+    which must leave nothing running and exit 0."""
+    cmd.wait_for(lambda: any(s.end > last_start for s in json_segments(cmd)), 120, "the call's last turn")
+    time.sleep(2)  # its last words
+    _, left = cmd.ctrl_c()
+    assert left == [] and cmd.proc.returncode == 0, cmd.stderr[-3000:]
+    return json_segments(cmd)
+
+
 def test_a_stereo_device_is_labelled_by_channel(tmp_path, config, sinkscribe):
     """A 48-kHz stereo device (like hw:, it refuses 16 kHz: capture resamples, keeping both channels) that
     carries a call, the local side on the left, the remote side on the right, each leaking into the other
     20 dB down: `transcribe --mic --channels call` labels each segment with its side."""
-    import json
+    from bench.channels import score, write_stereo
 
-    from bench.channels import build_call, local_clips, remote_clips, score, write_stereo
-    from pipeline.messages import Segment, Word
-
-    rec = build_call("call", local_clips(tmp_path / "local", 4, "en-us"), remote_clips(4, seed=7), -20.0, seed=3)
+    rec = a_call(tmp_path)
     wav = write_stereo(tmp_path / "call.wav", rec.audio)
     last_start = rec.turns[-1][0]
-
-    def segments() -> list[Segment]:
-        rows = [json.loads(line) for line in list(cmd.out) if line.startswith("{")]
-        return [Segment(r["stream"], r["seq"], r["text"], r["start"], r["end"], tuple(Word(**w) for w in r["words"]),
-                        r["speaker"]) for r in rows if r.get("type") == "segment"]  # fmt: skip
 
     with fake_alsa(tmp_path, [FakeDevice("call48", 48_000, 2, exact=True)], wav) as alsa:
         cmd = sinkscribe(alsa.env, "--log-level", "info", "transcribe", "--mic", "--device", "call48", "--channels",
                          "call", "--json", "--config", config)  # fmt: skip
-        cmd.wait_for(lambda: any(s.end > last_start for s in segments()), 120, "the call's last turn")
-        time.sleep(2)  # its last words
-        took, left = cmd.ctrl_c()
-    assert left == [] and cmd.proc.returncode == 0, cmd.stderr[-3000:]
+        got = transcribed_call(cmd, last_start)
     assert "microphone 'call48' open at 48000 Hz" in cmd.stderr
-    got = segments()
     shown = "\n".join(f"{s.start:6.2f}-{s.end:6.2f} {s.speaker}: {s.text}" for s in got)
     # Both sides labelled; a word at a turn boundary with no side ahead by the margin stays unlabelled by
     # design (stages/channels.py: ambiguous): at most one such short segment ("and..." between two turns,
@@ -302,32 +319,20 @@ def test_a_call_from_the_microphone_and_the_playback_is_labelled_by_device(tmp_p
     on a 44.1-kHz stereo "monitor" of what the speakers play (PulseAudio and PipeWire show one as an
     input), each hearing the other 20 dB down. `transcribe --mic --playback` records both as one
     two-channel source and labels each segment with its side (Me, Remote), as a stereo call recording."""
-    import json
-
-    from bench.channels import build_call, local_clips, remote_clips, score
+    from bench.channels import score
     from bench.diarization import write_wav
-    from pipeline.messages import Segment, Word
 
-    rec = build_call("call", local_clips(tmp_path / "local", 4, "en-us"), remote_clips(4, seed=7), -20.0, seed=3)
+    rec = a_call(tmp_path)
     mic_wav = write_wav(tmp_path / "mic.wav", rec.audio[:, 0])
     monitor_wav = write_wav(tmp_path / "monitor.wav", rec.audio[:, 1])
     last_start = rec.turns[-1][0]
-
-    def segments() -> list[Segment]:
-        rows = [json.loads(line) for line in list(cmd.out) if line.startswith("{")]
-        return [Segment(r["stream"], r["seq"], r["text"], r["start"], r["end"], tuple(Word(**w) for w in r["words"]),
-                        r["speaker"]) for r in rows if r.get("type") == "segment"]  # fmt: skip
 
     devices = [FakeDevice("laptopmic", recording=mic_wav), FakeDevice("monitor44", 44_100, 2, recording=monitor_wav)]
     with fake_alsa(tmp_path, devices, mic_wav) as alsa:
         cmd = sinkscribe(alsa.env, "--log-level", "info", "transcribe", "--mic", "--device", "laptopmic", "--playback",
                          "monitor44", "--json", "--config", config)  # fmt: skip
-        cmd.wait_for(lambda: any(s.end > last_start for s in segments()), 120, "the call's last turn")
-        time.sleep(2)  # its last words
-        took, left = cmd.ctrl_c()
-    assert left == [] and cmd.proc.returncode == 0, cmd.stderr[-3000:]
+        got = transcribed_call(cmd, last_start)
     assert "microphone 'laptopmic' open" in cmd.stderr and "microphone 'monitor44' open" in cmd.stderr, cmd.stderr
-    got = segments()
     shown = "\n".join(f"{s.start:6.2f}-{s.end:6.2f} {s.speaker}: {s.text}" for s in got)
     assert {"Me", "Remote"} <= {s.speaker for s in got}, shown
     result = score(rec, got)

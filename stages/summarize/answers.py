@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.console import clock
 from pipeline.messages import Citation, Segment
-from stages.summarize.checks import NEGATION, _open_about, leaves_open
+from stages.summarize.checks import NEGATION, leaves_open, open_about
 from stages.summarize.grounding import (
     CONTENT_STOPWORDS,
     CORRECTION,
@@ -482,21 +482,20 @@ def _still_open(question: str, store: StoreBase) -> Grounded | None:
     words = content_words(thing) - FRAME_WORDS
     need = 1 if m else max(MIN_SUPPORT, len(words) - 1)
     best: tuple[int, int, Citation] | None = None
-    latest: tuple[int, int, Citation] | None = None
+    latest = -1  # the seq of the latest sentence on the thing, open or not
     for hit in store.search(thing, limit=12):
         sentence = _whole_sentence(hit, store)
         shared = len(words & content_words(sentence.text))
         if shared < need or sentence.text.rstrip().endswith("?"):
             continue
-        if latest is None or sentence.seq > latest[1]:
-            latest = (shared, sentence.seq, sentence)
+        latest = max(latest, sentence.seq)
         # A yes/no question's line must leave the thing itself open, in the clause that names it ("The fun
         # run is on Sunday, registration details later." settles the day); "what is still open about X"
         # asks for the open part, wherever the sentence says it.
-        if says_unknown(sentence.text) or (_open_about(sentence.text, words) if yes_no else leaves_open(sentence.text)):
+        if says_unknown(sentence.text) or (open_about(sentence.text, words) if yes_no else leaves_open(sentence.text)):
             if best is None or (shared, sentence.seq) > best[:2]:
                 best = (shared, sentence.seq, sentence)
-    if best is None or (yes_no and latest is not None and latest[1] != best[1]):
+    if best is None or (yes_no and latest != best[1]):
         return None  # a yes/no question: only when the latest line on it leaves it open
     line = best[2]
     return Grounded(f"Still open: [{clock(line.start)}] {line.text}", (line,), False, "the meeting left it open")

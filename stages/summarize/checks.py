@@ -113,7 +113,7 @@ _REFERS_BACK = re.compile(r"^(?:honestly,?\s+)?(?:it|that|this)(?:'s|\s+is|\s+st
 _REVISITS = re.compile(r"\b(?:revisit|come back|later)\b", re.IGNORECASE)
 
 
-def _open_about(text: str, words: set[str]) -> bool:
+def open_about(text: str, words: set[str]) -> bool:
     """Whether `text` leaves open what `words` are about: it is one clause, or names open questions, or a
     clause that says something stays open shares a word of their matter with them (`matter`: the
     calendar aside) or points back to them ("..., but that's not decided yet"). "The open questions are
@@ -263,7 +263,7 @@ def is_stated(kind: str, text_: str, segments: Sequence[Segment]) -> bool:
         # A line that leaves the matter open states nothing about it: from "The open questions are support
         # for the old version and the premium price" the 1.5B model noted the decision "Support for the old
         # version will be available for one month after the release" (and so closed the open question).
-        and not _open_about(text, words)
+        and not open_about(text, words)
         and specifics <= numbers(text)  # its numbers come from the same line
         and (kind != "decision" or (bool(_DECISION_CUE.search(text)) and not _ALTERNATIVES.search(text)))
         # a labelled line of text is one utterance: "Good, then the startup fix goes into the release. Tom,
