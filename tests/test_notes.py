@@ -1889,6 +1889,41 @@ def test_a_thing_never_named_among_the_meeting_s_own_words_is_not_discussed(wedd
     assert answers.unmentioned("How much do the Okafors still owe?", s) == []
 
 
+def test_questions_of_paying_holding_and_taking_on_name_their_thing(wedding) -> None:
+    """Read meetings, stop 39: never-discussed questions in forms that named no thing, each answered with a
+    name or a figure said of something else ("What does the league pay for its insurance this year?" ->
+    "sixty-five quid"; "Who has been hired as the new sommelier?" -> a chef; "Which insurer covers the
+    leased vans?" -> the leasing firm). The thing's owner is no name for it ("the Okafors' caretaker")."""
+    s, segs = wedding
+    assert answers.focus("What does the wedding pay for its insurance?") == ["insurance"]
+    assert answers.focus("How much are they spending on table flowers for the wedding?") == ["table", "flowers"]
+    assert answers.focus("What's the caterer charging for the chicken now?") == ["chicken"]
+    assert answers.focus("Which insurer covers the refrigerated van?") == ["insurer"]
+    assert answers.focus("Which florist is doing the wedding?") == ["florist"]  # the "which ... is" form as before
+    assert answers.focus("What will the new price of the chairs be?") == ["price", "chairs"]
+    assert answers.focus("What are they doing about the torn marquee?") == ["torn", "marquee"]
+    assert answers.focus("Who has been hired as the new sommelier?") == ["sommelier"]
+    assert answers.focus("Who has the cleaning contract for the hall?") == ["cleaning", "contract"]
+    assert answers.focus("Who is writing this week's menu cards?") == ["week", "menu", "cards"]
+    assert answers.focus("Who's providing first aid cover at the wedding?") == ["first", "aid", "cover"]
+    assert answers.focus("Who's looking after the market's stall over the weekend?") == ["market", "stall"]
+    assert answers.focus("How long is the warranty on the van?") == ["warranty"]
+    assert answers.focus("Who's going to call the florist?") == []  # "going to" is no "-ing" verb with an object
+    # "What's still unresolved about paying for X?" asks what is open, not what X costs.
+    assert answers.focus("What's still unresolved about paying for the chairs?") == []
+    for question, unsaid in (("What does the wedding pay for its insurance?", ["insurance"]),
+                             ("Who has been hired as the new sommelier?", ["sommelier"]),
+                             ("Which insurer covers the refrigerated van?", ["insurer"]),
+                             ("Who is the Okafors' new caretaker?", ["caretaker"]),
+                             ("How much does the landscaping around the chicken coop cost?", ["landscaping"])):
+        assert answers.unmentioned(question, s) == unsaid, question
+    reply = answers.ground("What does the wedding pay for its insurance?", "The wedding pays three hundred and fifty.",
+                           sources(segs), s, (), segs)  # fmt: skip
+    assert reply.text.startswith(f'{NOT_DISCUSSED} It never mentions "insurance".') and not reply.shown_as_generated
+    # A thing the meeting names is no verdict: the van's day rate stands.
+    assert answers.unmentioned("How much are they paying for the refrigerated van?", s) == []
+
+
 def test_more_question_forms_name_their_thing(wedding) -> None:
     """Read meetings, stop 35: the 1.5B model answered never-discussed questions whose form named no thing
     ("What was decided about dark mode?" -> "The meeting decided to use dark mode."; "Who designed the

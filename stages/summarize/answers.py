@@ -123,8 +123,29 @@ _SAYING = (r"(?:said|says|say|think|thinks|thought|told|tells|asked|asks|mention
            r"makes|took|takes|brought|brings)")
 _PLACE = r"(?:of|for|at|in|on|to|from|with|about|this|that|next|last|cost|costs)"
 _PARTICLE = r"(?:\s+(?:up|over|out|off|on|in|back|around))?"
+# Who or what a thing belongs to, before it: "the", "its", "this week's" ("Who is writing this week's editorial?").
+_DET = r"(?:(?:the|a|an|its|their|our|his|her|this|that|these|those|any)\s+)"
 _FOCUS = (  # what a question asks about: the thing it names, before its verb or its first preposition
+    # What is paid or spent for: "What does the league pay for its insurance this year?", "How much are they
+    # spending on social media adverts?", "What's the practice charging for teeth whitening now?" (read
+    # meetings, stop 39: each never discussed, each given a figure said of something else).
+    re.compile(rf"^(?:what|how\s+much)(?:'s|\s+{_AUX})\s+(?:they|we|you|it|(?:the|a|an)\s+[\w'-]+)\s+(?:pay(?:ing)?|spend(?:ing)?|spent|"
+               rf"charg(?:e|es|ing))\s+(?:for|on)\s+{_DET}?(?P<f>[\w' -]+?)(?:\s+(?:{_PLACE}|now)\b|\s*\?|$)",
+               re.IGNORECASE),
     re.compile(rf"^which\s+(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
+    # The subject of a "which" question's own verb: "Which insurer covers the leased vans?" -> insurer.
+    re.compile(rf"^which\s+(?P<f>[\w'-]+(?:\s+[\w'-]+)?)\s+{_NOT_AUX}[\w'-]+(?:s|ed)\s+{_DET}", re.IGNORECASE),
+    # "What will the new price of the enterprise plan be?"
+    re.compile(r"^what\s+will\s+the\s+(?P<f>[\w' -]+?)\s+be\b", re.IGNORECASE),
+    # "What are they doing about the torn polytunnel plastic?"
+    re.compile(rf"^what\s+{_AUX}\s+(?:they|we|you|the\s+[\w'-]+)\s+(?:doing|going\s+to\s+do|planning)\s+"
+               rf"(?:about|with)\s+{_DET}?(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
+    # What someone was taken on as, or holds: "Who has been hired as the new sommelier?", "Who has the new
+    # cleaning contract for the depot?"
+    re.compile(rf"^who\s+(?:has|have|had)\s+been\s+[\w'-]+\s+(?:as|for)\s+{_DET}?(?P<f>[\w' -]+?)"
+               rf"(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
+    re.compile(rf"^who\s+(?:has|had|got|gets)\s+{_DET}(?P<f>[\w' -]+?)(?:\s+(?:{_PLACE}|by)\b|\s*\?|$)",
+               re.IGNORECASE),
     re.compile(rf"^what\s+(?!{_AUX}\b)(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
     # ... up to a passive's "being": "When is the new boiler being installed?" -> new boiler.
     # A possessive runs on: "When is the clinic's next fire safety check?" -> clinic's next fire safety check.
@@ -139,6 +160,11 @@ _FOCUS = (  # what a question asks about: the thing it names, before its verb or
     # The object of a "who" question's verb: "Who will replace the school nurse?" -> school nurse.
     re.compile(rf"^who(?:'s|\s+(?:will|is|are|was|would|should|can)(?:\s+going\s+to)?)\s+[\w'-]+{_PARTICLE}\s+the\s+"
                rf"(?P<f>[\w' -]+?)(?:\s+(?!of\b){_PLACE}\b|\s*\?|$)", re.IGNORECASE),
+    # ... and of its "-ing" verb with another determiner or none: "Who is writing this week's editorial?",
+    # "Who's providing first aid cover at the tournament?", "Who's looking after the bakery's Instagram?"
+    re.compile(rf"^who(?:'s|\s+(?:is|are|was|were))\s+(?!going\b)[\w'-]+ing(?:\s+(?:after|into|up|out|over))?\s+"
+               rf"(?:(?:this|next|last)\s+)?{_DET}?(?P<f>[\w' -]+?)(?:\s+(?!of\b)(?:{_PLACE}|by|over)\b|\s*\?|$)",
+               re.IGNORECASE),
     # The subject of a "when" question's verb: "When does the delivery truck come on Saturday?" -> delivery truck.
     re.compile(rf"^when\s+(?:will|does|do|did)\s+the\s+(?P<f>[\w'-]+(?:\s+[\w'-]+){{0,2}}?)\s+(?!be\b){_NOT_AUX}[\w'-]+{_PARTICLE}"
                rf"(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
@@ -152,8 +178,8 @@ _FOCUS = (  # what a question asks about: the thing it names, before its verb or
     re.compile(rf"^who\s+(?!{_SAYING}\b){_NOT_AUX}[\w'-]+{_PARTICLE}\s+the\s+(?P<f>[\w' -]+?)"
                rf"(?:\s+(?:{_PLACE}|{_AUX})\b|\s*\?|$)", re.IGNORECASE),
     # Last, as a fallback: "How much do the Okafors still owe?" -> okafors, still, owe (runs into its verb).
-    re.compile(rf"^how\s+(?:much|big|large)\s+(?P<aux>{_AUX})\s+the\s+(?P<f>[\w' -]+?)(?:\s+{_PLACE}\b|\s*\?|$)",
-               re.IGNORECASE),
+    re.compile(rf"^how\s+(?:much|big|large|long|old|far)\s+(?P<aux>{_AUX})\s+the\s+(?P<f>[\w' -]+?)"
+               rf"(?:\s+{_PLACE}\b|\s*\?|$)", re.IGNORECASE),
 )
 # The forms whose focus ends on the thing's noun: all but the fallback, whose focus may end on a verb.
 HEADED = frozenset(range(len(_FOCUS) - 1))
@@ -186,6 +212,13 @@ def _search_words(text: str, measures: frozenset[str]) -> list[str]:
 
 def _focus(question: str) -> tuple[list[str], str]:
     """The focus's search words and its head noun ("" when its form does not end on one)."""
+    words, head, _ = _focus_parts(question)
+    return words, head
+
+
+def _focus_parts(question: str) -> tuple[list[str], str, list[str]]:
+    """`_focus`, and the words that name the thing itself: before a preposition ("landscaping" of "the
+    landscaping around the new block") and not its owner ("caretaker" of "the co-op's new caretaker")."""
     for k, pattern in enumerate(_FOCUS):
         if m := pattern.match(question.strip()):
             # The fallback's focus ends on its noun too after "is / are / was / were" when a preposition
@@ -196,9 +229,12 @@ def _focus(question: str) -> tuple[list[str], str]:
                                      and bool(re.match(rf"\s+{_PLACE}\b", question.strip()[m.end("f"):], re.IGNORECASE)))
             measures = _MEASURES if _QUANTITY.match(question) else frozenset()
             words = _search_words(m.group("f"), measures)
-            named = _search_words(_COMPLEMENT.split(m.group("f"), 1)[0], measures) or words
-            return words, (named[-1] if headed and named else "")
-    return [], ""
+            before = _COMPLEMENT.split(m.group("f"), 1)[0]
+            named = _search_words(before, measures) or words
+            owners = {w.removesuffix("'s") for w in keywords(before) if w.endswith("'s")}
+            owners |= {w.lower() for w in re.findall(r"([\w-]+s)'(?!\w)", before)}  # "the actors' make-up"
+            return words, (named[-1] if headed and named else ""), [w for w in named if w not in owners]
+    return [], "", []
 
 
 def focus(question: str) -> list[str]:
@@ -224,14 +260,16 @@ def unmentioned(question: str, store: StoreBase) -> list[str]:
     compliance review?"), it declined a right answer on a blind meeting ("When's the opening night
     now?", whose "now" is no part of the thing) and was taken out by the pre-registered rule. A question
     whose form names nothing gets no such verdict."""
-    words, head = _focus(question)
+    words, head, core = _focus_parts(question)
     if not words:
         return []
     lines = {w: store.mention_count(w, COMMON_LINES) for w in words}  # one search per word, capped
     said = [w for w in words if lines[w]]
     if not said:
         return words
-    if head and len(words) > 1 and head not in said and all(lines[w] >= COMMON_LINES for w in said):
+    # Only the thing's own words may be its name said short: not its owner ("the co-op's new caretaker" of
+    # a meeting saying "co-op" twice and never "caretaker") nor what it is around ("around the new block").
+    if head and len(words) > 1 and head not in said and all(lines[w] >= COMMON_LINES for w in said if w in core):
         return [head]
     return []
 
