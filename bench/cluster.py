@@ -6,12 +6,17 @@ gateway (in this process), sessions go to a PostgreSQL server this bench starts 
 and clients are `sinkscribe replay --connect --json` processes replaying different stretches of a
 recording at real time.
 
-- **Scale** (`--scale`): the same S streams on 1 host and on 2 hosts, each host pinned to its own core
-  (`ServiceHost(cpus=...)`; its stages inherit the affinity): a simulated node is one core. Per stream,
-  caption latency of every committed word (median, p95; as bench.concurrency) and words committed. What
-  it can show: whether a second host takes the load off the first. What it cannot: anything about more
-  nodes than cores (3 simulated nodes on 2 cores share them), network latency between machines, or
-  PostgreSQL over a network. The clients' captures and the gateway run unpinned beside them.
+- **Scale** (`--scale`): the same S streams on 1, 2 and 3 hosts (`--nodes`). A simulated node is a CPU
+  quota, `--node-share` of a core (0.6 by default: three nodes take 1.8 of this machine's 2 cores): each
+  host joins a cgroup of its own with that quota before it starts its stages, which inherit it, and its
+  stages size their threads and report their load by it (pipeline/threads.py, as in a container with a
+  CPU limit). Needs a writable cgroup CPU controller (root); `--pin` instead pins each host to a core of
+  its own (1 and 2 nodes only: the way of stop 27). Per stream, caption latency of every committed word
+  (median, p95; as bench.concurrency) and words committed. What it can show: how the same streams fare
+  as nodes of a fixed size are added, and where the gateway places them. What it cannot: network latency
+  between machines, PostgreSQL over a network, or memory bandwidth and caches per machine (the nodes
+  share them); the clients' captures, the gateway, Ray's raylets and PostgreSQL run outside the quotas,
+  in the 0.2 core left.
 - **Recovery** (`--recovery`): 2 hosts on 3 worker nodes, 2 streams; once stream `r0` has stored a few
   segments, the node of its host is removed (raylet and every process on it killed). Read from the store
   afterwards: the last segment of `r0` stored before the removal, the first stored after it, the first
@@ -42,10 +47,61 @@ from pipeline.runner import StopFlag
 log = logging.getLogger("bench.cluster")
 
 
+class CpuNodes:
+    """`count` cgroups of `share` cores each under a folder of their own (cgroup v1's cpu controller or
+    v2's), removed by `close` once their processes are gone."""
+
+    def __init__(self, count: int, share: float) -> None:
+        root = Path("/sys/fs/cgroup")
+        controllers = root / "cgroup.controllers"
+        if (root / "cpu" / "cpu.cfs_quota_us").exists():
+            self.kind, parent = "v1", root / "cpu"
+        elif controllers.exists() and "cpu" in controllers.read_text(errors="replace").split():
+            self.kind, parent = "v2", root
+        else:
+            raise RuntimeError("no cgroup CPU controller under /sys/fs/cgroup: use --pin")
+        self.base = parent / f"sinkscribe-bench-{os.getpid()}"
+        try:
+            self.base.mkdir()
+            if self.kind == "v2":
+                (self.base / "cgroup.subtree_control").write_text("+cpu")
+            self.paths = []
+            for i in range(count):
+                node = self.base / f"node{i + 1}"
+                node.mkdir()
+                if self.kind == "v1":
+                    (node / "cpu.cfs_quota_us").write_text(str(int(share * 100_000)))
+                    (node / "cpu.cfs_period_us").write_text("100000")
+                else:
+                    (node / "cpu.max").write_text(f"{int(share * 100_000)} 100000")
+                self.paths.append(str(node))
+        except OSError as exc:
+            self.close()
+            raise RuntimeError(f"cannot make CPU-quota cgroups in {parent} ({exc.strerror or exc}): run as root, or use --pin") from None
+
+    def close(self) -> None:
+        if not self.base.exists():
+            return
+        for node in sorted(self.base.glob("node*")):
+            for _ in range(50):  # a host's processes may take a moment to exit after Ray's shutdown
+                try:
+                    node.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                log.warning("could not remove %s (processes still in it)", node)
+        try:
+            self.base.rmdir()
+        except OSError:
+            log.warning("could not remove %s", self.base)
+
+
 class Rig:
     """A Ray cluster of `nodes` worker nodes, `hosts` hosts, and the gateway, until closed."""
 
-    def __init__(self, cfg, nodes: int, hosts: int, max_streams: int, cpus: list[tuple[int, ...]] | None) -> None:  # noqa: ANN001
+    def __init__(self, cfg, nodes: int, hosts: int, max_streams: int, cpus: list[tuple[int, ...]] | None,  # noqa: ANN001
+                 cpu_groups: list[str] | None = None) -> None:  # fmt: skip
         import ray
         from ray.cluster_utils import Cluster
 
@@ -57,7 +113,7 @@ class Rig:
         self.workers = [self.cluster.add_node(num_cpus=1, resources={HOST_RESOURCE: 1}, object_store_memory=80 * 2**20)
                         for _ in range(nodes)]  # fmt: skip
         ray.init(address=self.cluster.address, namespace="sinkscribe-bench", log_to_driver=False)
-        self.pool = RayHosts(cfg, hosts, max_streams, bind="127.0.0.1", cpus=cpus)
+        self.pool = RayHosts(cfg, hosts, max_streams, bind="127.0.0.1", cpus=cpus, cpu_groups=cpu_groups)
         self.address = f"tcp://127.0.0.1:{five_free_ports()}"
         self.gateway = Gateway(cfg, self.address, self.pool, GatewaySettings(refresh_s=0.5, max_streams=max_streams))
         self.stop = StopFlag()
@@ -97,9 +153,19 @@ def app_config(url: str, every_s: float):  # noqa: ANN201
     return dataclasses.replace(cfg, summarize=dataclasses.replace(SummarizeConfig(), store=url, summary_every_s=every_s))
 
 
-def run_scale(url: str, files: list[Path], hosts: int, folder: Path, timeout_s: float, every_s: float) -> dict:
-    cpus = [(i % os.cpu_count(),) for i in range(hosts)]
-    rig = Rig(app_config(url, every_s), nodes=hosts, hosts=hosts, max_streams=len(files), cpus=cpus)
+def run_scale(url: str, files: list[Path], hosts: int, folder: Path, timeout_s: float, every_s: float,
+              share: float | None) -> dict:  # fmt: skip
+    """The streams on `hosts` hosts, each held to `share` of a core (a cgroup quota) or, with None, pinned
+    to a core of its own."""
+    groups = CpuNodes(hosts, share) if share else None
+    cpus = None if groups else [(i % os.cpu_count(),) for i in range(hosts)]
+    try:
+        rig = Rig(app_config(url, every_s), nodes=hosts, hosts=hosts, max_streams=len(files), cpus=cpus,
+                  cpu_groups=groups.paths if groups else None)  # fmt: skip
+    except BaseException:
+        if groups:
+            groups.close()
+        raise
     try:
         t0 = time.monotonic()
         clients = [Proc("replay", str(f), "--connect", rig.address, "--stream", f"h{hosts}s{i}", "--json",
@@ -109,7 +175,9 @@ def run_scale(url: str, files: list[Path], hosts: int, folder: Path, timeout_s: 
         placed = rig.gateway.status()
     finally:
         rig.close()
-    return {"hosts": hosts, "cpus": cpus, "wall_s": round(wall, 1), "hosts_used": placed["hosts"],
+        if groups:
+            groups.close()
+    return {"hosts": hosts, "cpus": cpus, "node_share": share, "wall_s": round(wall, 1), "hosts_used": placed["hosts"],
             "streams": [latencies(out) | {"exit": code, "error": (err.strip().splitlines() or [""])[-1] if code else ""}
                         for code, out, err in results]}  # fmt: skip
 
@@ -165,17 +233,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", action="store_true", help="only the scaling part")
     parser.add_argument("--recovery", action="store_true", help="only the recovery part")
-    parser.add_argument("--streams", type=int, default=2, help="streams in the scaling part")
+    parser.add_argument("--streams", type=int, default=3, help="streams in the scaling part")
+    parser.add_argument("--nodes", default="1,2,3", help="node counts in the scaling part, comma-separated")
+    parser.add_argument("--node-share", type=float, default=0.6, help="cores per simulated node (a cgroup CPU quota)")
+    parser.add_argument("--pin", action="store_true", help="a node is a core of its own instead of a quota (stop 27's way)")
     parser.add_argument("--seconds", type=float, default=40.0, help="audio per stream (scaling)")
     parser.add_argument("--recovery-seconds", type=float, default=60.0, help="audio per stream (recovery)")
     parser.add_argument("--repeats", type=int, default=2, help="node losses (recovery)")
-    parser.add_argument("--summary-every", type=float, default=10.0, help="summarize.summary_every_s (audio s)")
+    parser.add_argument("--summary-every", type=float, default=20.0, help="summarize.summary_every_s (audio s)")
     parser.add_argument("--source", type=Path, default=ROOT / "samples" / "meeting.ogg")
     parser.add_argument("--preset", default="smollm2-135m")
     parser.add_argument("--timeout", type=float, default=600.0, help="per run")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "cluster.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    try:
+        counts = [int(n) for n in args.nodes.split(",")]
+    except ValueError:
+        parser.error(f"--nodes must be counts separated by commas, got {args.nodes!r}")
+    if any(n < 1 for n in counts) or (args.pin and max(counts) > (os.cpu_count() or 1)):
+        parser.error(f"--nodes {args.nodes}: at least 1 each, and with --pin at most {os.cpu_count()} (a core each)")
+    if not args.pin and not 0.05 <= args.node_share * max(counts) <= (os.cpu_count() or 1):
+        parser.error(f"--node-share {args.node_share} x {max(counts)} nodes must fit in {os.cpu_count()} cores")
     os.environ["SINKSCRIBE_MODEL"] = args.preset  # the hosts' language model (the default config's preset)
     both = not (args.scale or args.recovery)
     report: dict = {"command": "python -m bench.cluster " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -196,9 +275,10 @@ def main(argv: list[str] | None = None) -> int:
             folder = Path(tmp)
             if both or args.scale:
                 files = clips(args.source, args.streams, args.seconds, folder)
-                for hosts in (1, 2):
+                for hosts in counts:
                     log.info("scale: %d streams on %d hosts ...", args.streams, hosts)
-                    result = run_scale(pg.url(pg.new_database()), files, hosts, folder, args.timeout, args.summary_every)
+                    result = run_scale(pg.url(pg.new_database()), files, hosts, folder, args.timeout, args.summary_every,
+                                       None if args.pin else args.node_share)  # fmt: skip
                     log.info("scale: %s", json.dumps(result))
                     report["scale"].append(result)
                     save()

@@ -74,15 +74,21 @@ def _check_reachable(address: str) -> None:
 class ServiceHost:
     """A Ray actor's body (made remote by `RayHosts`): one service on this node until `shutdown`."""
 
-    def __init__(self, cfg: Any, max_streams: int, bind: str | None, cpus: tuple[int, ...] = ()) -> None:
+    def __init__(self, cfg: Any, max_streams: int, bind: str | None, cpus: tuple[int, ...] = (),
+                 cpu_group: str = "") -> None:  # fmt: skip
         import os
+        from pathlib import Path
 
         import ray
 
         from pipeline.service import run_service, service_config
 
-        if cpus:  # `bench.cluster`: a simulated node is a host pinned to its own cores (its stages inherit it)
+        # `bench.cluster`: a simulated node is a host pinned to its own cores, or held to a CPU quota (a cgroup
+        # the bench made); its stages, started after this, inherit either.
+        if cpus:
             os.sched_setaffinity(0, cpus)
+        if cpu_group:
+            Path(cpu_group, "cgroup.procs").write_text(str(os.getpid()))
 
         self.node = ray.get_runtime_context().get_node_id()
         host = bind or ray.util.get_node_ip_address()
@@ -123,7 +129,7 @@ class RayHosts:
 
     def __init__(self, cfg: Any, count: int, max_streams: int, *, ray_address: str | None = None,
                  bind: str | None = None, refresh_s: float = 1.0,
-                 cpus: list[tuple[int, ...]] | None = None) -> None:  # fmt: skip
+                 cpus: list[tuple[int, ...]] | None = None, cpu_groups: list[str] | None = None) -> None:  # fmt: skip
         if count < 1:
             raise ConfigError(f"--hosts must be >= 1, got {count}")
         ray = import_ray()
@@ -143,8 +149,10 @@ class RayHosts:
                 raise TransportError(f"cannot start on {where}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         actor = ray.remote(num_cpus=0, resources={HOST_RESOURCE: 1}, max_restarts=-1, max_task_retries=0)(ServiceHost)
         # The config travels as is (a frozen dataclass); the service config is made on the host's node.
-        # `cpus`: each host's cores (bench.cluster's simulated nodes); none: wherever the OS puts it.
-        self.actors = {f"host-{i + 1}": actor.remote(cfg, max_streams, bind, tuple(cpus[i]) if cpus else ())
+        # `cpus` / `cpu_groups`: each host's cores or CPU-quota cgroup (bench.cluster's simulated nodes);
+        # none: wherever the OS puts it.
+        self.actors = {f"host-{i + 1}": actor.remote(cfg, max_streams, bind, tuple(cpus[i]) if cpus else (),
+                                                     cpu_groups[i] if cpu_groups else "")
                        for i in range(count)}  # fmt: skip
         self.listed: dict[str, str] = {}
         self.nodes: dict[str, str] = {}

@@ -98,7 +98,7 @@ class Host:
     stages: set[str] = field(default_factory=set)  # the stages whose service heartbeat has arrived
     instance: str = ""
     reported: int = 0  # live streams its transcribe says it holds
-    cpus: int = 1  # the cores its stages may use (their `host_load` report)
+    cpus: float = 1  # the cores its stages may use (their `host_load` report; 0.6 under a CPU limit)
     cpu: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (CPU seconds used, when seen)
     busy: dict[str, float] = field(default_factory=dict)  # stage -> cores it keeps busy, smoothed
     placed_since: int = 0  # streams placed here since its transcribe's last load report
@@ -113,7 +113,7 @@ class Host:
         # heartbeat (which refuses non-finite floats).
         if not isinstance(cpu_s, int | float) or isinstance(cpu_s, bool) or not 0 <= cpu_s < 1e15:
             return
-        if isinstance(cpus, int) and not isinstance(cpus, bool) and 0 < cpus <= 4096:
+        if isinstance(cpus, int | float) and not isinstance(cpus, bool) and 0.01 <= cpus <= 4096:
             self.cpus = cpus
         now, last = time.monotonic(), self.cpu.get(stage)
         if last is None or cpu_s < last[0]:  # the first report, or the stage restarted

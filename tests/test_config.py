@@ -73,7 +73,7 @@ def test_threads_auto_stays_within_omp_num_threads(monkeypatch):
     from pipeline import threads
     from stages.settings import auto_threads, model_threads
 
-    monkeypatch.setattr(threads.os, "cpu_count", lambda: 16)
+    monkeypatch.setattr(threads, "usable_cores", lambda: 16)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     assert threads.thread_cap() is None and threads.all_threads(0) == 16 and auto_threads(0) == 8
     assert model_threads(0) == 16  # the language model takes what Whisper leaves idle (settings.py)
@@ -85,6 +85,73 @@ def test_threads_auto_stays_within_omp_num_threads(monkeypatch):
     assert threads.all_threads(5) == 5 and auto_threads(5) == 5  # the config's own number wins
     monkeypatch.setenv("OMP_NUM_THREADS", "lots")  # not a count: ignored, as OpenMP ignores it
     assert threads.thread_cap() is None and threads.all_threads(0) == 16
+
+
+def _cgroup(folder, kind: str, quota: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if kind == "v2":
+        (folder / "cpu.max").write_text(quota)
+    else:
+        us, period = quota.split()
+        (folder / "cpu.cfs_quota_us").write_text(us)
+        (folder / "cpu.cfs_period_us").write_text(period)
+
+
+def test_a_cpu_limit_is_read_from_the_process_s_cgroup_and_its_parents(tmp_path):
+    """A container's CPU limit (and bench.cluster's simulated nodes) is a cgroup quota, not fewer cores:
+    os.cpu_count() still says every core of the machine. The tightest limit on the way up binds; none,
+    "max" or -1 is no limit; a file that cannot be read is no limit either."""
+    from pipeline import threads
+
+    v2, v1 = tmp_path / "v2", tmp_path / "v1"
+    _cgroup(v2 / "pods/pod1", "v2", "max 100000")
+    _cgroup(v2 / "pods", "v2", "150000 100000")
+    (tmp_path / "self_v2").write_text("0::/pods/pod1\n")
+    assert threads.cpu_quota(v2, tmp_path / "self_v2") == 1.5
+    _cgroup(v1 / "cpu,cpuacct/bench/node1", "v1", "60000 100000")
+    _cgroup(v1 / "cpu,cpuacct", "v1", "-1 100000")
+    (tmp_path / "self_v1").write_text("4:memory:/x\n3:cpu,cpuacct:/bench/node1\n")
+    assert threads.cpu_quota(v1, tmp_path / "self_v1") == 0.6
+    (tmp_path / "self_free").write_text("3:cpu,cpuacct:/\n")
+    assert threads.cpu_quota(v1, tmp_path / "self_free") is None
+    assert threads.cpu_quota(v1, tmp_path / "missing") is None
+
+
+def test_a_process_held_to_a_fraction_of_a_core_counts_it(monkeypatch):
+    """Under a 0.6-core limit a stage runs one thread and its service heartbeat says 0.6 cores, so that a
+    gateway judges the host's load against what it may use (pipeline/gateway.py)."""
+    from pipeline import threads
+
+    monkeypatch.setattr(threads, "cpu_quota", lambda: 0.6)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert threads.usable_cores() == 0.6 and threads.all_threads(0) == 1 and threads.half_threads(0) == 1
+    assert threads.host_load()["cpus"] == 0.6
+    monkeypatch.setattr(threads, "cpu_quota", lambda: None)
+    assert threads.host_load()["cpus"] == len(__import__("os").sched_getaffinity(0))
+
+
+def test_a_child_in_a_real_cpu_limited_cgroup_sees_its_limit(tmp_path):
+    """The real kernel interface: a process moved into a cgroup with a 0.6-core quota reads 0.6, sizes its
+    model runtime to one thread and reports 0.6 cores (cgroup v1's cpu controller, or v2's)."""
+    import os
+    import subprocess
+    import sys
+
+    from bench.cluster import CpuNodes
+
+    try:
+        nodes = CpuNodes(1, 0.6)
+    except RuntimeError as exc:
+        pytest.skip(f"no writable cgroup CPU controller here: {exc}")
+    try:
+        code = ("import os, pathlib, sys; pathlib.Path(sys.argv[1], 'cgroup.procs').write_text(str(os.getpid())); "
+                "from pipeline import threads as t; print(t.cpu_quota(), t.all_threads(0), t.host_load()['cpus'])")
+        out = subprocess.run([sys.executable, "-c", code, nodes.paths[0]], capture_output=True, text=True, timeout=60,
+                             cwd=os.path.dirname(os.path.dirname(__file__)), check=True).stdout.split()  # fmt: skip
+        assert out == ["0.6", "1", "0.6"]
+    finally:
+        nodes.close()
+    assert not nodes.base.exists()
 
 
 def test_a_stage_at_lower_priority_starts_its_threads_there():

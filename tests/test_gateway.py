@@ -186,6 +186,15 @@ def test_load_reports_a_host_gets_wrong_are_ignored_and_a_burst_is_spread():
     assert 0.4 < host.busy["transcribe"] < 0.6 and 0.2 < host.utilization < 0.3
     host.placed_since = 2
     assert 1.2 < host.utilization < 1.3  # two streams just placed: a core each until the next report
+    # A host held to 0.6 of a core (a container's CPU limit) is judged against that; no core count is no change.
+    small = Host("s", "tcp://127.0.0.1:2", *([None] * 4), added=0.0)
+    for bad in (0, -1, float("nan"), True, "2", 1e9):
+        small.took_cpu("transcribe", {"cpu_s": 1.0, "cpus": bad})
+    assert small.cpus == 1
+    small.took_cpu("transcribe", {"cpu_s": 1.0, "cpus": 0.6})
+    small.cpu["transcribe"] = (1.0, time.monotonic() - 2.0)
+    small.took_cpu("transcribe", {"cpu_s": 2.0, "cpus": 0.6})  # half a core of 0.6
+    assert small.cpus == 0.6 and 0.75 < small.utilization < 0.9
 
 
 def test_a_lost_host_moves_its_streams_and_a_new_stream_avoids_it(cluster):
