@@ -35,19 +35,24 @@ def clock(seconds: float) -> str:
 class CaptionView:
     """Committed captions, and on a terminal the words still being decided.
 
-    On a terminal, committed segments (whatever the commit policy agreed on at once: often half a
-    sentence) flow together as running text, one timestamped line per sentence or utterance, and the
-    partial (uncommitted) words follow them dimmed, redrawn in place as they change. Elsewhere (a pipe,
-    a file) every committed segment is one line and nothing is redrawn, so the output can be grepped.
+    Committed segments (whatever the commit policy agreed on at once: often a word or two) flow together
+    as running text, one timestamped line per sentence or utterance. On a terminal the partial
+    (uncommitted) words follow them dimmed, redrawn in place as they change. Elsewhere (a pipe, a file)
+    nothing is redrawn: a line is written once it is whole, so the output reads as sentences and can be
+    grepped (`make demo`'s log of stop 38 had one or two words a line). `flow=False` writes each committed
+    segment as its own line at once (`subscribe`, which follows a stream it does not pace).
     """
 
-    # A flowing line is broken after this many characters even without a sentence end (a speaker who
-    # never pauses must not grow one line past the screen).
+    # A flowing line is broken after this many characters or seconds of audio even without a sentence end
+    # (a speaker who never pauses must not grow one line past the screen, nor hold a pipe's line back).
     MAX_LINE = 240
+    MAX_LINE_S = 15.0
 
-    def __init__(self, out: TextIO, live: bool) -> None:
+    def __init__(self, out: TextIO, live: bool, flow: bool = True) -> None:
         self.out = out
         self.live = live
+        self.flow = flow or live
+        self._line_start = 0.0  # audio time of the open line's first word
         self._text = ""  # committed text of the open line, its time prefix included
         self._speaker: str | None = None
         self._partial = ""
@@ -59,6 +64,8 @@ class CaptionView:
 
     def partial(self, msg: Partial) -> None:
         if not self.live:
+            if not msg.text and self._text:  # the utterance ended: its line is whole
+                self._close()
             return
         self._partial, self._partial_start = msg.text, msg.start
         if not msg.text and self._text:  # transcribe sends an empty partial when an utterance ends
@@ -68,18 +75,20 @@ class CaptionView:
 
     def segment(self, msg: Segment) -> None:
         self._relabel(msg)
-        if not self.live:
+        if not self.flow:
             who = f"{msg.speaker}: " if msg.speaker else ""
             self.line(f"[{clock(msg.start)}] {who}{msg.text}")
             return
         if self._text and (msg.speaker != self._speaker or len(self._text) + len(msg.text) > self.MAX_LINE):
             self._close()
         who = f"{msg.speaker}: " if msg.speaker else ""
+        if not self._text:
+            self._line_start = msg.start
         self._text = f"{self._text} {msg.text}" if self._text else f"[{clock(msg.start)}] {who}{msg.text}"
         self._speaker = msg.speaker
         # These words were the head of the partial; its tail comes again with the next partial.
         self._partial = ""
-        if msg.text.rstrip()[-1:] in ".?!":
+        if msg.text.rstrip()[-1:] in ".?!" or msg.end - self._line_start >= self.MAX_LINE_S:
             self._close()
         else:
             self._draw()
@@ -116,6 +125,8 @@ class CaptionView:
     # -- drawing on a terminal ----------------------------------------------------------------------
     def _draw(self) -> None:
         """Go back to the first row of the block drawn last, erase to the end of the screen, redraw."""
+        if not self.live:
+            return  # a pipe gets the line once, when it is closed
         width = max(20, shutil.get_terminal_size((100, 20)).columns)
         head, words = self._text, self._partial
         shown = head
@@ -141,10 +152,15 @@ class CaptionView:
     def _close(self) -> None:
         """Draw the open line without a partial and move below it: the line is final."""
         self._partial = ""
-        self._draw()
-        if self._text:
-            self.out.write("\n")
-            self.out.flush()
+        if not self.live:
+            if self._text:
+                self.out.write(self._text + "\n")
+                self.out.flush()
+        else:
+            self._draw()
+            if self._text:
+                self.out.write("\n")
+                self.out.flush()
         self._text, self._speaker, self._rows = "", None, 0
 
 

@@ -73,7 +73,7 @@ def watch(
     receiver = transport.Receiver(
         transport.open_socket(ctx, "sub", endpoint, bind=False, subscribe=prefixes, security=security), endpoint
     )
-    captions = CaptionView(out, live=False)
+    captions = CaptionView(out, live=False, flow=False)  # each segment at once: a subscriber paces nothing
     shown = 0
     covered = -1  # publisher seq the snapshot covers
     instance = None  # summarize's process id (counters.instance): its publisher seq restarts with it

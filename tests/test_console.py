@@ -114,12 +114,34 @@ def test_a_summary_goes_below_the_captions_and_erases_the_partial(term):
     assert t.rows()[-1] == "Overview: risks."  # the end of the stream erased the unfinished partial
 
 
-def test_a_pipe_gets_one_plain_line_per_segment_and_no_partials():
+def test_a_pipe_gets_one_plain_line_per_sentence_and_no_partials():
+    """Piped (a log, grep), committed segments of a word or two flow into one line per sentence, written
+    once whole: at a sentence end, when the utterance ends (the empty partial), at a change of speaker,
+    after MAX_LINE_S of audio, and at the end. Nothing is redrawn, no partial is shown."""
     out = io.StringIO()
     view = LiveView(CaptionView(out, live=False))
-    for msg in [part("the"), seg("the release plan", 0.0), part("for"), seg("for version 3.", 1.2), part("")]:
+    for msg in [part("the"), seg("the release plan", 0.0), part("for"), seg("for version 3.", 1.2),
+                seg("We have", 3.0), part("three"), seg("three things", 3.6)]:  # fmt: skip
         view.handle(msg)
-    view.finish()
+    assert out.getvalue() == "[00:00.0] the release plan for version 3.\n"  # the next line is not whole yet
+    view.handle(part(""))  # the utterance ended
+    assert out.getvalue().splitlines()[-1] == "[00:03.0] We have three things"
+    view.handle(seg("Sure,", 6.0, speaker="S2"))
+    view.handle(seg("I can", 6.5, speaker="S3"))
+    view.handle(EndOfStream("s", 1))
+    assert out.getvalue().splitlines()[-2:] == ["[00:06.0] S2: Sure,", "[00:06.5] S3: I can"]
+    long = io.StringIO()
+    nonstop = LiveView(CaptionView(long, live=False))
+    for k in range(20):  # a speaker who never pauses nor ends a sentence: a line every 15 s of audio at most
+        nonstop.handle(seg(f"word{k}", 2.0 * k))
+    assert long.getvalue().splitlines()[0] == "[00:00.0] " + " ".join(f"word{k}" for k in range(8))
+
+
+def test_a_subscriber_writes_each_segment_at_once():
+    out = io.StringIO()
+    view = LiveView(CaptionView(out, live=False, flow=False))
+    for msg in [seg("the release plan", 0.0), seg("for version 3.", 1.2)]:
+        view.handle(msg)
     assert out.getvalue() == "[00:00.0] the release plan\n[00:01.2] for version 3.\n"
 
 
