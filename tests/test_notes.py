@@ -2245,6 +2245,19 @@ def test_a_misheard_task_verb_is_the_verb_said_before_with_the_same_object() -> 
     assert ("David", "Send the plan", "Friday") in tasks, notes.render()
 
 
+def test_a_task_written_in_its_owner_s_words_is_listed_as_a_task() -> None:
+    """Stop 38's `make demo` listed "Tom: I will move the campaign to March 24": the model copied Tom's own
+    line. The owner is the item's field; the task reads as one. A pronoun task stays as written."""
+    segs = _unlabelled("Tom, can you move the campaign?", "Okay, I will move the campaign to March 24.")
+    notes = Notes()
+    notes.merge(parse_extraction("ACTION: Tom | I will move the campaign to March 24 | -"), segs, sources(segs))
+    assert [(i.owner, i.text) for i in notes.items if i.kind == "action"] == [("Tom", "Move the campaign to March 24")]
+    assert owners.as_task("Okay, I'll send the plan by Friday") == "Send the plan by Friday"
+    assert owners.as_task("Let me check the numbers again") == "Check the numbers again"
+    for kept in ("I'll do it", "I'll be out on Friday", "I can't make it", "Send the plan"):
+        assert owners.as_task(kept) == kept
+
+
 def test_opening_hours_and_a_later_clause_leave_no_choice_open() -> None:
     """A test replay lost "Okay, decided: the library stays open until five on Thursdays" (read as a
     matter left open) and a choice followed by "..., and we revisit it next year"."""

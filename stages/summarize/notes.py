@@ -51,6 +51,7 @@ from stages.summarize.grounding import (
 )
 from stages.summarize.owners import (
     as_action,
+    as_task,
     due_in_text,
     due_phrase,
     misheard_verb,
@@ -252,7 +253,7 @@ class Notes:
                     continue
                 else:
                     # After its owner is read: the recap that gives it says the misheard word ("and end the plan").
-                    new = replace(attributed, text=misheard_verb(attributed.text, lines))  # "End the plan": Send the plan
+                    new = replace(attributed, text=misheard_verb(as_task(attributed.text), lines))  # "End the plan": Send the plan
                     if new.due:
                         new = replace(new, due=due_phrase(new.due))
                     elif (split := due_in_text(new.text))[1]:

@@ -485,6 +485,26 @@ def due_of_another(task: str, due: str, segments: Sequence[Segment]) -> bool:
 # Verbs a task opens with that no list above holds, taken as they are.
 _OTHER_VERBS = frozenset("own take help run set test plan lead chase sort join attend visit print ship".split())
 _VERB_OBJECT = re.compile(r"\b([a-z]+)\s+(?:the|a|an|our|my|your|their|this|that)\s+([a-z]+)", re.IGNORECASE)
+# A task written as its owner said it: "I will move the campaign to March 24" (stop 38's `make demo`, noted
+# as Tom's task in Tom's words). Not "I'll be ..." nor "I can't ...": no task follows those.
+_SAID_AS_CLAIM = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|sure|yes|yeah|right|fine|so|and|then)[,.!]?\s+)*(?:I(?:'ll| will| can| am going to|'m going to|"
+    r"'m gonna| need to| have to)|let me)\s+(?:also\s+|just\s+|then\s+|go ahead and\s+)?(?!be\b|have\b|not\b|never\b)"
+    r"(?=[a-z])", re.IGNORECASE)
+
+
+def as_task(task: str) -> str:
+    """A task the model wrote in its owner's first person, as a task: "I will move the campaign to March
+    24" -> "Move the campaign to March 24". The owner is the item's own field; notes list tasks as things
+    to do, and "Tom: I will ..." reads as a quote."""
+    m = _SAID_AS_CLAIM.match(task)
+    rest = task[m.end():] if m else ""
+    if not m or len(rest.split()) < 2 or re.fullmatch(r"\w+\s+(?:it|that|this|them)\W*", rest):
+        return task  # "I'll do it" names no task: as written, it is at least a quote
+
+    return rest[0].upper() + rest[1:]
+
+
 MISHEARD = 0.75  # how alike (difflib's ratio) a task's unknown first word and the verb it stands for must be
 
 
