@@ -499,7 +499,7 @@ def test_abstention_is_plain_and_invents_nothing(store: SessionStore) -> None:
                          sources(window), store, (), window)  # fmt: skip
     assert got.text.startswith(NOT_DISCUSSED)
     never = answers.ground("Which city hosts the offsite?", "", sources(window), store, (), window)
-    assert never.text == NOT_DISCUSSED and never.citations == ()
+    assert never.text == f'{NOT_DISCUSSED} It never mentions "city".' and never.citations == ()
 
 
 def test_an_owner_no_sentence_ties_to_the_task_is_shown_as_unclear() -> None:
@@ -1922,6 +1922,22 @@ def test_questions_of_paying_holding_and_taking_on_name_their_thing(wedding) -> 
     assert reply.text.startswith(f'{NOT_DISCUSSED} It never mentions "insurance".') and not reply.shown_as_generated
     # A thing the meeting names is no verdict: the van's day rate stands.
     assert answers.unmentioned("How much are they paying for the refrigerated van?", s) == []
+
+
+def test_a_generic_head_or_a_word_about_the_answer_is_no_sign_the_thing_went_unsaid(wedding) -> None:
+    """Read meetings, stop 39: answerable questions declined as never discussed for a word the meeting had no
+    need to say: a head speakers leave off ("the staging environment" said "staging"), a word about the
+    answer ("the correct total", "Which supplier ...?", "... together now?"). A thing's own noun unsaid is
+    still not discussed."""
+    s, segs = wedding
+    assert answers.unmentioned("When is the wedding delivery?", s) == []  # "delivery": a head left off
+    assert answers.unmentioned("What was decided about the wedding system?", s) == []
+    assert answers.unmentioned("What's the correct wedding balance?", s) == []
+    assert answers.unmentioned("Who's putting the wedding chairs together now?", s) == []
+    assert answers.focus("Which supplier will the chairs come from?") == []
+    assert answers.unmentioned("When is the wedding cake coming?", s) == ["cake"]  # "coming" is no noun
+    assert answers.unmentioned("When is the compost delivery coming?", s) == ["compost", "delivery"]
+    assert answers.unmentioned("When are the chairs arriving now?", s) == []
 
 
 def test_more_question_forms_name_their_thing(wedding) -> None:

@@ -112,7 +112,10 @@ def _unfounded(question: str, reply: str, store: StoreBase) -> str:
 # travel?" asks about travel whether or not anyone said "decided".
 FRAME_WORDS = frozenset(
     "decide decided decides decision decisions agree agreed due happen happened happens discuss discussed "
-    "mention mentioned ready plan planned planning now still currently again".split()
+    "mention mentioned ready plan planned planning now still currently again "
+    # what qualifies the answer, not the thing: "What's the correct total ...?", "... allowed on the textiles?",
+    # "Who's putting the Christmas rota together now?" (read meetings, stop 39: each declined, each said)
+    "together correct actual exact allowed".split()
 )
 
 
@@ -194,8 +197,20 @@ _MEASURES = frozenset({"money"})
 # Kept in the focus, they made meetings that said the name, the date or the figure "never mention" them.
 ANSWER_TYPES = frozenset(
     "company companies firm firms business businesses date dates day days deadline time number figure amount "
-    "total limit cap ceiling maximum minimum candidate candidates applicant applicants person".split()
+    "total limit cap ceiling maximum minimum candidate candidates applicant applicants person supplier suppliers "
+    "vendor vendors".split()
 )
+# Head nouns speakers leave off: "staging" for the staging environment, "the grant" for its application, "the
+# Kettle's first drop" for its delivery (read meetings, stop 39). Unsaid, such a head alone shows nothing.
+GENERIC_HEADS = frozenset(
+    "environment system systems session sessions application applications process programme program project scheme "
+    "service setup arrangement arrangements situation issue issues thing things side work job delivery deliveries".split()
+)
+
+
+# A verb a "when" question ends its thing with: "When are the medals arriving now?", "When is the compost delivery
+# coming?" (read meetings, stop 39: "coming" was taken for the thing's noun).
+_TRAILING_VERB = re.compile(r"\s+(?:coming|happening|starting|arriving|going|due|held)$", re.IGNORECASE)
 
 
 # A preposition inside a focus starts what the thing is for or around: "the landscaping around the new
@@ -230,6 +245,7 @@ def _focus_parts(question: str) -> tuple[list[str], str, list[str]]:
             measures = _MEASURES if _QUANTITY.match(question) else frozenset()
             words = _search_words(m.group("f"), measures)
             before = _COMPLEMENT.split(m.group("f"), 1)[0]
+            before = _TRAILING_VERB.sub("", before)  # "the medals arriving": searched with, not named by, the verb
             named = _search_words(before, measures) or words
             owners = {w.removesuffix("'s") for w in keywords(before) if w.endswith("'s")}
             owners |= {w.lower() for w in re.findall(r"([\w-]+s)'(?!\w)", before)}  # "the actors' make-up"
@@ -267,9 +283,12 @@ def unmentioned(question: str, store: StoreBase) -> list[str]:
     said = [w for w in words if lines[w]]
     if not said:
         return words
+    if core and not any(lines[w] for w in core):  # the thing's own words, none said ("compost delivery" coming)
+        return core
     # Only the thing's own words may be its name said short: not its owner ("the co-op's new caretaker" of
     # a meeting saying "co-op" twice and never "caretaker") nor what it is around ("around the new block").
-    if head and len(words) > 1 and head not in said and all(lines[w] >= COMMON_LINES for w in said if w in core):
+    if (head and len(words) > 1 and head not in said and head not in GENERIC_HEADS
+            and all(lines[w] >= COMMON_LINES for w in said if w in core)):  # fmt: skip
         return [head]
     return []
 
