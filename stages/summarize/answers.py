@@ -280,11 +280,11 @@ def unmentioned(question: str, store: StoreBase) -> list[str]:
     if not words:
         return []
     lines = {w: store.mention_count(w, COMMON_LINES) for w in words}  # one search per word, capped
+    if core and not any(lines[w] for w in core):  # the thing's own words, none said ("compost delivery" coming)
+        return core
     said = [w for w in words if lines[w]]
     if not said:
         return words
-    if core and not any(lines[w] for w in core):  # the thing's own words, none said ("compost delivery" coming)
-        return core
     # Only the thing's own words may be its name said short: not its owner ("the co-op's new caretaker" of
     # a meeting saying "co-op" twice and never "caretaker") nor what it is around ("around the new block").
     if (head and len(words) > 1 and head not in said and head not in GENERIC_HEADS
