@@ -406,6 +406,23 @@ def sweep(recs: list[Recording], encoder, base: TranscribeConfig) -> list[dict]:
     return sorted(rows, key=lambda r: r["der"])
 
 
+def sweep_pitch(recs: list[Recording], encoder, base: TranscribeConfig) -> list[dict]:  # noqa: ANN001
+    """The pitch cue (stop 39) on dev: its weight and tolerance, with the threshold it may need, the other
+    settings as chosen before (`base`)."""
+    rows = []
+    keys = ("speaker_threshold", "speaker_pitch_weight", "speaker_pitch_tolerance")
+    for weight in (0.0, 0.01, 0.02, 0.04, 0.08):
+        for tolerance in (1.0, 2.0, 3.0) if weight else (2.0,):
+            for threshold in (0.80, 0.83, 0.86):
+                cfg = replace(base, speaker_threshold=threshold, speaker_pitch_weight=weight, speaker_pitch_tolerance=tolerance)
+                r = evaluate(recs, encoder, cfg)
+                rows.append({k: getattr(cfg, k) for k in keys} | {"der": r["der"],
+                            "per": {k: round(v["der"], 3) for k, v in r["recordings"].items()},
+                            "found": {k: v["speakers_found"] for k, v in r["recordings"].items()}})  # fmt: skip
+                log.info("%s: DER %.1f%% %s", {k: getattr(cfg, k) for k in keys}, 100 * r["der"], rows[-1]["found"])
+    return sorted(rows, key=lambda r: r["der"])
+
+
 def cp_wer(rec: Recording, hyp: list[tuple[str | None, str]]) -> dict:
     """Speaker-attributed WER (cpWER, as in CHiME-6): each speaker's words joined in order, each label's
     words joined in order, labels mapped one-to-one to speakers so that the errors are fewest; a label
@@ -506,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", choices=tuple(SETS), default="dev")
     ap.add_argument("--sweep", action="store_true", help="try thresholds (dev only: never tune on test)")
+    ap.add_argument("--sweep-pitch", action="store_true", help="try the pitch cue's weight and tolerance (dev only)")
     ap.add_argument("--e2e", action="store_true", help="also run the first recording through real capture + transcribe")
     ap.add_argument("--speed", type=float, default=1.0, help="--e2e replay pacing (1 = real time, for latency)")
     ap.add_argument("--soak", type=float, default=0.0, metavar="MINUTES",
@@ -519,8 +537,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if args.sweep and args.split != "dev":
-        ap.error("--sweep tunes: dev only")
+    if (args.sweep or args.sweep_pitch) and args.split != "dev":
+        ap.error("--sweep and --sweep-pitch tune: dev only")
     overrides = {}
     for item in args.set:
         key, _, value = item.partition("=")
@@ -545,11 +563,16 @@ def main(argv: list[str] | None = None) -> int:
         report["sweep"] = sweep(recs, encoder, cfg)
         best = report["sweep"][0]
         print("best on dev:", {k: v for k, v in best.items() if k.startswith("speaker_")}, f"DER {100 * best['der']:.1f}%")
+    if args.sweep_pitch:
+        report["sweep_pitch"] = sweep_pitch(recs, encoder, cfg)
+        best = report["sweep_pitch"][0]
+        print("best on dev:", {k: v for k, v in best.items() if k.startswith("speaker_")}, f"DER {100 * best['der']:.1f}%")
     result = evaluate(recs, encoder, cfg, fragments)
     report["fragments_s"] = list(fragments)
     report["settings"] = {k: getattr(cfg, k) for k in ("speaker_threshold", "speaker_switch_margin", "speaker_weight_cap",
                                                        "step_s", "speaker_step_s", "speaker_min_speech_s", "speaker_context_s", "speaker_reliable_s",
-                                                       "speaker_merge_threshold", "speaker_new_after", "speaker_relabel_s", "max_speakers")}  # fmt: skip
+                                                       "speaker_merge_threshold", "speaker_new_after", "speaker_relabel_s", "max_speakers",
+                                                       "speaker_pitch_weight", "speaker_pitch_tolerance")}  # fmt: skip
     report |= result
     times = encoder.times
     report["embedding"] = {"count": len(times), "median_s": statistics.median(times), "p95_s": float(np.percentile(times, 95)),

@@ -278,6 +278,11 @@ class TranscribeConfig:
     # segments. Corrections ride on the next segment (`Segment.relabels`). 0: labels are final when sent
     # (dev, step 1 s: DER 13.1% at 0, 10.2% at 2, 10.1% at 4, 10.1% at 8).
     speaker_relabel_s: float = 4.0
+    # The voice's median pitch as a second cue (stages/pitch.py; stop 39): a speaker whose pitch is more than
+    # speaker_pitch_tolerance semitones from the segment's counts speaker_pitch_weight less similar per
+    # semitone beyond it. 0: the embedding alone.
+    speaker_pitch_weight: float = 0.0
+    speaker_pitch_tolerance: float = 2.0
     # Enrolled voices (`sinkscribe voices add`): a speaker whose centroid is at least this like a profile
     # (and the profile's best match) is labelled with its name. 0.80: above every cosine between
     # different real people in bench.diarization's dev set (at most 0.67 on 2-4 s windows; a centroid
@@ -338,6 +343,9 @@ class TranscribeConfig:
         _check(0 <= self.speaker_merge_threshold < 1, f"speaker_merge_threshold must be in [0, 1), got {self.speaker_merge_threshold}")
         _check(0 <= self.speaker_relabel_s <= 12, f"speaker_relabel_s must be 0..12, got {self.speaker_relabel_s}")
         _check(1 <= self.speaker_new_after <= 4, f"speaker_new_after must be 1..4, got {self.speaker_new_after}")
+        _check(0 <= self.speaker_pitch_weight <= 1, f"speaker_pitch_weight must be 0..1, got {self.speaker_pitch_weight}")
+        _check(0 <= self.speaker_pitch_tolerance <= 24,
+               f"speaker_pitch_tolerance must be 0..24 semitones, got {self.speaker_pitch_tolerance}")
         _check(self.stream_idle_s >= 1, f"stream_idle_s must be >= 1, got {self.stream_idle_s}")
         _check(0 < self.voice_threshold < 1, f"voice_threshold must be in (0, 1), got {self.voice_threshold}")
         _check(0 <= self.channel_margin_db <= 40, f"channel_margin_db must be 0..40, got {self.channel_margin_db}")

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.messages import SAMPLE_RATE
+from stages.pitch import median_pitch
 from stages.settings import TranscribeConfig
 from stages.speaker_model import EMBED_DIM, PARTIAL_S
 from stages.voices import Voice, assign_names, load_all
@@ -52,6 +53,11 @@ class ClusterSettings:
     # included) are alike: one odd embedding (two voices at once, a cough) does not make a speaker.
     # Until then the segment gets the nearest speaker. 1: at once.
     new_after: int = 1
+    # The voice's pitch as a second cue (stages/pitch.py): a centroid whose speaker's median pitch is more
+    # than `pitch_tolerance` semitones from the embedding's counts `pitch_weight` less similar per semitone
+    # beyond. 0: the embedding alone.
+    pitch_weight: float = 0.0
+    pitch_tolerance: float = 2.0
 
 
 PENDING = 4  # unconfirmed new-voice embeddings kept (new_after > 1): bounded memory
@@ -78,9 +84,28 @@ class OnlineClustering:
         # speaker meanwhile, and are the ones to relabel when the voice is confirmed as a new speaker.
         self.pending_keys: list[list[int]] = [[] for _ in range(PENDING)]
         self.confirmed: list[int] = []  # keys of the voice the last `assign` confirmed (empty: none)
+        # Each speaker's and pending voice's pitch in semitones (a running mean like the centroid; NaN: none
+        # heard yet), and how many pitches each mean holds.
+        self.pitch = np.full(settings.max_speakers, np.nan)
+        self.pitch_n = np.zeros(settings.max_speakers, dtype=np.int64)
+        self.pending_pitch = np.full(PENDING, np.nan)
 
-    def assign(self, emb: np.ndarray, current: int | None = None, reliable: bool = True, key: int | None = None) -> int | None:
-        """The speaker of unit embedding `emb`; `current`: the speaker of the stretch it continues.
+    def penalty(self, pitches: np.ndarray, pitch: float | None) -> np.ndarray:
+        """What each of `pitches` (semitones, NaN: unknown) takes off a similarity to a voice of `pitch`."""
+        if pitch is None or not self.s.pitch_weight:
+            return np.zeros(len(pitches))
+        gap = np.nan_to_num(np.abs(pitches - pitch), nan=0.0)
+        return self.s.pitch_weight * np.maximum(0.0, gap - self.s.pitch_tolerance)
+
+    def similarity(self, emb: np.ndarray, pitch: float | None = None) -> np.ndarray:
+        """Each speaker's similarity to an embedding of `pitch`: cosine, less the pitch penalty; -inf for
+        indices not in use."""
+        return np.where(self.active, self.centroids @ emb - self.penalty(self.pitch, pitch), -np.inf)
+
+    def assign(self, emb: np.ndarray, current: int | None = None, reliable: bool = True, key: int | None = None,
+               pitch: float | None = None) -> int | None:  # fmt: skip
+        """The speaker of unit embedding `emb` (of a voice of median `pitch`, semitones, when known);
+        `current`: the speaker of the stretch it continues.
 
         An embedding of little audio (`reliable` False) scatters too much to found a speaker or move a
         centroid: it only picks the nearest existing one (None while there is none). `key` names the
@@ -90,8 +115,8 @@ class OnlineClustering:
         s = self.s
         self.confirmed = []
         if not self.active.any():
-            return self._new(emb) if reliable else None
-        sims = np.where(self.active, self.centroids @ emb, -np.inf)
+            return self._new(emb, pitch) if reliable else None
+        sims = self.similarity(emb, pitch)
         best = int(np.argmax(sims))
         if current is not None and current < self.count and self.active[current] and best != current:
             if sims[current] >= sims[best] - s.switch_margin and sims[current] >= s.threshold - s.switch_margin:
@@ -100,31 +125,34 @@ class OnlineClustering:
             return best
         if sims[best] < s.threshold and self.count < s.max_speakers:
             if s.new_after <= 1:
-                return self._new(emb)
-            confirmed = self._pend(emb, key)
+                return self._new(emb, pitch)
+            confirmed = self._pend(emb, key, pitch)
             if confirmed is not None:
-                return self._adopt(self._new(confirmed))
+                return self._adopt(self._new(*confirmed))
             return best  # not confirmed yet: the nearest, whose centroid it does not move
-        self._update(best, emb)
+        self._update(best, emb, pitch)
         return self._merge(best)
 
-    def _pend(self, emb: np.ndarray, key: int | None) -> np.ndarray | None:
-        """Keep a new-voice embedding; the centroid of `new_after` alike ones once there are that many."""
-        sims = np.where(self.pending_n > 0, self.pending @ emb, -np.inf)
+    def _pend(self, emb: np.ndarray, key: int | None, pitch: float | None) -> tuple[np.ndarray, float | None] | None:
+        """Keep a new-voice embedding; the centroid (and pitch) of `new_after` alike ones once there are
+        that many."""
+        sims = np.where(self.pending_n > 0, self.pending @ emb - self.penalty(self.pending_pitch, pitch), -np.inf)
         k = int(np.argmax(sims))
         if sims[k] >= self.s.threshold:
             n = int(self.pending_n[k])
             mean = self.pending[k] * n + emb
             mean /= max(float(np.linalg.norm(mean)), 1e-12)
+            heard = _mean_pitch(self.pending_pitch[k], n, pitch)
             if n + 1 >= self.s.new_after:
                 self.pending_n[k] = 0
                 self.confirmed, self.pending_keys[k] = self.pending_keys[k], []
-                return mean
-            self.pending[k], self.pending_n[k] = mean, n + 1
+                return mean, heard
+            self.pending[k], self.pending_n[k], self.pending_pitch[k] = mean, n + 1, np.nan if heard is None else heard
             self._keep_key(k, key)
             return None
         k = int(np.argmin(self.pending_n))  # an empty slot, else the one that stands for least
         self.pending[k], self.pending_n[k] = emb, 1
+        self.pending_pitch[k] = np.nan if pitch is None else pitch
         self.pending_keys[k] = []
         self._keep_key(k, key)
         return None
@@ -138,7 +166,8 @@ class OnlineClustering:
         for k in range(PENDING):
             if self.pending_n[k] == 0:
                 continue
-            sims = np.where(self.active, self.centroids @ self.pending[k], -np.inf)
+            pending_pitch = None if np.isnan(self.pending_pitch[k]) else float(self.pending_pitch[k])
+            sims = self.similarity(self.pending[k], pending_pitch)
             if int(np.argmax(sims)) == i and sims[i] >= self.s.threshold - self.s.switch_margin:
                 self.confirmed += self.pending_keys[k]
                 self.pending_n[k], self.pending_keys[k] = 0, []
@@ -155,19 +184,24 @@ class OnlineClustering:
                 self._keep_key(k, key)
                 return
 
-    def _new(self, emb: np.ndarray) -> int:
+    def _new(self, emb: np.ndarray, pitch: float | None = None) -> int:
         i = self.count
         self.centroids[i] = emb
         self.weights[i] = 1
         self.active[i] = True
+        self.pitch[i], self.pitch_n[i] = (np.nan, 0) if pitch is None else (pitch, 1)
         self.count += 1
         return i
 
-    def _update(self, i: int, emb: np.ndarray) -> None:
+    def _update(self, i: int, emb: np.ndarray, pitch: float | None = None) -> None:
         w = min(int(self.weights[i]), self.s.centroid_weight_cap)
         mean = (self.centroids[i] * w + emb) / (w + 1)
         self.centroids[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
         self.weights[i] = w + 1
+        if pitch is not None:  # a running mean capped like the centroid's: it follows the voice too
+            n = min(int(self.pitch_n[i]), self.s.centroid_weight_cap)
+            self.pitch[i] = _mean_pitch(self.pitch[i], n, pitch)
+            self.pitch_n[i] = n + 1
 
     def _merge(self, i: int) -> int:
         """Fold centroid i and its nearest other into the older one if they are one voice; -> i's index now."""
@@ -183,10 +217,23 @@ class OnlineClustering:
         mean = self.centroids[keep] * wk + self.centroids[gone] * wg
         self.centroids[keep] = mean / max(float(np.linalg.norm(mean)), 1e-12)
         self.weights[keep] = min(wk + wg, self.s.centroid_weight_cap)
+        pk, pg = int(self.pitch_n[keep]), int(self.pitch_n[gone])
+        if pk + pg:
+            self.pitch[keep] = (np.nan_to_num(self.pitch[keep]) * pk + np.nan_to_num(self.pitch[gone]) * pg) / (pk + pg)
+            self.pitch_n[keep] = min(pk + pg, self.s.centroid_weight_cap)
         self.active[gone] = False
         self.centroids[gone] = 0.0
         self.merged += 1
         return keep
+
+
+def _mean_pitch(mean: float, n: int, pitch: float | None) -> float | None:
+    """A running mean of `n` pitches (NaN: none) with one more (None: unknown, the mean stays)."""
+    if pitch is None:
+        return None if np.isnan(mean) else float(mean)
+    if np.isnan(mean) or n <= 0:
+        return pitch
+    return float((mean * n + pitch) / (n + 1))
 
 
 @dataclass
@@ -249,8 +296,9 @@ class SpeakerLabeler:
         if len(audio) >= self.min_speech_s * SAMPLE_RATE:
             t0 = time.perf_counter()
             emb = self.encoder.embed(audio)
+            pitch = median_pitch(audio) if self.clustering.s.pitch_weight else None
             self.counters.embedded += 1
-            speaker = self.clustering.assign(emb, current, len(audio) >= self.reliable_s * SAMPLE_RATE, key)
+            speaker = self.clustering.assign(emb, current, len(audio) >= self.reliable_s * SAMPLE_RATE, key, pitch)
             if speaker is not None and self.relabel_s > 0:
                 self._correct(buf, buf_start, speaker, current)
             self.counters.embed_seconds += time.perf_counter() - t0
@@ -300,7 +348,8 @@ class SpeakerLabeler:
                 break
             emb = self.encoder.embed(audio)
             self.counters.embedded += 1
-            if float(c.centroids[speaker] @ emb) <= float(c.centroids[current] @ emb):
+            sims = c.similarity(emb, median_pitch(audio) if c.s.pitch_weight else None)
+            if sims[speaker] <= sims[current]:
                 break
             moved.append((key, new))
         self._corrections.extend(reversed(moved))
@@ -337,7 +386,8 @@ class SpeakerLabeler:
 def labeler_for(encoder, cfg: TranscribeConfig) -> SpeakerLabeler:  # noqa: ANN001 - SpeakerEncoder
     """A stream's labeler with the settings of the `transcribe` config section."""
     clustering = ClusterSettings(cfg.speaker_threshold, cfg.max_speakers, cfg.speaker_switch_margin, cfg.speaker_weight_cap,
-                                 cfg.speaker_merge_threshold, cfg.speaker_new_after)  # fmt: skip
+                                 cfg.speaker_merge_threshold, cfg.speaker_new_after, cfg.speaker_pitch_weight,
+                                 cfg.speaker_pitch_tolerance)  # fmt: skip
     voices = load_all() if cfg.voices else []
     if voices:
         log.info("speaker labels: %d enrolled voices (%s)", len(voices), ", ".join(v.name for v in voices))

@@ -13,6 +13,7 @@ import pytest
 from pipeline.errors import ConfigError, ModelError
 from pipeline.messages import SAMPLE_RATE
 from stages import speaker_model
+from stages.pitch import median_pitch, semitones
 from stages.speakers import ClusterSettings, OnlineClustering, SpeakerLabeler
 from tests.conftest import espeak, read_all
 
@@ -169,6 +170,52 @@ def test_a_new_speaker_needs_two_alike_embeddings_when_asked():
     b2 = b * 0.95 + unit(rng) * 0.3
     assert c.assign(b2 / np.linalg.norm(b2)) == 1 and c.count == 2  # heard again, alike: founded
     assert c.assign(b) == 1
+
+
+def harmonic(hz: float, seconds: float = 2.0) -> np.ndarray:
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    return (np.sin(2 * np.pi * hz * t) + 0.5 * np.sin(4 * np.pi * hz * t) + 0.3 * np.sin(6 * np.pi * hz * t)).astype(np.float32)
+
+
+@pytest.mark.parametrize("hz", [70.0, 100.0, 150.0, 220.0, 300.0, 450.0])
+def test_the_pitch_of_a_voiced_sound_is_its_fundamental_not_a_multiple_of_its_period(hz):
+    """A harmonic sound's autocorrelation peaks at every multiple of its period, about as high: the first
+    such peak is the pitch (taking the highest gave 220 Hz as 73 Hz)."""
+    assert abs(median_pitch(harmonic(hz)) - semitones(hz)) < 0.3
+
+
+def test_no_pitch_in_noise_silence_or_a_blip():
+    rng = np.random.default_rng(0)
+    assert median_pitch(rng.standard_normal(2 * SAMPLE_RATE).astype(np.float32) * 0.1) is None
+    assert median_pitch(np.zeros(2 * SAMPLE_RATE, dtype=np.float32)) is None
+    assert median_pitch(harmonic(150.0, 0.1)) is None  # fewer voiced frames than a pitch needs
+
+
+def test_espeak_voices_keep_their_pitch_and_differ_by_it(voices):
+    """The cue on real synthesized speech: each line of one voice within a semitone of the voice's
+    others; the male and the female variant semitones apart."""
+    pitch = {v: [median_pitch(x) for x in lines] for v, lines in voices.items()}
+    for heard in pitch.values():
+        assert max(heard) - min(heard) < 1.0, pitch
+    assert abs(np.mean(pitch[MALE]) - np.mean(pitch[FEMALE])) > 4.0, pitch
+
+
+def test_pitch_tells_apart_voices_the_embedding_cannot():
+    """Two voices whose embeddings are alike (espeak-ng's, to GE2E) but whose pitch is 8 semitones apart:
+    with the pitch cue the second founds its own speaker; without it, it joins the first. A pitch within
+    the tolerance, or unknown, changes nothing."""
+    rng = np.random.default_rng(5)
+    a = unit(rng)
+    near = a * 0.97 + unit(rng) * 0.2
+    near /= np.linalg.norm(near)
+    plain = ClusterSettings(threshold=0.8, max_speakers=4, switch_margin=0.0, centroid_weight_cap=20)
+    cued = ClusterSettings(threshold=0.8, max_speakers=4, switch_margin=0.0, centroid_weight_cap=20, pitch_weight=0.05,
+                           pitch_tolerance=2.0)  # fmt: skip
+    without, with_pitch = OnlineClustering(plain), OnlineClustering(cued)
+    assert [without.assign(e, pitch=p) for e, p in ((a, 10.0), (near, 18.0), (near, 18.0))] == [0, 0, 0]
+    assert [with_pitch.assign(e, pitch=p) for e, p in ((a, 10.0), (near, 18.0), (near, 18.0))] == [0, 1, 1]
+    assert with_pitch.assign(a, pitch=11.5) == 0 and with_pitch.assign(near, pitch=None) in (0, 1)
+    assert abs(with_pitch.pitch[1] - 18.0) < 1e-6 and with_pitch.count == 2
 
 
 def test_a_confirmed_voice_takes_back_its_first_segments():
