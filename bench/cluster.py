@@ -58,6 +58,8 @@ class CpuNodes:
             self.kind, parent = "v1", root / "cpu"
         elif controllers.exists() and "cpu" in controllers.read_text(errors="replace").split():
             self.kind, parent = "v2", root
+            if "cpu" not in (root / "cgroup.subtree_control").read_text(errors="replace").split():
+                raise RuntimeError("cgroup v2 without the cpu controller delegated at its root (cgroup.subtree_control): use --pin")
         else:
             raise RuntimeError("no cgroup CPU controller under /sys/fs/cgroup: use --pin")
         self.base = parent / f"sinkscribe-bench-{os.getpid()}"
@@ -77,17 +79,25 @@ class CpuNodes:
                 self.paths.append(str(node))
         except OSError as exc:
             self.close()
-            raise RuntimeError(f"cannot make CPU-quota cgroups in {parent} ({exc.strerror or exc}): run as root, or use --pin") from None
+            raise RuntimeError(f"cannot make CPU-quota cgroups in {parent} ({exc.strerror or exc}; root is needed): "
+                               "use --pin") from None
+        self.parent = parent
 
     def close(self) -> None:
         if not self.base.exists():
             return
         for node in sorted(self.base.glob("node*")):
-            for _ in range(50):  # a host's processes may take a moment to exit after Ray's shutdown
+            for attempt in range(50):  # a host's processes may take a moment to exit after Ray's shutdown
                 try:
                     node.rmdir()
                     break
                 except OSError:
+                    if attempt == 25:  # still there: whatever outlived Ray goes back to the root cgroup
+                        for pid in (node / "cgroup.procs").read_text().split():
+                            try:
+                                (self.base.parent / "cgroup.procs").write_text(pid)
+                            except OSError:
+                                pass  # exited meanwhile
                     time.sleep(0.2)
             else:
                 log.warning("could not remove %s (processes still in it)", node)

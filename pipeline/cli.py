@@ -119,8 +119,10 @@ def transcribe(file: str | None, mic: bool, device: str, playback: str, speed: f
     cfg = load_app_config(config or ("default" if mic else "replay"), overrides)
     _preflight_source(cfg)
     view = LiveView(CaptionView(sys.stdout, live=sys.stdout.isatty() and not as_json), as_json)
-    result = run_transcription(cfg, view.handle, log_level=_log_level())
-    view.finish()
+    try:
+        result = run_transcription(cfg, view.handle, log_level=_log_level())
+    finally:
+        view.finish()  # a piped line held until whole is written even when the run fails
     if not as_json:
         click.echo(f"-- {result.counts.get('segment', 0)} segments, {result.audio_seconds:.1f} s of audio "
                    f"({result.reason})", err=True)  # fmt: skip
@@ -302,9 +304,9 @@ def _run_pipeline(cfg: Any, text_input: bool, questions: tuple[str, ...], serve:
         forget_if_empty(opened)  # a port in use, a model that does not load: no session to resume
         raise
     finally:
+        view.finish()  # a piped line held until whole is written even when the run fails
         if web is not None:
             web.stop()
-    view.finish()
     if not as_json:
         click.echo(f"-- {result.counts.get('segment', 0)} segments, {result.counts.get('summary', 0)} summaries, "
                    f"{result.audio_seconds:.0f} s ({result.reason}); {label}: {opened.ref}", err=True)  # fmt: skip

@@ -165,8 +165,10 @@ def run_connected(cfg: Any, address: str, stream: str | None, questions: tuple[s
         for question in questions:
             view.handle(ask(cfg.endpoints.requests, question, ask_timeout, stream=name, security=cfg.security))
 
-    result = run_client(cfg, view.handle, log_level=_log_level(), after_end=ask_all if questions else None)
-    view.finish()
+    try:
+        result = run_client(cfg, view.handle, log_level=_log_level(), after_end=ask_all if questions else None)
+    finally:
+        view.finish()  # a piped line held until whole is written even when the run fails
     if not as_json:
         click.echo(f"-- {result.counts.get('segment', 0)} segments, {result.counts.get('summary', 0)} summaries, "
                    f"{result.audio_seconds:.0f} s ({result.reason}); {label}, session {snap.session} on the "

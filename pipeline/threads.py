@@ -33,6 +33,8 @@ def _quota_files(cgroup_lines: list[str], root: Path) -> list[tuple[Path, str]]:
             kind = "v1"
         else:
             continue
+        if ".." in Path(path).parts:  # a cgroup namespace's view from outside its root: nothing of ours to read
+            continue
         rel = Path(path.lstrip("/"))
         found += [(mount / up, kind) for up in (rel, *rel.parents)]
     return found

@@ -89,6 +89,7 @@ class OnlineClustering:
         self.pitch = np.full(settings.max_speakers, np.nan)
         self.pitch_n = np.zeros(settings.max_speakers, dtype=np.int64)
         self.pending_pitch = np.full(PENDING, np.nan)
+        self.pending_pitch_n = np.zeros(PENDING, dtype=np.int64)
 
     def penalty(self, pitches: np.ndarray, pitch: float | None) -> np.ndarray:
         """What each of `pitches` (semitones, NaN: unknown) takes off a similarity to a voice of `pitch`."""
@@ -133,26 +134,28 @@ class OnlineClustering:
         self._update(best, emb, pitch)
         return self._merge(best)
 
-    def _pend(self, emb: np.ndarray, key: int | None, pitch: float | None) -> tuple[np.ndarray, float | None] | None:
-        """Keep a new-voice embedding; the centroid (and pitch) of `new_after` alike ones once there are
-        that many."""
+    def _pend(self, emb: np.ndarray, key: int | None, pitch: float | None) -> tuple[np.ndarray, float | None, int] | None:
+        """Keep a new-voice embedding; the centroid, pitch and count of pitches of `new_after` alike ones
+        once there are that many."""
         sims = np.where(self.pending_n > 0, self.pending @ emb - self.penalty(self.pending_pitch, pitch), -np.inf)
         k = int(np.argmax(sims))
         if sims[k] >= self.s.threshold:
             n = int(self.pending_n[k])
             mean = self.pending[k] * n + emb
             mean /= max(float(np.linalg.norm(mean)), 1e-12)
-            heard = _mean_pitch(self.pending_pitch[k], n, pitch)
+            heard = _mean_pitch(self.pending_pitch[k], int(self.pending_pitch_n[k]), pitch)
+            heard_n = int(self.pending_pitch_n[k]) + (pitch is not None)
             if n + 1 >= self.s.new_after:
                 self.pending_n[k] = 0
                 self.confirmed, self.pending_keys[k] = self.pending_keys[k], []
-                return mean, heard
-            self.pending[k], self.pending_n[k], self.pending_pitch[k] = mean, n + 1, np.nan if heard is None else heard
+                return mean, heard, heard_n
+            self.pending[k], self.pending_n[k] = mean, n + 1
+            self.pending_pitch[k], self.pending_pitch_n[k] = np.nan if heard is None else heard, heard_n
             self._keep_key(k, key)
             return None
         k = int(np.argmin(self.pending_n))  # an empty slot, else the one that stands for least
         self.pending[k], self.pending_n[k] = emb, 1
-        self.pending_pitch[k] = np.nan if pitch is None else pitch
+        self.pending_pitch[k], self.pending_pitch_n[k] = (np.nan, 0) if pitch is None else (pitch, 1)
         self.pending_keys[k] = []
         self._keep_key(k, key)
         return None
@@ -184,12 +187,12 @@ class OnlineClustering:
                 self._keep_key(k, key)
                 return
 
-    def _new(self, emb: np.ndarray, pitch: float | None = None) -> int:
+    def _new(self, emb: np.ndarray, pitch: float | None = None, pitches: int = 1) -> int:
         i = self.count
         self.centroids[i] = emb
         self.weights[i] = 1
         self.active[i] = True
-        self.pitch[i], self.pitch_n[i] = (np.nan, 0) if pitch is None else (pitch, 1)
+        self.pitch[i], self.pitch_n[i] = (np.nan, 0) if pitch is None else (pitch, max(1, pitches))
         self.count += 1
         return i
 
@@ -207,7 +210,8 @@ class OnlineClustering:
         """Fold centroid i and its nearest other into the older one if they are one voice; -> i's index now."""
         if not self.s.merge_threshold:
             return i
-        sims = np.where(self.active, self.centroids @ self.centroids[i], -np.inf)
+        own = None if np.isnan(self.pitch[i]) else float(self.pitch[i])
+        sims = self.similarity(self.centroids[i], own)  # two voices the pitch keeps apart are not one
         sims[i] = -np.inf
         j = int(np.argmax(sims))
         if sims[j] < self.s.merge_threshold:

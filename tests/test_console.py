@@ -137,6 +137,17 @@ def test_a_pipe_gets_one_plain_line_per_sentence_and_no_partials():
     assert long.getvalue().splitlines()[0] == "[00:00.0] " + " ".join(f"word{k}" for k in range(8))
 
 
+def test_a_held_pipe_line_is_written_before_a_summary_and_at_the_end():
+    out = io.StringIO()
+    view = LiveView(CaptionView(out, live=False))
+    view.handle(seg("the main risk", 10.0))
+    view.handle(Summary("s", 0, "Overview: risks.", 0, 12.0))
+    view.handle(seg("is the", 13.0))
+    view.finish()  # the CLI calls it in a `finally`: a failed run still writes what it holds
+    assert out.getvalue().splitlines() == ["[00:10.0] the main risk", "── SUMMARY (up to 00:12.0) ──", "Overview: risks.",
+                                           "[00:13.0] is the"]  # fmt: skip
+
+
 def test_a_subscriber_writes_each_segment_at_once():
     out = io.StringIO()
     view = LiveView(CaptionView(out, live=False, flow=False))

@@ -1938,6 +1938,8 @@ def test_a_generic_head_or_a_word_about_the_answer_is_no_sign_the_thing_went_uns
     assert answers.unmentioned("When is the wedding cake coming?", s) == ["cake"]  # "coming" is no noun
     assert answers.unmentioned("When is the compost delivery coming?", s) == ["compost", "delivery"]
     assert answers.unmentioned("When are the chairs arriving now?", s) == []
+    assert answers.unmentioned("When is the wedding's delivery coming?", s) == []  # an owner and a generic head
+    assert answers.focus("Which chef covers shifts this week?") == []  # "this week" is no determiner of a thing
 
 
 def test_more_question_forms_name_their_thing(wedding) -> None:

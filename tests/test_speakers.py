@@ -214,8 +214,25 @@ def test_pitch_tells_apart_voices_the_embedding_cannot():
     without, with_pitch = OnlineClustering(plain), OnlineClustering(cued)
     assert [without.assign(e, pitch=p) for e, p in ((a, 10.0), (near, 18.0), (near, 18.0))] == [0, 0, 0]
     assert [with_pitch.assign(e, pitch=p) for e, p in ((a, 10.0), (near, 18.0), (near, 18.0))] == [0, 1, 1]
-    assert with_pitch.assign(a, pitch=11.5) == 0 and with_pitch.assign(near, pitch=None) in (0, 1)
+    assert with_pitch.assign(a, pitch=11.5) == 0  # within the tolerance: the embedding decides
+    # Unknown pitch: the embedding alone decides, as without the cue (the nearest centroid), and the
+    # speaker's pitch stays what was heard.
+    probe = a * 0.9 + near * 0.1
+    probe /= np.linalg.norm(probe)
+    assert with_pitch.assign(probe, pitch=None) == int(np.argmax(with_pitch.centroids[:2] @ probe)) == 0
     assert abs(with_pitch.pitch[1] - 18.0) < 1e-6 and with_pitch.count == 2
+
+
+def test_voices_the_pitch_keeps_apart_are_not_merged_back():
+    """Merging alike centroids (merge_threshold) weighs the pitch too: two voices 8 semitones apart stay two."""
+    rng = np.random.default_rng(5)
+    a = unit(rng)
+    near = a * 0.97 + unit(rng) * 0.2
+    near /= np.linalg.norm(near)
+    c = OnlineClustering(ClusterSettings(threshold=0.8, max_speakers=4, switch_margin=0.0, centroid_weight_cap=20,
+                                         merge_threshold=0.9, pitch_weight=0.05, pitch_tolerance=2.0))  # fmt: skip
+    assert [c.assign(e, pitch=p) for e, p in ((a, 10.0), (near, 18.0), (near, 18.0))] == [0, 1, 1]
+    assert c.merged == 0 and abs(c.pitch[0] - 10.0) < 1e-6
 
 
 def test_a_confirmed_voice_takes_back_its_first_segments():

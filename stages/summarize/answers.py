@@ -137,7 +137,9 @@ _FOCUS = (  # what a question asks about: the thing it names, before its verb or
                re.IGNORECASE),
     re.compile(rf"^which\s+(?P<f>[\w' -]+?)\s+{_AUX}\b", re.IGNORECASE),
     # The subject of a "which" question's own verb: "Which insurer covers the leased vans?" -> insurer.
-    re.compile(rf"^which\s+(?P<f>[\w'-]+(?:\s+[\w'-]+)?)\s+{_NOT_AUX}[\w'-]+(?:s|ed)\s+{_DET}", re.IGNORECASE),
+    # (Not "this / that": "Which nurse covers shifts this week?" is no "nurse covers".)
+    re.compile(rf"^which\s+(?P<f>[\w'-]+(?:\s+[\w'-]+)??)\s+{_NOT_AUX}[\w'-]+(?:s|ed)\s+(?:the|a|an|its|their|our|his|her)\s",
+               re.IGNORECASE),
     # "What will the new price of the enterprise plan be?"
     re.compile(r"^what\s+will\s+the\s+(?P<f>[\w' -]+?)\s+be\b", re.IGNORECASE),
     # "What are they doing about the torn polytunnel plastic?"
@@ -210,7 +212,8 @@ GENERIC_HEADS = frozenset(
 
 # A verb a "when" question ends its thing with: "When are the medals arriving now?", "When is the compost delivery
 # coming?" (read meetings, stop 39: "coming" was taken for the thing's noun).
-_TRAILING_VERB = re.compile(r"\s+(?:coming|happening|starting|arriving|going|due|held)$", re.IGNORECASE)
+_TRAILING_VERB = re.compile(r"\s+(?:coming|happening|starting|arriving|going|due|held)(?:\s+(?:now|still|again|currently|yet))*$",
+                            re.IGNORECASE)
 
 
 # A preposition inside a focus starts what the thing is for or around: "the landscaping around the new
@@ -280,7 +283,9 @@ def unmentioned(question: str, store: StoreBase) -> list[str]:
     if not words:
         return []
     lines = {w: store.mention_count(w, COMMON_LINES) for w in words}  # one search per word, capped
-    if core and not any(lines[w] for w in core):  # the thing's own words, none said ("compost delivery" coming)
+    # The thing's own words, none said ("compost delivery" coming); not a generic head alone ("the grant's
+    # application").
+    if core and not any(lines[w] for w in core) and any(w not in GENERIC_HEADS for w in core):
         return core
     said = [w for w in words if lines[w]]
     if not said:
