@@ -37,6 +37,8 @@ RECORDINGS = [
     "youth_league_qwen2.5-coder-1.5b_stop37.jsonl", "dental_practice_qwen2.5-coder-1.5b_stop37.jsonl",
     "farm_coop_qwen2.5-coder-1.5b_stop37.jsonl", "bakery_operations_qwen2.5-coder-1.5b_stop38.jsonl",
     "parish_council_qwen2.5-coder-1.5b_stop38.jsonl", "race_committee_qwen2.5-coder-1.5b_stop38.jsonl",
+    "ferry_terminal_qwen2.5-coder-1.5b_stop39.jsonl", "community_garden_qwen2.5-coder-1.5b_stop39.jsonl",
+    "translation_agency_qwen2.5-coder-1.5b_stop39.jsonl",
 ]  # fmt: skip
 KEYS = ("recall", "owner_attribution", "due", "on_gold")
 
