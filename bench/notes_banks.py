@@ -54,15 +54,20 @@ def run_meeting(recording: Path) -> dict[str, Any]:
     final = score.get("final", {})
     return {"meeting": meeting, "final_notes": notes[-1]["text"] if notes else "", "missing": final.get("missing", []),
             **{k: [final[k]["k"], final[k]["n"]] for k in KEYS if isinstance(final.get(k), dict)},
-            "rolling_recall": [score["rolling"]["recall"]["k"], score["rolling"]["recall"]["n"]]}  # fmt: skip
+            "rolling_recall": [score["rolling"]["recall"]["k"], score["rolling"]["recall"]["n"]],
+            # Small talk (the gold's noise rows) in the notes: updates holding any, and in the final notes.
+            "small_talk_updates": [score["small_talk_in_notes"]["k"], score["small_talk_in_notes"]["n"]],
+            "small_talk_final": [len(final.get("small_talk", [])), 1],
+            "small_talk_said": final.get("small_talk", [])}  # fmt: skip
 
 
 def pooled(rows: list[dict[str, Any]]) -> dict[str, str]:
     out = {}
-    for key in (*KEYS, "rolling_recall"):
+    for key in (*KEYS, "rolling_recall", "small_talk_updates"):
         k = sum(r[key][0] for r in rows if key in r)
         n = sum(r[key][1] for r in rows if key in r)
         out[key] = f"{k}/{n} ({k / n:.0%})" if n else "0/0"
+    out["small_talk_final"] = f"{sum(r['small_talk_final'][0] for r in rows)} lines in {len(rows)} meetings' final notes"
     return out
 
 
@@ -87,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             gone = sorted(set(was["final_notes"].splitlines()) - set(r["final_notes"].splitlines()))
             new = sorted(set(r["final_notes"].splitlines()) - set(was["final_notes"].splitlines()))
-            moved = {k: (was.get(k), r.get(k)) for k in (*KEYS, "rolling_recall") if was.get(k) != r.get(k)}
+            moved = {k: (was.get(k), r.get(k)) for k in (*KEYS, "rolling_recall", "small_talk_updates", "small_talk_final")
+                     if was.get(k) != r.get(k)}  # fmt: skip
             if gone or new or moved:
                 print(f" {r['meeting']}: {moved}")
                 for line in gone:

@@ -1077,6 +1077,20 @@ def test_a_status_question_answered_on_the_spot_leaves_nothing_open() -> None:
     assert [i.text for i in notes.items] == ["Should we pay the next round of participants fifteen or twenty euros?"]
 
 
+def test_a_question_asked_as_an_aside_is_small_talk_not_an_open_question() -> None:
+    """Read meetings, stop 39: 9 of the 14 small-talk lines in their final notes were questions asked as
+    asides ("..., by the way?", "side question", "totally unrelated, but ..."), kept as open to the end. A
+    matter left open in words ("we don't know yet") is still raised, aside or not."""
+    segs = segments([("Ewan", "Did anyone see the shinty at the weekend, by the way? Kingussie again."),
+                     ("Callum", "Don't. Don't start."),
+                     ("Femi", "Sorry, totally unrelated, but who broke the tea urn in the welfare cabin?"),
+                     ("Moira", "By the way, the harbour dues for next year, we don't know yet what they'll be.")])  # fmt: skip
+    notes = Notes()
+    notes.merge(parse_extraction("OPEN: Who saw the shinty at the weekend?\nOPEN: Who broke the tea urn in the welfare cabin?\n"
+                                 "OPEN: What will the harbour dues be next year?"), segs, sources(segs))  # fmt: skip
+    assert [i.text for i in notes.items] == ["What will the harbour dues be next year?"]
+
+
 def test_an_answer_with_a_figure_corrected_later_gives_the_correction(tmp_path: Path) -> None:
     """Lines of two dev meetings: the first figure of a corrected pair is not the answer, in a reply or as
     the closest line; the corrected figure, and a figure nobody corrected, stand."""
