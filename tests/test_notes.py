@@ -1077,19 +1077,6 @@ def test_a_status_question_answered_on_the_spot_leaves_nothing_open() -> None:
     assert [i.text for i in notes.items] == ["Should we pay the next round of participants fifteen or twenty euros?"]
 
 
-def test_a_state_to_reach_is_not_a_task_but_a_passive_task_is() -> None:
-    """Stop 39's `make demo` listed "(owner unclear): The press release will be ready one week" from "I can
-    move the campaign, but the press release has to be ready one week before": a condition, not a task."""
-    segs = segments([("Tom", "I can move the campaign, but the press release has to be ready one week before."),
-                     ("Maria", "And the report will be sent to the board by Friday, Tom, can you do that?"),
-                     ("Tom", "Sure.")])  # fmt: skip
-    notes = Notes()
-    report = notes.merge(parse_extraction("ACTION: none | The press release will be ready one week | none\n"
-                                          "ACTION: Tom | The report will be sent to the board | Friday"), segs, sources(segs))  # fmt: skip
-    assert report.dropped_ungrounded[0] == "action: The press release will be ready one week (a state to reach, not a task)"
-    assert not any("report" in why and "state" in why for why in report.dropped_ungrounded)  # a passive task is one
-
-
 def test_a_question_asked_as_an_aside_is_small_talk_not_an_open_question() -> None:
     """Read meetings, stop 39: 9 of the 14 small-talk lines in their final notes were questions asked as
     asides ("..., by the way?", "side question", "totally unrelated, but ..."), kept as open to the end. A

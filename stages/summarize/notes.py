@@ -185,14 +185,6 @@ def overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-# A state something must reach, not a task anyone was given: "The press release will be ready one week" (the
-# model's action item from "I can move the campaign, but the press release has to be ready one week before",
-# stop 39's `make demo`). A task is said as what to do ("Write the press release").
-# A passive task stays ("The report will be sent by Friday"): only a state, "ready", "done", "in place" ...
-_STATE_OF_A_THING = re.compile(r"^(?:the|a|an|our|this|that|these|those|its|their)\s+[\w' -]{1,40}?\s+(?:will be|is going to be|has to be|"
-                               r"have to be|must be|needs? to be|should be)\s+(?:ready|done|finished|complete|completed|"
-                               r"available|in place|live|final|finalised|finalized)\b", re.IGNORECASE)
-
 class Notes:
     """The items of one meeting, merged as the meeting goes on."""
 
@@ -248,9 +240,6 @@ class Notes:
                 new = _as_task(new, lines)
             if new.kind == "action" and names_nothing(new.text):
                 report.dropped_ungrounded.append(f"action: {new.text} (names nothing to do)")
-                continue
-            if new.kind == "action" and _STATE_OF_A_THING.match(new.text):
-                report.dropped_ungrounded.append(f"action: {new.text} (a state to reach, not a task)")
                 continue
             unheld_due = ""  # a due the lines do not give to the task as worded (it may be the item's it updates)
             if new.kind == "action":
