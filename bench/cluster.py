@@ -43,6 +43,7 @@ from pathlib import Path
 from bench.asr import free_ports
 from bench.concurrency import ROOT, Proc, clips, finish, five_free_ports, latencies
 from pipeline.runner import StopFlag
+from pipeline.threads import CGROUP_ROOT
 
 log = logging.getLogger("bench.cluster")
 
@@ -52,7 +53,7 @@ class CpuNodes:
     v2's), removed by `close` once their processes are gone."""
 
     def __init__(self, count: int, share: float) -> None:
-        root = Path("/sys/fs/cgroup")
+        root = CGROUP_ROOT  # where pipeline/threads.py reads the limits back
         controllers = root / "cgroup.controllers"
         if (root / "cpu" / "cpu.cfs_quota_us").exists():
             self.kind, parent = "v1", root / "cpu"

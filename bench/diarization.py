@@ -389,38 +389,35 @@ def evaluate(recs: list[Recording], encoder, cfg: TranscribeConfig, fragments: t
     return {"der": errors / max(total, 1e-9), "der_as_sent": as_sent / max(total, 1e-9), "recordings": per}
 
 
-def sweep(recs: list[Recording], encoder, base: TranscribeConfig) -> list[dict]:  # noqa: ANN001
+def _swept(recs: list[Recording], encoder, configs: list[TranscribeConfig], keys: tuple[str, ...]) -> list[dict]:  # noqa: ANN001
+    """Each config evaluated: its `keys`, DER, per recording and speakers found; best first."""
     rows = []
-    keys = ("speaker_threshold", "speaker_switch_margin", "speaker_context_s", "speaker_reliable_s", "speaker_new_after")
-    for new_after in (1, 2):
-        for reliable in (0.0, 2.0):
-            for margin in (0.0, 0.05):
-                for threshold in (0.76, 0.78, 0.80, 0.82, 0.84, 0.86):
-                    cfg = replace(base, speaker_threshold=threshold, speaker_switch_margin=margin, speaker_context_s=4.0,
-                                  speaker_reliable_s=reliable, speaker_new_after=new_after)  # fmt: skip
-                    r = evaluate(recs, encoder, cfg)
-                    rows.append({k: getattr(cfg, k) for k in keys} | {"der": r["der"],
-                                "per": {k: round(v["der"], 3) for k, v in r["recordings"].items()},
-                                "found": {k: v["speakers_found"] for k, v in r["recordings"].items()}})  # fmt: skip
-                    log.info("%s: DER %.1f%% %s", {k: getattr(cfg, k) for k in keys}, 100 * r["der"], rows[-1]["found"])
+    for cfg in configs:
+        r = evaluate(recs, encoder, cfg)
+        rows.append({k: getattr(cfg, k) for k in keys} | {"der": r["der"],
+                    "per": {k: round(v["der"], 3) for k, v in r["recordings"].items()},
+                    "found": {k: v["speakers_found"] for k, v in r["recordings"].items()}})  # fmt: skip
+        log.info("%s: DER %.1f%% %s", {k: getattr(cfg, k) for k in keys}, 100 * r["der"], rows[-1]["found"])
     return sorted(rows, key=lambda r: r["der"])
+
+
+def sweep(recs: list[Recording], encoder, base: TranscribeConfig) -> list[dict]:  # noqa: ANN001
+    keys = ("speaker_threshold", "speaker_switch_margin", "speaker_context_s", "speaker_reliable_s", "speaker_new_after")
+    configs = [replace(base, speaker_threshold=threshold, speaker_switch_margin=margin, speaker_context_s=4.0,
+                       speaker_reliable_s=reliable, speaker_new_after=new_after)
+               for new_after in (1, 2) for reliable in (0.0, 2.0) for margin in (0.0, 0.05)
+               for threshold in (0.76, 0.78, 0.80, 0.82, 0.84, 0.86)]  # fmt: skip
+    return _swept(recs, encoder, configs, keys)
 
 
 def sweep_pitch(recs: list[Recording], encoder, base: TranscribeConfig) -> list[dict]:  # noqa: ANN001
     """The pitch cue (stop 39) on dev: its weight and tolerance, with the threshold it may need, the other
     settings as chosen before (`base`)."""
-    rows = []
     keys = ("speaker_threshold", "speaker_pitch_weight", "speaker_pitch_tolerance")
-    for weight in (0.0, 0.01, 0.02, 0.04, 0.08):
-        for tolerance in (1.0, 2.0, 3.0) if weight else (2.0,):
-            for threshold in (0.80, 0.83, 0.86):
-                cfg = replace(base, speaker_threshold=threshold, speaker_pitch_weight=weight, speaker_pitch_tolerance=tolerance)
-                r = evaluate(recs, encoder, cfg)
-                rows.append({k: getattr(cfg, k) for k in keys} | {"der": r["der"],
-                            "per": {k: round(v["der"], 3) for k, v in r["recordings"].items()},
-                            "found": {k: v["speakers_found"] for k, v in r["recordings"].items()}})  # fmt: skip
-                log.info("%s: DER %.1f%% %s", {k: getattr(cfg, k) for k in keys}, 100 * r["der"], rows[-1]["found"])
-    return sorted(rows, key=lambda r: r["der"])
+    configs = [replace(base, speaker_threshold=threshold, speaker_pitch_weight=weight, speaker_pitch_tolerance=tolerance)
+               for weight in (0.0, 0.01, 0.02, 0.04, 0.08) for tolerance in ((1.0, 2.0, 3.0) if weight else (2.0,))
+               for threshold in (0.80, 0.83, 0.86)]  # fmt: skip
+    return _swept(recs, encoder, configs, keys)
 
 
 def cp_wer(rec: Recording, hyp: list[tuple[str | None, str]]) -> dict:

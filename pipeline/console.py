@@ -152,15 +152,10 @@ class CaptionView:
     def _close(self) -> None:
         """Draw the open line without a partial and move below it: the line is final."""
         self._partial = ""
-        if not self.live:
-            if self._text:
-                self.out.write(self._text + "\n")
-                self.out.flush()
-        else:
-            self._draw()
-            if self._text:
-                self.out.write("\n")
-                self.out.flush()
+        self._draw()  # on a terminal; a pipe gets the whole line here, once
+        if self._text:
+            self.out.write(("" if self.live else self._text) + "\n")
+            self.out.flush()
         self._text, self._speaker, self._rows = "", None, 0
 
 

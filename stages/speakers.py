@@ -169,8 +169,7 @@ class OnlineClustering:
         for k in range(PENDING):
             if self.pending_n[k] == 0:
                 continue
-            pending_pitch = None if np.isnan(self.pending_pitch[k]) else float(self.pending_pitch[k])
-            sims = self.similarity(self.pending[k], pending_pitch)
+            sims = self.similarity(self.pending[k], _known(self.pending_pitch[k]))
             if int(np.argmax(sims)) == i and sims[i] >= self.s.threshold - self.s.switch_margin:
                 self.confirmed += self.pending_keys[k]
                 self.pending_n[k], self.pending_keys[k] = 0, []
@@ -210,8 +209,7 @@ class OnlineClustering:
         """Fold centroid i and its nearest other into the older one if they are one voice; -> i's index now."""
         if not self.s.merge_threshold:
             return i
-        own = None if np.isnan(self.pitch[i]) else float(self.pitch[i])
-        sims = self.similarity(self.centroids[i], own)  # two voices the pitch keeps apart are not one
+        sims = self.similarity(self.centroids[i], _known(self.pitch[i]))  # two voices the pitch keeps apart are not one
         sims[i] = -np.inf
         j = int(np.argmax(sims))
         if sims[j] < self.s.merge_threshold:
@@ -231,10 +229,15 @@ class OnlineClustering:
         return keep
 
 
+def _known(pitch: float) -> float | None:
+    """A stored pitch (NaN: none heard) as a pitch or None."""
+    return None if np.isnan(pitch) else float(pitch)
+
+
 def _mean_pitch(mean: float, n: int, pitch: float | None) -> float | None:
     """A running mean of `n` pitches (NaN: none) with one more (None: unknown, the mean stays)."""
     if pitch is None:
-        return None if np.isnan(mean) else float(mean)
+        return _known(mean)
     if np.isnan(mean) or n <= 0:
         return pitch
     return float((mean * n + pitch) / (n + 1))
@@ -300,9 +303,9 @@ class SpeakerLabeler:
         if len(audio) >= self.min_speech_s * SAMPLE_RATE:
             t0 = time.perf_counter()
             emb = self.encoder.embed(audio)
-            pitch = median_pitch(audio) if self.clustering.s.pitch_weight else None
             self.counters.embedded += 1
-            speaker = self.clustering.assign(emb, current, len(audio) >= self.reliable_s * SAMPLE_RATE, key, pitch)
+            speaker = self.clustering.assign(emb, current, len(audio) >= self.reliable_s * SAMPLE_RATE, key,
+                                             self._pitch(audio))  # fmt: skip
             if speaker is not None and self.relabel_s > 0:
                 self._correct(buf, buf_start, speaker, current)
             self.counters.embed_seconds += time.perf_counter() - t0
@@ -352,11 +355,15 @@ class SpeakerLabeler:
                 break
             emb = self.encoder.embed(audio)
             self.counters.embedded += 1
-            sims = c.similarity(emb, median_pitch(audio) if c.s.pitch_weight else None)
+            sims = c.similarity(emb, self._pitch(audio))
             if sims[speaker] <= sims[current]:
                 break
             moved.append((key, new))
         self._corrections.extend(reversed(moved))
+
+    def _pitch(self, audio: np.ndarray) -> float | None:
+        """The window's median pitch when the clustering weighs pitch (it is not computed otherwise)."""
+        return median_pitch(audio) if self.clustering.s.pitch_weight else None
 
     def _named(self, speaker: int) -> str:
         """The speaker's enrolled name where its centroid and a profile are each other's best match at the
