@@ -15,7 +15,7 @@ DEBIAN_PACKAGES := libportaudio2 espeak-ng chromium chromium-driver asterisk-cor
 # The Node example client (examples/node, docs/PROTOCOL.md): its zeromq package ships prebuilt binaries.
 NODE_CLIENT := examples/node/node_modules/.package-lock.json
 
-.PHONY: demo test test-fast lint bench-asr bench-lm system-deps clean
+.PHONY: demo test test-fast lint bench-asr bench-lm bench-diarization system-deps clean
 
 $(STAMP): pyproject.toml Makefile
 	$(MAKE) system-deps
@@ -80,6 +80,13 @@ bench-asr: $(STAMP)
 	$(BIN)/python -m bench.asr_sets --only test
 	for g in meetings human noisy pause nonstop; do \
 		$(BIN)/python -m bench.asr bench/out/asr_sets/test/$$g --json bench/results/asr_test_$$g.json || exit 1; done
+
+bench-diarization: $(STAMP)
+	# Other people's voices: Asterisk prompts in other languages (README, "Speaker labels"); test set once.
+	$(MAKE) system-deps DEBIAN_PACKAGES="espeak-ng asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav \
+		asterisk-core-sounds-it-wav asterisk-core-sounds-ru-wav asterisk-prompt-fr-armelle asterisk-prompt-es-co \
+		asterisk-prompt-it-menardi-wav"
+	$(BIN)/python -m bench.diarization --split test --e2e --speed 1 --json bench/results/diarization_test.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info examples/node/node_modules
